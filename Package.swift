@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "runexp",
+    platforms: [.macOS(.v13)],
+    products: [.executable(name: "runexp", targets: ["runexp"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: release),
+        .target(name: "Spec", dependencies: ["CYAML"]),
+        .target(name: "Graph", dependencies: ["Kernels", "Spec"], swiftSettings: release),
+        .target(
+            name: "Data", dependencies: ["Kernels", "CZlib", "CCairo"],
+            resources: [.copy("Resources")], swiftSettings: release),
+        .target(name: "Runner", dependencies: ["Spec", "Graph", "Data", "Kernels"]),
+        .executableTarget(
+            name: "runexp",
+            dependencies: ["Runner", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
+        .testTarget(name: "SpecTests", dependencies: ["Spec"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GraphTests", dependencies: ["Graph", "Spec"]),
+        .testTarget(name: "DataTests", dependencies: ["Data"]),
+        .testTarget(name: "RunexpTests", dependencies: ["runexp", "Runner"]),
+    ]
+)

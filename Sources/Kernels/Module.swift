@@ -1,0 +1,1 @@
+// Kernels module: see ../../../shared/DESIGN.md (Modules).

@@ -1,0 +1,1 @@
+// Runner module: see ../../../shared/DESIGN.md (Modules).

@@ -1,0 +1,1 @@
+// Spec module: see ../../../shared/DESIGN.md (Modules).
