@@ -1,0 +1,2 @@
+/// The `relu` activation: max(0, x).
+public struct ReLU: ElementwiseLayer {}

@@ -1,0 +1,2 @@
+/// The `sigmoid` activation: 1 / (1 + e^-x), computed without overflow.
+public struct Sigmoid: ElementwiseLayer {}

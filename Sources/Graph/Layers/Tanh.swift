@@ -1,0 +1,2 @@
+/// The `tanh` activation: the hyperbolic tangent.
+public struct Tanh: ElementwiseLayer {}

@@ -1,1 +1,0 @@
-// Graph module: see ../../../shared/DESIGN.md (Modules).

@@ -1,0 +1,64 @@
+import Spec
+
+/// One layer of a network with its shapes resolved: what `check` prints and the planner allocates by.
+public struct LayerSummary: Sendable {
+    public var spec: LayerSpec
+    public var output: SampleShape
+    public var parameters: [ParameterShape]
+    public var flops: Int
+
+    /// Learnable values in this layer.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.shape.elementCount } }
+}
+
+/// A network with every layer's output shape, parameter count and cost known.
+public struct NetworkSummary: Sendable {
+    public var name: String
+    public var input: SampleShape
+    public var layers: [LayerSummary]
+
+    /// The shape the last layer produces.
+    public var output: SampleShape { layers.last?.output ?? input }
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+    public var flops: Int { layers.reduce(0) { $0 + $1.flops } }
+
+    /// Resolves every layer of `network` for `input`, or returns the first layer that does not fit.
+    public static func resolve(_ network: NetworkSpec, input: SampleShape) -> Result<NetworkSummary, Diagnostic> {
+        var shape = input
+        var layers: [LayerSummary] = []
+        for (index, spec) in network.layers.enumerated() {
+            let layer = LayerRegistry.layer(for: spec.kind)
+            switch layer.outputShape(for: shape) {
+            case .success(let output):
+                layers.append(LayerSummary(spec: spec, output: output, parameters: layer.parameters(for: shape),
+                                           flops: layer.flops(input: shape, output: output)))
+                shape = output
+            case .failure(let mismatch):
+                return .failure(Diagnostic(spec.origin,
+                    "network '\(network.name)', layer \(index) (\(spec.summary)): \(mismatch.message)"))
+            }
+        }
+        return .success(NetworkSummary(name: network.name, input: input, layers: layers))
+    }
+}
+
+/// A phase as the schedule runs it: which networks it changes and which it only passes gradients through.
+public struct PhaseSummary: Sendable {
+    public var name: String
+    public var loss: String
+    public var updates: [String]
+    /// Networks the loss calls whose weights this phase leaves alone; gradients still flow through them.
+    public var passesThrough: [String]
+    public var optimizer: OptimizerSpec
+}
+
+/// Everything `check` reports about a valid spec, and what the graph builder starts from.
+public struct ModelSummary: Sendable {
+    public var networks: [NetworkSummary]
+    public var phases: [PhaseSummary]
+    /// The shape of `x` as the networks see it.
+    public var dataShape: SampleShape?
+
+    /// The summary of the network called `name`.
+    public func network(named name: String) -> NetworkSummary? { networks.first { $0.name == name } }
+}

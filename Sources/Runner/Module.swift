@@ -1,1 +1,0 @@
-// Runner module: see ../../../shared/DESIGN.md (Modules).

@@ -1,0 +1,71 @@
+import Graph
+import Spec
+
+/// A spec that loaded, decoded and passed every check, with its shapes resolved.
+public struct CheckedSpec: Sendable {
+    public var spec: ExperimentSpec
+    public var model: ModelSummary
+}
+
+/// `runexp check`: loads a spec with its overrides and validates names and shapes, without training.
+public enum SpecCheck {
+    /// The checked spec, or every problem found (syntax, keys, names, then shapes).
+    public static func run(path: String, overrides: [String] = [], seed: UInt64? = nil)
+        -> Result<CheckedSpec, SpecProblems>
+    {
+        SpecLoader.load(path: path, overrides: overrides, seed: seed).flatMap { spec in
+            ShapeInference.run(spec).map { CheckedSpec(spec: spec, model: $0) }
+        }
+    }
+
+    /// The report `runexp check` prints for a valid spec.
+    public static func report(_ checked: CheckedSpec) -> String {
+        var sections = ["\(checked.spec.file): valid (\(checked.spec.name), seed \(checked.spec.seed))"]
+        if let shape = checked.model.dataShape { sections.append("data: \(dataDescription(checked.spec.data)), x is \(shape.shapeText) per sample") }
+        sections += checked.model.networks.map(networkTable)
+        sections.append(phaseTable(checked))
+        sections.append("resolved spec (# where each value came from):\n"
+            + ResolvedWriter(showOrigins: true).write(checked.spec.resolved)
+                .split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"))
+        return sections.joined(separator: "\n\n")
+    }
+
+    static func networkTable(_ network: NetworkSummary) -> String {
+        var table = TextTable(["#", "layer", "output", "params", "FLOPs/sample"],
+                              alignments: [.right, .left, .left, .right, .right])
+        table.add(["", "input", network.input.shapeText, "", ""])
+        for (index, layer) in network.layers.enumerated() {
+            table.add([String(index), layer.spec.summary, layer.output.shapeText, groupedDigits(layer.parameterCount),
+                       groupedDigits(layer.flops)])
+        }
+        table.add(["", "total", "", groupedDigits(network.parameterCount), groupedDigits(network.flops)])
+        return "network \(network.name): \(network.input.shapeText) → \(network.output.shapeText), "
+            + "\(compactCount(network.parameterCount)) parameters, \(compactCount(network.flops))FLOPs per sample\n"
+            + table.render()
+    }
+
+    static func phaseTable(_ checked: CheckedSpec) -> String {
+        var table = TextTable(["phase", "loss", "updates", "passes through", "optimizer"],
+                              alignments: [.left, .left, .left, .left, .left])
+        for phase in checked.model.phases {
+            table.add([phase.name, phase.loss, phase.updates.joined(separator: ", "),
+                       phase.passesThrough.isEmpty ? "—" : phase.passesThrough.joined(separator: ", "),
+                       phase.optimizer.description])
+        }
+        let train = checked.spec.train
+        return "schedule: every batch of \(train.batchSize) runs these phases in order, for \(train.epochs) epochs\n"
+            + table.render()
+    }
+
+    static func dataDescription(_ data: DataSpec) -> String {
+        switch data.source {
+        case .mnist: return "embedded MNIST"
+        case .mnistM: return "embedded MNIST-M"
+        case .fashionMNIST: return "Fashion-MNIST"
+        case .npy(let path, _): return path
+        case .npz(let path), .homework(let path): return path
+        case .idx(let directory): return directory
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/// Where the training data comes from and how it is split.
+public struct DataSpec: Sendable, Equatable {
+    /// A data source runexp knows how to read.
+    public enum Source: Sendable, Equatable {
+        /// MNIST shipped inside runexp: 5,000 training digits, the official 10,000 test digits.
+        case mnist
+        /// MNIST-M made from the embedded digits and photos by the MNIST-M recipe, seeded.
+        case mnistM
+        /// Debian's `dataset-fashion-mnist` package, read from /usr/share/datasets/fashion-mnist.
+        case fashionMNIST
+        /// A plain `.npy` array of images (N×784, N×28×28, N×28×28×C), with optional labels.
+        case npy(path: String, labels: String?)
+        /// An `.npz` with `train_x`, `train_y`, `valid_x`, `valid_y`, `test_x`, `test_y`.
+        case npz(path: String)
+        /// The assignment's `MNIST_M.npy`: a pickled object array of (images, labels) pairs.
+        case homework(path: String)
+        /// A folder of IDX files (`train-images-idx3-ubyte[.gz]`, …).
+        case idx(directory: String)
+
+        /// The shape of one sample where it is known without reading a file.
+        public var sampleShape: [Int]? {
+            switch self {
+            case .mnist, .fashionMNIST: return [28, 28, 1]
+            case .mnistM, .homework: return [28, 28, 3]
+            case .npy, .npz, .idx: return nil
+            }
+        }
+
+        static let embeddedNames = ["mnist", "mnist-m", "fashion-mnist"]
+        static let fileKinds = ["npy", "npz", "homework", "idx"]
+    }
+
+    public var source: Source
+    /// Fraction of the training split held out for validation when the source has no validation split.
+    public var validation: Double
+    /// The shape each sample is reshaped to, e.g. [784] for an MLP; nil keeps the source's shape.
+    public var shape: [Int]?
+    /// Use at most this many training samples (after shuffling with the seed).
+    public var trainLimit: Int?
+    /// Where `data:` was written.
+    public var origin: Origin
+
+    /// The shape of `x` as the networks see it, when it can be known without reading a file.
+    public var sampleShape: [Int]? { shape ?? source.sampleShape }
+}
+
+extension SpecDecoder {
+    func decodeData(_ node: inout YAMLNode) -> DataSpec? {
+        guard var map = MappingReader(node, "data", log: log) else { return nil }
+        let source = map.required("source") { decodeSource(&$0) }
+        let validation = map.optional("validation", default: .scalar("0.1")) {
+            scalars.double($0, "data.validation", in: 0...0.9)
+        }
+        let shape = map.ifPresent("shape") { scalars.intList($0, "data.shape") }
+        let trainLimit = map.ifPresent("train_limit") { scalars.int($0, "data.train_limit", in: 1...Int.max) }
+        map.finish()
+        node = map.resolvedNode
+        guard let source, let validation else { return nil }
+        return DataSpec(source: source, validation: validation, shape: shape, trainLimit: trainLimit,
+                        origin: node.origin)
+    }
+
+    private func decodeSource(_ node: inout YAMLNode) -> DataSpec.Source? {
+        if let name = node.scalarText, !node.isNull {
+            let kinds = DataSpec.Source.embeddedNames + DataSpec.Source.fileKinds
+            guard let known = scalars.choice(node, "data source", kinds) else { return nil }
+            switch known {
+            case "mnist": return .mnist
+            case "mnist-m": return .mnistM
+            case "fashion-mnist": return .fashionMNIST
+            default:
+                log.error(node.origin, "data source '\(name)' needs a path: write `source: {\(name): path}`")
+                return nil
+            }
+        }
+        guard var map = MappingReader(node, "data.source", log: log) else { return nil }
+        let written = map.writtenKeys.filter { DataSpec.Source.fileKinds.contains($0) }
+        guard written.count == 1, let kind = written.first else {
+            let first = map.writtenKeys.first ?? ""
+            let hint = NearestName.hint(first, in: DataSpec.Source.fileKinds)
+            log.error(node.origin, "data.source must name exactly one of npy, npz, homework, idx with its path\(hint)")
+            return nil
+        }
+        let path = map.required(kind) { scalars.string($0, "data.source.\(kind)") }
+        let labels = kind == "npy" ? map.ifPresent("labels") { scalars.string($0, "data.source.labels") } : nil
+        map.finish()
+        node = map.resolvedNode
+        guard let path else { return nil }
+        switch kind {
+        case "npy": return .npy(path: path, labels: labels)
+        case "npz": return .npz(path: path)
+        case "homework": return .homework(path: path)
+        default: return .idx(directory: path)
+        }
+    }
+}

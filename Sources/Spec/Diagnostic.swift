@@ -1,0 +1,54 @@
+/// A problem with a user's input, located where the user can fix it.
+///
+/// Rendered as `file:line:col: error: message`, or with the command-line argument in place of the
+/// file position when the value came from `--set`.
+public struct Diagnostic: Sendable, Equatable, Error, CustomStringConvertible {
+    public var origin: Origin
+    public var message: String
+
+    public init(_ origin: Origin, _ message: String) {
+        self.origin = origin
+        self.message = message
+    }
+
+    public var description: String { "\(origin.place): error: \(message)" }
+}
+
+/// Collects every problem found in one pass, so a user sees all of them at once.
+public final class DiagnosticLog {
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init() {}
+
+    /// Records a problem.
+    public func error(_ origin: Origin, _ message: String) {
+        diagnostics.append(Diagnostic(origin, message))
+    }
+
+    /// True when nothing has been recorded.
+    public var isEmpty: Bool { diagnostics.isEmpty }
+
+    /// The problems in file order, each reported once.
+    public var sorted: [Diagnostic] {
+        var seen = Set<String>()
+        return diagnostics.enumerated()
+            .sorted { a, b in
+                a.element.origin.sortKey == b.element.origin.sortKey
+                    ? a.offset < b.offset : a.element.origin.sortKey < b.element.origin.sortKey
+            }
+            .map(\.element)
+            .filter { seen.insert($0.description).inserted }
+    }
+}
+
+/// Every problem found in a spec, in file order: what a failed load returns.
+public struct SpecProblems: Error, Sendable, CustomStringConvertible {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+    }
+
+    /// One problem per line.
+    public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
+}

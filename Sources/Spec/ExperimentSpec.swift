@@ -1,0 +1,63 @@
+/// A whole experiment as a spec declares it, with every default filled in.
+public struct ExperimentSpec: Sendable {
+    public var name: String
+    public var description: String?
+    public var seed: UInt64
+    public var data: DataSpec
+    public var prior: PriorSpec?
+    public var networks: [NetworkSpec]
+    public var phases: [PhaseSpec]
+    public var train: TrainSpec
+    public var outputs: [OutputSpec]
+    public var expectations: [Expectation]
+    public var replay: ReplaySpec?
+    /// The spec file's path as the user gave it.
+    public var file: String
+    /// The resolved YAML tree: what the spec said, overrides applied, defaults filled in, each value
+    /// with its origin. `check` prints it; runs save it as `resolved.yaml`.
+    public var resolved: YAMLNode
+
+    /// The network called `name`, if the spec declares one.
+    public func network(named name: String) -> NetworkSpec? {
+        networks.first { $0.name == name }
+    }
+}
+
+extension SpecDecoder {
+    /// Decodes a whole spec; returns nil when anything was reported.
+    public func decodeExperiment(_ root: YAMLNode, file: String) -> ExperimentSpec? {
+        guard var map = MappingReader(root, "the spec", log: log) else { return nil }
+        let fallbackName = SpecDecoder.baseName(file)
+        let name = map.optional("name", default: .scalar(fallbackName)) { node -> String? in
+            let name = scalars.string(node, "name")
+            if let name { checkName(name, node.origin, "experiment") }
+            return name
+        }
+        let description = map.ifPresent("description") { scalars.string($0, "description") }
+        let seed = map.optional("seed", default: .scalar("0")) { scalars.int($0, "seed", in: 0...Int.max) }
+        let data = map.required("data") { decodeData(&$0) }
+        let prior = map.ifPresent("prior") { decodePrior(&$0) }
+        let networks = map.required("networks") { decodeNetworks(&$0) }
+        let phases = map.required("phases") { decodePhases(&$0) }
+        let train = map.optional("train", default: .mapping([])) { decodeTrain(&$0) }
+        let outputs = map.optional("outputs", default: .sequence([])) { decodeOutputs(&$0) }
+        let expectations = map.ifPresent("expect") { decodeExpectations(&$0) } ?? []
+        let replay = map.ifPresent("replay") { decodeReplay(&$0) }
+        map.finish()
+        guard let name, let seed, let data, let networks, let phases, let train, let outputs else { return nil }
+        let spec = ExperimentSpec(
+            name: name, description: description, seed: UInt64(seed), data: data, prior: prior,
+            networks: networks, phases: phases, train: train, outputs: outputs, expectations: expectations,
+            replay: replay, file: file, resolved: map.resolvedNode)
+        ReferenceCheck(spec: spec, log: log).run()
+        return log.isEmpty ? spec : nil
+    }
+
+    /// `experiments/aae_mlp.yaml` → `aae_mlp`, the name a spec gets when it does not give one.
+    static func baseName(_ path: String) -> String {
+        let last = path.split(separator: "/").last.map(String.init) ?? path
+        let stem = last.split(separator: ".").first.map(String.init) ?? last
+        let cleaned = String(stem.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        return cleaned.first?.isLetter == true ? cleaned : "experiment"
+    }
+}

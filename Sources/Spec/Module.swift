@@ -1,1 +1,0 @@
-// Spec module: see ../../../shared/DESIGN.md (Modules).

@@ -1,0 +1,128 @@
+/// The loss functions a loss expression may call: `name(prediction, target)`.
+public enum LossFunction: String, Sendable, CaseIterable {
+    /// Mean of squared differences over every element: the per-pixel least-squares loss.
+    case mse
+    /// Sum of squared differences, averaged over the batch.
+    case sse
+    /// Mean absolute difference.
+    case l1
+    /// Binary cross-entropy on probabilities in (0, 1).
+    case bce
+    /// Binary cross-entropy on logits, computed stably: what a discriminator without sigmoid needs.
+    case bceLogits = "bce_logits"
+}
+
+/// An optimizer and its settings; each phase owns one, with its own state.
+public enum OptimizerSpec: Sendable, Equatable, CustomStringConvertible {
+    case sgd(lr: Double, momentum: Double, weightDecay: Double)
+    case adam(lr: Double, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double)
+
+    public var description: String {
+        switch self {
+        case .sgd(let lr, let momentum, let decay):
+            return "sgd lr=\(lr)" + (momentum > 0 ? " momentum=\(momentum)" : "") + (decay > 0 ? " decay=\(decay)" : "")
+        case .adam(let lr, let b1, let b2, _, let decay):
+            return "adam lr=\(lr)" + (b1 != 0.9 || b2 != 0.999 ? " betas=\(b1),\(b2)" : "")
+                + (decay > 0 ? " decay=\(decay)" : "")
+        }
+    }
+}
+
+/// One step of the per-batch schedule: a loss, the networks it updates and their optimizer.
+public struct PhaseSpec: Sendable, Equatable {
+    public var name: String
+    public var loss: LossExpression
+    /// The loss as written.
+    public var lossText: String
+    /// The networks whose weights this phase changes, with where each was named.
+    public var update: [(name: String, origin: Origin)]
+    public var optimizer: OptimizerSpec
+    /// Where the phase was written.
+    public var origin: Origin
+
+    public static func == (a: PhaseSpec, b: PhaseSpec) -> Bool {
+        a.name == b.name && a.loss == b.loss && a.update.map(\.name) == b.update.map(\.name)
+            && a.optimizer == b.optimizer && a.origin == b.origin
+    }
+}
+
+extension SpecDecoder {
+    func decodePhases(_ node: inout YAMLNode) -> [PhaseSpec]? {
+        guard var items = node.items, !items.isEmpty else {
+            log.error(node.origin, "phases must be a list of phases, each with name, loss and update; found \(node.kindDescription)")
+            return nil
+        }
+        var phases: [PhaseSpec] = []
+        for index in items.indices {
+            if let phase = decodePhase(&items[index], index: index) { phases.append(phase) }
+        }
+        node.content = .sequence(items)
+        for (index, phase) in phases.enumerated() where phases[..<index].contains(where: { $0.name == phase.name }) {
+            log.error(phase.origin, "a second phase is named '\(phase.name)'; phase names must differ")
+        }
+        return phases.count == items.count ? phases : nil
+    }
+
+    private func decodePhase(_ node: inout YAMLNode, index: Int) -> PhaseSpec? {
+        guard var map = MappingReader(node, "phase \(index + 1)", log: log) else { return nil }
+        let name = map.required("name") { node -> String? in
+            let name = scalars.string(node, "phases[\(index)].name")
+            if let name { checkName(name, node.origin, "phase") }
+            return name
+        }
+        let loss = map.required("loss") { decodeLoss($0, "phases[\(index)].loss") }
+        let update = map.required("update") { scalars.nameList($0, "phases[\(index)].update") }
+        let optimizer = map.optional("optimizer", default: .mapping([])) { decodeOptimizer(&$0) }
+        map.finish()
+        node = map.resolvedNode
+        guard let name, let loss, let update, let optimizer else { return nil }
+        return PhaseSpec(name: name, loss: loss.0, lossText: loss.1, update: update, optimizer: optimizer,
+                         origin: node.origin)
+    }
+
+    private func decodeLoss(_ node: YAMLNode, _ what: String) -> (LossExpression, String)? {
+        guard let text = scalars.string(node, what) else { return nil }
+        // A quoted scalar's text starts one column after its opening quote.
+        switch LossExpressionParser.parse(text, origin: node.origin.advanced(by: node.isQuoted ? 1 : 0)) {
+        case .success(let expression): return (expression, text)
+        case .failure(let diagnostic):
+            log.error(diagnostic.origin, diagnostic.message)
+            return nil
+        }
+    }
+
+    private func decodeOptimizer(_ node: inout YAMLNode) -> OptimizerSpec? {
+        if node.entries?.isEmpty == true {
+            node = YAMLNode(.scalar("adam"), origin: .defaulted)
+        }
+        guard let (kind, value, keyOrigin) = variant(node, "optimizer", ["adam", "sgd"]),
+            var map = MappingReader(value, "optimizer '\(kind)'", log: log)
+        else { return nil }
+        let what = "optimizer.\(kind)"
+        let lr = map.optional("lr", default: .scalar(kind == "adam" ? "0.001" : "0.01")) {
+            scalars.double($0, "\(what).lr", in: 0...1e6)
+        }
+        let optimizer: OptimizerSpec?
+        if kind == "adam" {
+            let beta1 = map.optional("beta1", default: .scalar("0.9")) { scalars.double($0, "\(what).beta1", in: 0...0.999999) }
+            let beta2 = map.optional("beta2", default: .scalar("0.999")) { scalars.double($0, "\(what).beta2", in: 0...0.999999) }
+            let epsilon = map.optional("epsilon", default: .scalar("1.0e-8")) { scalars.double($0, "\(what).epsilon", in: 1e-30...1) }
+            let decay = map.optional("weight_decay", default: .scalar("0")) { scalars.double($0, "\(what).weight_decay", in: 0...1e6) }
+            if let lr, let beta1, let beta2, let epsilon, let decay {
+                optimizer = .adam(lr: lr, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: decay)
+            } else {
+                optimizer = nil
+            }
+        } else {
+            let momentum = map.optional("momentum", default: .scalar("0")) { scalars.double($0, "\(what).momentum", in: 0...0.999999) }
+            let decay = map.optional("weight_decay", default: .scalar("0")) { scalars.double($0, "\(what).weight_decay", in: 0...1e6) }
+            optimizer = zip3(lr, momentum, decay).map { .sgd(lr: $0, momentum: $1, weightDecay: $2) }
+        }
+        map.finish()
+        var resolved = map.resolvedNode
+        resolved.isFlow = true
+        node = variantNode(kind, keyOrigin, resolved, like: node)
+        node.isFlow = true
+        return optimizer
+    }
+}

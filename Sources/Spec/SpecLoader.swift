@@ -1,0 +1,74 @@
+import Foundation
+
+/// Loads a spec file the way every command does: read, parse, apply `--set` and `--seed`, decode, check.
+public enum SpecLoader {
+    /// Spec files are hand-written; anything larger is not a spec.
+    public static let sizeLimit = 1 << 20
+
+    /// The decoded spec, or every problem found, in file order.
+    public static func load(path: String, overrides: [String] = [], seed: UInt64? = nil)
+        -> Result<ExperimentSpec, SpecProblems>
+    {
+        switch readText(path) {
+        case .success(let text): return load(text: text, file: path, overrides: overrides, seed: seed)
+        case .failure(let diagnostic): return .failure(SpecProblems([diagnostic]))
+        }
+    }
+
+    /// Like `load(path:)`, for text already in memory; `file` names it in messages.
+    public static func load(text: String, file: String, overrides: [String] = [], seed: UInt64? = nil)
+        -> Result<ExperimentSpec, SpecProblems>
+    {
+        var root: YAMLNode
+        switch YAMLReader(file: file).read(text) {
+        case .success(let node): root = node
+        case .failure(let diagnostic): return .failure(SpecProblems([diagnostic]))
+        }
+        var problems: [Diagnostic] = []
+        var parsed = overrides.map { SpecOverride.parse($0) }
+        if let seed {
+            let argument = "--seed \(seed)"
+            parsed.append(.success(SpecOverride(path: ["seed"], value: .scalar(String(seed), .argument(argument)),
+                                                argument: argument)))
+        }
+        for override in parsed {
+            switch override.flatMap({ $0.apply(to: root) }) {
+            case .success(let node): root = node
+            case .failure(let diagnostic): problems.append(diagnostic)
+            }
+        }
+        let log = DiagnosticLog()
+        let spec = SpecDecoder(log: log).decodeExperiment(root, file: file)
+        problems += log.sorted
+        guard let spec, problems.isEmpty else { return .failure(SpecProblems(problems)) }
+        return .success(spec)
+    }
+
+    static func readText(_ path: String) -> Result<String, Diagnostic> {
+        let place = Origin.argument(path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure(Diagnostic(place, "no such file; expected a spec such as experiments/cnn_ae.yaml"))
+        }
+        if isDirectory.boolValue {
+            return .failure(Diagnostic(place, "is a directory; expected a spec file such as \(path)/cnn_ae.yaml"))
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return .failure(Diagnostic(place, "cannot be read (permission denied?)"))
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            data = try handle.read(upToCount: sizeLimit + 1) ?? Data()
+        } catch {
+            return .failure(Diagnostic(place, "cannot be read: \(error.localizedDescription)"))
+        }
+        guard data.count <= sizeLimit else {
+            return .failure(Diagnostic(place, "is larger than \(sizeLimit / 1024) KiB; a spec is a short YAML file"))
+        }
+        guard let text = String(data: data, encoding: .utf8), !text.contains("\u{0}") else {
+            return .failure(Diagnostic(place, "is not UTF-8 text; expected a YAML spec"))
+        }
+        return .success(text)
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Runner
+
+/// The `runexp` command: parses arguments, calls the runner, prints, and exits with 0, 1 or 2.
+@main
+struct Runexp: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runexp",
+        abstract: "Declarative, reproducible autoencoder and adversarial-autoencoder experiments on the CPU.",
+        discussion: """
+            A YAML spec declares the data, networks, losses, optimizers and schedule. Examples:
+              runexp check experiments/cnn_ae.yaml
+              runexp check experiments/aae_mlp.yaml --seed 7 --set train.epochs=5
+            Exit codes: 0 done, 1 a difference or a failed expectation, 2 bad input or usage.
+            """,
+        version: RunexpVersion.string,
+        subcommands: [Check.self])
+
+    /// Usage errors exit 2 like every other bad input (swift-argument-parser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            exit(withError: code)
+        } catch {
+            if exitCode(for: error) == .success { exit(withError: error) }
+            FileHandle.standardErrorText(fullMessage(for: error))
+            exit(withError: ExitCode(2))
+        }
+    }
+}
+
+/// Spec-level options shared by every command that reads a spec.
+struct SpecOptions: ParsableArguments {
+    @Argument(help: "The experiment spec (YAML), e.g. experiments/cnn_ae.yaml.")
+    var spec: String
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a spec value, e.g. --set train.epochs=5 (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "Override the spec's seed.")
+    var seed: UInt64?
+}
+
+/// `runexp check SPEC`: validates a spec and prints its networks, schedule and resolved values.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Validate a spec and print its networks, phase schedule and resolved values, without training.")
+
+    @OptionGroup var options: SpecOptions
+
+    func run() throws {
+        switch SpecCheck.run(path: options.spec, overrides: options.overrides, seed: options.seed) {
+        case .success(let checked):
+            print(SpecCheck.report(checked))
+        case .failure(let problems):
+            FileHandle.standardErrorText(problems.description)
+            let count = problems.diagnostics.count
+            FileHandle.standardErrorText("\(count) error\(count == 1 ? "" : "s") in \(options.spec)")
+            throw ExitCode(2)
+        }
+    }
+}
