@@ -34,9 +34,9 @@ let package = Package(
             name: "runexp",
             dependencies: ["Runner", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "SpecTests", dependencies: ["Spec"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SpecTests", dependencies: ["Spec"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "Spec"]),
         .testTarget(name: "DataTests", dependencies: ["Data"]),
-        .testTarget(name: "RunexpTests", dependencies: ["runexp", "Runner"]),
+        .testTarget(name: "RunexpTests", dependencies: ["runexp", "Runner"], exclude: ["Catalogue"]),
     ]
 )

@@ -29,7 +29,8 @@ public struct ShapeInference {
         if dataShape == nil { dataShape = inputOfFirstNetworkAppliedToX() }
         for phase in spec.phases { _ = shape(of: phase.loss) }
         checkOutputs()
-        for network in spec.networks where summaries[network.name] == nil && !failed.contains(network.name) {
+        // Only when nothing else failed: otherwise the first mismatch is the reason, not this.
+        for network in spec.networks where log.isEmpty && summaries[network.name] == nil {
             log.error(network.origin, "cannot infer the input shape of network '\(network.name)': no loss applies it to a batch of known shape; give it `input: [...]`")
         }
         guard log.isEmpty else { return .failure(SpecProblems(log.sorted)) }

@@ -44,12 +44,14 @@ extension SpecDecoder {
         let expectations = map.ifPresent("expect") { decodeExpectations(&$0) } ?? []
         let replay = map.ifPresent("replay") { decodeReplay(&$0) }
         map.finish()
+        if let networks, let phases {
+            ReferenceCheck(networks: networks, phases: phases, prior: prior, outputs: outputs ?? [], log: log).run()
+        }
         guard let name, let seed, let data, let networks, let phases, let train, let outputs else { return nil }
         let spec = ExperimentSpec(
             name: name, description: description, seed: UInt64(seed), data: data, prior: prior,
             networks: networks, phases: phases, train: train, outputs: outputs, expectations: expectations,
             replay: replay, file: file, resolved: map.resolvedNode)
-        ReferenceCheck(spec: spec, log: log).run()
         return log.isEmpty ? spec : nil
     }
 

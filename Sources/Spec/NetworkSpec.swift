@@ -34,7 +34,9 @@ extension SpecDecoder {
             }
         }
         node.content = .mapping(entries)
-        return networks.count == entries.count ? networks : nil
+        // Networks with bad layers stay in the list, so that names can still be checked; the errors
+        // already recorded keep the spec from being used.
+        return networks
     }
 
     /// Network and phase names become parts of parameter names and file names: keep them plain.
@@ -74,6 +76,6 @@ extension SpecDecoder {
         }
         node.content = .sequence(items)
         node.isFlow = false
-        return layers.count == items.count && !items.isEmpty ? layers : nil
+        return items.isEmpty ? nil : layers
     }
 }

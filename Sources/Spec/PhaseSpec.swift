@@ -60,7 +60,7 @@ extension SpecDecoder {
         for (index, phase) in phases.enumerated() where phases[..<index].contains(where: { $0.name == phase.name }) {
             log.error(phase.origin, "a second phase is named '\(phase.name)'; phase names must differ")
         }
-        return phases.count == items.count ? phases : nil
+        return phases
     }
 
     private func decodePhase(_ node: inout YAMLNode, index: Int) -> PhaseSpec? {

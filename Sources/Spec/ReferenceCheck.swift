@@ -4,18 +4,22 @@
 /// of unknown networks or losses, tensors used as numbers, a phase that updates a network its loss
 /// does not use, a network no phase updates, outputs that name missing networks or phases.
 struct ReferenceCheck {
-    let spec: ExperimentSpec
+    let networks: [NetworkSpec]
+    let phases: [PhaseSpec]
+    let prior: PriorSpec?
+    let outputs: [OutputSpec]
     let log: DiagnosticLog
 
     /// What a sub-expression evaluates to.
     enum Value { case batch, scalar, constant }
 
-    var networkNames: [String] { spec.networks.map(\.name) }
+    var networkNames: [String] { networks.map(\.name) }
     var lossNames: [String] { LossFunction.allCases.map(\.rawValue) }
 
     func run() {
         var updated = Set<String>()
-        for phase in spec.phases {
+        var misnamed = false
+        for phase in phases {
             if let value = evaluate(phase.loss) {
                 if value == .batch {
                     log.error(phase.loss.origin, "the loss of phase '\(phase.name)' is a batch, not a number: wrap it in a loss such as mse(…, x)")
@@ -26,6 +30,7 @@ struct ReferenceCheck {
             let used = Set(phase.loss.calls.map(\.name))
             for (name, origin) in phase.update {
                 if !networkNames.contains(name) {
+                    misnamed = true
                     log.error(origin, "phase '\(phase.name)' updates '\(name)', which is not a network\(NearestName.hint(name, in: networkNames))")
                 } else if !used.contains(name) {
                     log.error(origin, "phase '\(phase.name)' updates '\(name)', but its loss does not use '\(name)'")
@@ -33,15 +38,16 @@ struct ReferenceCheck {
                 updated.insert(name)
             }
         }
-        for network in spec.networks where !updated.contains(network.name) {
+        // A misspelt update name already explains why its network looks unused.
+        for network in networks where !misnamed && !updated.contains(network.name) {
             log.error(network.origin, "network '\(network.name)' is not updated by any phase; name it in a phase's update list")
         }
         checkOutputs()
     }
 
     private func checkOutputs() {
-        let phaseNames = spec.phases.map(\.name)
-        for output in spec.outputs {
+        let phaseNames = phases.map(\.name)
+        for output in outputs {
             for name in output.networks where !networkNames.contains(name) {
                 log.error(output.origin, "an output uses network '\(name)', which the spec does not declare\(NearestName.hint(name, in: networkNames))")
             }
@@ -80,7 +86,7 @@ struct ReferenceCheck {
         switch name {
         case "x": return .batch
         case "z":
-            if spec.prior == nil { log.error(origin, "in the loss: z is a batch from the prior, but the spec has no 'prior:'") }
+            if prior == nil { log.error(origin, "in the loss: z is a batch from the prior, but the spec has no 'prior:'") }
             return .batch
         default:
             if networkNames.contains(name) {

@@ -4,8 +4,9 @@ public struct Reshape: Layer {
 
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> {
         guard shape.elementCount == input.elementCount else {
+            let source = input.count == 1 ? "\(input.elementCount) values" : "\(input.shapeText) (\(input.elementCount) values)"
             return .failure(ShapeMismatch(
-                "cannot reshape \(input.shapeText) (\(input.elementCount) values) into \(shape.shapeText) (\(shape.elementCount) values)"))
+                "cannot reshape \(source) into \(shape.shapeText) (\(shape.elementCount) values)"))
         }
         return .success(shape)
     }

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `runexp check` on the committed experiments, run as a user runs it.
+struct CheckCommandTests {
+    @Test func cnnAutoencoderSpecIsValidAndPrintsItsTables() throws {
+        let outcome = try RunexpBinary.run(["check", "experiments/cnn_ae.yaml"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("network encoder: 28×28×3 → 64"))
+        #expect(outcome.stdout.contains("network decoder: 64 → 28×28×3"))
+        // PyTorch's parameter counts for the same layers: Conv2d(3,32,3) = 896, Linear(3136,64) = 200,768.
+        #expect(outcome.stdout.contains("896"))
+        #expect(outcome.stdout.contains("200,768"))
+        #expect(outcome.stdout.contains("reconstruction  mse(decoder(encoder(x)), x)  encoder, decoder  —"))
+    }
+
+    @Test func aaeSpecShowsThreePhasesAndWhatEachPassesThrough() throws {
+        let outcome = try RunexpBinary.run(["check", "experiments/aae_mlp.yaml"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let schedule = outcome.stdout.components(separatedBy: "\n").filter {
+            $0.hasPrefix("  reconstruction ") || $0.hasPrefix("  discriminator ") || $0.hasPrefix("  generator ")
+        }
+        #expect(schedule.count == 3)
+        #expect(schedule.last?.contains("encoder") == true)
+        #expect(schedule.last?.contains("discriminator") == true)
+        #expect(outcome.stdout.contains("network discriminator: 100 → 1"))
+    }
+
+    @Test func resolvedSpecMarksFileLinesOverridesAndDefaults() throws {
+        let outcome = try RunexpBinary.run(
+            ["check", "experiments/aae_mlp.yaml", "--set", "train.epochs=3", "--seed", "7"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.components(separatedBy: "\n")
+        #expect(lines.contains { $0.contains("epochs: 3") && $0.hasSuffix("# --set train.epochs=3") })
+        #expect(lines.contains { $0.contains("seed: 7") && $0.hasSuffix("# --seed 7") })
+        #expect(lines.contains { $0.contains("shuffle: true") && $0.hasSuffix("# default") })
+        #expect(lines.contains { $0.contains("batch_size: 100") && $0.hasSuffix("# line 39") })
+    }
+
+    @Test func overrideOfAMissingListItemIsRefusedWithTheNearestName() throws {
+        let outcome = try RunexpBinary.run(
+            ["check", "experiments/aae_mlp.yaml", "--set", "phases.generater.optimizer.adam.lr=0.1"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("--set phases.generater.optimizer.adam.lr=0.1: error: no item 'generater' in the list at phases; did you mean 'generator'?"))
+    }
+
+    @Test func specPathThatIsADirectoryExitsTwo() throws {
+        let outcome = try RunexpBinary.run(["check", "experiments"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("experiments: error: is a directory"))
+    }
+
+    @Test func missingSpecFileExitsTwo() throws {
+        let outcome = try RunexpBinary.run(["check", "experiments/nope.yaml"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("experiments/nope.yaml: error: no such file"))
+    }
+
+    @Test func unknownOptionExitsTwoNotSixtyFour() throws {
+        let outcome = try RunexpBinary.run(["check", "experiments/cnn_ae.yaml", "--sed", "3"])
+        #expect(outcome.status == 2)
+    }
+}
