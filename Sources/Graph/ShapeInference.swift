@@ -10,6 +10,8 @@ public struct ShapeInference {
     private var summaries: [String: NetworkSummary] = [:]
     private var failed: Set<String> = []
     private var dataShape: SampleShape?
+    /// What each network whose input was inferred was first applied to, for messages.
+    private var firstArguments: [String: String] = [:]
 
     /// Resolves the shapes of `spec`, or reports every mismatch.
     public static func run(_ spec: ExperimentSpec) -> Result<ModelSummary, SpecProblems> {
@@ -108,12 +110,13 @@ public struct ShapeInference {
         if failed.contains(network.name) { return nil }
         if let summary = summaries[network.name] {
             guard summary.input == input else {
-                let source = network.input != nil ? "declares input" : "was first applied to"
+                let source = firstArguments[network.name].map { "was first applied to \($0) of shape" } ?? "declares input"
                 log.error(origin, "network '\(network.name)' \(source) \(summary.input.shapeText), but here it is applied to \(argument) of shape \(input.shapeText)")
                 return nil
             }
             return summary.output
         }
+        firstArguments[network.name] = argument
         summarize(network, input: input)
         return summaries[network.name]?.output
     }

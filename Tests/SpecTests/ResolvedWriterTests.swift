@@ -1,0 +1,46 @@
+import Testing
+
+@testable import Spec
+
+struct ResolvedWriterTests {
+    /// Values compared without places: what a reader of the written text gets back.
+    func shape(_ node: YAMLNode) -> String { ResolvedWriter(showOrigins: false).inline(node) }
+
+    @Test func resolvedSpecsReadBackToTheSameValues() throws {
+        let spec = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml").get()
+        for showOrigins in [false, true] {
+            let text = ResolvedWriter(showOrigins: showOrigins).write(spec.resolved)
+            let again = try YAMLReader(file: "resolved.yaml").read(text).get()
+            #expect(shape(again) == shape(spec.resolved))
+        }
+    }
+
+    @Test func aResolvedSpecLoadsToTheSameSpec() throws {
+        let spec = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml").get()
+        let text = ResolvedWriter(showOrigins: false).write(spec.resolved)
+        let again = try SpecLoader.load(text: text, file: "aae.yaml").get()
+        #expect(again.phases.map(\.loss.text) == spec.phases.map(\.loss.text))
+        #expect(again.phases.map(\.optimizer) == spec.phases.map(\.optimizer))
+        #expect(again.networks.map { $0.layers.map(\.kind) } == spec.networks.map { $0.layers.map(\.kind) })
+        #expect(again.outputs.map(\.kind) == spec.outputs.map(\.kind))
+        #expect(again.train == spec.train)
+        #expect(again.prior == spec.prior)
+    }
+
+    @Test func textThatWouldReadAsSomethingElseIsQuoted() {
+        #expect(ResolvedWriter.scalar("a: b", quoted: true, inFlow: false) == "\"a: b\"")
+        #expect(ResolvedWriter.scalar("5", quoted: true, inFlow: false) == "\"5\"")
+        #expect(ResolvedWriter.scalar("mse(x, x)", quoted: true, inFlow: false) == "mse(x, x)")
+        #expect(ResolvedWriter.scalar("mse(x, x)", quoted: true, inFlow: true) == "\"mse(x, x)\"")
+        #expect(ResolvedWriter.scalar("-1.5", quoted: false, inFlow: true) == "-1.5")
+        #expect(ResolvedWriter.scalar("- x", quoted: false, inFlow: false) == "\"- x\"")
+    }
+
+    @Test func originsAreNotedPerLine() throws {
+        let spec = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml", overrides: ["train.epochs=2"]).get()
+        let lines = ResolvedWriter(showOrigins: true).write(spec.resolved).split(separator: "\n")
+        let train = try #require(lines.first { $0.hasPrefix("train:") })
+        #expect(train.hasSuffix("# --set train.epochs=2; line 22: batch_size; default: shuffle, log_every"))
+        #expect(lines.contains { $0.hasPrefix("seed: 0") && $0.hasSuffix("# default") })
+    }
+}
