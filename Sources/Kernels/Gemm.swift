@@ -1,0 +1,41 @@
+import CBLAS
+
+/// Matrix product on row-major `Float` matrices through BLAS:
+/// `c[m×n] = op(a) · op(b)` or, with `accumulate`, `c += op(a) · op(b)`.
+///
+/// `op(a)` is `m×k`: `a` is stored `m×k`, or `k×m` when `transposeA`.
+/// `op(b)` is `k×n`: `b` is stored `k×n`, or `n×k` when `transposeB`.
+/// With `accumulate == false` BLAS is called with beta 0, which overwrites `c` without reading it,
+/// so stale NaNs in `c` do not leak into the result.
+@inline(__always)
+public func gemm(
+  c: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+  m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
+  accumulate: Bool
+) {
+  if m == 0 || n == 0 { return }
+  if k == 0 {
+    // BLAS implementations disagree on k == 0; an empty sum is zero.
+    if !accumulate { c.update(repeating: 0, count: m * n) }
+    return
+  }
+  let lda = transposeA ? m : k
+  let ldb = transposeB ? k : n
+  cblas_sgemm(
+    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+    blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb),
+    accumulate ? 1 : 0, c, blasint(n))
+}
+
+/// Sets how many threads OpenBLAS may use for every later call (process-wide).
+///
+/// Determinism across runs needs the same count every time: OpenBLAS may split a product's
+/// reduction differently for different thread counts.
+public func setBLASThreadCount(_ count: Int) {
+  openblas_set_num_threads(Int32(max(1, count)))
+}
+
+/// The number of threads OpenBLAS currently uses.
+public func blasThreadCount() -> Int {
+  Int(openblas_get_num_threads())
+}

@@ -1,1 +1,0 @@
-// Kernels module: see ../../../shared/DESIGN.md (Modules).
