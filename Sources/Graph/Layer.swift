@@ -50,7 +50,9 @@ extension ElementwiseLayer {
 
 /// Requires an image-shaped input (height × width × channels) for `layer`.
 func requireImage(_ input: SampleShape, _ layer: String) -> ShapeMismatch? {
-    input.count == 3 ? nil : ShapeMismatch(
-        "\(layer) needs an image input of height×width×channels; found \(input.shapeText)"
-            + (input.count == 1 ? " (add `reshape: [H, W, C]` before it)" : ""))
+    input.count == 3
+        ? nil
+        : ShapeMismatch(
+            "\(layer) needs an image input of height×width×channels; found \(input.shapeText)"
+                + (input.count == 1 ? " (add `reshape: [H, W, C]` before it)" : ""))
 }

@@ -30,12 +30,16 @@ public struct NetworkSummary: Sendable {
             let layer = LayerRegistry.layer(for: spec.kind)
             switch layer.outputShape(for: shape) {
             case .success(let output):
-                layers.append(LayerSummary(spec: spec, output: output, parameters: layer.parameters(for: shape),
-                                           flops: layer.flops(input: shape, output: output)))
+                layers.append(
+                    LayerSummary(
+                        spec: spec, output: output, parameters: layer.parameters(for: shape),
+                        flops: layer.flops(input: shape, output: output)))
                 shape = output
             case .failure(let mismatch):
-                return .failure(Diagnostic(spec.origin,
-                    "network '\(network.name)', layer \(index) (\(spec.summary)): \(mismatch.message)"))
+                return .failure(
+                    Diagnostic(
+                        spec.origin,
+                        "network '\(network.name)', layer \(index) (\(spec.summary)): \(mismatch.message)"))
             }
         }
         return .success(NetworkSummary(name: network.name, input: input, layers: layers))

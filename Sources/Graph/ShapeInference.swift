@@ -33,7 +33,10 @@ public struct ShapeInference {
         checkOutputs()
         // Only when nothing else failed: otherwise the first mismatch is the reason, not this.
         for network in spec.networks where log.isEmpty && summaries[network.name] == nil {
-            log.error(network.origin, "cannot infer the input shape of network '\(network.name)': no loss applies it to a batch of known shape; give it `input: [...]`")
+            log.error(
+                network.origin,
+                "cannot infer the input shape of network '\(network.name)': no loss applies it to a batch of known shape; give it `input: [...]`"
+            )
         }
         guard log.isEmpty else { return .failure(SpecProblems(log.sorted)) }
         let networks = spec.networks.compactMap { summaries[$0.name] }
@@ -42,8 +45,9 @@ public struct ShapeInference {
             let updates = phase.update.map(\.name)
             var passes: [String] = []
             for name in called where !updates.contains(name) && !passes.contains(name) { passes.append(name) }
-            return PhaseSummary(name: phase.name, loss: phase.lossText, updates: updates, passesThrough: passes,
-                                optimizer: phase.optimizer)
+            return PhaseSummary(
+                name: phase.name, loss: phase.lossText, updates: updates, passesThrough: passes,
+                optimizer: phase.optimizer)
         }
         return .success(ModelSummary(networks: networks, phases: phases, dataShape: dataShape))
     }
@@ -105,13 +109,19 @@ public struct ShapeInference {
         }
     }
 
-    private mutating func apply(_ network: NetworkSpec, to input: SampleShape, describedAs argument: String,
-                                at origin: Origin) -> SampleShape? {
+    private mutating func apply(
+        _ network: NetworkSpec, to input: SampleShape, describedAs argument: String,
+        at origin: Origin
+    ) -> SampleShape? {
         if failed.contains(network.name) { return nil }
         if let summary = summaries[network.name] {
             guard summary.input == input else {
-                let source = firstArguments[network.name].map { "was first applied to \($0) of shape" } ?? "declares input"
-                log.error(origin, "network '\(network.name)' \(source) \(summary.input.shapeText), but here it is applied to \(argument) of shape \(input.shapeText)")
+                let source =
+                    firstArguments[network.name].map { "was first applied to \($0) of shape" } ?? "declares input"
+                log.error(
+                    origin,
+                    "network '\(network.name)' \(source) \(summary.input.shapeText), but here it is applied to \(argument) of shape \(input.shapeText)"
+                )
                 return nil
             }
             return summary.output
@@ -121,19 +131,31 @@ public struct ShapeInference {
         return summaries[network.name]?.output
     }
 
-    private func checkLoss(_ name: String, _ arguments: [LossExpression], _ shapes: [SampleShape?],
-                           at origin: Origin) {
-        guard shapes.count == 2, let prediction = shapes[0], let target = shapes[1], prediction != target else { return }
-        log.error(origin, "\(name) compares batches of the same shape, but \(arguments[0].text) is \(prediction.shapeText) and \(arguments[1].text) is \(target.shapeText)")
+    private func checkLoss(
+        _ name: String, _ arguments: [LossExpression], _ shapes: [SampleShape?],
+        at origin: Origin
+    ) {
+        guard shapes.count == 2, let prediction = shapes[0], let target = shapes[1], prediction != target else {
+            return
+        }
+        log.error(
+            origin,
+            "\(name) compares batches of the same shape, but \(arguments[0].text) is \(prediction.shapeText) and \(arguments[1].text) is \(target.shapeText)"
+        )
     }
 
     /// The latent outputs decode prior samples: the decoder must take the prior's dimension.
     private func checkOutputs() {
         guard let prior = spec.prior else { return }
         for output in spec.outputs {
-            guard case .latent(_, _, _, _, let decoder) = output.kind, let summary = summaries[decoder] else { continue }
+            guard case .latent(_, _, _, _, let decoder) = output.kind, let summary = summaries[decoder] else {
+                continue
+            }
             if summary.input != [prior.dimension] {
-                log.error(output.origin, "latent outputs decode samples of the \(prior.dimension)-d prior, but network '\(decoder)' takes \(summary.input.shapeText)")
+                log.error(
+                    output.origin,
+                    "latent outputs decode samples of the \(prior.dimension)-d prior, but network '\(decoder)' takes \(summary.input.shapeText)"
+                )
             }
         }
     }

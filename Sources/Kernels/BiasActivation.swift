@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-  import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+    import Darwin
 #endif
 
 /// The dense and convolution layers' epilogue, fused into one pass over memory:
@@ -10,35 +10,35 @@
 /// `output` may be `input` (the usual case: GEMM writes the pre-activation into the output
 /// buffer and this finishes it in place).
 public func biasActivationForward(
-  output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-  rows: Int, columns: Int, activation: Activation
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    rows: Int, columns: Int, activation: Activation
 ) {
-  for r in 0..<rows {
-    let x = input + r * columns
-    let y = output + r * columns
-    switch activation {
-    case .identity:
-      for c in 0..<columns { y[c] = x[c] + bias[c] }
-    case .relu:
-      for c in 0..<columns { y[c] = max(x[c] + bias[c], 0) }
-    case .leakyReLU(let slope):
-      for c in 0..<columns {
-        let v = x[c] + bias[c]
-        y[c] = v > 0 ? v : slope * v
-      }
-    case .sigmoid:
-      for c in 0..<columns { y[c] = stableSigmoid(x[c] + bias[c]) }
-    case .tanh:
-      for c in 0..<columns { y[c] = tanhf(x[c] + bias[c]) }
+    for r in 0..<rows {
+        let x = input + r * columns
+        let y = output + r * columns
+        switch activation {
+        case .identity:
+            for c in 0..<columns { y[c] = x[c] + bias[c] }
+        case .relu:
+            for c in 0..<columns { y[c] = max(x[c] + bias[c], 0) }
+        case .leakyReLU(let slope):
+            for c in 0..<columns {
+                let v = x[c] + bias[c]
+                y[c] = v > 0 ? v : slope * v
+            }
+        case .sigmoid:
+            for c in 0..<columns { y[c] = stableSigmoid(x[c] + bias[c]) }
+        case .tanh:
+            for c in 0..<columns { y[c] = tanhf(x[c] + bias[c]) }
+        }
     }
-  }
 }
 
 /// The bias gradient: `dBias[c] (= | +=) Σ_r dOutput[r, c]` over a `rows × columns` matrix of
 /// pre-activation gradients, summed in row order.
 public func biasBackward(
-  dBias: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>, rows: Int, columns: Int,
-  accumulate: Bool
+    dBias: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>, rows: Int, columns: Int,
+    accumulate: Bool
 ) {
-  columnSums(output: dBias, input: dOutput, rows: rows, columns: columns, accumulate: accumulate)
+    columnSums(output: dBias, input: dOutput, rows: rows, columns: columns, accumulate: accumulate)
 }

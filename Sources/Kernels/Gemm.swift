@@ -9,22 +9,22 @@ import CBLAS
 /// so stale NaNs in `c` do not leak into the result.
 @inline(__always)
 public func gemm(
-  c: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
-  m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
-  accumulate: Bool
+    c: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+    m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
+    accumulate: Bool
 ) {
-  if m == 0 || n == 0 { return }
-  if k == 0 {
-    // BLAS implementations disagree on k == 0; an empty sum is zero.
-    if !accumulate { c.update(repeating: 0, count: m * n) }
-    return
-  }
-  let lda = transposeA ? m : k
-  let ldb = transposeB ? k : n
-  cblas_sgemm(
-    CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-    blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb),
-    accumulate ? 1 : 0, c, blasint(n))
+    if m == 0 || n == 0 { return }
+    if k == 0 {
+        // BLAS implementations disagree on k == 0; an empty sum is zero.
+        if !accumulate { c.update(repeating: 0, count: m * n) }
+        return
+    }
+    let lda = transposeA ? m : k
+    let ldb = transposeB ? k : n
+    cblas_sgemm(
+        CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+        blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb),
+        accumulate ? 1 : 0, c, blasint(n))
 }
 
 /// Sets how many threads OpenBLAS may use for every later call (process-wide).
@@ -32,10 +32,10 @@ public func gemm(
 /// Determinism across runs needs the same count every time: OpenBLAS may split a product's
 /// reduction differently for different thread counts.
 public func setBLASThreadCount(_ count: Int) {
-  openblas_set_num_threads(Int32(max(1, count)))
+    openblas_set_num_threads(Int32(max(1, count)))
 }
 
 /// The number of threads OpenBLAS currently uses.
 public func blasThreadCount() -> Int {
-  Int(openblas_get_num_threads())
+    Int(openblas_get_num_threads())
 }

@@ -1,52 +1,52 @@
 #if canImport(Glibc)
-  import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+    import Darwin
 #endif
 
 /// The reconstruction and adversarial losses a phase can name.
 ///
 /// All but `sse` are means over every element (PyTorch's `reduction='mean'`).
 public enum LossKind: Sendable, Equatable, Hashable {
-  /// Mean of `(p − t)²`.
-  case mse
-  /// Sum of `(p − t)²`.
-  case sse
-  /// Mean of `|p − t|`; the gradient at `p == t` is 0, as in PyTorch.
-  case l1
-  /// Binary cross-entropy on probabilities, PyTorch's `BCELoss`: each log is clamped at −100
-  /// (so `p` of exactly 0 or 1 costs at most 100, never infinity), and the gradient is
-  /// `(p − t) / max(p(1 − p), 1e-12)`.
-  case bce
-  /// Binary cross-entropy on logits, PyTorch's `BCEWithLogitsLoss`, in the overflow-free form
-  /// `max(x, 0) − x·t + log(1 + e^−|x|)`.
-  case bceLogits
+    /// Mean of `(p − t)²`.
+    case mse
+    /// Sum of `(p − t)²`.
+    case sse
+    /// Mean of `|p − t|`; the gradient at `p == t` is 0, as in PyTorch.
+    case l1
+    /// Binary cross-entropy on probabilities, PyTorch's `BCELoss`: each log is clamped at −100
+    /// (so `p` of exactly 0 or 1 costs at most 100, never infinity), and the gradient is
+    /// `(p − t) / max(p(1 − p), 1e-12)`.
+    case bce
+    /// Binary cross-entropy on logits, PyTorch's `BCEWithLogitsLoss`, in the overflow-free form
+    /// `max(x, 0) − x·t + log(1 + e^−|x|)`.
+    case bceLogits
 }
 
 /// What a loss compares its prediction with: a buffer as long as the prediction, or one value
 /// for every element (as in `bce_logits(D(z), 1)`).
 public enum LossTarget {
-  /// One target per prediction element.
-  case buffer(UnsafePointer<Float>)
-  /// The same target for every element.
-  case constant(Float)
+    /// One target per prediction element.
+    case buffer(UnsafePointer<Float>)
+    /// The same target for every element.
+    case constant(Float)
 }
 
 /// Evaluates `kind` on `count` predictions against `target`; per-element terms are computed in
 /// `Double` and summed in a fixed order, so the value is reproducible bit for bit.
 public func lossForward(
-  kind: LossKind, prediction: UnsafePointer<Float>, target: LossTarget, count: Int
+    kind: LossKind, prediction: UnsafePointer<Float>, target: LossTarget, count: Int
 ) -> Float {
-  guard count > 0 else { return 0 }
-  let total: Double
-  switch target {
-  case .buffer(let t):
-    total = fixedOrderSum(count: count) { lossTerm(kind, Double(prediction[$0]), Double(t[$0])) }
-  case .constant(let value):
-    let t = Double(value)
-    total = fixedOrderSum(count: count) { lossTerm(kind, Double(prediction[$0]), t) }
-  }
-  return Float(kind == .sse ? total : total / Double(count))
+    guard count > 0 else { return 0 }
+    let total: Double
+    switch target {
+    case .buffer(let t):
+        total = fixedOrderSum(count: count) { lossTerm(kind, Double(prediction[$0]), Double(t[$0])) }
+    case .constant(let value):
+        let t = Double(value)
+        total = fixedOrderSum(count: count) { lossTerm(kind, Double(prediction[$0]), t) }
+    }
+    return Float(kind == .sse ? total : total / Double(count))
 }
 
 /// The gradient of `upstream · loss` with respect to the prediction:
@@ -55,49 +55,49 @@ public func lossForward(
 /// `upstream` is the loss term's coefficient in the phase's expression (1 for a plain loss,
 /// −1 for a subtracted one).
 public func lossBackward(
-  dPrediction: UnsafeMutablePointer<Float>, prediction: UnsafePointer<Float>,
-  target: LossTarget, count: Int, kind: LossKind, upstream: Float, accumulate: Bool
+    dPrediction: UnsafeMutablePointer<Float>, prediction: UnsafePointer<Float>,
+    target: LossTarget, count: Int, kind: LossKind, upstream: Float, accumulate: Bool
 ) {
-  guard count > 0 else { return }
-  let scale = kind == .sse ? upstream : upstream / Float(count)
-  switch (target, accumulate) {
-  case (.buffer(let t), false):
-    for i in 0..<count { dPrediction[i] = scale * lossDerivative(kind, prediction[i], t[i]) }
-  case (.buffer(let t), true):
-    for i in 0..<count { dPrediction[i] += scale * lossDerivative(kind, prediction[i], t[i]) }
-  case (.constant(let t), false):
-    for i in 0..<count { dPrediction[i] = scale * lossDerivative(kind, prediction[i], t) }
-  case (.constant(let t), true):
-    for i in 0..<count { dPrediction[i] += scale * lossDerivative(kind, prediction[i], t) }
-  }
+    guard count > 0 else { return }
+    let scale = kind == .sse ? upstream : upstream / Float(count)
+    switch (target, accumulate) {
+    case (.buffer(let t), false):
+        for i in 0..<count { dPrediction[i] = scale * lossDerivative(kind, prediction[i], t[i]) }
+    case (.buffer(let t), true):
+        for i in 0..<count { dPrediction[i] += scale * lossDerivative(kind, prediction[i], t[i]) }
+    case (.constant(let t), false):
+        for i in 0..<count { dPrediction[i] = scale * lossDerivative(kind, prediction[i], t) }
+    case (.constant(let t), true):
+        for i in 0..<count { dPrediction[i] += scale * lossDerivative(kind, prediction[i], t) }
+    }
 }
 
 /// One element's loss before the mean.
 @inline(__always)
 private func lossTerm(_ kind: LossKind, _ p: Double, _ t: Double) -> Double {
-  switch kind {
-  case .mse, .sse:
-    return (p - t) * (p - t)
-  case .l1:
-    return abs(p - t)
-  case .bce:
-    return -(t * max(log(p), -100) + (1 - t) * max(log(1 - p), -100))
-  case .bceLogits:
-    return max(p, 0) - p * t + log1p(exp(-abs(p)))
-  }
+    switch kind {
+    case .mse, .sse:
+        return (p - t) * (p - t)
+    case .l1:
+        return abs(p - t)
+    case .bce:
+        return -(t * max(log(p), -100) + (1 - t) * max(log(1 - p), -100))
+    case .bceLogits:
+        return max(p, 0) - p * t + log1p(exp(-abs(p)))
+    }
 }
 
 /// One element's `∂term/∂p`, before the `1/count` of the mean.
 @inline(__always)
 private func lossDerivative(_ kind: LossKind, _ p: Float, _ t: Float) -> Float {
-  switch kind {
-  case .mse, .sse:
-    return 2 * (p - t)
-  case .l1:
-    return p > t ? 1 : (p < t ? -1 : 0)
-  case .bce:
-    return (p - t) / max(p * (1 - p), 1e-12)
-  case .bceLogits:
-    return stableSigmoid(p) - t
-  }
+    switch kind {
+    case .mse, .sse:
+        return 2 * (p - t)
+    case .l1:
+        return p > t ? 1 : (p < t ? -1 : 0)
+    case .bce:
+        return (p - t) / max(p * (1 - p), 1e-12)
+    case .bceLogits:
+        return stableSigmoid(p) - t
+    }
 }

@@ -21,23 +21,29 @@ public enum SpecCheck {
     /// The report `runexp check` prints for a valid spec.
     public static func report(_ checked: CheckedSpec) -> String {
         var sections = ["\(checked.spec.file): valid (\(checked.spec.name), seed \(checked.spec.seed))"]
-        if let shape = checked.model.dataShape { sections.append("data: \(dataDescription(checked.spec.data)), x is \(shape.shapeText) per sample") }
+        if let shape = checked.model.dataShape {
+            sections.append("data: \(dataDescription(checked.spec.data)), x is \(shape.shapeText) per sample")
+        }
         sections += checked.model.networks.map(networkTable)
         sections.append(phaseTable(checked))
-        sections.append("resolved spec (# where each value came from):\n"
-            + ResolvedWriter(showOrigins: true).write(checked.spec.resolved)
+        sections.append(
+            "resolved spec (# where each value came from):\n"
+                + ResolvedWriter(showOrigins: true).write(checked.spec.resolved)
                 .split(separator: "\n", omittingEmptySubsequences: false)
                 .map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"))
         return sections.joined(separator: "\n\n")
     }
 
     static func networkTable(_ network: NetworkSummary) -> String {
-        var table = TextTable(["#", "layer", "output", "params", "FLOPs/sample"],
-                              alignments: [.right, .left, .left, .right, .right])
+        var table = TextTable(
+            ["#", "layer", "output", "params", "FLOPs/sample"],
+            alignments: [.right, .left, .left, .right, .right])
         table.add(["", "input", network.input.shapeText, "", ""])
         for (index, layer) in network.layers.enumerated() {
-            table.add([String(index), layer.spec.summary, layer.output.shapeText, groupedDigits(layer.parameterCount),
-                       groupedDigits(layer.flops)])
+            table.add([
+                String(index), layer.spec.summary, layer.output.shapeText, groupedDigits(layer.parameterCount),
+                groupedDigits(layer.flops),
+            ])
         }
         table.add(["", "total", "", groupedDigits(network.parameterCount), groupedDigits(network.flops)])
         return "network \(network.name): \(network.input.shapeText) → \(network.output.shapeText), "
@@ -46,12 +52,15 @@ public enum SpecCheck {
     }
 
     static func phaseTable(_ checked: CheckedSpec) -> String {
-        var table = TextTable(["phase", "loss", "updates", "passes through", "optimizer"],
-                              alignments: [.left, .left, .left, .left, .left])
+        var table = TextTable(
+            ["phase", "loss", "updates", "passes through", "optimizer"],
+            alignments: [.left, .left, .left, .left, .left])
         for phase in checked.model.phases {
-            table.add([phase.name, phase.loss, phase.updates.joined(separator: ", "),
-                       phase.passesThrough.isEmpty ? "—" : phase.passesThrough.joined(separator: ", "),
-                       phase.optimizer.description])
+            table.add([
+                phase.name, phase.loss, phase.updates.joined(separator: ", "),
+                phase.passesThrough.isEmpty ? "—" : phase.passesThrough.joined(separator: ", "),
+                phase.optimizer.description,
+            ])
         }
         let train = checked.spec.train
         return "schedule: every batch of \(train.batchSize) runs these phases in order, for \(train.epochs) epochs\n"

@@ -56,8 +56,9 @@ extension SpecDecoder {
         map.finish()
         node = map.resolvedNode
         guard let source, let validation else { return nil }
-        return DataSpec(source: source, validation: validation, shape: shape, trainLimit: trainLimit,
-                        origin: node.origin)
+        return DataSpec(
+            source: source, validation: validation, shape: shape, trainLimit: trainLimit,
+            origin: node.origin)
     }
 
     private func decodeSource(_ node: inout YAMLNode) -> DataSpec.Source? {

@@ -9,8 +9,9 @@ extension SpecDecoder {
         guard let (name, written, keyOrigin) = variant(node, "layer", LayerSpec.names) else { return nil }
         var settings = written
         if written.entries == nil, !written.isNull, let key = SpecDecoder.layerShorthand[name] {
-            settings = YAMLNode(.mapping([YAMLEntry(key: key, keyOrigin: written.origin, value: written)]),
-                                origin: written.origin)
+            settings = YAMLNode(
+                .mapping([YAMLEntry(key: key, keyOrigin: written.origin, value: written)]),
+                origin: written.origin)
         }
         guard var map = MappingReader(settings, "layer '\(name)' of network '\(network)'", log: log) else {
             return nil
@@ -20,7 +21,8 @@ extension SpecDecoder {
         map.finish()
         var resolved = map.resolvedNode
         resolved.isFlow = true
-        node = (resolved.entries ?? []).isEmpty
+        node =
+            (resolved.entries ?? []).isEmpty
             ? YAMLNode(.scalar(name), origin: keyOrigin)
             : variantNode(name, keyOrigin, resolved, like: node)
         node.isFlow = true
@@ -75,11 +77,14 @@ extension SpecDecoder {
         let bias = map.optional("bias", default: .scalar("true")) { scalars.bool($0, "\(what).bias") }
         guard let filters, let kernel, let stride, let padding, let outputPadding, let bias else { return nil }
         if outputPadding >= stride {
-            log.error(map.node.origin, "\(what).output_padding must be smaller than the stride (\(stride)); found \(outputPadding)")
+            log.error(
+                map.node.origin,
+                "\(what).output_padding must be smaller than the stride (\(stride)); found \(outputPadding)")
             return nil
         }
-        return ConvolutionSpec(filters: filters, kernel: kernel, stride: stride, padding: padding,
-                               outputPadding: outputPadding, bias: bias)
+        return ConvolutionSpec(
+            filters: filters, kernel: kernel, stride: stride, padding: padding,
+            outputPadding: outputPadding, bias: bias)
     }
 
     private func decodePadding(_ node: YAMLNode, _ what: String) -> Padding? {

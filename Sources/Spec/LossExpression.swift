@@ -38,7 +38,8 @@ public indirect enum LossExpression: Sendable, Equatable {
         switch self {
         case .number(let value, _): body = LossExpression.format(value)
         case .variable(let name, _): body = name
-        case .call(let name, let args, _): body = "\(name)(\(args.map { $0.render(parentPrecedence: 0) }.joined(separator: ", ")))"
+        case .call(let name, let args, _):
+            body = "\(name)(\(args.map { $0.render(parentPrecedence: 0) }.joined(separator: ", ")))"
         case .add(let a, let b, _): body = "\(a.render(parentPrecedence: 1)) + \(b.render(parentPrecedence: 2))"
         case .subtract(let a, let b, _): body = "\(a.render(parentPrecedence: 1)) - \(b.render(parentPrecedence: 2))"
         case .multiply(let a, let b, _): body = "\(a.render(parentPrecedence: 2)) * \(b.render(parentPrecedence: 3))"

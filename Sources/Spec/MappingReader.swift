@@ -60,8 +60,10 @@ public struct MappingReader {
     }
 
     /// Reads `key` with `decode`, or uses `fallback` (a YAML value, recorded as a default) when missing.
-    public mutating func optional<T>(_ key: String, default fallback: YAMLNode.Content,
-                                    _ decode: (inout YAMLNode) -> T?) -> T? {
+    public mutating func optional<T>(
+        _ key: String, default fallback: YAMLNode.Content,
+        _ decode: (inout YAMLNode) -> T?
+    ) -> T? {
         var value = take(key) ?? YAMLNode(fallback, origin: .defaulted)
         let result = decode(&value)
         record(key, value)
@@ -79,7 +81,8 @@ public struct MappingReader {
     /// Reports every key nothing read, suggesting the nearest known key.
     public func finish() {
         for entry in node.entries ?? [] where !known.contains(entry.key) {
-            let hint = NearestName.find(entry.key, in: known).map { "; did you mean '\($0)'?" }
+            let hint =
+                NearestName.find(entry.key, in: known).map { "; did you mean '\($0)'?" }
                 ?? "; expected one of: \(known.joined(separator: ", "))"
             log.error(entry.keyOrigin, "unknown key '\(entry.key)' in \(subject)\(hint)")
         }

@@ -21,7 +21,10 @@ public struct NetworkSpec: Sendable, Equatable {
 extension SpecDecoder {
     func decodeNetworks(_ node: inout YAMLNode) -> [NetworkSpec]? {
         guard var entries = node.entries else {
-            log.error(node.origin, "networks must be a mapping from names to networks, e.g. `encoder: {layers: [...]}`; found \(node.kindDescription)")
+            log.error(
+                node.origin,
+                "networks must be a mapping from names to networks, e.g. `encoder: {layers: [...]}`; found \(node.kindDescription)"
+            )
             return nil
         }
         if entries.isEmpty { log.error(node.origin, "networks must declare at least one network") }
@@ -41,12 +44,16 @@ extension SpecDecoder {
 
     /// Network and phase names become parts of parameter names and file names: keep them plain.
     func checkName(_ name: String, _ origin: Origin, _ what: String) {
-        let isPlain = name.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
+        let isPlain =
+            name.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
         if !isPlain || name.count > 64 {
-            log.error(origin, "\(what) name '\(name)' must be a plain name: letters, digits and '_', starting with a letter")
+            log.error(
+                origin, "\(what) name '\(name)' must be a plain name: letters, digits and '_', starting with a letter")
         } else if ["x", "z"].contains(name) || LossFunction(rawValue: name) != nil {
-            log.error(origin, "\(what) name '\(name)' is reserved: x and z are the data and prior batches, \(name) may be a loss")
+            log.error(
+                origin,
+                "\(what) name '\(name)' is reserved: x and z are the data and prior batches, \(name) may be a loss")
         }
     }
 
@@ -66,7 +73,9 @@ extension SpecDecoder {
 
     private func decodeLayers(_ node: inout YAMLNode, network: String) -> [LayerSpec]? {
         guard var items = node.items else {
-            log.error(node.origin, "networks.\(network).layers must be a list such as [dense: 100, relu]; found \(node.kindDescription)")
+            log.error(
+                node.origin,
+                "networks.\(network).layers must be a list such as [dense: 100, relu]; found \(node.kindDescription)")
             return nil
         }
         if items.isEmpty { log.error(node.origin, "network '\(network)' has no layers") }

@@ -19,14 +19,14 @@ public struct OutputSpec: Sendable, Equatable {
 extension OutputSpec {
     /// The kinds of output.
     public enum Kind: Sendable, Equatable {
-    /// Curves of these phases' losses over training (all phases when the list is empty).
-    case curves(phases: [String])
-    /// `count` images of `split` chosen by the seed, above their reconstructions.
-    case reconstructions(split: String, count: Int)
-    /// A 2-D t-SNE map of `points` codes of `split`, computed by the `encoder` network.
-    case tsne(split: String, points: Int, perplexity: Double, encoder: String)
-    /// Prior samples, interpolations and latent walks, decoded by `decoder`.
-    case latent(samples: Int, interpolations: Int, steps: Int, encoder: String, decoder: String)
+        /// Curves of these phases' losses over training (all phases when the list is empty).
+        case curves(phases: [String])
+        /// `count` images of `split` chosen by the seed, above their reconstructions.
+        case reconstructions(split: String, count: Int)
+        /// A 2-D t-SNE map of `points` codes of `split`, computed by the `encoder` network.
+        case tsne(split: String, points: Int, perplexity: Double, encoder: String)
+        /// Prior samples, interpolations and latent walks, decoded by `decoder`.
+        case latent(samples: Int, interpolations: Int, steps: Int, encoder: String, decoder: String)
     }
 }
 
@@ -46,7 +46,9 @@ public struct Expectation: Sendable, Equatable {
 extension SpecDecoder {
     func decodeOutputs(_ node: inout YAMLNode) -> [OutputSpec]? {
         guard var items = node.items else {
-            log.error(node.origin, "outputs must be a list such as [curves, reconstructions: {count: 10}]; found \(node.kindDescription)")
+            log.error(
+                node.origin,
+                "outputs must be a list such as [curves, reconstructions: {count: 10}]; found \(node.kindDescription)")
             return nil
         }
         var outputs: [OutputSpec] = []
@@ -62,8 +64,9 @@ extension SpecDecoder {
         guard let (kind, value, keyOrigin) = variant(node, "output", OutputSpec.kinds) else { return nil }
         var settings = value
         if kind == "curves", value.items != nil || (value.scalarText != nil && !value.isNull) {
-            settings = YAMLNode(.mapping([YAMLEntry(key: "phases", keyOrigin: value.origin, value: value)]),
-                                origin: value.origin)
+            settings = YAMLNode(
+                .mapping([YAMLEntry(key: "phases", keyOrigin: value.origin, value: value)]),
+                origin: value.origin)
         }
         guard var map = MappingReader(settings, "output '\(kind)'", log: log) else { return nil }
         let output = outputSettings(kind, &map).map { OutputSpec(kind: $0, origin: keyOrigin) }
@@ -95,14 +98,22 @@ extension SpecDecoder {
             return .reconstructions(split: split, count: count)
         case "tsne":
             let split = split("train")
-            let points = map.optional("points", default: .scalar("10000")) { scalars.int($0, "\(w).points", in: 10...1_000_000) }
-            let perplexity = map.optional("perplexity", default: .scalar("30")) { scalars.double($0, "\(w).perplexity", in: 1...1000) }
+            let points = map.optional("points", default: .scalar("10000")) {
+                scalars.int($0, "\(w).points", in: 10...1_000_000)
+            }
+            let perplexity = map.optional("perplexity", default: .scalar("30")) {
+                scalars.double($0, "\(w).perplexity", in: 1...1000)
+            }
             let encoder = network("encoder")
             guard let split, let points, let perplexity, let encoder else { return nil }
             return .tsne(split: split, points: points, perplexity: perplexity, encoder: encoder)
         default:
-            let samples = map.optional("samples", default: .scalar("100")) { scalars.int($0, "\(w).samples", in: 1...10_000) }
-            let pairs = map.optional("interpolations", default: .scalar("8")) { scalars.int($0, "\(w).interpolations", in: 0...1000) }
+            let samples = map.optional("samples", default: .scalar("100")) {
+                scalars.int($0, "\(w).samples", in: 1...10_000)
+            }
+            let pairs = map.optional("interpolations", default: .scalar("8")) {
+                scalars.int($0, "\(w).interpolations", in: 0...1000)
+            }
             let steps = map.optional("steps", default: .scalar("10")) { scalars.int($0, "\(w).steps", in: 2...1000) }
             let encoder = network("encoder"), decoder = network("decoder")
             guard let samples, let pairs, let steps, let encoder, let decoder else { return nil }
@@ -112,14 +123,17 @@ extension SpecDecoder {
 
     func decodeExpectations(_ node: inout YAMLNode) -> [Expectation]? {
         guard var entries = node.entries else {
-            log.error(node.origin, "expect must be a mapping such as {test_mse: {max: 0.02}}; found \(node.kindDescription)")
+            log.error(
+                node.origin, "expect must be a mapping such as {test_mse: {max: 0.02}}; found \(node.kindDescription)")
             return nil
         }
         var expectations: [Expectation] = []
         for index in entries.indices {
             let metric = entries[index].key, keyOrigin = entries[index].keyOrigin
             if !Expectation.metrics.contains(metric) {
-                log.error(keyOrigin, "unknown metric '\(metric)' in expect\(NearestName.hint(metric, in: Expectation.metrics))")
+                log.error(
+                    keyOrigin,
+                    "unknown metric '\(metric)' in expect\(NearestName.hint(metric, in: Expectation.metrics))")
                 continue
             }
             guard var map = MappingReader(entries[index].value, "expect.\(metric)", log: log) else { continue }

@@ -49,7 +49,9 @@ public struct PhaseSpec: Sendable, Equatable {
 extension SpecDecoder {
     func decodePhases(_ node: inout YAMLNode) -> [PhaseSpec]? {
         guard var items = node.items, !items.isEmpty else {
-            log.error(node.origin, "phases must be a list of phases, each with name, loss and update; found \(node.kindDescription)")
+            log.error(
+                node.origin,
+                "phases must be a list of phases, each with name, loss and update; found \(node.kindDescription)")
             return nil
         }
         var phases: [PhaseSpec] = []
@@ -76,8 +78,9 @@ extension SpecDecoder {
         map.finish()
         node = map.resolvedNode
         guard let name, let loss, let update, let optimizer else { return nil }
-        return PhaseSpec(name: name, loss: loss.0, lossText: loss.1, update: update, optimizer: optimizer,
-                         origin: node.origin)
+        return PhaseSpec(
+            name: name, loss: loss.0, lossText: loss.1, update: update, optimizer: optimizer,
+            origin: node.origin)
     }
 
     private func decodeLoss(_ node: YAMLNode, _ what: String) -> (LossExpression, String)? {
@@ -104,18 +107,30 @@ extension SpecDecoder {
         }
         let optimizer: OptimizerSpec?
         if kind == "adam" {
-            let beta1 = map.optional("beta1", default: .scalar("0.9")) { scalars.double($0, "\(what).beta1", in: 0...0.999999) }
-            let beta2 = map.optional("beta2", default: .scalar("0.999")) { scalars.double($0, "\(what).beta2", in: 0...0.999999) }
-            let epsilon = map.optional("epsilon", default: .scalar("1.0e-8")) { scalars.double($0, "\(what).epsilon", in: 1e-30...1) }
-            let decay = map.optional("weight_decay", default: .scalar("0")) { scalars.double($0, "\(what).weight_decay", in: 0...1e6) }
+            let beta1 = map.optional("beta1", default: .scalar("0.9")) {
+                scalars.double($0, "\(what).beta1", in: 0...0.999999)
+            }
+            let beta2 = map.optional("beta2", default: .scalar("0.999")) {
+                scalars.double($0, "\(what).beta2", in: 0...0.999999)
+            }
+            let epsilon = map.optional("epsilon", default: .scalar("1.0e-8")) {
+                scalars.double($0, "\(what).epsilon", in: 1e-30...1)
+            }
+            let decay = map.optional("weight_decay", default: .scalar("0")) {
+                scalars.double($0, "\(what).weight_decay", in: 0...1e6)
+            }
             if let lr, let beta1, let beta2, let epsilon, let decay {
                 optimizer = .adam(lr: lr, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: decay)
             } else {
                 optimizer = nil
             }
         } else {
-            let momentum = map.optional("momentum", default: .scalar("0")) { scalars.double($0, "\(what).momentum", in: 0...0.999999) }
-            let decay = map.optional("weight_decay", default: .scalar("0")) { scalars.double($0, "\(what).weight_decay", in: 0...1e6) }
+            let momentum = map.optional("momentum", default: .scalar("0")) {
+                scalars.double($0, "\(what).momentum", in: 0...0.999999)
+            }
+            let decay = map.optional("weight_decay", default: .scalar("0")) {
+                scalars.double($0, "\(what).weight_decay", in: 0...1e6)
+            }
             optimizer = zip3(lr, momentum, decay).map { .sgd(lr: $0, momentum: $1, weightDecay: $2) }
         }
         map.finish()

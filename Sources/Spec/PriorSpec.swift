@@ -28,7 +28,9 @@ extension SpecDecoder {
         case "normal":
             let dim = map.required("dim") { scalars.int($0, "prior.normal.dim", in: 1...100_000) }
             let mean = map.optional("mean", default: .scalar("0")) { scalars.double($0, "prior.normal.mean") }
-            let std = map.optional("std", default: .scalar("1")) { scalars.double($0, "prior.normal.std", in: 1e-12...1e12) }
+            let std = map.optional("std", default: .scalar("1")) {
+                scalars.double($0, "prior.normal.std", in: 1e-12...1e12)
+            }
             prior = zip3(dim, mean, std).map { .normal(dim: $0, mean: $1, std: $2) }
         case "uniform":
             let dim = map.required("dim") { scalars.int($0, "prior.uniform.dim", in: 1...100_000) }
@@ -41,9 +43,15 @@ extension SpecDecoder {
                 prior = zip3(dim, low, high).map { .uniform(dim: $0, low: $1, high: $2) }
             }
         default:
-            let modes = map.optional("modes", default: .scalar("10")) { scalars.int($0, "prior.mixture.modes", in: 1...1000) }
-            let radius = map.optional("radius", default: .scalar("4")) { scalars.double($0, "prior.mixture.radius", in: 0...1e6) }
-            let std = map.optional("std", default: .scalar("0.5")) { scalars.double($0, "prior.mixture.std", in: 1e-12...1e6) }
+            let modes = map.optional("modes", default: .scalar("10")) {
+                scalars.int($0, "prior.mixture.modes", in: 1...1000)
+            }
+            let radius = map.optional("radius", default: .scalar("4")) {
+                scalars.double($0, "prior.mixture.radius", in: 0...1e6)
+            }
+            let std = map.optional("std", default: .scalar("0.5")) {
+                scalars.double($0, "prior.mixture.std", in: 1e-12...1e6)
+            }
             prior = zip3(modes, radius, std).map { .mixture(modes: $0, radius: $1, std: $2) }
         }
         map.finish()

@@ -22,16 +22,24 @@ struct ReferenceCheck {
         for phase in phases {
             if let value = evaluate(phase.loss) {
                 if value == .batch {
-                    log.error(phase.loss.origin, "the loss of phase '\(phase.name)' is a batch, not a number: wrap it in a loss such as mse(…, x)")
+                    log.error(
+                        phase.loss.origin,
+                        "the loss of phase '\(phase.name)' is a batch, not a number: wrap it in a loss such as mse(…, x)"
+                    )
                 } else if value == .constant {
-                    log.error(phase.loss.origin, "the loss of phase '\(phase.name)' is a constant; it must call a loss function")
+                    log.error(
+                        phase.loss.origin,
+                        "the loss of phase '\(phase.name)' is a constant; it must call a loss function")
                 }
             }
             let used = Set(phase.loss.calls.map(\.name))
             for (name, origin) in phase.update {
                 if !networkNames.contains(name) {
                     misnamed = true
-                    log.error(origin, "phase '\(phase.name)' updates '\(name)', which is not a network\(NearestName.hint(name, in: networkNames))")
+                    log.error(
+                        origin,
+                        "phase '\(phase.name)' updates '\(name)', which is not a network\(NearestName.hint(name, in: networkNames))"
+                    )
                 } else if !used.contains(name) {
                     log.error(origin, "phase '\(phase.name)' updates '\(name)', but its loss does not use '\(name)'")
                 }
@@ -40,7 +48,9 @@ struct ReferenceCheck {
         }
         // A misspelt update name already explains why its network looks unused.
         for network in networks where !misnamed && !updated.contains(network.name) {
-            log.error(network.origin, "network '\(network.name)' is not updated by any phase; name it in a phase's update list")
+            log.error(
+                network.origin,
+                "network '\(network.name)' is not updated by any phase; name it in a phase's update list")
         }
         checkOutputs()
     }
@@ -49,11 +59,17 @@ struct ReferenceCheck {
         let phaseNames = phases.map(\.name)
         for output in outputs {
             for name in output.networks where !networkNames.contains(name) {
-                log.error(output.origin, "an output uses network '\(name)', which the spec does not declare\(NearestName.hint(name, in: networkNames))")
+                log.error(
+                    output.origin,
+                    "an output uses network '\(name)', which the spec does not declare\(NearestName.hint(name, in: networkNames))"
+                )
             }
             if case .curves(let phases) = output.kind {
                 for name in phases where !phaseNames.contains(name) {
-                    log.error(output.origin, "curves names phase '\(name)', which the spec does not declare\(NearestName.hint(name, in: phaseNames))")
+                    log.error(
+                        output.origin,
+                        "curves names phase '\(name)', which the spec does not declare\(NearestName.hint(name, in: phaseNames))"
+                    )
                 }
             }
         }
@@ -76,7 +92,9 @@ struct ReferenceCheck {
 
     private func number(_ value: Value?, _ expression: LossExpression) -> Bool {
         if value == .batch {
-            log.error(expression.origin, "in the loss: '\(expression.text)' is a batch, not a number; put it inside a loss such as mse(…)")
+            log.error(
+                expression.origin,
+                "in the loss: '\(expression.text)' is a batch, not a number; put it inside a loss such as mse(…)")
             return false
         }
         return value != nil
@@ -86,15 +104,22 @@ struct ReferenceCheck {
         switch name {
         case "x": return .batch
         case "z":
-            if prior == nil { log.error(origin, "in the loss: z is a batch from the prior, but the spec has no 'prior:'") }
+            if prior == nil {
+                log.error(origin, "in the loss: z is a batch from the prior, but the spec has no 'prior:'")
+            }
             return .batch
         default:
             if networkNames.contains(name) {
                 log.error(origin, "in the loss: network '\(name)' must be applied to a batch, e.g. \(name)(x)")
             } else if lossNames.contains(name) {
-                log.error(origin, "in the loss: '\(name)' needs a prediction and a target, e.g. \(name)(decoder(encoder(x)), x)")
+                log.error(
+                    origin,
+                    "in the loss: '\(name)' needs a prediction and a target, e.g. \(name)(decoder(encoder(x)), x)")
             } else {
-                log.error(origin, "in the loss: unknown name '\(name)'; x is the data batch and z a prior batch\(NearestName.hint(name, in: ["x", "z"] + networkNames))")
+                log.error(
+                    origin,
+                    "in the loss: unknown name '\(name)'; x is the data batch and z a prior batch\(NearestName.hint(name, in: ["x", "z"] + networkNames))"
+                )
             }
             return nil
         }
@@ -108,21 +133,28 @@ struct ReferenceCheck {
                 return nil
             }
             if let value = values[0], value != .batch {
-                log.error(arguments[0].origin, "in the loss: network '\(name)' must be applied to a batch such as x, z or another network's output; found a number")
+                log.error(
+                    arguments[0].origin,
+                    "in the loss: network '\(name)' must be applied to a batch such as x, z or another network's output; found a number"
+                )
                 return nil
             }
             return values[0] == nil ? nil : .batch
         }
         guard lossNames.contains(name) else {
-            log.error(origin, "in the loss: unknown network or loss '\(name)'\(NearestName.hint(name, in: networkNames + lossNames))")
+            log.error(
+                origin,
+                "in the loss: unknown network or loss '\(name)'\(NearestName.hint(name, in: networkNames + lossNames))")
             return nil
         }
         guard arguments.count == 2 else {
-            log.error(origin, "in the loss: \(name) takes a prediction and a target; found \(arguments.count) arguments")
+            log.error(
+                origin, "in the loss: \(name) takes a prediction and a target; found \(arguments.count) arguments")
             return nil
         }
         if let first = values[0], first != .batch {
-            log.error(arguments[0].origin, "in the loss: the prediction of \(name) must be a batch, e.g. decoder(encoder(x))")
+            log.error(
+                arguments[0].origin, "in the loss: the prediction of \(name) must be a batch, e.g. decoder(encoder(x))")
             return nil
         }
         if values[1] == .scalar {

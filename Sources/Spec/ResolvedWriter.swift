@@ -67,8 +67,9 @@ public struct ResolvedWriter {
         switch node.content {
         case .scalar: return true
         case .sequence(let items):
-            return items.isEmpty || (items.allSatisfy { $0.scalarText != nil || ($0.isFlow && fitsOnOneLine($0)) }
-                && (node.isFlow || items.allSatisfy { $0.scalarText != nil }) && inline(node).count <= 72)
+            return items.isEmpty
+                || (items.allSatisfy { $0.scalarText != nil || ($0.isFlow && fitsOnOneLine($0)) }
+                    && (node.isFlow || items.allSatisfy { $0.scalarText != nil }) && inline(node).count <= 72)
         case .mapping(let entries):
             return entries.isEmpty || (node.isFlow && inline(node).count <= 72)
         }
@@ -133,8 +134,10 @@ public struct ResolvedWriter {
     /// A scalar's text as YAML: plain where that reads back the same, quoted otherwise. Text that was
     /// quoted in the spec stays quoted where it could be mistaken for a number, a boolean or null.
     static func scalar(_ text: String, quoted: Bool, inFlow: Bool) -> String {
-        let ambiguous = quoted && (Double(text) != nil
-            || ["true", "false", "yes", "no", "on", "off", "null", "~"].contains(text.lowercased()))
+        let ambiguous =
+            quoted
+            && (Double(text) != nil
+                || ["true", "false", "yes", "no", "on", "off", "null", "~"].contains(text.lowercased()))
         return ambiguous || needsQuotes(text, inFlow: inFlow) ? Self.quoted(text) : text
     }
 
@@ -161,7 +164,9 @@ public struct ResolvedWriter {
     static func needsQuotes(_ text: String, inFlow: Bool) -> Bool {
         if text.isEmpty || text != text.trimmedSpaces { return true }
         if let first = text.first, "-?:,[]{}#&*!|>'\"%@`".contains(first) {
-            return !(first == "-" && text.count > 1 && text.dropFirst().allSatisfy { $0.isNumber || $0 == "." || $0 == "e" || $0 == "-" })
+            return
+                !(first == "-" && text.count > 1
+                && text.dropFirst().allSatisfy { $0.isNumber || $0 == "." || $0 == "e" || $0 == "-" })
         }
         if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") { return true }
         if inFlow, ["[", "]", "{", "}", ","].contains(where: { text.contains($0) }) { return true }

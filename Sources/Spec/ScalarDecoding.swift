@@ -17,8 +17,10 @@ public struct ScalarDecoder {
     }
 
     /// A finite number within `range`.
-    public func double(_ node: YAMLNode, _ what: String,
-                       in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude)
+    public func double(
+        _ node: YAMLNode, _ what: String,
+        in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+    )
         -> Double?
     {
         guard let text = plain(node, what, expected: "a number") else { return nil }
@@ -58,7 +60,8 @@ public struct ScalarDecoder {
     public func choice(_ node: YAMLNode, _ what: String, _ choices: [String]) -> String? {
         guard let text = string(node, what) else { return nil }
         guard choices.contains(text) else {
-            let hint = NearestName.find(text, in: choices).map { "; did you mean '\($0)'?" }
+            let hint =
+                NearestName.find(text, in: choices).map { "; did you mean '\($0)'?" }
                 ?? "; expected one of: \(choices.joined(separator: ", "))"
             log.error(node.origin, "unknown \(what) '\(text)'\(hint)")
             return nil
@@ -70,7 +73,8 @@ public struct ScalarDecoder {
     public func intList(_ node: YAMLNode, _ what: String, in range: ClosedRange<Int> = 1...Int.max) -> [Int]? {
         guard let items = node.items else {
             if node.scalarText != nil, !node.isNull { return int(node, what, in: range).map { [$0] } }
-            log.error(node.origin, "\(what) must be a list of integers such as [28, 28, 1]; found \(node.kindDescription)")
+            log.error(
+                node.origin, "\(what) must be a list of integers such as [28, 28, 1]; found \(node.kindDescription)")
             return nil
         }
         if items.isEmpty {

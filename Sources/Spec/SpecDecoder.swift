@@ -22,11 +22,15 @@ public struct SpecDecoder {
             return (name, YAMLNode(.mapping([]), origin: node.origin), node.origin)
         }
         guard let entries = node.entries, entries.count == 1, let entry = entries.first else {
-            log.error(node.origin, "\(what) must be one of \(kinds.joined(separator: ", ")), written as `name` or `name: settings`; found \(node.kindDescription)")
+            log.error(
+                node.origin,
+                "\(what) must be one of \(kinds.joined(separator: ", ")), written as `name` or `name: settings`; found \(node.kindDescription)"
+            )
             return nil
         }
         guard kinds.contains(entry.key) else {
-            let hint = NearestName.find(entry.key, in: kinds).map { "; did you mean '\($0)'?" }
+            let hint =
+                NearestName.find(entry.key, in: kinds).map { "; did you mean '\($0)'?" }
                 ?? "; expected one of: \(kinds.joined(separator: ", "))"
             log.error(entry.keyOrigin, "unknown \(what) '\(entry.key)'\(hint)")
             return nil
@@ -36,7 +40,8 @@ public struct SpecDecoder {
 
     /// Rebuilds a single-key mapping after its value was resolved.
     func variantNode(_ key: String, _ keyOrigin: Origin, _ value: YAMLNode, like node: YAMLNode) -> YAMLNode {
-        YAMLNode(.mapping([YAMLEntry(key: key, keyOrigin: keyOrigin, value: value)]), origin: node.origin,
-                 isFlow: node.isFlow)
+        YAMLNode(
+            .mapping([YAMLEntry(key: key, keyOrigin: keyOrigin, value: value)]), origin: node.origin,
+            isFlow: node.isFlow)
     }
 }

@@ -28,8 +28,11 @@ public enum SpecLoader {
         var parsed = overrides.map { SpecOverride.parse($0) }
         if let seed {
             let argument = "--seed \(seed)"
-            parsed.append(.success(SpecOverride(path: ["seed"], value: .scalar(String(seed), .argument(argument)),
-                                                argument: argument)))
+            parsed.append(
+                .success(
+                    SpecOverride(
+                        path: ["seed"], value: .scalar(String(seed), .argument(argument)),
+                        argument: argument)))
         }
         for override in parsed {
             switch override.flatMap({ $0.apply(to: root) }) {

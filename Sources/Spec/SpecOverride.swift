@@ -51,8 +51,9 @@ public struct SpecOverride: Sendable, Equatable {
             node.content = .mapping(entries)
             return nil
         case .sequence(var items):
-            guard let index = Int(head).flatMap({ items.indices.contains($0) ? $0 : nil })
-                ?? items.firstIndex(where: { $0.entries?.first { $0.key == "name" }?.value.scalarText == head })
+            guard
+                let index = Int(head).flatMap({ items.indices.contains($0) ? $0 : nil })
+                    ?? items.firstIndex(where: { $0.entries?.first { $0.key == "name" }?.value.scalarText == head })
             else {
                 let names = items.compactMap { $0.entries?.first { $0.key == "name" }?.value.scalarText }
                 return "no item '\(head)' in the list at \(path.prefix(path.count - rest.count).joined(separator: "."))"
@@ -66,7 +67,8 @@ public struct SpecOverride: Sendable, Equatable {
                 node = YAMLNode(.mapping([]), origin: value.origin)
                 return set(&node, rest)
             }
-            return "\(path.prefix(path.count - rest.count).joined(separator: ".")) is a single value; it has no key '\(head)'"
+            return
+                "\(path.prefix(path.count - rest.count).joined(separator: ".")) is a single value; it has no key '\(head)'"
         }
     }
 }

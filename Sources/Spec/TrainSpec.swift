@@ -19,7 +19,9 @@ public struct ReplaySpec: Sendable, Equatable {
 extension SpecDecoder {
     func decodeTrain(_ node: inout YAMLNode) -> TrainSpec? {
         guard var map = MappingReader(node, "train", log: log) else { return nil }
-        let epochs = map.optional("epochs", default: .scalar("10")) { scalars.int($0, "train.epochs", in: 1...1_000_000) }
+        let epochs = map.optional("epochs", default: .scalar("10")) {
+            scalars.int($0, "train.epochs", in: 1...1_000_000)
+        }
         let batchSize = map.optional("batch_size", default: .scalar("64")) {
             scalars.int($0, "train.batch_size", in: 1...65_536)
         }
@@ -35,7 +37,9 @@ extension SpecDecoder {
 
     func decodeReplay(_ node: inout YAMLNode) -> ReplaySpec? {
         guard var map = MappingReader(node, "replay", log: log) else { return nil }
-        let epochs = map.optional("epochs", default: .scalar("1")) { scalars.int($0, "replay.epochs", in: 1...1_000_000) }
+        let epochs = map.optional("epochs", default: .scalar("1")) {
+            scalars.int($0, "replay.epochs", in: 1...1_000_000)
+        }
         let trainLimit = map.ifPresent("train_limit") { scalars.int($0, "replay.train_limit", in: 1...Int.max) }
         let tolerance = map.optional("tolerance", default: .scalar("1.0e-4")) {
             scalars.double($0, "replay.tolerance", in: 0...1e6)

@@ -123,12 +123,16 @@ private struct TreeBuilder {
             return add(copy, anchor: nil)
         case YAML_SEQUENCE_START_EVENT:
             let start = event.data.sequence_start
-            return push(Frame(origin: origin, isFlow: start.style == YAML_FLOW_SEQUENCE_STYLE, isMapping: false,
-                              anchor: string(start.anchor)))
+            return push(
+                Frame(
+                    origin: origin, isFlow: start.style == YAML_FLOW_SEQUENCE_STYLE, isMapping: false,
+                    anchor: string(start.anchor)))
         case YAML_MAPPING_START_EVENT:
             let start = event.data.mapping_start
-            return push(Frame(origin: origin, isFlow: start.style == YAML_FLOW_MAPPING_STYLE, isMapping: true,
-                              anchor: string(start.anchor)))
+            return push(
+                Frame(
+                    origin: origin, isFlow: start.style == YAML_FLOW_MAPPING_STYLE, isMapping: true,
+                    anchor: string(start.anchor)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return nil }
             return add(frame.node, anchor: frame.anchor)

@@ -37,7 +37,9 @@ struct SpecOptions: ParsableArguments {
     @Argument(help: "The experiment spec (YAML), e.g. experiments/cnn_ae.yaml.")
     var spec: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a spec value, e.g. --set train.epochs=5 (repeatable).", valueName: "key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override a spec value, e.g. --set train.epochs=5 (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
     @Option(help: "Override the spec's seed.")

@@ -25,8 +25,10 @@ struct LayerShapeTests {
         // (H − 1)·s − 2p + k + output_padding, as torch.nn.ConvTranspose2d documents.
         let layer = Conv2DTranspose(settings: conv(32, k: 3, s: 2, .explicit(1), op: 1))
         #expect(try layer.outputShape(for: [7, 7, 64]).get() == [14, 14, 32])
-        #expect(try Conv2DTranspose(settings: conv(3, k: 4, s: 2, .same)).outputShape(for: [7, 9, 8]).get() == [14, 18, 3])
-        #expect(try Conv2DTranspose(settings: conv(3, k: 3, s: 1, .valid)).outputShape(for: [5, 5, 8]).get() == [7, 7, 3])
+        #expect(
+            try Conv2DTranspose(settings: conv(3, k: 4, s: 2, .same)).outputShape(for: [7, 9, 8]).get() == [14, 18, 3])
+        #expect(
+            try Conv2DTranspose(settings: conv(3, k: 3, s: 1, .valid)).outputShape(for: [5, 5, 8]).get() == [7, 7, 3])
     }
 
     @Test func parameterCountsMatchPyTorchsModules() {

@@ -40,13 +40,17 @@ struct ShapeInferenceTests {
     }
 
     @Test func aPriorOfTheWrongSizeIsCaughtWhereTheCriticSeesBoth() throws {
-        let spec = try SpecLoader.load(text: base.replacingOccurrences(of: "dim: 16", with: "dim: 12"), file: "s.yaml").get()
+        let spec = try SpecLoader.load(text: base.replacingOccurrences(of: "dim: 16", with: "dim: 12"), file: "s.yaml")
+            .get()
         guard case .failure(let problems) = ShapeInference.run(spec) else {
             Issue.record("a 12-d prior fed a critic of 16-d codes")
             return
         }
         #expect(problems.diagnostics.count == 2)  // once in the critic's phase, once in the generator's
-        #expect(problems.diagnostics[0].message == "network 'critic' was first applied to z of shape 12, but here it is applied to encoder(x) of shape 16")
+        #expect(
+            problems.diagnostics[0].message
+                == "network 'critic' was first applied to z of shape 12, but here it is applied to encoder(x) of shape 16"
+        )
     }
 
     @Test func xTakesTheDeclaredInputWhenTheFileDecidesTheShape() throws {

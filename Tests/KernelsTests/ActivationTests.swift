@@ -3,93 +3,93 @@ import Kernels
 import Testing
 
 private let allActivations: [Activation] = [
-  .identity, .relu, .leakyReLU(slope: 0.2), .sigmoid, .tanh,
+    .identity, .relu, .leakyReLU(slope: 0.2), .sigmoid, .tanh,
 ]
 
 /// The activation written directly in Double.
 private func reference(_ activation: Activation, _ x: Double) -> Double {
-  switch activation {
-  case .identity: return x
-  case .relu: return max(x, 0)
-  case .leakyReLU(let slope): return x > 0 ? x : Double(slope) * x
-  case .sigmoid: return 1 / (1 + exp(-x))
-  case .tanh: return tanh(x)
-  }
+    switch activation {
+    case .identity: return x
+    case .relu: return max(x, 0)
+    case .leakyReLU(let slope): return x > 0 ? x : Double(slope) * x
+    case .sigmoid: return 1 / (1 + exp(-x))
+    case .tanh: return tanh(x)
+    }
 }
 
 /// Inputs at least 0.1 away from 0, so finite-difference probes never straddle relu's kink.
 private func inputsAwayFromZero(_ count: Int, name: String) -> [Float] {
-  randomValues(count, name: name, std: 2).map { abs($0) < 0.1 ? $0 + ($0 < 0 ? -0.2 : 0.2) : $0 }
+    randomValues(count, name: name, std: 2).map { abs($0) < 0.1 ? $0 + ($0 < 0 ? -0.2 : 0.2) : $0 }
 }
 
 @Test(arguments: allActivations)
 func activationForwardMatchesDoubleReference(activation: Activation) {
-  let x = randomValues(37, name: "act.fwd", std: 3)
-  var y = [Float](repeating: .nan, count: x.count)
-  activationForward(output: &y, input: x, count: x.count, activation: activation)
-  // Float evaluation of exp/tanh is good to a few ulps of values ≤ |x| ~ 10.
-  #expect(maxAbsDifference(y, x.map { reference(activation, Double($0)) }) < 1e-5)
+    let x = randomValues(37, name: "act.fwd", std: 3)
+    var y = [Float](repeating: .nan, count: x.count)
+    activationForward(output: &y, input: x, count: x.count, activation: activation)
+    // Float evaluation of exp/tanh is good to a few ulps of values ≤ |x| ~ 10.
+    #expect(maxAbsDifference(y, x.map { reference(activation, Double($0)) }) < 1e-5)
 }
 
 @Test(arguments: allActivations)
 func activationForwardWorksInPlace(activation: Activation) {
-  let x = randomValues(19, name: "act.inplace")
-  var outOfPlace = [Float](repeating: 0, count: x.count)
-  activationForward(output: &outOfPlace, input: x, count: x.count, activation: activation)
-  var inPlace = x
-  inPlace.withUnsafeMutableBufferPointer {
-    activationForward(
-      output: $0.baseAddress!, input: $0.baseAddress!, count: x.count, activation: activation)
-  }
-  #expect(inPlace == outOfPlace)
+    let x = randomValues(19, name: "act.inplace")
+    var outOfPlace = [Float](repeating: 0, count: x.count)
+    activationForward(output: &outOfPlace, input: x, count: x.count, activation: activation)
+    var inPlace = x
+    inPlace.withUnsafeMutableBufferPointer {
+        activationForward(
+            output: $0.baseAddress!, input: $0.baseAddress!, count: x.count, activation: activation)
+    }
+    #expect(inPlace == outOfPlace)
 }
 
 @Test func sigmoidIsFiniteAndSaturatesAtHugeInputs() {
-  let x: [Float] = [-1000, -100, -20, 0, 20, 100, 1000]
-  var y = [Float](repeating: .nan, count: x.count)
-  activationForward(output: &y, input: x, count: x.count, activation: .sigmoid)
-  #expect(y.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
-  #expect(y[0] == 0 && y[6] == 1 && y[3] == 0.5)
-  // At −20 the true value 2.06e-9 is representable; the naive 1/(1+e^20) would round to it too,
-  // but a stable form must keep the relative error small, not just the absolute one.
-  #expect(abs(Double(y[2]) / (1 / (1 + exp(20.0))) - 1) < 1e-5)
+    let x: [Float] = [-1000, -100, -20, 0, 20, 100, 1000]
+    var y = [Float](repeating: .nan, count: x.count)
+    activationForward(output: &y, input: x, count: x.count, activation: .sigmoid)
+    #expect(y.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
+    #expect(y[0] == 0 && y[6] == 1 && y[3] == 0.5)
+    // At −20 the true value 2.06e-9 is representable; the naive 1/(1+e^20) would round to it too,
+    // but a stable form must keep the relative error small, not just the absolute one.
+    #expect(abs(Double(y[2]) / (1 / (1 + exp(20.0))) - 1) < 1e-5)
 }
 
 @Test(arguments: allActivations)
 func activationBackwardMatchesCentralDifferences(activation: Activation) {
-  let x = inputsAwayFromZero(23, name: "act.bwd")
-  let upstream = randomValues(x.count, name: "act.bwd.up")
-  var y = [Float](repeating: 0, count: x.count)
-  activationForward(output: &y, input: x, count: x.count, activation: activation)
-  var dx = [Float](repeating: .nan, count: x.count)
-  activationBackward(
-    dInput: &dx, output: y, dOutput: upstream, count: x.count, activation: activation,
-    accumulate: false)
-  // Step 1e-2: truncation error h²·f'''/6 ≤ ~2e-5 for these smooth pieces, rounding error
-  // ~ ulp(f)/h ≈ 1e-5; both far below the 1e-3 tolerance and far below any real bug (O(0.1)).
-  let numeric = centralDifferences(x, step: 1e-2) { probe in
-    var out = [Float](repeating: 0, count: probe.count)
-    activationForward(output: &out, input: probe, count: probe.count, activation: activation)
-    return dot(out, upstream)
-  }
-  #expect(maxAbsDifference(dx, numeric) < 1e-3)
+    let x = inputsAwayFromZero(23, name: "act.bwd")
+    let upstream = randomValues(x.count, name: "act.bwd.up")
+    var y = [Float](repeating: 0, count: x.count)
+    activationForward(output: &y, input: x, count: x.count, activation: activation)
+    var dx = [Float](repeating: .nan, count: x.count)
+    activationBackward(
+        dInput: &dx, output: y, dOutput: upstream, count: x.count, activation: activation,
+        accumulate: false)
+    // Step 1e-2: truncation error h²·f'''/6 ≤ ~2e-5 for these smooth pieces, rounding error
+    // ~ ulp(f)/h ≈ 1e-5; both far below the 1e-3 tolerance and far below any real bug (O(0.1)).
+    let numeric = centralDifferences(x, step: 1e-2) { probe in
+        var out = [Float](repeating: 0, count: probe.count)
+        activationForward(output: &out, input: probe, count: probe.count, activation: activation)
+        return dot(out, upstream)
+    }
+    #expect(maxAbsDifference(dx, numeric) < 1e-3)
 }
 
 @Test(arguments: allActivations)
 func activationBackwardAccumulateAddsToExistingGradient(activation: Activation) {
-  let x = randomValues(11, name: "act.acc")
-  let upstream = randomValues(x.count, name: "act.acc.up")
-  let existing = randomValues(x.count, name: "act.acc.existing")
-  var y = [Float](repeating: 0, count: x.count)
-  activationForward(output: &y, input: x, count: x.count, activation: activation)
-  var fresh = [Float](repeating: 0, count: x.count)
-  activationBackward(
-    dInput: &fresh, output: y, dOutput: upstream, count: x.count, activation: activation,
-    accumulate: false)
-  var accumulated = existing
-  activationBackward(
-    dInput: &accumulated, output: y, dOutput: upstream, count: x.count, activation: activation,
-    accumulate: true)
-  #expect(
-    maxAbsDifference(accumulated, zip(existing, fresh).map { Double($0) + Double($1) }) < 1e-6)
+    let x = randomValues(11, name: "act.acc")
+    let upstream = randomValues(x.count, name: "act.acc.up")
+    let existing = randomValues(x.count, name: "act.acc.existing")
+    var y = [Float](repeating: 0, count: x.count)
+    activationForward(output: &y, input: x, count: x.count, activation: activation)
+    var fresh = [Float](repeating: 0, count: x.count)
+    activationBackward(
+        dInput: &fresh, output: y, dOutput: upstream, count: x.count, activation: activation,
+        accumulate: false)
+    var accumulated = existing
+    activationBackward(
+        dInput: &accumulated, output: y, dOutput: upstream, count: x.count, activation: activation,
+        accumulate: true)
+    #expect(
+        maxAbsDifference(accumulated, zip(existing, fresh).map { Double($0) + Double($1) }) < 1e-6)
 }

@@ -41,7 +41,10 @@ struct CheckCommandTests {
         let outcome = try RunexpBinary.run(
             ["check", "experiments/aae_mlp.yaml", "--set", "phases.generater.optimizer.adam.lr=0.1"])
         #expect(outcome.status == 2)
-        #expect(outcome.stderr.contains("--set phases.generater.optimizer.adam.lr=0.1: error: no item 'generater' in the list at phases; did you mean 'generator'?"))
+        #expect(
+            outcome.stderr.contains(
+                "--set phases.generater.optimizer.adam.lr=0.1: error: no item 'generater' in the list at phases; did you mean 'generator'?"
+            ))
     }
 
     @Test func specPathThatIsADirectoryExitsTwo() throws {

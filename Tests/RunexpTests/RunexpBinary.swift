@@ -14,8 +14,10 @@ struct RunexpBinary {
 
     /// The executable built beside the test bundle (`.build/<config>/runexp`).
     static var executable: URL {
-        let candidates = [Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL,
-                          Bundle.main.bundleURL.deletingLastPathComponent()]
+        let candidates = [
+            Bundle.main.executableURL?.deletingLastPathComponent(), Bundle.main.bundleURL,
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+        ]
         for case let folder? in candidates {
             let url = folder.appendingPathComponent("runexp")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
@@ -37,7 +39,8 @@ struct RunexpBinary {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                       stderr: String(decoding: errData, as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 }

@@ -26,7 +26,9 @@ struct LossExpressionParserTests {
 
     @Test func multiplicationBindsTighterThanAddition() throws {
         #expect(try parse("a(x, 1) + 0.5 * b(x, 0) - c(x, 1)").text == "a(x, 1) + 0.5 * b(x, 0) - c(x, 1)")
-        guard case .subtract(.add(_, .multiply(.number(0.5, _), _, _), _), _, _) = try parse("a(x, 1) + 0.5 * b(x, 0) - c(x, 1)")
+        guard
+            case .subtract(.add(_, .multiply(.number(0.5, _), _, _), _), _, _) = try parse(
+                "a(x, 1) + 0.5 * b(x, 0) - c(x, 1)")
         else {
             Issue.record("wrong precedence")
             return
@@ -72,7 +74,8 @@ struct LossExpressionParserTests {
     }
 
     @Test func callsListsNetworksOutermostFirst() throws {
-        let names = try parse("bce_logits(discriminator(z), 1) + bce_logits(discriminator(encoder(x)), 0)").calls.map(\.name)
+        let names = try parse("bce_logits(discriminator(z), 1) + bce_logits(discriminator(encoder(x)), 0)").calls.map(
+            \.name)
         #expect(names == ["bce_logits", "discriminator", "bce_logits", "discriminator", "encoder"])
     }
 }

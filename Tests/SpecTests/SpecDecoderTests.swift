@@ -15,7 +15,10 @@ struct SpecDecoderTests {
 
     @Test func layerShorthandsMeanTheirMainSetting() throws {
         let spec = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml").get()
-        #expect(spec.networks[2].layers.map(\.kind) == [.dense(units: 16, bias: true), .leakyReLU(slope: 0.2), .dense(units: 1, bias: true)])
+        #expect(
+            spec.networks[2].layers.map(\.kind) == [
+                .dense(units: 16, bias: true), .leakyReLU(slope: 0.2), .dense(units: 1, bias: true),
+            ])
     }
 
     @Test func seedOptionOverridesTheSpec() throws {
@@ -25,11 +28,12 @@ struct SpecDecoderTests {
 
     @Test func outputsAndExpectationsDecode() throws {
         let spec = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml").get()
-        #expect(spec.outputs.map(\.kind) == [
-            .curves(phases: []), .reconstructions(split: "test", count: 4),
-            .tsne(split: "train", points: 100, perplexity: 30, encoder: "encoder"),
-            .latent(samples: 16, interpolations: 8, steps: 10, encoder: "encoder", decoder: "decoder"),
-        ])
+        #expect(
+            spec.outputs.map(\.kind) == [
+                .curves(phases: []), .reconstructions(split: "test", count: 4),
+                .tsne(split: "train", points: 100, perplexity: 30, encoder: "encoder"),
+                .latent(samples: 16, interpolations: 8, steps: 10, encoder: "encoder", decoder: "decoder"),
+            ])
         #expect(spec.expectations.map(\.metric) == ["test_mse"])
         #expect(spec.expectations.first?.maximum == 0.1)
     }

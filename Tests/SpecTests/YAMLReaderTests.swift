@@ -31,7 +31,9 @@ struct YAMLReaderTests {
     @Test func exponentialAliasesAreRefusedNotExpanded() {
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...9 {
-            text += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+            text +=
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+                + "]\n"
         }
         guard case .failure(let problem) = YAMLReader(file: "t.yaml").read(text) else {
             Issue.record("a billion-laughs document was accepted")

@@ -27,8 +27,10 @@ public struct Conv2D: Layer {
         case .explicit(let n): pad = 2 * n
         }
         guard input[0] + pad >= settings.kernel, input[1] + pad >= settings.kernel else {
-            return .failure(ShapeMismatch(
-                "a \(settings.kernel)×\(settings.kernel) kernel does not fit the \(input[0])×\(input[1]) input with padding \(settings.padding)"))
+            return .failure(
+                ShapeMismatch(
+                    "a \(settings.kernel)×\(settings.kernel) kernel does not fit the \(input[0])×\(input[1]) input with padding \(settings.padding)"
+                ))
         }
         let h = Conv2D.outputSize(input[0], settings).size, w = Conv2D.outputSize(input[1], settings).size
         return .success([h, w, settings.filters])

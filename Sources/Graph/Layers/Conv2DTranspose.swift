@@ -17,12 +17,15 @@ public struct Conv2DTranspose: Layer {
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> {
         if let problem = requireImage(input, "conv2d_transpose") { return .failure(problem) }
         if settings.padding == .same, settings.kernel < settings.stride {
-            return .failure(ShapeMismatch(
-                "padding same needs a kernel at least as large as the stride (\(settings.kernel) < \(settings.stride))"))
+            return .failure(
+                ShapeMismatch(
+                    "padding same needs a kernel at least as large as the stride (\(settings.kernel) < \(settings.stride))"
+                ))
         }
         let h = Conv2DTranspose.outputSize(input[0], settings), w = Conv2DTranspose.outputSize(input[1], settings)
         guard h > 0, w > 0 else {
-            return .failure(ShapeMismatch("padding \(settings.padding) crops the \(input[0])×\(input[1]) input to nothing"))
+            return .failure(
+                ShapeMismatch("padding \(settings.padding) crops the \(input[0])×\(input[1]) input to nothing"))
         }
         return .success([h, w, settings.filters])
     }

@@ -7,7 +7,8 @@ public struct Dense: Layer {
 
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> {
         guard input.count == 1 else {
-            return .failure(ShapeMismatch("dense needs a flat input; found \(input.shapeText) (add `flatten` before it)"))
+            return .failure(
+                ShapeMismatch("dense needs a flat input; found \(input.shapeText) (add `flatten` before it)"))
         }
         return .success([units])
     }
