@@ -37,6 +37,6 @@ let package = Package(
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "Spec"]),
         .testTarget(name: "DataTests", dependencies: ["Data"]),
-        .testTarget(name: "RunexpTests", dependencies: ["runexp", "Runner", "Spec", "Graph"], exclude: ["Catalogue"]),
+        .testTarget(name: "RunexpTests", dependencies: ["runexp", "Runner", "Spec", "Graph", "Kernels"], exclude: ["Catalogue"]),
     ]
 )

@@ -7,8 +7,9 @@ extension Array where Element == Int {
     /// `28×28×3`, the way shapes read in tables and messages.
     public var shapeText: String { map(String.init).joined(separator: "×") }
 
-    /// The number of values one sample of this shape holds.
-    public var elementCount: Int { reduce(1, *) }
+    /// The number of values one sample of this shape holds; `Int.max` when that overflows, which
+    /// the size limit then reports instead of the process trapping.
+    public var elementCount: Int { saturatingProduct(self) }
 }
 
 /// A learnable tensor of a layer: `weight`, `bias`, `gamma`, `beta`.
@@ -55,4 +56,24 @@ func requireImage(_ input: SampleShape, _ layer: String) -> ShapeMismatch? {
         : ShapeMismatch(
             "\(layer) needs an image input of height×width×channels; found \(input.shapeText)"
                 + (input.count == 1 ? " (add `reshape: [H, W, C]` before it)" : ""))
+}
+
+/// The largest sample a layer may produce: 2³¹ values (8 GiB of floats per sample) is no real network.
+public let sampleSizeLimit = 1 << 31
+
+/// The product of `factors`, or `Int.max` when it overflows.
+public func saturatingProduct(_ factors: [Int]) -> Int {
+    var product = 1
+    for factor in factors {
+        let (result, overflow) = product.multipliedReportingOverflow(by: factor)
+        if overflow { return Int.max }
+        product = result
+    }
+    return product
+}
+
+/// `a + b`, or `Int.max` when that overflows.
+public func saturatingSum(_ a: Int, _ b: Int) -> Int {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? Int.max : sum
 }

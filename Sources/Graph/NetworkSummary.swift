@@ -8,7 +8,7 @@ public struct LayerSummary: Sendable {
     public var flops: Int
 
     /// Learnable values in this layer.
-    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.shape.elementCount } }
+    public var parameterCount: Int { parameters.reduce(0) { saturatingSum($0, $1.shape.elementCount) } }
 }
 
 /// A network with every layer's output shape, parameter count and cost known.
@@ -19,8 +19,8 @@ public struct NetworkSummary: Sendable {
 
     /// The shape the last layer produces.
     public var output: SampleShape { layers.last?.output ?? input }
-    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
-    public var flops: Int { layers.reduce(0) { $0 + $1.flops } }
+    public var parameterCount: Int { layers.reduce(0) { saturatingSum($0, $1.parameterCount) } }
+    public var flops: Int { layers.reduce(0) { saturatingSum($0, $1.flops) } }
 
     /// Resolves every layer of `network` for `input`, or returns the first layer that does not fit.
     public static func resolve(_ network: NetworkSpec, input: SampleShape) -> Result<NetworkSummary, Diagnostic> {
@@ -29,6 +29,12 @@ public struct NetworkSummary: Sendable {
         for (index, spec) in network.layers.enumerated() {
             let layer = LayerRegistry.layer(for: spec.kind)
             switch layer.outputShape(for: shape) {
+            case .success(let output) where output.elementCount > sampleSizeLimit || input.elementCount > sampleSizeLimit:
+                return .failure(
+                    Diagnostic(
+                        spec.origin,
+                        "network '\(network.name)', layer \(index) (\(spec.summary)): the sample grows to "
+                            + "\(output.shapeText), more than \(sampleSizeLimit) values"))
             case .success(let output):
                 layers.append(
                     LayerSummary(

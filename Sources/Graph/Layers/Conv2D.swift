@@ -45,6 +45,6 @@ public struct Conv2D: Layer {
     public func flops(input: SampleShape, output: SampleShape) -> Int {
         let k = settings.kernel, channels = input.last ?? 0
         let positions = output.count == 3 ? output[0] * output[1] : 0
-        return positions * settings.filters * (2 * k * k * channels + (settings.bias ? 1 : 0))
+        return saturatingProduct([positions, settings.filters, 2 * k * k * channels + (settings.bias ? 1 : 0)])
     }
 }

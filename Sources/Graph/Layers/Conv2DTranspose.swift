@@ -40,6 +40,6 @@ public struct Conv2DTranspose: Layer {
         let k = settings.kernel, channels = input.last ?? 0
         let positions = input.count == 3 ? input[0] * input[1] : 0
         let bias = settings.bias && output.count == 3 ? output[0] * output[1] * settings.filters : 0
-        return positions * channels * 2 * k * k * settings.filters + bias
+        return saturatingSum(saturatingProduct([positions, channels, 2 * k * k, settings.filters]), bias)
     }
 }

@@ -19,6 +19,6 @@ public struct Dense: Layer {
     }
 
     public func flops(input: SampleShape, output: SampleShape) -> Int {
-        2 * input.elementCount * units + (bias ? units : 0)
+        saturatingSum(saturatingProduct([2, input.elementCount, units]), bias ? units : 0)
     }
 }
