@@ -29,12 +29,13 @@ public struct NetworkSummary: Sendable {
         for (index, spec) in network.layers.enumerated() {
             let layer = LayerRegistry.layer(for: spec.kind)
             switch layer.outputShape(for: shape) {
-            case .success(let output) where output.elementCount > sampleSizeLimit || input.elementCount > sampleSizeLimit:
+            case .success(let output) where max(shape.elementCount, output.elementCount) > sampleSizeLimit:
+                let grown = shape.elementCount > sampleSizeLimit ? shape : output
                 return .failure(
                     Diagnostic(
                         spec.origin,
-                        "network '\(network.name)', layer \(index) (\(spec.summary)): the sample grows to "
-                            + "\(output.shapeText), more than \(sampleSizeLimit) values"))
+                        "network '\(network.name)', layer \(index) (\(spec.summary)): a sample of "
+                            + "\(grown.shapeText) holds more than \(sampleSizeLimit) values"))
             case .success(let output):
                 layers.append(
                     LayerSummary(

@@ -9,8 +9,11 @@ public struct ScalarDecoder {
     /// A whole number within `range`.
     public func int(_ node: YAMLNode, _ what: String, in range: ClosedRange<Int> = 0...Int.max) -> Int? {
         guard let text = plain(node, what, expected: "an integer") else { return nil }
-        guard let value = Int(text.filter { $0 != "_" }) else {
-            log.error(node.origin, "\(what) must be an integer; found '\(text)'")
+        let digits = text.filter { $0 != "_" }
+        guard let value = Int(digits) else {
+            let isWhole = !digits.isEmpty && digits.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isNumber)
+            let problem = isWhole ? "is out of range (\(describe(range)))" : "must be an integer"
+            log.error(node.origin, "\(what) \(problem); found '\(text)'")
             return nil
         }
         return check(value, node, what, range)
