@@ -25,7 +25,8 @@ struct MutatedSpecTests {
                 let at = random.nextInt(below: characters.count)
                 switch random.nextInt(below: 3) {
                 case 0: characters.remove(at: at)
-                case 1: characters.insert(contentsOf: Self.fragments[random.nextInt(below: Self.fragments.count)], at: at)
+                case 1:
+                    characters.insert(contentsOf: Self.fragments[random.nextInt(below: Self.fragments.count)], at: at)
                 default:
                     let length = min(random.nextInt(below: 20), characters.count - at)
                     characters.removeSubrange(at..<(at + length))
@@ -36,7 +37,8 @@ struct MutatedSpecTests {
                 refused += 1
                 #expect(!problems.diagnostics.isEmpty)
                 for diagnostic in problems.diagnostics {
-                    #expect(diagnostic.description.hasPrefix("m.yaml:") || diagnostic.description.hasPrefix("(default)"))
+                    #expect(
+                        diagnostic.description.hasPrefix("m.yaml:") || diagnostic.description.hasPrefix("(default)"))
                 }
             }
         }
