@@ -1,3 +1,4 @@
+import Kernels
 import Spec
 
 /// The shape of one sample, without the batch dimension: `[784]`, `[28, 28, 3]` (NHWC).
@@ -12,23 +13,60 @@ extension Array where Element == Int {
     public var elementCount: Int { saturatingProduct(self) }
 }
 
-/// A learnable tensor of a layer: `weight`, `bias`, `gamma`, `beta`.
+/// A tensor a layer keeps between steps: learnable (`weight`, `bias`, `gamma`, `beta`) or running
+/// state that is saved but not trained (`running_mean`, `running_var`).
 public struct ParameterShape: Sendable, Equatable {
     public var name: String
     public var shape: [Int]
+    /// Learned by the optimizer; false for running statistics.
+    public var trainable = true
+    /// The value every element starts at, for tensors that are not drawn from the initializer.
+    public var constant: Float?
+
+    public init(name: String, shape: [Int], trainable: Bool = true, constant: Float? = nil) {
+        self.name = name
+        self.shape = shape
+        self.trainable = trainable
+        self.constant = constant
+    }
 }
 
-/// One kind of layer: its shape rule, its parameters and its cost.
+/// One kind of layer: its shape rule, its parameters, its cost, and its forward and backward passes.
 ///
 /// Each kind lives in its own file under `Layers/`, and `LayerRegistry` maps a spec's layer to it
 /// with one `case` per kind.
 public protocol Layer: Sendable {
     /// The output shape for one input sample, or why the input does not fit.
     func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch>
-    /// The learnable tensors for this input shape.
+    /// The tensors this layer keeps for this input shape, in the order `LayerBuffers` holds them.
     func parameters(for input: SampleShape) -> [ParameterShape]
     /// Forward floating-point operations for one sample (a multiply-add counts as two).
     func flops(input: SampleShape, output: SampleShape) -> Int
+    /// Scratch a layer application needs for a batch of `batch` samples, allocated once by the planner.
+    func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize
+    /// True when the output is the input seen with another shape (no arithmetic, no buffer of its own).
+    var isView: Bool { get }
+    /// Computes `output` from `input` for `buffers.batch` samples.
+    func forward(_ buffers: LayerBuffers, random: inout RandomStream)
+    /// Adds parameter gradients into `gradients` (when present) and writes or adds the input gradient
+    /// into `dInput` (when present), from `dOutput`.
+    func backward(_ buffers: LayerBuffers)
+}
+
+/// How much scratch one layer application needs.
+public struct ScratchSize: Sendable, Equatable {
+    public var floats: Int
+    public var doubles: Int
+
+    public init(floats: Int = 0, doubles: Int = 0) {
+        self.floats = floats
+        self.doubles = doubles
+    }
+}
+
+extension Layer {
+    public func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize { ScratchSize() }
+    public var isView: Bool { false }
 }
 
 /// Why a layer cannot take an input: said in the user's terms.
@@ -47,6 +85,36 @@ extension ElementwiseLayer {
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> { .success(input) }
     public func parameters(for input: SampleShape) -> [ParameterShape] { [] }
     public func flops(input: SampleShape, output: SampleShape) -> Int { input.elementCount }
+}
+
+/// An elementwise activation computed by the kernels' `Activation`.
+public protocol ActivationLayer: ElementwiseLayer {
+    var activation: Activation { get }
+}
+
+extension ActivationLayer {
+    public func forward(_ b: LayerBuffers, random: inout RandomStream) {
+        activationForward(output: b.output, input: b.input, count: b.batch * b.inputShape.elementCount,
+                          activation: activation)
+    }
+
+    public func backward(_ b: LayerBuffers) {
+        guard let dInput = b.dInput else { return }
+        activationBackward(dInput: dInput, output: b.output, dOutput: b.dOutput,
+                           count: b.batch * b.inputShape.elementCount, activation: activation,
+                           accumulate: b.accumulateInput)
+    }
+}
+
+/// A layer that only changes how a sample is shaped: its output shares its input's buffer.
+public protocol ViewLayer: Layer {}
+
+extension ViewLayer {
+    public var isView: Bool { true }
+    public func parameters(for input: SampleShape) -> [ParameterShape] { [] }
+    public func flops(input: SampleShape, output: SampleShape) -> Int { 0 }
+    public func forward(_ buffers: LayerBuffers, random: inout RandomStream) {}
+    public func backward(_ buffers: LayerBuffers) {}
 }
 
 /// Requires an image-shaped input (height × width × channels) for `layer`.

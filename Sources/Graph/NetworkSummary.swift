@@ -7,8 +7,10 @@ public struct LayerSummary: Sendable {
     public var parameters: [ParameterShape]
     public var flops: Int
 
-    /// Learnable values in this layer.
-    public var parameterCount: Int { parameters.reduce(0) { saturatingSum($0, $1.shape.elementCount) } }
+    /// Learnable values in this layer (running statistics are state, not parameters).
+    public var parameterCount: Int {
+        parameters.filter(\.trainable).reduce(0) { saturatingSum($0, $1.shape.elementCount) }
+    }
 }
 
 /// A network with every layer's output shape, parameter count and cost known.

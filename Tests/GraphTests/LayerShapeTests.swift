@@ -34,7 +34,7 @@ struct LayerShapeTests {
     @Test func parameterCountsMatchPyTorchsModules() {
         // nn.Conv2d(3, 32, 3): 32·3·3·3 + 32; nn.ConvTranspose2d(64, 32, 3): 64·32·9 + 32; nn.Linear(3136, 64).
         func count(_ layer: any Layer, _ input: SampleShape) -> Int {
-            layer.parameters(for: input).reduce(0) { $0 + $1.shape.elementCount }
+            layer.parameters(for: input).filter(\.trainable).reduce(0) { $0 + $1.shape.elementCount }
         }
         #expect(count(Conv2D(settings: conv(32, k: 3, s: 2, .explicit(1))), [28, 28, 3]) == 896)
         #expect(count(Conv2DTranspose(settings: conv(32, k: 3, s: 2, .explicit(1), op: 1)), [7, 7, 64]) == 18_464)

@@ -1,6 +1,8 @@
+import Kernels
 import Spec
 
-/// A 2-D convolution over NHWC images with square kernels and strides.
+/// A 2-D convolution over NHWC images with square kernels and strides, as im2col + GEMM.
+/// Weights are `[kernel, kernel, inChannels, filters]` (PyTorch's weight permuted (2, 3, 1, 0)).
 public struct Conv2D: Layer {
     public let settings: ConvolutionSpec
 
@@ -46,5 +48,49 @@ public struct Conv2D: Layer {
         let k = settings.kernel, channels = input.last ?? 0
         let positions = output.count == 3 ? output[0] * output[1] : 0
         return saturatingProduct([positions, settings.filters, 2 * k * k * channels + (settings.bias ? 1 : 0)])
+    }
+
+    func geometry(_ b: LayerBuffers) -> ConvGeometry {
+        let k = settings.kernel, s = settings.stride
+        return ConvGeometry(
+            batch: b.batch, height: b.inputShape[0], width: b.inputShape[1], channels: b.inputShape[2],
+            kernelH: k, kernelW: k, strideH: s, strideW: s,
+            padTop: Conv2D.outputSize(b.inputShape[0], settings).padBefore,
+            padLeft: Conv2D.outputSize(b.inputShape[1], settings).padBefore,
+            outputHeight: b.outputShape[0], outputWidth: b.outputShape[1])
+    }
+
+    /// The column matrix, kept from forward for backward, and room for its gradient.
+    public func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize {
+        ScratchSize(floats: 2 * batch * output[0] * output[1] * settings.kernel * settings.kernel * input[2])
+    }
+
+    public func forward(_ b: LayerBuffers, random: inout RandomStream) {
+        let g = geometry(b)
+        im2col(columns: b.scratch, image: b.input, geometry: g)
+        gemm(c: b.output, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: settings.filters, k: g.columnWidth,
+             accumulate: false)
+        if settings.bias {
+            biasActivationForward(output: b.output, input: b.output, bias: b.parameters[1], rows: g.columnRows,
+                                  columns: settings.filters, activation: .identity)
+        }
+    }
+
+    public func backward(_ b: LayerBuffers) {
+        let g = geometry(b)
+        if let gradients = b.gradients {
+            gemm(c: gradients[0], a: b.scratch, b: b.dOutput, m: g.columnWidth, n: settings.filters, k: g.columnRows,
+                 transposeA: true, accumulate: true)
+            if settings.bias {
+                biasBackward(dBias: gradients[1], dOutput: b.dOutput, rows: g.columnRows, columns: settings.filters,
+                             accumulate: true)
+            }
+        }
+        if let dInput = b.dInput {
+            let dColumns = b.scratch + g.columnRows * g.columnWidth
+            gemm(c: dColumns, a: b.dOutput, b: b.parameters[0], m: g.columnRows, n: g.columnWidth,
+                 k: settings.filters, transposeB: true, accumulate: false)
+            col2im(image: dInput, columns: dColumns, geometry: g, accumulate: b.accumulateInput)
+        }
     }
 }

@@ -1,6 +1,8 @@
+import Kernels
 import Spec
 
-/// A transposed 2-D convolution (the adjoint of `Conv2D`): upsamples NHWC images by its stride.
+/// A transposed 2-D convolution (the adjoint of `Conv2D`): upsamples NHWC images by its stride, as
+/// GEMM + col2im. Weights are `[inChannels, kernel, kernel, filters]` (PyTorch's permuted (0, 2, 3, 1)).
 public struct Conv2DTranspose: Layer {
     public let settings: ConvolutionSpec
 
@@ -32,7 +34,7 @@ public struct Conv2DTranspose: Layer {
 
     public func parameters(for input: SampleShape) -> [ParameterShape] {
         let k = settings.kernel, channels = input.last ?? 0
-        return [ParameterShape(name: "weight", shape: [k, k, settings.filters, channels])]
+        return [ParameterShape(name: "weight", shape: [channels, k, k, settings.filters])]
             + (settings.bias ? [ParameterShape(name: "bias", shape: [settings.filters])] : [])
     }
 
@@ -41,5 +43,58 @@ public struct Conv2DTranspose: Layer {
         let positions = input.count == 3 ? input[0] * input[1] : 0
         let bias = settings.bias && output.count == 3 ? output[0] * output[1] * settings.filters : 0
         return saturatingSum(saturatingProduct([positions, channels, 2 * k * k, settings.filters]), bias)
+    }
+
+    /// Rows and columns the output crops from the full scatter, before the first row and column.
+    func padBefore() -> Int {
+        switch settings.padding {
+        case .same: return max(settings.kernel - settings.stride, 0) / 2
+        case .valid: return 0
+        case .explicit(let pad): return pad
+        }
+    }
+
+    /// The output is the "image" and the input the grid of kernel placements.
+    func geometry(_ b: LayerBuffers) -> ConvGeometry {
+        let k = settings.kernel, s = settings.stride
+        return ConvGeometry(
+            batch: b.batch, height: b.outputShape[0], width: b.outputShape[1], channels: settings.filters,
+            kernelH: k, kernelW: k, strideH: s, strideW: s, padTop: padBefore(), padLeft: padBefore(),
+            outputHeight: b.inputShape[0], outputWidth: b.inputShape[1])
+    }
+
+    /// One column matrix: the scattered products in forward, the gathered output gradient in backward.
+    public func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize {
+        ScratchSize(floats: batch * input[0] * input[1] * settings.kernel * settings.kernel * settings.filters)
+    }
+
+    public func forward(_ b: LayerBuffers, random: inout RandomStream) {
+        let g = geometry(b), inChannels = b.inputShape[2]
+        gemm(c: b.scratch, a: b.input, b: b.parameters[0], m: g.columnRows, n: g.columnWidth, k: inChannels,
+             accumulate: false)
+        col2im(image: b.output, columns: b.scratch, geometry: g, accumulate: false)
+        if settings.bias {
+            biasActivationForward(output: b.output, input: b.output, bias: b.parameters[1],
+                                  rows: b.batch * b.outputShape[0] * b.outputShape[1], columns: settings.filters,
+                                  activation: .identity)
+        }
+    }
+
+    public func backward(_ b: LayerBuffers) {
+        let g = geometry(b), inChannels = b.inputShape[2]
+        im2col(columns: b.scratch, image: b.dOutput, geometry: g)
+        if let gradients = b.gradients {
+            gemm(c: gradients[0], a: b.input, b: b.scratch, m: inChannels, n: g.columnWidth, k: g.columnRows,
+                 transposeA: true, accumulate: true)
+            if settings.bias {
+                biasBackward(dBias: gradients[1], dOutput: b.dOutput,
+                             rows: b.batch * b.outputShape[0] * b.outputShape[1], columns: settings.filters,
+                             accumulate: true)
+            }
+        }
+        if let dInput = b.dInput {
+            gemm(c: dInput, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: inChannels, k: g.columnWidth,
+                 transposeB: true, accumulate: b.accumulateInput)
+        }
     }
 }

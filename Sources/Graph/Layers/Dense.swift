@@ -1,14 +1,14 @@
+import Kernels
 import Spec
 
-/// A fully connected layer: y = x·W + b over a flat input.
+/// A fully connected layer: y = x·W + b over a flat input; W is `[inputs, units]`, row-major.
 public struct Dense: Layer {
     public let units: Int
     public let bias: Bool
 
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> {
         guard input.count == 1 else {
-            return .failure(
-                ShapeMismatch("dense needs a flat input; found \(input.shapeText) (add `flatten` before it)"))
+            return .failure(ShapeMismatch("dense needs a flat input; found \(input.shapeText) (add `flatten` before it)"))
         }
         return .success([units])
     }
@@ -20,5 +20,27 @@ public struct Dense: Layer {
 
     public func flops(input: SampleShape, output: SampleShape) -> Int {
         saturatingSum(saturatingProduct([2, input.elementCount, units]), bias ? units : 0)
+    }
+
+    public func forward(_ b: LayerBuffers, random: inout RandomStream) {
+        let inputs = b.inputShape.elementCount
+        gemm(c: b.output, a: b.input, b: b.parameters[0], m: b.batch, n: units, k: inputs, accumulate: false)
+        if bias {
+            biasActivationForward(output: b.output, input: b.output, bias: b.parameters[1], rows: b.batch,
+                                  columns: units, activation: .identity)
+        }
+    }
+
+    public func backward(_ b: LayerBuffers) {
+        let inputs = b.inputShape.elementCount
+        if let gradients = b.gradients {
+            gemm(c: gradients[0], a: b.input, b: b.dOutput, m: inputs, n: units, k: b.batch, transposeA: true,
+                 accumulate: true)
+            if bias { biasBackward(dBias: gradients[1], dOutput: b.dOutput, rows: b.batch, columns: units, accumulate: true) }
+        }
+        if let dInput = b.dInput {
+            gemm(c: dInput, a: b.dOutput, b: b.parameters[0], m: b.batch, n: inputs, k: units, transposeB: true,
+                 accumulate: b.accumulateInput)
+        }
     }
 }

@@ -1,4 +1,8 @@
+import Kernels
+
 /// The `leaky_relu` activation: x for x > 0, slope·x otherwise.
-public struct LeakyReLU: ElementwiseLayer {
+public struct LeakyReLU: ActivationLayer {
     public let slope: Double
+
+    public var activation: Activation { .leakyReLU(slope: Float(slope)) }
 }

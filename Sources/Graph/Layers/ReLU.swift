@@ -1,2 +1,6 @@
+import Kernels
+
 /// The `relu` activation: max(0, x).
-public struct ReLU: ElementwiseLayer {}
+public struct ReLU: ActivationLayer {
+    public var activation: Activation { .relu }
+}

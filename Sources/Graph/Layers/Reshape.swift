@@ -1,19 +1,12 @@
 /// Gives a sample a new shape with the same number of values (e.g. 3136 → 7×7×64); a view.
-public struct Reshape: Layer {
+public struct Reshape: ViewLayer {
     public let shape: [Int]
 
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> {
         guard shape.elementCount == input.elementCount else {
-            let source =
-                input.count == 1 ? "\(input.elementCount) values" : "\(input.shapeText) (\(input.elementCount) values)"
-            return .failure(
-                ShapeMismatch(
-                    "cannot reshape \(source) into \(shape.shapeText) (\(shape.elementCount) values)"))
+            let source = input.count == 1 ? "\(input.elementCount) values" : "\(input.shapeText) (\(input.elementCount) values)"
+            return .failure(ShapeMismatch("cannot reshape \(source) into \(shape.shapeText) (\(shape.elementCount) values)"))
         }
         return .success(shape)
     }
-
-    public func parameters(for input: SampleShape) -> [ParameterShape] { [] }
-
-    public func flops(input: SampleShape, output: SampleShape) -> Int { 0 }
 }

@@ -1,2 +1,6 @@
+import Kernels
+
 /// The `sigmoid` activation: 1 / (1 + e^-x), computed without overflow.
-public struct Sigmoid: ElementwiseLayer {}
+public struct Sigmoid: ActivationLayer {
+    public var activation: Activation { .sigmoid }
+}

@@ -1,2 +1,6 @@
+import Kernels
+
 /// The `tanh` activation: the hyperbolic tangent.
-public struct Tanh: ElementwiseLayer {}
+public struct Tanh: ActivationLayer {
+    public var activation: Activation { .tanh }
+}

@@ -1,0 +1,57 @@
+import Kernels
+import Spec
+
+/// A phase's optimizer: its settings and its own state (moments, step count) for the tensors it trains.
+public final class PhaseOptimizer: @unchecked Sendable {
+    public let spec: OptimizerSpec
+    /// The trainable tensors of the networks the phase updates.
+    public let parameters: [Parameter]
+    /// Adam's first moments or SGD's momentum buffers, one per parameter.
+    public let firstMoments: [FloatBuffer]
+    /// Adam's second moments (empty for SGD).
+    public let secondMoments: [FloatBuffer]
+    /// Steps taken so far; the next step is `step + 1`.
+    public private(set) var step = 0
+
+    public init(spec: OptimizerSpec, parameters: [Parameter]) {
+        self.spec = spec
+        self.parameters = parameters
+        firstMoments = parameters.map { FloatBuffer(count: $0.value.count) }
+        if case .adam = spec {
+            secondMoments = parameters.map { FloatBuffer(count: $0.value.count) }
+        } else {
+            secondMoments = []
+        }
+    }
+
+    /// Clears the gradients this optimizer reads, before a step's backward pass accumulates into them.
+    public func zeroGradients() {
+        for parameter in parameters { parameter.gradient?.zero() }
+    }
+
+    /// Applies one update from the accumulated gradients.
+    public func apply() {
+        step += 1
+        for (index, parameter) in parameters.enumerated() {
+            guard let gradient = parameter.gradient else { continue }
+            switch spec {
+            case .adam(let lr, let beta1, let beta2, let epsilon, let decay):
+                let configuration = AdamConfiguration(
+                    learningRate: Float(lr), beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon),
+                    weightDecay: Float(decay), decoupledWeightDecay: false)
+                adamStep(parameter: parameter.value.pointer, firstMoment: firstMoments[index].pointer,
+                         secondMoment: secondMoments[index].pointer, gradient: gradient.pointer,
+                         count: parameter.value.count, configuration: configuration, step: step)
+            case .sgd(let lr, let momentum, let decay):
+                let configuration = SGDConfiguration(
+                    learningRate: Float(lr), momentum: Float(momentum), dampening: 0, weightDecay: Float(decay))
+                sgdStep(parameter: parameter.value.pointer, momentumBuffer: firstMoments[index].pointer,
+                        gradient: gradient.pointer, count: parameter.value.count, configuration: configuration,
+                        step: step)
+            }
+        }
+    }
+
+    /// Restores the step count when a run resumes from a checkpoint.
+    public func restore(step: Int) { self.step = step }
+}

@@ -1,0 +1,140 @@
+import Kernels
+import Spec
+
+/// A phase planned once for a batch capacity: every buffer allocated, every gradient flag set, ready to
+/// run step after step without allocating. A smaller batch (the last of an epoch) uses a prefix of
+/// each buffer.
+public final class PhaseProgram: @unchecked Sendable {
+    public let name: String
+    public let plan: PhasePlan
+    public let capacity: Int
+    public let optimizer: PhaseOptimizer
+    /// The data batch `x`, filled by the caller before each step (nil when the loss does not use x).
+    public let data: FloatBuffer?
+    /// The prior batch `z` (nil when the loss does not use z).
+    public let prior: FloatBuffer?
+    /// Masks for dropout layers, from the phase's own stream.
+    public var dropout: RandomStream
+
+    private var runs: [LayerRun]
+    private let losses: [LossRun]
+    /// Every buffer the plan allocated, kept alive as long as the program runs.
+    private let storage: [FloatBuffer]
+    private let doubleStorage: [DoubleBuffer]
+    private let valueStorage: [FloatBuffer?]
+    private var termValues: [Double]
+    private var batch = 0
+
+    /// One non-view layer application with its buffers.
+    struct LayerRun {
+        var layer: any Layer
+        var buffers: LayerBuffers
+        var runsBackward: Bool
+    }
+
+    /// One loss term with its buffers and where its gradients go.
+    struct LossRun {
+        var term: PhasePlan.LossTerm
+        var count: Int
+        var prediction: UnsafeMutablePointer<Float>
+        var target: UnsafeMutablePointer<Float>?
+        var dPrediction: (UnsafeMutablePointer<Float>, accumulate: Bool)?
+        var dTarget: (UnsafeMutablePointer<Float>, accumulate: Bool)?
+    }
+
+    /// Plans `phase` for batches of up to `capacity` samples, training in `training` mode.
+    ///
+    /// - Parameter data: the shared buffer the caller fills with `x`; allocated here when nil.
+    public init(phase: PhaseSpec, model: ModelSummary, store: ParameterStore, capacity: Int, priorDimension: Int?,
+                seed: UInt64, data: FloatBuffer? = nil, training: Bool = true) throws {
+        let plan = try PhasePlan(loss: phase.loss, updated: phase.update.map(\.name), model: model,
+                                 priorDimension: priorDimension)
+        self.name = phase.name
+        self.plan = plan
+        self.capacity = capacity
+        optimizer = PhaseOptimizer(spec: phase.optimizer, parameters: store.trainable(in: phase.update.map(\.name)))
+        dropout = RandomStream(seed: seed, name: "dropout/\(phase.name)")
+        termValues = Array(repeating: 0, count: plan.terms.count)
+        var allocator = Allocator(plan: plan, capacity: capacity)
+        if let index = plan.data {
+            allocator.values[index] = data ?? FloatBuffer(count: capacity * plan.values[index].shape.elementCount)
+        }
+        self.data = plan.data.map { allocator.values[$0]! }
+        self.prior = plan.prior.map { allocator.value($0) }
+        losses = allocator.lossRuns()
+        runs = allocator.layerRuns(store: store, training: training)
+        storage = allocator.owned + [allocator.dummy]
+        doubleStorage = allocator.doubles + [allocator.noDoubles]
+        valueStorage = allocator.values
+    }
+
+    /// Draws `batch` samples of `z` from `sampler` (call before `forward` when the loss uses z).
+    public func samplePrior(batch: Int, sampler: inout PriorSampler) {
+        guard let prior else { return }
+        sampler.sample(into: prior.pointer, batch: batch)
+    }
+
+    /// Computes every layer and the loss for the first `batch` samples; returns the loss.
+    @discardableResult
+    public func forward(batch: Int) -> Double {
+        precondition(batch > 0 && batch <= capacity, "batch \(batch) outside 1…\(capacity)")
+        self.batch = batch
+        for index in runs.indices {
+            runs[index].buffers.batch = batch
+            runs[index].layer.forward(runs[index].buffers, random: &dropout)
+        }
+        for (index, loss) in losses.enumerated() {
+            let target: LossTarget = loss.target.map { .buffer($0) } ?? .constant(constantTarget(loss.term))
+            var value = Double(lossForward(kind: loss.term.kind, prediction: loss.prediction, target: target,
+                                           count: batch * loss.count))
+            if loss.term.kind == .sse { value /= Double(batch) }
+            termValues[index] = value
+        }
+        return plan.total.value(termValues)
+    }
+
+    /// Accumulates the gradients of the last `forward` into the trained tensors' gradient buffers
+    /// (which the caller zeroes, as `step` does).
+    public func backward() {
+        var weights = Array(repeating: 0.0, count: losses.count)
+        plan.total.propagate(1, termValues, into: &weights)
+        for (index, loss) in losses.enumerated() {
+            let upstream = Float(loss.term.kind == .sse ? weights[index] / Double(batch) : weights[index])
+            let count = batch * loss.count
+            let target: LossTarget = loss.target.map { .buffer($0) } ?? .constant(constantTarget(loss.term))
+            if let (gradient, accumulate) = loss.dPrediction {
+                lossBackward(dPrediction: gradient, prediction: loss.prediction, target: target, count: count,
+                             kind: loss.term.kind, upstream: upstream, accumulate: accumulate)
+            }
+            // Only for mse, sse and l1, whose derivative in the target is minus that in the prediction.
+            if let (gradient, accumulate) = loss.dTarget, let targetValues = loss.target {
+                lossBackward(dPrediction: gradient, prediction: targetValues, target: .buffer(loss.prediction),
+                             count: count, kind: loss.term.kind, upstream: upstream, accumulate: accumulate)
+            }
+        }
+        for run in runs.reversed() where run.runsBackward {
+            run.layer.backward(run.buffers)
+        }
+    }
+
+    /// One training step on the first `batch` samples of `data`: forward, backward, optimizer update.
+    @discardableResult
+    public func step(batch: Int, sampler: inout PriorSampler?) -> Double {
+        if prior != nil, sampler != nil { samplePrior(batch: batch, sampler: &sampler!) }
+        let loss = forward(batch: batch)
+        optimizer.zeroGradients()
+        backward()
+        optimizer.apply()
+        return loss
+    }
+
+    private func constantTarget(_ term: PhasePlan.LossTerm) -> Float {
+        if case .constant(let value) = term.target { return value }
+        return 0
+    }
+
+    /// The storage of value `index` of the plan: its first `batch × shape` floats after `forward`.
+    public func output(ofValue index: Int) -> UnsafeMutablePointer<Float> {
+        valueStorage[plan.values[index].root]!.pointer
+    }
+}

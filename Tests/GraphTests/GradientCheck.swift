@@ -1,0 +1,90 @@
+import Kernels
+import Testing
+
+@testable import Graph
+@testable import Spec
+
+/// Builds a one-phase experiment from a spec and checks its analytic gradients against central
+/// finite differences of the loss.
+///
+/// Float32 arithmetic bounds what finite differences can show: with a step of 1e-2 the truncation
+/// error (∝ step² · third derivative) and the round-off (≈ 1e-7 · |loss| / step) both stay near 1e-4
+/// for these tiny, smooth networks, so a gradient passes when it is within 2e-3 + 2% of the numeric
+/// one. A wrong formula misses by far more (a dropped term or a transposed weight is off by O(1)).
+struct GradientCheck {
+    let spec: ExperimentSpec
+    let model: ModelSummary
+    let store: ParameterStore
+    let programs: [PhaseProgram]
+    static let step: Float = 1e-2
+
+    init(_ text: String, capacity: Int = 3, seed: UInt64 = 3) throws {
+        spec = try SpecLoader.load(text: text, file: "check.yaml").get()
+        model = try ShapeInference.run(spec).get()
+        store = ParameterStore(model: model, spec: spec, seed: seed)
+        let data = FloatBuffer(count: capacity * (model.dataShape?.elementCount ?? 0))
+        var stream = RandomStream(seed: seed, name: "gradient-check data")
+        stream.fillUniform(buffer: data.pointer, count: data.count, lower: 0.05, upper: 0.95)
+        var programs: [PhaseProgram] = []
+        for phase in spec.phases {
+            programs.append(
+                try PhaseProgram(phase: phase, model: model, store: store, capacity: capacity,
+                                 priorDimension: spec.prior?.dimension, seed: seed, data: data))
+        }
+        self.programs = programs
+        if let prior = spec.prior {
+            var sampler = PriorSampler(prior: prior, seed: seed)
+            for program in programs { program.samplePrior(batch: capacity, sampler: &sampler) }
+        }
+    }
+
+    /// The loss of phase `index`, with the dropout masks of the first evaluation replayed.
+    func loss(_ index: Int, batch: Int, dropout: RandomStream) -> Double {
+        programs[index].dropout = dropout
+        return programs[index].forward(batch: batch)
+    }
+
+    /// Checks every trainable tensor of `networks` (up to `perTensor` elements each) in phase `index`.
+    /// Returns the number of elements compared.
+    @discardableResult
+    func check(phase index: Int = 0, networks: [String]? = nil, batch: Int = 3, perTensor: Int = 12) -> Int {
+        let program = programs[index]
+        let dropout = program.dropout
+        for parameter in store.parameters { parameter.gradient?.zero() }
+        _ = loss(index, batch: batch, dropout: dropout)
+        program.backward()
+        var compared = 0
+        let names = networks ?? spec.phases[index].update.map(\.name)
+        for parameter in store.trainable(in: names) {
+            let analytic = parameter.gradient!.values
+            let stride = max(1, parameter.value.count / perTensor)
+            for element in Swift.stride(from: 0, to: parameter.value.count, by: stride) {
+                let saved = parameter.value.pointer[element]
+                parameter.value.pointer[element] = saved + Self.step
+                let plus = loss(index, batch: batch, dropout: dropout)
+                parameter.value.pointer[element] = saved - Self.step
+                let minus = loss(index, batch: batch, dropout: dropout)
+                parameter.value.pointer[element] = saved
+                let numeric = Float((plus - minus) / Double(2 * Self.step))
+                let tolerance = 2e-3 + 0.02 * abs(numeric)
+                #expect(
+                    abs(analytic[element] - numeric) <= tolerance,
+                    "\(parameter.name)[\(element)]: analytic \(analytic[element]), numeric \(numeric)")
+                compared += 1
+            }
+        }
+        return compared
+    }
+
+    /// A spec around one network `net` applied to the data, with `loss` written around `net(x)`.
+    static func spec(data: String, layers: String, loss: String = "sse(net(x), 0.5)") -> String {
+        """
+        data: \(data)
+        networks:
+          net:
+            layers: \(layers)
+        phases:
+          - {name: p, loss: "\(loss)", update: [net]}
+        """
+    }
+}
