@@ -94,15 +94,17 @@ public protocol ActivationLayer: ElementwiseLayer {
 
 extension ActivationLayer {
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
-        activationForward(output: b.output, input: b.input, count: b.batch * b.inputShape.elementCount,
-                          activation: activation)
+        activationForward(
+            output: b.output, input: b.input, count: b.batch * b.inputShape.elementCount,
+            activation: activation)
     }
 
     public func backward(_ b: LayerBuffers) {
         guard let dInput = b.dInput else { return }
-        activationBackward(dInput: dInput, output: b.output, dOutput: b.dOutput,
-                           count: b.batch * b.inputShape.elementCount, activation: activation,
-                           accumulate: b.accumulateInput)
+        activationBackward(
+            dInput: dInput, output: b.output, dOutput: b.dOutput,
+            count: b.batch * b.inputShape.elementCount, activation: activation,
+            accumulate: b.accumulateInput)
     }
 }
 

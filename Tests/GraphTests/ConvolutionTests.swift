@@ -12,8 +12,9 @@ struct Conv2DTests {
     ])
     func gradientsMatchFiniteDifferences(_ settings: String) throws {
         let check = try GradientCheck(
-            GradientCheck.spec(data: "{source: mnist-m, shape: [7, 9, 3]}",
-                               layers: "[conv2d: \(settings), tanh, conv2d: {filters: 2, kernel: 3, stride: 2}]"))
+            GradientCheck.spec(
+                data: "{source: mnist-m, shape: [7, 9, 3]}",
+                layers: "[conv2d: \(settings), tanh, conv2d: {filters: 2, kernel: 3, stride: 2}]"))
         #expect(check.check() > 20)
     }
 }
@@ -28,8 +29,11 @@ struct Conv2DTransposeTests {
     func gradientsMatchFiniteDifferences(_ settings: String) throws {
         // The first transposed convolution's input gradient is exercised by the one after it.
         let check = try GradientCheck(
-            GradientCheck.spec(data: "{source: mnist-m, shape: [5, 7, 3]}",
-                               layers: "[conv2d_transpose: \(settings), tanh, conv2d_transpose: {filters: 2, kernel: 3, stride: 2, padding: 1}]"))
+            GradientCheck.spec(
+                data: "{source: mnist-m, shape: [5, 7, 3]}",
+                layers:
+                    "[conv2d_transpose: \(settings), tanh, conv2d_transpose: {filters: 2, kernel: 3, stride: 2, padding: 1}]"
+            ))
         #expect(check.check() > 20)
     }
 }

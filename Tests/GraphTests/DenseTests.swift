@@ -11,8 +11,9 @@ struct DenseTests {
 
     @Test func withoutBiasGradientsMatchFiniteDifferences() throws {
         let check = try GradientCheck(
-            GradientCheck.spec(data: "{source: mnist, shape: [784]}",
-                               layers: "[dense: {units: 4, bias: false}, sigmoid, dense: 2]"))
+            GradientCheck.spec(
+                data: "{source: mnist, shape: [784]}",
+                layers: "[dense: {units: 4, bias: false}, sigmoid, dense: 2]"))
         #expect(check.check() > 10)
     }
 }

@@ -28,8 +28,9 @@ struct GradientCheck {
         var programs: [PhaseProgram] = []
         for phase in spec.phases {
             programs.append(
-                try PhaseProgram(phase: phase, model: model, store: store, capacity: capacity,
-                                 priorDimension: spec.prior?.dimension, seed: seed, data: data))
+                try PhaseProgram(
+                    phase: phase, model: model, store: store, capacity: capacity,
+                    priorDimension: spec.prior?.dimension, seed: seed, data: data))
         }
         self.programs = programs
         if let prior = spec.prior {

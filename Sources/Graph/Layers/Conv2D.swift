@@ -68,28 +68,33 @@ public struct Conv2D: Layer {
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
         let g = geometry(b)
         im2col(columns: b.scratch, image: b.input, geometry: g)
-        gemm(c: b.output, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: settings.filters, k: g.columnWidth,
-             accumulate: false)
+        gemm(
+            c: b.output, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: settings.filters, k: g.columnWidth,
+            accumulate: false)
         if settings.bias {
-            biasActivationForward(output: b.output, input: b.output, bias: b.parameters[1], rows: g.columnRows,
-                                  columns: settings.filters, activation: .identity)
+            biasActivationForward(
+                output: b.output, input: b.output, bias: b.parameters[1], rows: g.columnRows,
+                columns: settings.filters, activation: .identity)
         }
     }
 
     public func backward(_ b: LayerBuffers) {
         let g = geometry(b)
         if let gradients = b.gradients {
-            gemm(c: gradients[0], a: b.scratch, b: b.dOutput, m: g.columnWidth, n: settings.filters, k: g.columnRows,
-                 transposeA: true, accumulate: true)
+            gemm(
+                c: gradients[0], a: b.scratch, b: b.dOutput, m: g.columnWidth, n: settings.filters, k: g.columnRows,
+                transposeA: true, accumulate: true)
             if settings.bias {
-                biasBackward(dBias: gradients[1], dOutput: b.dOutput, rows: g.columnRows, columns: settings.filters,
-                             accumulate: true)
+                biasBackward(
+                    dBias: gradients[1], dOutput: b.dOutput, rows: g.columnRows, columns: settings.filters,
+                    accumulate: true)
             }
         }
         if let dInput = b.dInput {
             let dColumns = b.scratch + g.columnRows * g.columnWidth
-            gemm(c: dColumns, a: b.dOutput, b: b.parameters[0], m: g.columnRows, n: g.columnWidth,
-                 k: settings.filters, transposeB: true, accumulate: false)
+            gemm(
+                c: dColumns, a: b.dOutput, b: b.parameters[0], m: g.columnRows, n: g.columnWidth,
+                k: settings.filters, transposeB: true, accumulate: false)
             col2im(image: dInput, columns: dColumns, geometry: g, accumulate: b.accumulateInput)
         }
     }

@@ -70,13 +70,15 @@ public struct Conv2DTranspose: Layer {
 
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
         let g = geometry(b), inChannels = b.inputShape[2]
-        gemm(c: b.scratch, a: b.input, b: b.parameters[0], m: g.columnRows, n: g.columnWidth, k: inChannels,
-             accumulate: false)
+        gemm(
+            c: b.scratch, a: b.input, b: b.parameters[0], m: g.columnRows, n: g.columnWidth, k: inChannels,
+            accumulate: false)
         col2im(image: b.output, columns: b.scratch, geometry: g, accumulate: false)
         if settings.bias {
-            biasActivationForward(output: b.output, input: b.output, bias: b.parameters[1],
-                                  rows: b.batch * b.outputShape[0] * b.outputShape[1], columns: settings.filters,
-                                  activation: .identity)
+            biasActivationForward(
+                output: b.output, input: b.output, bias: b.parameters[1],
+                rows: b.batch * b.outputShape[0] * b.outputShape[1], columns: settings.filters,
+                activation: .identity)
         }
     }
 
@@ -84,17 +86,20 @@ public struct Conv2DTranspose: Layer {
         let g = geometry(b), inChannels = b.inputShape[2]
         im2col(columns: b.scratch, image: b.dOutput, geometry: g)
         if let gradients = b.gradients {
-            gemm(c: gradients[0], a: b.input, b: b.scratch, m: inChannels, n: g.columnWidth, k: g.columnRows,
-                 transposeA: true, accumulate: true)
+            gemm(
+                c: gradients[0], a: b.input, b: b.scratch, m: inChannels, n: g.columnWidth, k: g.columnRows,
+                transposeA: true, accumulate: true)
             if settings.bias {
-                biasBackward(dBias: gradients[1], dOutput: b.dOutput,
-                             rows: b.batch * b.outputShape[0] * b.outputShape[1], columns: settings.filters,
-                             accumulate: true)
+                biasBackward(
+                    dBias: gradients[1], dOutput: b.dOutput,
+                    rows: b.batch * b.outputShape[0] * b.outputShape[1], columns: settings.filters,
+                    accumulate: true)
             }
         }
         if let dInput = b.dInput {
-            gemm(c: dInput, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: inChannels, k: g.columnWidth,
-                 transposeB: true, accumulate: b.accumulateInput)
+            gemm(
+                c: dInput, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: inChannels, k: g.columnWidth,
+                transposeB: true, accumulate: b.accumulateInput)
         }
     }
 }

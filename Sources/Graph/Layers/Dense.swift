@@ -8,7 +8,8 @@ public struct Dense: Layer {
 
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> {
         guard input.count == 1 else {
-            return .failure(ShapeMismatch("dense needs a flat input; found \(input.shapeText) (add `flatten` before it)"))
+            return .failure(
+                ShapeMismatch("dense needs a flat input; found \(input.shapeText) (add `flatten` before it)"))
         }
         return .success([units])
     }
@@ -26,21 +27,26 @@ public struct Dense: Layer {
         let inputs = b.inputShape.elementCount
         gemm(c: b.output, a: b.input, b: b.parameters[0], m: b.batch, n: units, k: inputs, accumulate: false)
         if bias {
-            biasActivationForward(output: b.output, input: b.output, bias: b.parameters[1], rows: b.batch,
-                                  columns: units, activation: .identity)
+            biasActivationForward(
+                output: b.output, input: b.output, bias: b.parameters[1], rows: b.batch,
+                columns: units, activation: .identity)
         }
     }
 
     public func backward(_ b: LayerBuffers) {
         let inputs = b.inputShape.elementCount
         if let gradients = b.gradients {
-            gemm(c: gradients[0], a: b.input, b: b.dOutput, m: inputs, n: units, k: b.batch, transposeA: true,
-                 accumulate: true)
-            if bias { biasBackward(dBias: gradients[1], dOutput: b.dOutput, rows: b.batch, columns: units, accumulate: true) }
+            gemm(
+                c: gradients[0], a: b.input, b: b.dOutput, m: inputs, n: units, k: b.batch, transposeA: true,
+                accumulate: true)
+            if bias {
+                biasBackward(dBias: gradients[1], dOutput: b.dOutput, rows: b.batch, columns: units, accumulate: true)
+            }
         }
         if let dInput = b.dInput {
-            gemm(c: dInput, a: b.dOutput, b: b.parameters[0], m: b.batch, n: inputs, k: units, transposeB: true,
-                 accumulate: b.accumulateInput)
+            gemm(
+                c: dInput, a: b.dOutput, b: b.parameters[0], m: b.batch, n: inputs, k: units, transposeB: true,
+                accumulate: b.accumulateInput)
         }
     }
 }

@@ -22,7 +22,8 @@ public struct Dropout: ElementwiseLayer {
 
     public func backward(_ b: LayerBuffers) {
         guard let dInput = b.dInput else { return }
-        dropoutBackward(dInput: dInput, dOutput: b.dOutput, mask: b.scratch, count: b.batch * b.inputShape.elementCount,
-                        accumulate: b.accumulateInput)
+        dropoutBackward(
+            dInput: dInput, dOutput: b.dOutput, mask: b.scratch, count: b.batch * b.inputShape.elementCount,
+            accumulate: b.accumulateInput)
     }
 }

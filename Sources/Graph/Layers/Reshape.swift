@@ -4,8 +4,10 @@ public struct Reshape: ViewLayer {
 
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> {
         guard shape.elementCount == input.elementCount else {
-            let source = input.count == 1 ? "\(input.elementCount) values" : "\(input.shapeText) (\(input.elementCount) values)"
-            return .failure(ShapeMismatch("cannot reshape \(source) into \(shape.shapeText) (\(shape.elementCount) values)"))
+            let source =
+                input.count == 1 ? "\(input.elementCount) values" : "\(input.shapeText) (\(input.elementCount) values)"
+            return .failure(
+                ShapeMismatch("cannot reshape \(source) into \(shape.shapeText) (\(shape.elementCount) values)"))
         }
         return .success(shape)
     }

@@ -57,9 +57,10 @@ extension PhaseProgram {
                     targetPointer = value(index).pointer
                     dTarget = write(index)
                 }
-                return LossRun(term: term, count: plan.values[term.prediction].shape.elementCount,
-                               prediction: value(term.prediction).pointer, target: targetPointer,
-                               dPrediction: write(term.prediction), dTarget: dTarget)
+                return LossRun(
+                    term: term, count: plan.values[term.prediction].shape.elementCount,
+                    prediction: value(term.prediction).pointer, target: targetPointer,
+                    dPrediction: write(term.prediction), dTarget: dTarget)
             }
         }
 

@@ -75,8 +75,10 @@ public final class ParameterStore: @unchecked Sendable {
         }
     }
 
-    static func initialize(_ tensor: Parameter, _ shape: ParameterShape, _ initializer: NetworkSpec.Initializer,
-                           fanIn: Int, seed: UInt64) {
+    static func initialize(
+        _ tensor: Parameter, _ shape: ParameterShape, _ initializer: NetworkSpec.Initializer,
+        fanIn: Int, seed: UInt64
+    ) {
         if let constant = shape.constant {
             tensor.value.pointer.update(repeating: constant, count: tensor.value.count)
             return
@@ -91,13 +93,15 @@ public final class ParameterStore: @unchecked Sendable {
             let bound = (6 / n).squareRoot()
             stream.fillUniform(buffer: tensor.value.pointer, count: tensor.value.count, lower: -bound, upper: bound)
         case .heNormal:
-            stream.fillNormal(buffer: tensor.value.pointer, count: tensor.value.count, mean: 0, std: (2 / n).squareRoot())
+            stream.fillNormal(
+                buffer: tensor.value.pointer, count: tensor.value.count, mean: 0, std: (2 / n).squareRoot())
         case .xavierUniform:
             let bound = (6 / (n + m)).squareRoot()
             stream.fillUniform(buffer: tensor.value.pointer, count: tensor.value.count, lower: -bound, upper: bound)
         case .xavierNormal:
-            stream.fillNormal(buffer: tensor.value.pointer, count: tensor.value.count, mean: 0,
-                              std: (2 / (n + m)).squareRoot())
+            stream.fillNormal(
+                buffer: tensor.value.pointer, count: tensor.value.count, mean: 0,
+                std: (2 / (n + m)).squareRoot())
         }
     }
 }

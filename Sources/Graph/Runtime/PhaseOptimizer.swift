@@ -39,15 +39,17 @@ public final class PhaseOptimizer: @unchecked Sendable {
                 let configuration = AdamConfiguration(
                     learningRate: Float(lr), beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon),
                     weightDecay: Float(decay), decoupledWeightDecay: false)
-                adamStep(parameter: parameter.value.pointer, firstMoment: firstMoments[index].pointer,
-                         secondMoment: secondMoments[index].pointer, gradient: gradient.pointer,
-                         count: parameter.value.count, configuration: configuration, step: step)
+                adamStep(
+                    parameter: parameter.value.pointer, firstMoment: firstMoments[index].pointer,
+                    secondMoment: secondMoments[index].pointer, gradient: gradient.pointer,
+                    count: parameter.value.count, configuration: configuration, step: step)
             case .sgd(let lr, let momentum, let decay):
                 let configuration = SGDConfiguration(
                     learningRate: Float(lr), momentum: Float(momentum), dampening: 0, weightDecay: Float(decay))
-                sgdStep(parameter: parameter.value.pointer, momentumBuffer: firstMoments[index].pointer,
-                        gradient: gradient.pointer, count: parameter.value.count, configuration: configuration,
-                        step: step)
+                sgdStep(
+                    parameter: parameter.value.pointer, momentumBuffer: firstMoments[index].pointer,
+                    gradient: gradient.pointer, count: parameter.value.count, configuration: configuration,
+                    step: step)
             }
         }
     }

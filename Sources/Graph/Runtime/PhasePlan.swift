@@ -129,8 +129,9 @@ extension PhasePlan {
                 let needs = computes || inputValue.needsGradient
                 let output = addValue(summary.output, root: layer.isView ? inputValue.root : nil, needsGradient: needs)
                 plan.applications.append(
-                    Application(network: network.name, layerIndex: index, layer: layer, input: current,
-                                output: output, computesParameterGradients: computes))
+                    Application(
+                        network: network.name, layerIndex: index, layer: layer, input: current,
+                        output: output, computesParameterGradients: computes))
                 current = output
             }
             return current
@@ -155,8 +156,10 @@ extension PhasePlan {
             return .term(plan.terms.count - 1)
         }
 
-        mutating func combine(_ a: LossExpression, _ b: LossExpression, _ origin: Origin,
-                              _ make: (ScalarExpression, ScalarExpression) -> ScalarExpression) throws -> Operand {
+        mutating func combine(
+            _ a: LossExpression, _ b: LossExpression, _ origin: Origin,
+            _ make: (ScalarExpression, ScalarExpression) -> ScalarExpression
+        ) throws -> Operand {
             let left = try compile(a), right = try compile(b)
             return .scalar(make(try scalar(left, origin), try scalar(right, origin)))
         }

@@ -45,10 +45,13 @@ public final class PhaseProgram: @unchecked Sendable {
     /// Plans `phase` for batches of up to `capacity` samples, training in `training` mode.
     ///
     /// - Parameter data: the shared buffer the caller fills with `x`; allocated here when nil.
-    public init(phase: PhaseSpec, model: ModelSummary, store: ParameterStore, capacity: Int, priorDimension: Int?,
-                seed: UInt64, data: FloatBuffer? = nil, training: Bool = true) throws {
-        let plan = try PhasePlan(loss: phase.loss, updated: phase.update.map(\.name), model: model,
-                                 priorDimension: priorDimension)
+    public init(
+        phase: PhaseSpec, model: ModelSummary, store: ParameterStore, capacity: Int, priorDimension: Int?,
+        seed: UInt64, data: FloatBuffer? = nil, training: Bool = true
+    ) throws {
+        let plan = try PhasePlan(
+            loss: phase.loss, updated: phase.update.map(\.name), model: model,
+            priorDimension: priorDimension)
         self.name = phase.name
         self.plan = plan
         self.capacity = capacity
@@ -85,8 +88,10 @@ public final class PhaseProgram: @unchecked Sendable {
         }
         for (index, loss) in losses.enumerated() {
             let target: LossTarget = loss.target.map { .buffer($0) } ?? .constant(constantTarget(loss.term))
-            var value = Double(lossForward(kind: loss.term.kind, prediction: loss.prediction, target: target,
-                                           count: batch * loss.count))
+            var value = Double(
+                lossForward(
+                    kind: loss.term.kind, prediction: loss.prediction, target: target,
+                    count: batch * loss.count))
             if loss.term.kind == .sse { value /= Double(batch) }
             termValues[index] = value
         }
@@ -103,13 +108,15 @@ public final class PhaseProgram: @unchecked Sendable {
             let count = batch * loss.count
             let target: LossTarget = loss.target.map { .buffer($0) } ?? .constant(constantTarget(loss.term))
             if let (gradient, accumulate) = loss.dPrediction {
-                lossBackward(dPrediction: gradient, prediction: loss.prediction, target: target, count: count,
-                             kind: loss.term.kind, upstream: upstream, accumulate: accumulate)
+                lossBackward(
+                    dPrediction: gradient, prediction: loss.prediction, target: target, count: count,
+                    kind: loss.term.kind, upstream: upstream, accumulate: accumulate)
             }
             // Only for mse, sse and l1, whose derivative in the target is minus that in the prediction.
             if let (gradient, accumulate) = loss.dTarget, let targetValues = loss.target {
-                lossBackward(dPrediction: gradient, prediction: targetValues, target: .buffer(loss.prediction),
-                             count: count, kind: loss.term.kind, upstream: upstream, accumulate: accumulate)
+                lossBackward(
+                    dPrediction: gradient, prediction: targetValues, target: .buffer(loss.prediction),
+                    count: count, kind: loss.term.kind, upstream: upstream, accumulate: accumulate)
             }
         }
         for run in runs.reversed() where run.runsBackward {
