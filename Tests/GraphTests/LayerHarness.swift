@@ -1,0 +1,44 @@
+import Kernels
+
+@testable import Graph
+
+/// Runs one layer directly on given arrays: forward, then backward from a given output gradient.
+struct LayerHarness {
+    var output: [Float] = []
+    var dInput: [Float] = []
+    var gradients: [[Float]] = []
+    var parameters: [[Float]] = []
+
+    init(_ layer: any Layer, input: [Float], inputShape: SampleShape, batch: Int, parameters: [[Float]],
+         dOutput: [Float], training: Bool = true) throws {
+        let outputShape = try layer.outputShape(for: inputShape).get()
+        let inputBuffer = FloatBuffer(count: input.count)
+        inputBuffer.set(input)
+        let outputBuffer = FloatBuffer(count: batch * outputShape.elementCount)
+        let dOutputBuffer = FloatBuffer(count: dOutput.count)
+        dOutputBuffer.set(dOutput)
+        let dInputBuffer = FloatBuffer(count: input.count)
+        let tensors = parameters.map { values -> FloatBuffer in
+            let buffer = FloatBuffer(count: values.count)
+            buffer.set(values)
+            return buffer
+        }
+        let trainable = zip(layer.parameters(for: inputShape), tensors).filter { $0.0.trainable }
+        let gradientBuffers = trainable.map { FloatBuffer(count: $0.1.count) }
+        let size = layer.scratch(input: inputShape, output: outputShape, batch: batch)
+        let scratch = FloatBuffer(count: size.floats)
+        let doubles = DoubleBuffer(count: size.doubles)
+        let buffers = LayerBuffers(
+            batch: batch, inputShape: inputShape, outputShape: outputShape, input: inputBuffer.pointer,
+            output: outputBuffer.pointer, dInput: dInputBuffer.pointer, dOutput: dOutputBuffer.pointer,
+            accumulateInput: false, parameters: tensors.map(\.pointer), gradients: gradientBuffers.map(\.pointer),
+            scratch: scratch.pointer, doubleScratch: doubles.pointer, training: training)
+        var random = RandomStream(seed: 0, name: "harness")
+        layer.forward(buffers, random: &random)
+        layer.backward(buffers)
+        output = outputBuffer.values
+        dInput = dInputBuffer.values
+        gradients = gradientBuffers.map(\.values)
+        self.parameters = tensors.map(\.values)
+    }
+}
