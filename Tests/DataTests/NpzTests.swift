@@ -3,13 +3,6 @@ import Testing
 
 @testable import Data
 
-enum Fixtures {
-    /// The path of a committed fixture file under Tests/DataTests/Fixtures.
-    static func path(_ name: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)").path
-    }
-}
-
 func npzSample() throws -> [NamedArray] {
     [
         NamedArray("train_x", try NumericArray(shape: [2, 2, 2], elements: [UInt8](0..<8))),
@@ -25,9 +18,9 @@ func npzRoundTripsStoredAndDeflated(compressed: Bool) throws {
     #expect(try NPZ.read(data: Data(bytes), source: "t.npz") == arrays)
 }
 
-@Test(arguments: ["numpy_stored.npz", "numpy_deflated.npz"])
-func npzReadsArchivesWrittenByNumPy(file: String) throws {
-    let arrays = try NPZ.read(path: Fixtures.path(file))
+@Test(arguments: [("stored.npz", Fixtures.numpyStoredNpz), ("deflated.npz", Fixtures.numpyDeflatedNpz)])
+func npzReadsArchivesWrittenByNumPy(file: String, data: Data) throws {
+    let arrays = try NPZ.read(data: data, source: file)
     #expect(arrays.map(\.name) == ["x", "y"])
     let x = try arrays.array(named: "x", source: file)
     #expect(x.shape == [3, 4])
@@ -37,7 +30,7 @@ func npzReadsArchivesWrittenByNumPy(file: String) throws {
 }
 
 @Test func npyReadsFortranOrderFileWrittenByNumPy() throws {
-    let array = try NPY.read(path: Fixtures.path("fortran_i4.npy"))
+    let array = try NPY.read(data: Fixtures.fortranInt32Npy, source: "fortran_i4.npy")
     #expect(array.shape == [2, 3, 4])
     #expect(try array.elements(as: Int32.self) == (0..<24).map(Int32.init))
 }
