@@ -15,7 +15,8 @@ enum Zlib {
     /// Inflates `input`; with `expectedSize` the output must be exactly that long, otherwise it may
     /// grow up to `limit` bytes (a bound against decompression bombs).
     static func inflate(
-        _ input: UnsafeRawBufferPointer, wrapping: Wrapping, expectedSize: Int?, limit: Int, source: String
+        _ input: UnsafeRawBufferPointer, wrapping: Wrapping, expectedSize: Int?, limit: Int, source: String,
+        capacityHint: Int? = nil
     ) throws -> [UInt8] {
         guard let inputBase = input.baseAddress, !input.isEmpty else {
             throw DataError(source, "compressed data is empty")
@@ -24,7 +25,8 @@ enum Zlib {
         guard inflateInit2_(&stream, wrapping.windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else { throw DataError(source, "zlib could not start inflating") }
         defer { inflateEnd(&stream) }
-        var capacity = expectedSize.map { $0 + 1 } ?? min(max(input.count * 4, 1 << 16), limit)
+        // One spare byte past an expected size reveals a stream that inflates to more than declared.
+        var capacity = expectedSize.map { $0 + 1 } ?? min(max(capacityHint ?? input.count * 4, 1 << 16), limit)
         var output = [UInt8](repeating: 0, count: capacity)
         var produced = 0
         var consumed = 0
