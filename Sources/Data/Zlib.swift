@@ -2,6 +2,12 @@ import CZlib
 
 /// zlib's inflate, deflate and CRC-32, with every failure reported as a `DataError`.
 enum Zlib {
+    /// Deflate cannot compress better than about 1032 to 1, so a declared size beyond this bound
+    /// is a lie; checking it first keeps a tiny crafted file from reserving gigabytes.
+    static func maxInflatedSize(compressedCount: Int) -> Int {
+        compressedCount.multipliedReportingOverflow(by: 1032).overflow ? Int.max : compressedCount * 1032 + 1024
+    }
+
     /// The container around the deflate stream.
     enum Wrapping {
         /// A bare deflate stream, as inside a zip member.
@@ -21,12 +27,16 @@ enum Zlib {
         guard let inputBase = input.baseAddress, !input.isEmpty else {
             throw DataError(source, "compressed data is empty")
         }
+        if let expectedSize, expectedSize > maxInflatedSize(compressedCount: input.count) {
+            throw DataError(
+                source, "declared size \(expectedSize) bytes is impossible for \(input.count) bytes of deflate data")
+        }
         var stream = z_stream()
         guard inflateInit2_(&stream, wrapping.windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else { throw DataError(source, "zlib could not start inflating") }
         defer { inflateEnd(&stream) }
         // One spare byte past an expected size reveals a stream that inflates to more than declared.
-        var capacity = expectedSize.map { $0 + 1 } ?? min(max(capacityHint ?? input.count * 4, 1 << 16), limit)
+        var capacity = expectedSize.map { $0 + 1 } ?? min(max(capacityHint ?? input.count * 4, 1 << 16), limit, maxInflatedSize(compressedCount: input.count))
         var output = [UInt8](repeating: 0, count: capacity)
         var produced = 0
         var consumed = 0

@@ -86,3 +86,10 @@ func npzError(_ bytes: [UInt8]) -> String {
         _ = try arrays.array(named: "test_x", source: "t.npz")
     }
 }
+
+@Test func npzRejectsMemberDeclaringImpossibleInflatedSize() throws {
+    var bytes = try NPZ.encode(npzSample(), compressed: true)
+    let directory = bytes.indices.filter { bytes[$0...].starts(with: [0x50, 0x4B, 0x01, 0x02]) }
+    for offset in directory { bytes.replaceSubrange((offset + 24)..<(offset + 28), with: [0xFF, 0xFF, 0xFF, 0x7F]) }
+    #expect(npzError(bytes).contains("declared size 2147483647 bytes is impossible for"))
+}
