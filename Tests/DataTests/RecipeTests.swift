@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Data
@@ -98,4 +99,40 @@ func gradientBackground(height: Int, width: Int, offset: UInt8) throws -> Numeri
     var buffer = [Float](repeating: -1, count: 4)
     try buffer.withUnsafeMutableBufferPointer { try data.writeBatch([1, 0], scale: 1 / 255, into: $0) }
     #expect(zip(buffer, [0.2, 0.4, 0, 1] as [Float]).allSatisfy { abs($0 - $1) < 1e-6 })
+}
+
+@Test func embeddedMNISTMIsByteIdenticalForTheSameSeed() throws {
+    var first = SplitMix(seed: 2026)
+    var second = SplitMix(seed: 2026)
+    let a = try EmbeddedData.mnistM(random: &first)
+    let b = try EmbeddedData.mnistM(random: &second)
+    #expect(a.train.images.shape == [5000, 28, 28, 3])
+    #expect(a.test.images.shape == [10_000, 28, 28, 3])
+    #expect(a == b)
+    #expect(a.test.labels == (try EmbeddedData.mnistTest()).labels)
+}
+
+@Test func mnistMNpzHasTheSixArraysNumPyExpects() throws {
+    let images = try NumericArray(shape: [2, 28, 28, 3], elements: [UInt8](repeating: 9, count: 2 * 784 * 3))
+    let split = try LabeledImages(images: images, labels: [3, 1])
+    let path = temporaryPath("mnistm.npz")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try MNISTM.writeNpz(train: split, validation: split, test: split, to: path)
+    let arrays = try NPZ.read(path: path)
+    #expect(arrays.map(\.name) == ["train_x", "train_y", "valid_x", "valid_y", "test_x", "test_y"])
+    #expect(try arrays.array(named: "test_y", source: path).bytes == [3, 1])
+    #expect(try arrays.array(named: "valid_x", source: path) == images)
+}
+
+@Test func fashionMNISTMissingSaysHowToInstall() {
+    #expect(throws: DataError(
+        "/nonexistent/fashion",
+        "Fashion-MNIST is not installed; install it with `sudo apt-get install dataset-fashion-mnist` or give an idx: folder"
+    )) { _ = try FashionMNIST.read(directory: "/nonexistent/fashion") }
+}
+
+@Test func idxDirectoryReadsMNISTLayout() throws {
+    let splits = try IDX.readDirectory(SharedSamples.path("mnist"))
+    #expect(splits.train.count == 5000)
+    #expect(splits.test.count == 10_000)
 }
