@@ -10,7 +10,8 @@ struct ByteView {
         guard offset >= 0, width >= 0, offset <= bytes.count, width <= bytes.count - offset else {
             throw DataError(
                 source,
-                "truncated: expected \(width) bytes of \(what) at offset \(offset), but the data is \(bytes.count) bytes")
+                "truncated: expected \(width) bytes of \(what) at offset \(offset), but the data is \(bytes.count) bytes"
+            )
         }
     }
 

@@ -31,8 +31,10 @@ extension IDX {
             return URL(fileURLWithPath: directory).appendingPathComponent(name).path
         }
         return TrainTestSplits(
-            train: try readLabeledImages(images: try file("train", "images-idx3"), labels: try file("train", "labels-idx1")),
-            test: try readLabeledImages(images: try file("t10k", "images-idx3"), labels: try file("t10k", "labels-idx1")))
+            train: try readLabeledImages(
+                images: try file("train", "images-idx3"), labels: try file("train", "labels-idx1")),
+            test: try readLabeledImages(
+                images: try file("t10k", "images-idx3"), labels: try file("t10k", "labels-idx1")))
     }
 }
 
@@ -46,7 +48,8 @@ public enum FashionMNIST {
         guard FileManager.default.fileExists(atPath: directory) else {
             throw DataError(
                 directory,
-                "Fashion-MNIST is not installed; install it with `sudo apt-get install dataset-fashion-mnist` or give an idx: folder")
+                "Fashion-MNIST is not installed; install it with `sudo apt-get install dataset-fashion-mnist` or give an idx: folder"
+            )
         }
         return try IDX.readDirectory(directory)
     }

@@ -10,7 +10,8 @@ public enum EmbeddedData {
         let bundle = Bundle.module
         let candidates = [
             bundle.url(forResource: "Resources", withExtension: nil), bundle.resourceURL,
-            bundle.resourceURL?.appendingPathComponent("Resources"), bundle.bundleURL.appendingPathComponent("Resources"),
+            bundle.resourceURL?.appendingPathComponent("Resources"),
+            bundle.bundleURL.appendingPathComponent("Resources"),
         ].compactMap { $0 }
         let found = candidates.first {
             FileManager.default.fileExists(atPath: $0.appendingPathComponent("mnist").path)

@@ -10,7 +10,8 @@ public struct LabeledImages: Sendable, Equatable {
     /// Pairs images with labels, checking there is one label per image.
     public init(images: NumericArray, labels: [UInt8], source: String = "data set") throws {
         guard images.dtype == .uint8, images.shape.count >= 3 else {
-            throw DataError(source, "images must be uint8 N×H×W or N×H×W×C, found \(images.dtype) of shape \(images.shape)")
+            throw DataError(
+                source, "images must be uint8 N×H×W or N×H×W×C, found \(images.dtype) of shape \(images.shape)")
         }
         guard images.shape[0] == labels.count else {
             throw DataError(source, "\(images.shape[0]) images but \(labels.count) labels")
@@ -43,7 +44,8 @@ public struct HomeworkDataset: Sendable, Equatable {
         try data.withUnsafeBytes { raw in
             let header = try NpyHeader.parse(raw, source: source)
             guard header.descr == "|O" else {
-                throw DataError(source, "expected an object array ('|O') of (images, labels) pairs, found dtype '\(header.descr)'")
+                throw DataError(
+                    source, "expected an object array ('|O') of (images, labels) pairs, found dtype '\(header.descr)'")
             }
             let pickle = UnsafeRawBufferPointer(rebasing: raw[header.dataOffset...])
             var machine = PickleMachine(pickle, source: source, fileOffset: header.dataOffset)
@@ -52,11 +54,14 @@ public struct HomeworkDataset: Sendable, Equatable {
                 throw DataError(source, "the pickle holds a \(result.kindName), expected a numpy object array")
             }
             guard array.shape == [3, 2], header.shape == [3, 2] else {
-                throw DataError(source, "expected an object array of shape (3, 2) (train/valid/test × images/labels), found \(array.shape)")
+                throw DataError(
+                    source,
+                    "expected an object array of shape (3, 2) (train/valid/test × images/labels), found \(array.shape)")
             }
             let cells = try array.objectElements(source: source)
             let splits = try ["train", "validation", "test"].enumerated().map { row, name in
-                try split(images: cells[2 * row], labels: cells[2 * row + 1], input: pickle, source: "\(source) [\(name)]")
+                try split(
+                    images: cells[2 * row], labels: cells[2 * row + 1], input: pickle, source: "\(source) [\(name)]")
             }
             return HomeworkDataset(train: splits[0], validation: splits[1], test: splits[2])
         }

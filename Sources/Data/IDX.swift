@@ -39,12 +39,16 @@ public enum IDX {
         let magic = try view.bigEndian(0, width: 4, "IDX magic number")
         guard magic >> 16 == 0 else {
             throw DataError(
-                view.source, "not an IDX file: expected magic 0x000008XX-0x00000EXX, found 0x\(String(magic, radix: 16))")
+                view.source,
+                "not an IDX file: expected magic 0x000008XX-0x00000EXX, found 0x\(String(magic, radix: 16))")
         }
         let code = Int(magic >> 8 & 0xFF)
-        let types: [Int: DType] = [0x08: .uint8, 0x09: .int8, 0x0B: .int16, 0x0C: .int32, 0x0D: .float32, 0x0E: .float64]
+        let types: [Int: DType] = [
+            0x08: .uint8, 0x09: .int8, 0x0B: .int16, 0x0C: .int32, 0x0D: .float32, 0x0E: .float64,
+        ]
         guard let dtype = types[code] else {
-            throw DataError(view.source, "unknown IDX type code 0x\(String(code, radix: 16)); expected 08, 09, 0b, 0c, 0d or 0e")
+            throw DataError(
+                view.source, "unknown IDX type code 0x\(String(code, radix: 16)); expected 08, 09, 0b, 0c, 0d or 0e")
         }
         let rank = Int(magic & 0xFF)
         guard rank >= 1 else { throw DataError(view.source, "IDX file declares 0 dimensions") }
@@ -60,7 +64,8 @@ public enum IDX {
     /// Pairs decoded IDX image (N×H×W) and label (N) arrays, adding the channel dimension.
     static func labeledImages(images: NumericArray, labels: NumericArray, source: String) throws -> LabeledImages {
         guard images.dtype == .uint8, images.shape.count == 3 else {
-            throw DataError(source, "expected uint8 images of shape N×H×W, found \(images.dtype) of shape \(images.shape)")
+            throw DataError(
+                source, "expected uint8 images of shape N×H×W, found \(images.dtype) of shape \(images.shape)")
         }
         guard labels.shape.count == 1 else {
             throw DataError(source, "expected labels of shape N, found \(labels.shape)")

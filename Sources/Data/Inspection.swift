@@ -79,7 +79,8 @@ public enum DataInspector {
             return [summary("array", try IDX.read(data: data, source: path))]
         }
         let found = magic.map { String($0, radix: 16) }.joined(separator: " ")
-        throw DataError(path, "unknown file type: expected .npy, .npz, IDX (optionally gzipped) or PNG, found bytes \(found)")
+        throw DataError(
+            path, "unknown file type: expected .npy, .npz, IDX (optionally gzipped) or PNG, found bytes \(found)")
     }
 
     /// A summary that counts classes when `array` looks like labels: one dimension of small integers.

@@ -35,7 +35,8 @@ public struct NpyHeader: Sendable, Equatable {
         let dataOffset = lengthStart + headerLength
         guard dataOffset <= bytes.count else {
             throw DataError(
-                source, "truncated .npy header: header says \(headerLength) bytes, only \(bytes.count - lengthStart) present")
+                source,
+                "truncated .npy header: header says \(headerLength) bytes, only \(bytes.count - lengthStart) present")
         }
         let text = bytes[lengthStart..<dataOffset]
         guard text.last == 0x0A else {
@@ -51,7 +52,10 @@ public struct NpyHeader: Sendable, Equatable {
     public func numericType(source: String) throws -> (dtype: DType, order: ByteOrder) {
         let chars = Array(descr)
         if chars.count >= 2 && chars[1] == "O" {
-            throw DataError(source, "unsupported dtype '\(descr)' (an object array: read it with HomeworkDataset): expected bool, int, uint or float")
+            throw DataError(
+                source,
+                "unsupported dtype '\(descr)' (an object array: read it with HomeworkDataset): expected bool, int, uint or float"
+            )
         }
         guard chars.count >= 3, let size = Int(String(chars[2...])) else {
             throw DataError(source, "unsupported dtype '\(descr)': expected a numeric type such as '<f4' or '|u1'")

@@ -36,10 +36,12 @@ public enum PlainImages {
 
     /// Reads images from the `.npy` at `path` and, when given, class labels from the `.npy` at
     /// `labelsPath` (N integers or N×K one-hot rows), checking there is one label per image.
-    public static func read(path: String, labelsPath: String? = nil) throws -> (images: NumericArray, labels: [UInt8]?) {
+    public static func read(path: String, labelsPath: String? = nil) throws -> (images: NumericArray, labels: [UInt8]?)
+    {
         let images = try normalize(try NPY.read(path: path), source: path)
         guard let labelsPath else { return (images, nil) }
-        let labels = try classIndices(try NPY.read(path: labelsPath, requirements: .init(nonEmpty: true)), source: labelsPath)
+        let labels = try classIndices(
+            try NPY.read(path: labelsPath, requirements: .init(nonEmpty: true)), source: labelsPath)
         guard labels.count == images.shape[0] else {
             throw DataError(labelsPath, "\(labels.count) labels for the \(images.shape[0]) images in \(path)")
         }

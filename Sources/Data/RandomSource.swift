@@ -57,7 +57,8 @@ extension LabeledImages {
         }
         let shape = [indices.count] + images.shape.dropFirst()
         return try LabeledImages(
-            images: NumericArray(validatedShape: shape, dtype: .uint8, bytes: bytes), labels: indices.map { labels[$0] })
+            images: NumericArray(validatedShape: shape, dtype: .uint8, bytes: bytes), labels: indices.map { labels[$0] }
+        )
     }
 
     /// A random `fraction` of the images held out as validation, the rest kept for training.
@@ -77,7 +78,9 @@ extension LabeledImages {
 
     /// Writes the images at `indices` into `output` as floats scaled by `scale` (1/255 maps uint8 to
     /// [0, 1]); this is the one place pixels are widened, one batch at a time.
-    public func writeBatch(_ indices: ArraySlice<Int>, scale: Float, into output: UnsafeMutableBufferPointer<Float>) throws {
+    public func writeBatch(_ indices: ArraySlice<Int>, scale: Float, into output: UnsafeMutableBufferPointer<Float>)
+        throws
+    {
         let imageSize = images.count / max(images.shape[0], 1)
         guard output.count >= indices.count * imageSize else {
             throw DataError("data set", "batch buffer holds \(output.count) floats, needs \(indices.count * imageSize)")

@@ -125,7 +125,8 @@ struct ZipReader {
             }
             bytes = try Zlib.inflate(data, wrapping: .raw, expectedSize: entry.size, limit: limit, source: member)
         default:
-            throw DataError(member, "unsupported zip compression method \(entry.method); expected 0 (stored) or 8 (deflate)")
+            throw DataError(
+                member, "unsupported zip compression method \(entry.method); expected 0 (stored) or 8 (deflate)")
         }
         let crc = bytes.withUnsafeBytes { Zlib.crc32($0) }
         guard crc == entry.crc else {
@@ -142,7 +143,8 @@ struct ZipReader {
         }
         let nameLength = try view.u16(offset + 26, "zip local name length")
         let extraLength = try view.u16(offset + 28, "zip local extra length")
-        return try view.slice(offset + 30 + nameLength + extraLength, count: entry.compressedSize, "zip member \(entry.name)")
+        return try view.slice(
+            offset + 30 + nameLength + extraLength, count: entry.compressedSize, "zip member \(entry.name)")
     }
 }
 

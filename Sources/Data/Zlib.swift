@@ -27,16 +27,12 @@ enum Zlib {
         guard let inputBase = input.baseAddress, !input.isEmpty else {
             throw DataError(source, "compressed data is empty")
         }
-        if let expectedSize, expectedSize > maxInflatedSize(compressedCount: input.count) {
-            throw DataError(
-                source, "declared size \(expectedSize) bytes is impossible for \(input.count) bytes of deflate data")
-        }
+        var capacity = try initialCapacity(
+            inputCount: input.count, expectedSize: expectedSize, limit: limit, hint: capacityHint, source: source)
         var stream = z_stream()
         guard inflateInit2_(&stream, wrapping.windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else { throw DataError(source, "zlib could not start inflating") }
         defer { inflateEnd(&stream) }
-        // One spare byte past an expected size reveals a stream that inflates to more than declared.
-        var capacity = expectedSize.map { $0 + 1 } ?? min(max(capacityHint ?? input.count * 4, 1 << 16), limit, maxInflatedSize(compressedCount: input.count))
         var output = [UInt8](repeating: 0, count: capacity)
         var produced = 0
         var consumed = 0
@@ -80,12 +76,26 @@ enum Zlib {
         return output
     }
 
+    private static func initialCapacity(
+        inputCount: Int, expectedSize: Int?, limit: Int, hint: Int?, source: String
+    ) throws -> Int {
+        let bound = maxInflatedSize(compressedCount: inputCount)
+        guard let expectedSize else { return min(max(hint ?? inputCount * 4, 1 << 16), limit, bound) }
+        guard expectedSize <= bound else {
+            throw DataError(
+                source, "declared size \(expectedSize) bytes is impossible for \(inputCount) bytes of deflate data")
+        }
+        // One spare byte past the expected size reveals a stream that inflates to more than declared.
+        return expectedSize + 1
+    }
+
     private static func checkEnd(
         produced: Int, consumed: Int, inputCount: Int, expectedSize: Int?, limit: Int, source: String
     ) throws {
         if let expectedSize, produced != expectedSize {
             throw DataError(
-                source, "inflated size differs from the declared size: expected \(expectedSize) bytes, found \(produced)"
+                source,
+                "inflated size differs from the declared size: expected \(expectedSize) bytes, found \(produced)"
                     + (produced > expectedSize ? " or more" : ""))
         }
         if expectedSize == nil && produced >= limit {

@@ -39,6 +39,7 @@ func expectOnlyDataErrors(
 @Test func corruptedIdxFilesGiveOnlyDataErrors() throws {
     let plain: [UInt8] = [0, 0, 0x0C, 2, 0, 0, 0, 2, 0, 0, 0, 2] + [UInt8](repeating: 7, count: 16)
     expectOnlyDataErrors(plain, variants: 1500, seed: 3) { _ = try IDX.read(data: $0, source: "x.idx") }
-    let gzipped = try [UInt8](Data(contentsOf: URL(fileURLWithPath: SharedSamples.path("mnist/train-5k-labels-idx1-ubyte.gz"))))
+    let gzipped = try [UInt8](
+        Data(contentsOf: URL(fileURLWithPath: SharedSamples.path("mnist/train-5k-labels-idx1-ubyte.gz"))))
     expectOnlyDataErrors(gzipped, variants: 300, seed: 4) { _ = try IDX.read(data: $0, source: "x.idx.gz") }
 }

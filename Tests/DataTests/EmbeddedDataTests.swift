@@ -25,7 +25,9 @@ import Testing
 
 @Test func pngReaderUndoesPremultipliedAlpha() throws {
     // A 2×1 RGBA PNG written by Python's zlib (no numpy): opaque (200, 100, 50), then (200, 100, 50) at alpha 128.
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("runexp-alpha-\(UInt32.random(in: 0...UInt32.max)).png").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "runexp-alpha-\(UInt32.random(in: 0...UInt32.max)).png"
+    ).path
     try Data(base64Encoded: alphaPNG).map { try $0.write(to: URL(fileURLWithPath: path)) }
     defer { try? FileManager.default.removeItem(atPath: path) }
     let image = try PNGImage.readRGB(path: path)
@@ -35,7 +37,9 @@ import Testing
 }
 
 @Test func pngReaderRejectsFilesThatAreNotPNG() throws {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("runexp-notpng-\(UInt32.random(in: 0...UInt32.max)).png").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "runexp-notpng-\(UInt32.random(in: 0...UInt32.max)).png"
+    ).path
     try Data("not a png".utf8).write(to: URL(fileURLWithPath: path))
     defer { try? FileManager.default.removeItem(atPath: path) }
     #expect(throws: DataError.self) { _ = try PNGImage.readRGB(path: path) }

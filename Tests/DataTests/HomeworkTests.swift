@@ -31,7 +31,9 @@ let sampleTestLabels: [UInt8] = [6, 4, 2, 9, 6, 7, 7, 3, 3, 8, 5, 4, 6, 7, 6, 2,
     #expect(pixel(data.train.images, 59, 27, 27) == [58, 74, 110])
     #expect(pixel(data.validation.images, 5, 14, 14) == [199, 184, 153])
     #expect(pixel(data.test.images, 19, 0, 27) == [16, 28, 50])
-    #expect([data.train, data.validation, data.test].map { byteSum($0.images) } == [16_356_459, 5_610_706, 5_452_733] as [Int])
+    #expect(
+        [data.train, data.validation, data.test].map { byteSum($0.images) } == [16_356_459, 5_610_706, 5_452_733]
+            as [Int])
 }
 
 @Test func homeworkProtocol2OneHotSampleMatchesProtocol3Sample() throws {
@@ -71,7 +73,9 @@ func homeworkReadsFortranImagesAndBigEndianOneHotLabels(name: String, data: Data
         _ = try classIndices(twoHot, source: "l")
     }
     let blank = try NumericArray(shape: [1, 3], elements: [Float(0), 0, 0])
-    #expect(throws: DataError("l", "label row 0 is not one-hot: all zeros")) { _ = try classIndices(blank, source: "l") }
+    #expect(throws: DataError("l", "label row 0 is not one-hot: all zeros")) {
+        _ = try classIndices(blank, source: "l")
+    }
     let fractional = try NumericArray(shape: [2], elements: [1.0, 2.5])
     #expect(throws: DataError("l", "label 1 is 2.5; expected a class index from 0 to 255")) {
         _ = try classIndices(fractional, source: "l")

@@ -22,7 +22,8 @@ func homeworkError(_ data: Data) -> String {
 }
 
 @Test func pickleNamingOsSystemIsRefusedWithItsNameAndOffset() {
-    let pickle: [UInt8] = [0x80, 2] + Array("cos\nsystem\n".utf8) + [0x58, 2, 0, 0, 0] + Array("ls".utf8) + [0x85, 0x52, 0x2E]
+    let pickle: [UInt8] =
+        [0x80, 2] + Array("cos\nsystem\n".utf8) + [0x58, 2, 0, 0, 0] + Array("ls".utf8) + [0x85, 0x52, 0x2E]
     let message = homeworkError(objectFile(pickle))
     #expect(message.hasPrefix("evil.npy: pickle names the global os.system, which is not allowed"))
     #expect(message.hasSuffix("at byte \(pickleStart + 2)"))
@@ -49,23 +50,31 @@ func homeworkError(_ data: Data) -> String {
 
 @Test func pickleStringLongerThanTheFileIsRefused() {
     let pickle: [UInt8] = [0x80, 4, 0x8E, 0, 0, 0, 0, 0, 0, 0, 0x40, 1, 2, 3]
-    #expect(homeworkError(objectFile(pickle)).contains("truncated pickle: a 4611686018427387904-byte string runs past the end"))
+    #expect(
+        homeworkError(objectFile(pickle)).contains(
+            "truncated pickle: a 4611686018427387904-byte string runs past the end"))
 }
 
 @Test func pickleStackAndMemoMisuseIsRefused() {
-    #expect(homeworkError(objectFile([0x80, 2, 0x85, 0x2E])).contains("pickle stack underflow at byte \(pickleStart + 2)"))
+    #expect(
+        homeworkError(objectFile([0x80, 2, 0x85, 0x2E])).contains("pickle stack underflow at byte \(pickleStart + 2)"))
     #expect(homeworkError(objectFile([0x80, 2, 0x68, 5, 0x2E])).contains("memo entry 5 was never stored"))
-    #expect(homeworkError(objectFile([0x80, 2, 0x5D, 0x71, 0, 0x68, 0, 0x61, 0x2E])).contains("a list appended to itself"))
+    #expect(
+        homeworkError(objectFile([0x80, 2, 0x5D, 0x71, 0, 0x68, 0, 0x61, 0x2E])).contains("a list appended to itself"))
     #expect(homeworkError(objectFile([0x80, 2])).contains("truncated: expected 1 bytes of pickle opcode"))
 }
 
 @Test func pickleHoldingSomethingOtherThanAnObjectArrayIsRefused() {
-    #expect(homeworkError(objectFile([0x80, 2, 0x4E, 0x2E])) == "evil.npy: the pickle holds a None, expected a numpy object array")
+    #expect(
+        homeworkError(objectFile([0x80, 2, 0x4E, 0x2E]))
+            == "evil.npy: the pickle holds a None, expected a numpy object array")
 }
 
 @Test func homeworkReaderRefusesPlainNumericFile() throws {
     let plain = NPY.encode(try sampleArray(.uint8))
-    #expect(homeworkError(Data(plain)).contains("expected an object array ('|O') of (images, labels) pairs, found dtype '|u1'"))
+    #expect(
+        homeworkError(Data(plain)).contains(
+            "expected an object array ('|O') of (images, labels) pairs, found dtype '|u1'"))
 }
 
 @Test func pickleArrayWhoseShapeLiesAboutItsDataIsRefused() {
@@ -76,7 +85,9 @@ func homeworkError(_ data: Data) -> String {
         return
     }
     bytes[at + 1] = 4
-    #expect(homeworkError(Data(bytes)).contains("[train] images: data truncated: shape [4, 4, 4, 3] of uint8 needs 192 bytes, found 144"))
+    #expect(
+        homeworkError(Data(bytes)).contains(
+            "[train] images: data truncated: shape [4, 4, 4, 3] of uint8 needs 192 bytes, found 144"))
 }
 
 @Test func latin1DecodingRefusesCodePointsAbove255() {

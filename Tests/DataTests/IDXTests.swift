@@ -33,11 +33,16 @@ func idxError(_ bytes: [UInt8]) -> String {
 }
 
 @Test func idxRejectsWrongMagicUnknownTypeAndBadSizes() {
-    #expect(idxError([0x50, 0x4B, 3, 4, 0, 0]).contains("not an IDX file: expected magic 0x000008XX-0x00000EXX, found 0x504b0304"))
+    #expect(
+        idxError([0x50, 0x4B, 3, 4, 0, 0]).contains(
+            "not an IDX file: expected magic 0x000008XX-0x00000EXX, found 0x504b0304"))
     #expect(idxError([0, 0, 0x07, 1, 0, 0, 0, 1, 9]).contains("unknown IDX type code 0x7"))
     #expect(idxError([0, 0, 8, 2, 0, 0, 0, 2, 0, 0]).contains("expected 4 bytes of IDX dimension 1 at offset 8"))
-    #expect(idxError([0, 0, 8, 1, 0, 0, 0, 3, 1, 2]).contains("data truncated: shape [3] of uint8 needs 3 bytes, found 2"))
-    #expect(idxError([0, 0, 8, 1, 0, 0, 0, 1, 1, 2]).contains("data has trailing bytes: shape [1] of uint8 needs 1 bytes, found 2"))
+    #expect(
+        idxError([0, 0, 8, 1, 0, 0, 0, 3, 1, 2]).contains("data truncated: shape [3] of uint8 needs 3 bytes, found 2"))
+    #expect(
+        idxError([0, 0, 8, 1, 0, 0, 0, 1, 1, 2]).contains(
+            "data has trailing bytes: shape [1] of uint8 needs 1 bytes, found 2"))
 }
 
 @Test func idxReadsGzipAndRejectsTruncatedOrCorruptGzip() throws {

@@ -4,7 +4,8 @@ import Testing
 @testable import Data
 
 func temporaryPath(_ name: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("runexp-\(UInt32.random(in: 0...UInt32.max))-\(name)").path
+    FileManager.default.temporaryDirectory.appendingPathComponent("runexp-\(UInt32.random(in: 0...UInt32.max))-\(name)")
+        .path
 }
 
 @Test func plainFloatImagesAreReshapedTo28By28By1() throws {
@@ -73,7 +74,10 @@ func temporaryPath(_ name: String) -> String {
     let path = temporaryPath("what.bin")
     defer { try? FileManager.default.removeItem(atPath: path) }
     try Data("hello".utf8).write(to: URL(fileURLWithPath: path))
-    #expect(throws: DataError(path, "unknown file type: expected .npy, .npz, IDX (optionally gzipped) or PNG, found bytes 68 65 6c 6c 6f")) {
+    #expect(
+        throws: DataError(
+            path, "unknown file type: expected .npy, .npz, IDX (optionally gzipped) or PNG, found bytes 68 65 6c 6c 6f")
+    ) {
         _ = try DataInspector.inspect(path: path)
     }
 }

@@ -103,7 +103,9 @@ func npyError(_ bytes: [UInt8], requirements: ArrayRequirements = .init()) -> St
 }
 
 @Test func npyRejectsHeaderThatLiesAboutShape() {
-    let bytes = npyBytes(header: "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 3), }", payload: [UInt8](repeating: 0, count: 40))
+    let bytes = npyBytes(
+        header: "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 3), }", payload: [UInt8](repeating: 0, count: 40)
+    )
     #expect(npyError(bytes).contains("data has trailing bytes: shape [3, 3] of float32 needs 36 bytes, found 40"))
 }
 
@@ -123,7 +125,9 @@ func npyError(_ bytes: [UInt8], requirements: ArrayRequirements = .init()) -> St
     let extra = "{'descr': '|u1', 'fortran_order': False, 'shape': (1,), 'evil': 1, }"
     #expect(npyError(npyBytes(header: extra, payload: [0])).contains("unexpected or repeated key 'evil'"))
     let missing = "{'descr': '|u1', 'shape': (1,), }"
-    #expect(npyError(npyBytes(header: missing, payload: [0])).contains("expected keys 'descr', 'fortran_order' and 'shape'"))
+    #expect(
+        npyError(npyBytes(header: missing, payload: [0])).contains("expected keys 'descr', 'fortran_order' and 'shape'")
+    )
 }
 
 @Test func npyRejectsObjectAndStringDTypes() {

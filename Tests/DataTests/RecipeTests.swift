@@ -26,7 +26,10 @@ func gradientBackground(height: Int, width: Int, offset: UInt8) throws -> Numeri
     digit[0] = 1  // faint ink still counts as ink
     digit[28 * 5 + 7] = 200
     let digits = try NumericArray(shape: [1, 28, 28, 1], elements: digit)
-    let photos = [try gradientBackground(height: 30, width: 40, offset: 9), try gradientBackground(height: 28, width: 28, offset: 77)]
+    let photos = [
+        try gradientBackground(height: 30, width: 40, offset: 9),
+        try gradientBackground(height: 28, width: 28, offset: 77),
+    ]
     // Words with high bits chosen so index(below:) gives: photo 0, top 2 (of 3), left 12 (of 13).
     var random = ReplaySource(words: [0, UInt64.max / 3 * 2 + 5, UInt64.max / 13 * 12 + 12])
     let colour = try MNISTM.make(digits: digits, backgrounds: photos, random: &random)
@@ -39,7 +42,10 @@ func gradientBackground(height: Int, width: Int, offset: UInt8) throws -> Numeri
 
 @Test func mnistMIsIdenticalForTheSameSeedAndDiffersForAnother() throws {
     let digits = try NumericArray(shape: [3, 28, 28], elements: (0..<(3 * 784)).map { UInt8($0 % 7 == 0 ? 255 : 0) })
-    let photos = [try gradientBackground(height: 40, width: 50, offset: 1), try gradientBackground(height: 29, width: 60, offset: 2)]
+    let photos = [
+        try gradientBackground(height: 40, width: 50, offset: 1),
+        try gradientBackground(height: 29, width: 60, offset: 2),
+    ]
     var first = SplitMix(seed: 7)
     var second = SplitMix(seed: 7)
     var other = SplitMix(seed: 8)
@@ -52,11 +58,15 @@ func gradientBackground(height: Int, width: Int, offset: UInt8) throws -> Numeri
     var random = SplitMix(seed: 1)
     let digits = try NumericArray(shape: [1, 28, 28], elements: [UInt8](repeating: 0, count: 784))
     #expect(throws: DataError("MNIST-M", "background 0 must be uint8 H×W×3 with H, W ≥ 28, found [27, 40, 3]")) {
-        _ = try MNISTM.make(digits: digits, backgrounds: [try gradientBackground(height: 27, width: 40, offset: 0)], random: &random)
+        _ = try MNISTM.make(
+            digits: digits, backgrounds: [try gradientBackground(height: 27, width: 40, offset: 0)], random: &random)
     }
     let wide = try NumericArray(shape: [1, 28, 28, 3], elements: [UInt8](repeating: 0, count: 784 * 3))
-    #expect(throws: DataError("MNIST-M", "digits must be uint8 N×28×28 or N×28×28×1, found uint8 of shape [1, 28, 28, 3]")) {
-        _ = try MNISTM.make(digits: wide, backgrounds: [try gradientBackground(height: 28, width: 28, offset: 0)], random: &random)
+    #expect(
+        throws: DataError("MNIST-M", "digits must be uint8 N×28×28 or N×28×28×1, found uint8 of shape [1, 28, 28, 3]")
+    ) {
+        _ = try MNISTM.make(
+            digits: wide, backgrounds: [try gradientBackground(height: 28, width: 28, offset: 0)], random: &random)
     }
 }
 
@@ -125,10 +135,12 @@ func gradientBackground(height: Int, width: Int, offset: UInt8) throws -> Numeri
 }
 
 @Test func fashionMNISTMissingSaysHowToInstall() {
-    #expect(throws: DataError(
-        "/nonexistent/fashion",
-        "Fashion-MNIST is not installed; install it with `sudo apt-get install dataset-fashion-mnist` or give an idx: folder"
-    )) { _ = try FashionMNIST.read(directory: "/nonexistent/fashion") }
+    #expect(
+        throws: DataError(
+            "/nonexistent/fashion",
+            "Fashion-MNIST is not installed; install it with `sudo apt-get install dataset-fashion-mnist` or give an idx: folder"
+        )
+    ) { _ = try FashionMNIST.read(directory: "/nonexistent/fashion") }
 }
 
 @Test func idxDirectoryReadsMNISTLayout() throws {

@@ -3,7 +3,10 @@ extension PickleArray {
     /// The numeric array this describes; `input` is the pickle the payload ranges point into.
     func materialize(input: UnsafeRawBufferPointer, source: String) throws -> NumericArray {
         guard let dtype, let numeric = DType(kind: dtype.kind, size: dtype.size) else {
-            throw DataError(source, "expected a numeric array, found an array of dtype \(dtype.map { "\($0.kind)\($0.size)" } ?? "unknown")")
+            throw DataError(
+                source,
+                "expected a numeric array, found an array of dtype \(dtype.map { "\($0.kind)\($0.size)" } ?? "unknown")"
+            )
         }
         let order: ByteOrder = dtype.byteOrder == ">" ? .big : (dtype.byteOrder == "<" ? .little : .host)
         switch payload {
@@ -13,8 +16,10 @@ extension PickleArray {
                 fortran: fortran, source: source)
         case .latin1(let range):
             let expected = try NumericArray.byteCount(shape: shape, dtype: numeric, source: source)
-            let bytes = try decodeLatin1(UnsafeRawBufferPointer(rebasing: input[range]), expectedCount: expected, source: source)
-            return try ArrayLayout.adopt(bytes, shape: shape, dtype: numeric, order: order, fortran: fortran, source: source)
+            let bytes = try decodeLatin1(
+                UnsafeRawBufferPointer(rebasing: input[range]), expectedCount: expected, source: source)
+            return try ArrayLayout.adopt(
+                bytes, shape: shape, dtype: numeric, order: order, fortran: fortran, source: source)
         case .objects, .missing:
             throw DataError(source, "array of shape \(shape) has no numeric data")
         }
@@ -27,7 +32,8 @@ extension PickleArray {
         }
         let count = try NumericArray.elementCount(shape: shape, source: source)
         guard elements.count == count else {
-            throw DataError(source, "object array of shape \(shape) holds \(elements.count) elements, expected \(count)")
+            throw DataError(
+                source, "object array of shape \(shape) holds \(elements.count) elements, expected \(count)")
         }
         guard fortran, shape.count == 2 else { return elements }
         return (0..<count).map { elements[($0 % shape[1]) * shape[0] + $0 / shape[1]] }
@@ -41,7 +47,8 @@ func decodeLatin1(_ utf8: UnsafeRawBufferPointer, expectedCount: Int, source: St
     for byte in utf8 where byte & 0xC0 != 0x80 { count += 1 }
     guard count == expectedCount else {
         let relation = count < expectedCount ? "truncated" : "has trailing bytes"
-        throw DataError(source, "array data \(relation): expected \(expectedCount) bytes, the latin-1 text holds \(count)")
+        throw DataError(
+            source, "array data \(relation): expected \(expectedCount) bytes, the latin-1 text holds \(count)")
     }
     var index = 0
     var failure: Int?
@@ -67,7 +74,8 @@ func decodeLatin1(_ utf8: UnsafeRawBufferPointer, expectedCount: Int, source: St
         initialized = count
     }
     if let failure {
-        throw DataError(source, "array data is not latin-1 text: bad UTF-8 or a code point above 255 at text byte \(failure)")
+        throw DataError(
+            source, "array data is not latin-1 text: bad UTF-8 or a code point above 255 at text byte \(failure)")
     }
     return decoded
 }

@@ -43,7 +43,8 @@ extension PickleMachine {
 
     private func allowedGlobal(module: String, name: String) throws -> AllowedGlobal {
         guard let global = AllowedGlobal(module: module, name: name) else {
-            throw fail("pickle names the global \(module).\(name), which is not allowed (only \(AllowedGlobal.allowedNames))")
+            throw fail(
+                "pickle names the global \(module).\(name), which is not allowed (only \(AllowedGlobal.allowedNames))")
         }
         return global
     }
@@ -57,7 +58,9 @@ extension PickleMachine {
     private func call(_ callable: AllowedGlobal, _ arguments: [PickleValue]) throws -> PickleValue {
         switch (callable, arguments.count) {
         case (.reconstruct, 3):
-            guard case .global(.ndarray) = arguments[0] else { throw fail("_reconstruct of something other than numpy.ndarray") }
+            guard case .global(.ndarray) = arguments[0] else {
+                throw fail("_reconstruct of something other than numpy.ndarray")
+            }
             return .object(PickleObject(.array(PickleArray())))
         case (.dtype, 3):
             guard let spec = smallText(arguments[0]), let dtype = parseDTypeSpec(spec) else {
@@ -94,7 +97,9 @@ extension PickleMachine {
     private func shape(_ value: PickleValue) throws -> [Int] {
         guard case .tuple(let tuple) = value, tuple.items.count <= 64 else { throw fail("array shape is not a tuple") }
         return try tuple.items.map {
-            guard case .int(let dim) = $0, dim >= 0 else { throw fail("array shape has a dimension that is not a non-negative int") }
+            guard case .int(let dim) = $0, dim >= 0 else {
+                throw fail("array shape has a dimension that is not a non-negative int")
+            }
             return dim
         }
     }
@@ -108,7 +113,9 @@ extension PickleMachine {
 
     private func frombuffer(_ arguments: [PickleValue]) throws -> PickleArray {
         var array = PickleArray(shape: try shape(arguments[2]), dtype: try dtype(arguments[1]))
-        guard let order = smallText(arguments[3]), order == "C" || order == "F" else { throw fail("_frombuffer order must be 'C' or 'F'") }
+        guard let order = smallText(arguments[3]), order == "C" || order == "F" else {
+            throw fail("_frombuffer order must be 'C' or 'F'")
+        }
         array.fortran = order == "F"
         guard case .bytes(let range) = arguments[0], array.dtype?.isObject == false else {
             throw fail("_frombuffer expects a byte buffer of a numeric dtype")
@@ -149,7 +156,9 @@ extension PickleMachine {
     }
 
     private func arrayState(_ items: [PickleValue]) throws -> PickleArray {
-        guard items.count == 4, case .bool(let fortran) = items[2] else { throw fail("unsupported numpy.ndarray state") }
+        guard items.count == 4, case .bool(let fortran) = items[2] else {
+            throw fail("unsupported numpy.ndarray state")
+        }
         var array = PickleArray(shape: try shape(items[0]), dtype: try dtype(items[1]), fortran: fortran)
         switch items[3] {
         case .bytes(let range): array.payload = .bytes(range)

@@ -27,7 +27,9 @@ struct PickleMachine {
             let opcode = try view.u8(position, "pickle opcode")
             position += 1
             if opcode == 0x2E {  // STOP
-                guard let result = stack.last, marks.isEmpty else { throw fail("STOP with an empty stack or open MARK") }
+                guard let result = stack.last, marks.isEmpty else {
+                    throw fail("STOP with an empty stack or open MARK")
+                }
                 return result
             }
             if try runDataOpcode(opcode) { continue }
@@ -122,7 +124,9 @@ struct PickleMachine {
     }
 
     mutating func push(_ value: PickleValue) throws {
-        guard stack.count < PickleMachine.maxStack else { throw fail("pickle stack exceeds \(PickleMachine.maxStack) items") }
+        guard stack.count < PickleMachine.maxStack else {
+            throw fail("pickle stack exceeds \(PickleMachine.maxStack) items")
+        }
         stack.append(value)
     }
 
