@@ -63,7 +63,7 @@ extension NumericArray {
             throw DataError("array", "expected \(Element.dtype) elements, found \(dtype)")
         }
         return try bytes.withUnsafeBytes { raw in
-            try body(raw.bindMemory(to: Element.self))
+            try raw.withMemoryRebound(to: Element.self) { try body($0) }
         }
     }
 

@@ -137,3 +137,35 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Runs the pickle machine on bare pickle bytes (no .npy header) and returns its result.
+func runPickle(_ bytes: [UInt8]) throws -> PickleValue {
+    try bytes.withUnsafeBytes { raw in
+        var machine = PickleMachine(raw, source: "p", fileOffset: 0)
+        return try machine.run()
+    }
+}
+
+@Test func pickledNumpyScalarsEvaluateToNumbers() throws {
+    // pickle.dumps(np.uint16(513), protocol=2) and pickle.dumps(np.float32(1.5), protocol=2)
+    let head: [UInt8] =
+        [128, 2, 99] + Array("numpy._core.multiarray\nscalar\n".utf8) + [113, 0, 99]
+        + Array("numpy\ndtype\n".utf8) + [113, 1, 88, 2, 0, 0, 0]
+    let state: [UInt8] =
+        [113, 2, 137, 136, 135, 113, 3, 82, 113, 4, 40, 75, 3, 88, 1, 0, 0, 0, 60, 113, 5, 78, 78, 78]
+        + [74, 255, 255, 255, 255, 74, 255, 255, 255, 255, 75, 0, 116, 113, 6, 98, 99]
+        + Array("_codecs\nencode\n".utf8) + [113, 7, 88]
+    let tail: [UInt8] =
+        [113, 8, 88, 6, 0, 0, 0] + Array("latin1".utf8) + [113, 9, 134, 113, 10, 82, 113, 11, 134]
+        + [113, 12, 82, 113, 13, 46]
+    let uint16 = head + Array("u2".utf8) + state + [2, 0, 0, 0, 1, 2] + tail
+    let float32 = head + Array("f4".utf8) + state + [5, 0, 0, 0, 0, 0, 195, 128, 63] + tail
+    guard case .int(513) = try runPickle(uint16) else {
+        Issue.record("uint16 scalar did not evaluate to 513")
+        return
+    }
+    guard case .float(1.5) = try runPickle(float32) else {
+        Issue.record("float32 scalar did not evaluate to 1.5")
+        return
+    }
+}

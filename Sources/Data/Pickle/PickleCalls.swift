@@ -124,17 +124,19 @@ extension PickleMachine {
         return array
     }
 
+    /// `scalar(dtype, data)`: a numpy scalar, whose data protocol 2 wraps in `_codecs.encode`.
     private func scalar(_ arguments: [PickleValue]) throws -> PickleValue {
-        let type = try dtype(arguments[0])
-        guard case .bytes(let range) = arguments[1], let numeric = DType(kind: type.kind, size: type.size),
-            range.count == numeric.itemSize
-        else { throw fail("numpy scalar with unsupported dtype or size") }
-        let order: ByteOrder = type.byteOrder == ">" ? .big : (type.byteOrder == "<" ? .little : .host)
-        let value = try ArrayLayout.copy(
-            UnsafeRawBufferPointer(rebasing: view.bytes[range]), shape: [], dtype: numeric, order: order,
-            fortran: false, source: view.source
-        ).value(at: 0)
-        return numeric.isFloatingPoint ? .float(value) : .int(Int(exactly: value) ?? 0)
+        var cell = PickleArray(shape: [], dtype: try dtype(arguments[0]))
+        switch arguments[1] {
+        case .bytes(let range): cell.payload = .bytes(range)
+        case .latin1(let range): cell.payload = .latin1(range)
+        default: throw fail("numpy scalar data is \(arguments[1].kindName), expected bytes")
+        }
+        let array = try cell.materialize(input: view.bytes, source: view.source)
+        let value = array.value(at: 0)
+        if array.dtype.isFloatingPoint { return .float(value) }
+        guard let integer = Int(exactly: value) else { throw fail("numpy scalar \(value) does not fit in an integer") }
+        return .int(integer)
     }
 
     private func build(_ object: PickleObject, state: PickleValue) throws {
