@@ -91,14 +91,14 @@ func npyError(_ bytes: [UInt8], requirements: ArrayRequirements = .init()) -> St
     #expect(message.contains("found 50 4b 3 4"))
 }
 
-@Test func npyRejectsTruncatedData() {
-    let full = NPY.encode(try! sampleArray(.float32))
+@Test func npyRejectsTruncatedData() throws {
+    let full = NPY.encode(try sampleArray(.float32))
     let message = npyError(Array(full.dropLast(3)))
     #expect(message.contains("data truncated: shape [2, 3] of float32 needs 24 bytes, found 21"))
 }
 
-@Test func npyRejectsTruncatedHeader() {
-    let full = NPY.encode(try! sampleArray(.uint8))
+@Test func npyRejectsTruncatedHeader() throws {
+    let full = NPY.encode(try sampleArray(.uint8))
     #expect(npyError(Array(full.prefix(40))).contains("truncated .npy header"))
 }
 
@@ -143,8 +143,8 @@ func npyError(_ bytes: [UInt8], requirements: ArrayRequirements = .init()) -> St
     #expect(npyError(bytes, requirements: .init(nonEmpty: true)).contains("array of shape [0, 784] is empty"))
 }
 
-@Test func npyRejectsNaNWhenFiniteDataIsRequired() {
-    let array = try! NumericArray(shape: [3], elements: [Float(1), .nan, 2])
+@Test func npyRejectsNaNWhenFiniteDataIsRequired() throws {
+    let array = try NumericArray(shape: [3], elements: [Float(1), .nan, 2])
     let bytes = NPY.encode(array)
     #expect(npyError(bytes) == "no error")
     #expect(npyError(bytes, requirements: .init(finite: true)).contains("element 1 is nan"))
