@@ -38,6 +38,19 @@ enum Fixtures {
         AAADAAAADwAAAAcAAAATAAAACwAAABcAAAA=
         """)
 
+    /// A zip64 archive built by hand with Python's struct (numpy.load reads it): one member `z.npy`
+    /// holding int16 [0, 1, 2, 3, 4], every size and offset saturated in the central directory and
+    /// given in zip64 extra fields, with a zip64 end record and locator.
+    static let zip64Npz = decode(
+        """
+        UEsDBC0AAAAAAAAAIQAuWeNK//////////8FABQAei5ucHkBABAAigAAAAAAAACKAAAAAAAAAJNOVU1QWQEAdgB7
+        J2Rlc2NyJzogJzxpMicsICdmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICg1LCksIH0gICAgICAgICAg
+        ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAKAAABAAIAAwAEAFBLAQIt
+        AC0AAAAAAAAAIQAuWeNK//////////8FABwAAAAAAAAAAAAAAP////96Lm5weQEAGACKAAAAAAAAAIoAAAAAAAAA
+        AAAAAAAAAABQSwYGLAAAAAAAAAAtAC0AAAAAAAAAAAABAAAAAAAAAAEAAAAAAAAATwAAAAAAAADBAAAAAAAAAFBL
+        BgcAAAAAEAEAAAAAAAABAAAAUEsFBgAAAAD///////////////8AAA==
+        """)
+
     private static func decode(_ text: String) -> Data {
         Data(base64Encoded: text.replacingOccurrences(of: "\n", with: "")) ?? Data()
     }

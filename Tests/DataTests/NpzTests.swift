@@ -93,3 +93,9 @@ func npzError(_ bytes: [UInt8]) -> String {
     for offset in directory { bytes.replaceSubrange((offset + 24)..<(offset + 28), with: [0xFF, 0xFF, 0xFF, 0x7F]) }
     #expect(npzError(bytes).contains("declared size 2147483647 bytes is impossible for"))
 }
+
+@Test func npzReadsZip64CentralDirectoryAndEndRecord() throws {
+    let arrays = try NPZ.read(data: Fixtures.zip64Npz, source: "z64.npz")
+    #expect(arrays.map(\.name) == ["z"])
+    #expect(try arrays.array(named: "z", source: "z64.npz").elements(as: Int16.self) == [0, 1, 2, 3, 4])
+}
