@@ -94,7 +94,12 @@ struct HeaderDictParser {
             let key = try parseString()
             try expect(":")
             switch key {
-            case "descr" where descr == nil: descr = try parseString()
+            case "descr" where descr == nil:
+                if try peekNonSpace() == UInt8(ascii: "[") {
+                    throw DataError(
+                        source, "structured dtypes (a 'descr' list) are not supported; expected one numeric type")
+                }
+                descr = try parseString()
             case "fortran_order" where fortran == nil: fortran = try parseBool()
             case "shape" where shape == nil: shape = try parseShape()
             default: throw fail("unexpected or repeated key '\(key)'")

@@ -1,3 +1,4 @@
+import Foundation
 import CCairo
 
 /// Reading PNG files through Cairo into RGB arrays.
@@ -62,5 +63,14 @@ public enum PNGImage {
             }
         }
         return NumericArray(validatedShape: [height, width, 3], dtype: .uint8, bytes: rgb)
+    }
+}
+
+extension PNGImage {
+    /// Every `.png` in `directory`, in sorted name order, as uint8 H×W×3 RGB: the photos for the
+    /// MNIST-M recipe (BSDS500 or any folder of photos).
+    public static func readFolder(_ directory: String) throws -> [NumericArray] {
+        let folder = URL(fileURLWithPath: directory)
+        return try pngNames(in: directory).map { try readRGB(path: folder.appendingPathComponent($0).path) }
     }
 }

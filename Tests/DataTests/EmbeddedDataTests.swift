@@ -51,3 +51,10 @@ import Testing
 }
 
 let alphaPNG = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAAD0lEQVR4nGM4kWL0H4gbABRcBDwZLyTQAAAAAElFTkSuQmCC"
+
+@Test func pngFolderLoadsEveryPhotoInNameOrder() throws {
+    let photos = try PNGImage.readFolder(SharedSamples.path("backgrounds"))
+    #expect(photos.count == 5)
+    #expect(photos[2] == (try EmbeddedData.background(named: "coffee.png")))
+    #expect(photos.allSatisfy { $0.shape.count == 3 && $0.shape[2] == 3 })
+}

@@ -165,3 +165,10 @@ func npyError(_ bytes: [UInt8], requirements: ArrayRequirements = .init()) -> St
     #expect(values.max() ?? 2 <= 1)
     #expect((values.max() ?? 0) > 0.9)
 }
+
+@Test func npyRejectsStructuredDTypes() {
+    let header = "{'descr': [('a', '<f4'), ('b', '|u1')], 'fortran_order': False, 'shape': (1,), }"
+    #expect(
+        npyError(npyBytes(header: header, payload: [0, 0, 0, 0, 0])).contains(
+            "structured dtypes (a 'descr' list) are not supported"))
+}
