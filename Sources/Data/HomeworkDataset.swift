@@ -77,6 +77,9 @@ public struct HomeworkDataset: Sendable, Equatable {
         guard pixels.dtype == .uint8, pixels.shape.count == 4 || pixels.shape.count == 3 else {
             throw DataError(source, "images must be uint8 N×H×W×C, found \(pixels.dtype) of shape \(pixels.shape)")
         }
+        guard pixels.shape[0] > 0 else {
+            throw DataError(source, "the split holds no images (shape \(pixels.shape)); expected at least one")
+        }
         let classes = try classIndices(
             try labelArray.materialize(input: input, source: source + " labels"), source: source + " labels")
         return try LabeledImages(images: pixels, labels: classes, source: source)

@@ -169,3 +169,9 @@ func runPickle(_ bytes: [UInt8]) throws -> PickleValue {
         return
     }
 }
+
+@Test func homeworkFileWithAnEmptySplitIsRefused() {
+    #expect(
+        homeworkError(PickleFixtures.emptyTrain)
+            == "evil.npy [train]: the split holds no images (shape [0, 4, 4, 3]); expected at least one")
+}

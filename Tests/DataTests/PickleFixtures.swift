@@ -112,6 +112,21 @@ enum PickleFixtures {
         SwB0lGJLAUsKhpRoJnSUUpRldJRiLg==
         """)
 
+    /// Protocol 3 with an empty train split (0 images of 4×4×3) and one blank image in each other split.
+    static let emptyTrain = decode(
+        """
+        k05VTVBZAQB2AHsnZGVzY3InOiAnfE8nLCAnZm9ydHJhbl9vcmRlcic6IEZhbHNlLCAnc2hhcGUnOiAoMywgMiksIH0g
+        ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAqAA2NudW1weS5f
+        Y29yZS5tdWx0aWFycmF5Cl9yZWNvbnN0cnVjdApxAGNudW1weQpuZGFycmF5CnEBSwCFcQJDAWJxA4dxBFJxBShLAUsD
+        SwKGcQZjbnVtcHkKZHR5cGUKcQdYAgAAAE84cQiJiIdxCVJxCihLA1gBAAAAfHELTk5OSv////9K/////0s/dHEMYold
+        cQ0oaABoAUsAhXEOaAOHcQ9ScRAoSwEoSwBLBEsESwN0cRFoB1gCAAAAdTFxEomIh3ETUnEUKEsDaAtOTk5K/////0r/
+        ////SwB0cRViiUMAcRZ0cRdiaABoAUsAhXEYaAOHcRlScRooSwFLAIVxG2gUiWgWdHEcYmgAaAFLAIVxHWgDh3EeUnEf
+        KEsBKEsBSwRLBEsDdHEgaBSJQzAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAABx
+        IXRxImJoAGgBSwCFcSNoA4dxJFJxJShLAUsBhXEmaBSJQwEAcSd0cShiaABoAUsAhXEpaAOHcSpScSsoSwEoSwFLBEsE
+        SwN0cSxoFIlDMAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAHEtdHEuYmgAaAFL
+        AIVxL2gDh3EwUnExKEsBSwGFcTJoFIloJ3RxM2JldHE0Yi4=
+        """)
+
     private static func decode(_ text: String) -> Data {
         Data(base64Encoded: text.replacingOccurrences(of: "\n", with: "")) ?? Data()
     }
