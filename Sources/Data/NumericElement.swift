@@ -67,7 +67,7 @@ extension NumericArray {
         }
     }
 
-    /// The element at flat (C-order) `index`, converted to `Double`.
+    /// The element at flat (C-order) `index`, which must be below `count`, converted to `Double`.
     public func value(at index: Int) -> Double {
         bytes.withUnsafeBytes { raw in
             let offset = index * dtype.itemSize

@@ -148,3 +148,12 @@ func gradientBackground(height: Int, width: Int, offset: UInt8) throws -> Numeri
     #expect(splits.train.count == 5000)
     #expect(splits.test.count == 10_000)
 }
+
+@Test func writeBatchRefusesIndicesOutsideTheDataSet() throws {
+    let images = try NumericArray(shape: [2, 1, 1, 1], elements: [UInt8(1), 2])
+    let data = try LabeledImages(images: images, labels: [0, 1])
+    var buffer = [Float](repeating: 0, count: 2)
+    #expect(throws: DataError("data set", "batch index 2 is outside 0..<2")) {
+        try buffer.withUnsafeMutableBufferPointer { try data.writeBatch([0, 2], scale: 1, into: $0) }
+    }
+}
