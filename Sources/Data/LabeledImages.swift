@@ -1,0 +1,54 @@
+/// Images with one class label each.
+public struct LabeledImages: Sendable, Equatable {
+    /// uint8 images, N×H×W×C (N×28×28×3 for MNIST-M, N×28×28×1 for MNIST).
+    public var images: NumericArray
+    /// The class of each image, 0 to 255 (0 to 9 for the digit sets).
+    public var labels: [UInt8]
+
+    /// Pairs images with labels, checking there is one label per image.
+    public init(images: NumericArray, labels: [UInt8], source: String = "data set") throws {
+        guard images.dtype == .uint8, images.shape.count >= 3 else {
+            throw DataError(
+                source, "images must be uint8 N×H×W or N×H×W×C, found \(images.dtype) of shape \(images.shape)")
+        }
+        guard images.shape[0] == labels.count else {
+            throw DataError(source, "\(images.shape[0]) images but \(labels.count) labels")
+        }
+        self.images = images
+        self.labels = labels
+    }
+
+    /// The number of images.
+    public var count: Int { labels.count }
+}
+
+/// Class indices from labels given either as N integers (0 to 255) or as N×K one-hot rows.
+public func classIndices(_ labels: NumericArray, source: String) throws -> [UInt8] {
+    switch labels.shape.count {
+    case 1:
+        return try (0..<labels.count).map { index in
+            let value = labels.value(at: index)
+            guard value >= 0, value <= 255, value == value.rounded() else {
+                throw DataError(source, "label \(index) is \(value); expected a class index from 0 to 255")
+            }
+            return UInt8(value)
+        }
+    case 2 where labels.shape[1] >= 1 && labels.shape[1] <= 256:
+        let width = labels.shape[1]
+        return try (0..<labels.shape[0]).map { row in
+            var hot: Int?
+            for column in 0..<width {
+                let value = labels.value(at: row * width + column)
+                if value == 1 && hot == nil {
+                    hot = column
+                } else if value != 0 {
+                    throw DataError(source, "label row \(row) is not one-hot: column \(column) holds \(value)")
+                }
+            }
+            guard let hot else { throw DataError(source, "label row \(row) is not one-hot: all zeros") }
+            return UInt8(hot)
+        }
+    default:
+        throw DataError(source, "labels of shape \(labels.shape): expected N class indices or N×K one-hot rows")
+    }
+}

@@ -1,1 +1,0 @@
-// Data module: see ../../../shared/DESIGN.md (Modules).
