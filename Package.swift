@@ -35,8 +35,8 @@ let package = Package(
             dependencies: ["Runner", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),
-        .testTarget(name: "GraphTests", dependencies: ["Graph", "Spec"]),
-        .testTarget(name: "DataTests", dependencies: ["Data"]),
+        .testTarget(name: "GraphTests", dependencies: ["Graph", "Spec", "Data", "Kernels"], exclude: ["TorchFixtures"]),
+        .testTarget(name: "DataTests", dependencies: ["Data", "Kernels"]),
         .testTarget(name: "RunexpTests", dependencies: ["runexp", "Runner", "Spec", "Graph", "Kernels"], exclude: ["Catalogue"]),
     ]
 )

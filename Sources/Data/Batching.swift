@@ -1,7 +1,9 @@
+import Kernels
+
 /// Seeded shuffling, batching and validation splits.
 public enum Shuffling {
     /// A uniformly random permutation of `0..<count` (Fisher–Yates, drawing from the top down).
-    public static func permutation<Source: RandomSource>(count: Int, random: inout Source) -> [Int] {
+    public static func permutation<Source: RandomWordSource>(count: Int, random: inout Source) -> [Int] {
         var order = Array(0..<max(count, 0))
         var top = order.count - 1
         while top > 0 {
@@ -41,7 +43,7 @@ extension LabeledImages {
     }
 
     /// A random `fraction` of the images held out as validation, the rest kept for training.
-    public func splitValidation<Source: RandomSource>(
+    public func splitValidation<Source: RandomWordSource>(
         fraction: Double, random: inout Source
     ) throws -> (train: LabeledImages, validation: LabeledImages) {
         guard fraction > 0, fraction < 1 else {

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// A data set's training and test splits.
 public struct TrainTestSplits: Sendable, Equatable {
@@ -63,7 +64,7 @@ extension EmbeddedData {
 
     /// MNIST-M made by the recipe from the embedded digits and photos; the same random stream
     /// gives byte-identical images. Train digits are coloured first, then test digits.
-    public static func mnistM<Source: RandomSource>(random: inout Source) throws -> TrainTestSplits {
+    public static func mnistM<Source: RandomWordSource>(random: inout Source) throws -> TrainTestSplits {
         let digits = try mnist()
         let photos = try backgrounds()
         return TrainTestSplits(

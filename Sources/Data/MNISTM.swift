@@ -1,3 +1,5 @@
+import Kernels
+
 /// The MNIST-M recipe (Ganin & Lempitsky, 2015): each digit blended with a random patch of a colour photo.
 public enum MNISTM {
     /// The side of an MNIST digit and of each background crop.
@@ -6,7 +8,7 @@ public enum MNISTM {
     /// Colour versions of `digits` (uint8 N×28×28 or N×28×28×1): for each digit, in order, draws a
     /// background index, a crop row and a crop column from `random`, binarizes the digit (pixel > 0
     /// becomes 255) and outputs |crop − digit| per channel. Returns uint8 N×28×28×3.
-    public static func make<Source: RandomSource>(
+    public static func make<Source: RandomWordSource>(
         digits: NumericArray, backgrounds: [NumericArray], random: inout Source
     ) throws -> NumericArray {
         let shape = digits.shape
@@ -49,7 +51,7 @@ public enum MNISTM {
     }
 
     /// `make` applied to labelled digits, keeping their labels.
-    public static func make<Source: RandomSource>(
+    public static func make<Source: RandomWordSource>(
         digits: LabeledImages, backgrounds: [NumericArray], random: inout Source
     ) throws -> LabeledImages {
         try LabeledImages(

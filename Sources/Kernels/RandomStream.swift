@@ -100,16 +100,7 @@ public struct RandomStream: Sendable, Equatable {
     /// A uniform integer in `0..<bound` without modulo bias (Lemire's multiply-and-reject).
     public mutating func nextInt(below bound: Int) -> Int {
         precondition(bound > 0, "nextInt(below:) needs a positive bound")
-        let n = UInt64(bound)
-        var product = nextUInt64().multipliedFullWidth(by: n)
-        if product.low < n {
-            // Reject the low `2^64 mod n` values so every result has the same number of preimages.
-            let threshold = (0 &- n) % n
-            while product.low < threshold {
-                product = nextUInt64().multipliedFullWidth(by: n)
-            }
-        }
-        return Int(product.high)
+        return index(below: bound)
     }
 
     /// Two independent standard normal samples by Box–Muller, computed in `Double`.
@@ -193,4 +184,30 @@ func splitMix64Next(_ state: inout UInt64) -> UInt64 {
 @inline(__always)
 private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
     (x << k) | (x >> (64 - k))
+}
+
+/// A stream of uniformly random 64-bit words: a `RandomStream`, or a test's replayed words.
+public protocol RandomWordSource {
+    /// The next uniformly random 64-bit word.
+    mutating func next() -> UInt64
+}
+
+extension RandomWordSource {
+    /// A uniformly random integer in `0..<upperBound` (0 when `upperBound` ≤ 1), by Lemire's unbiased
+    /// multiply-and-reject method, so the same words give the same indices on every platform.
+    public mutating func index(below upperBound: Int) -> Int {
+        guard upperBound > 1 else { return 0 }
+        let bound = UInt64(upperBound)
+        var product = next().multipliedFullWidth(by: bound)
+        if product.low < bound {
+            // Reject the low `2^64 mod n` values so every result has the same number of preimages.
+            let threshold = (0 &- bound) % bound
+            while product.low < threshold { product = next().multipliedFullWidth(by: bound) }
+        }
+        return Int(product.high)
+    }
+}
+
+extension RandomStream: RandomWordSource {
+    public mutating func next() -> UInt64 { nextUInt64() }
 }

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import Kernels
 
 @testable import Data
 
-extension SplitMix: RandomSource {}
+extension SplitMix: RandomWordSource {}
 
 /// A source that replays fixed words, to pin which crop the recipe takes.
-struct ReplaySource: RandomSource {
+struct ReplaySource: RandomWordSource {
     var words: [UInt64]
     mutating func next() -> UInt64 { words.isEmpty ? 0 : words.removeFirst() }
 }

@@ -9,8 +9,10 @@ struct LayerHarness {
     var gradients: [[Float]] = []
     var parameters: [[Float]] = []
 
-    init(_ layer: any Layer, input: [Float], inputShape: SampleShape, batch: Int, parameters: [[Float]],
-         dOutput: [Float], training: Bool = true) throws {
+    init(
+        _ layer: any Layer, input: [Float], inputShape: SampleShape, batch: Int, parameters: [[Float]],
+        dOutput: [Float], training: Bool = true
+    ) throws {
         let outputShape = try layer.outputShape(for: inputShape).get()
         let inputBuffer = FloatBuffer(count: input.count)
         inputBuffer.set(input)

@@ -13,7 +13,8 @@ import Testing
 /// PyTorch's, differ by a few ulps of the largest partial sum; 1e-4 relative to the largest value of
 /// each array (plus 1e-5 absolute) covers that and nothing a real mistake would produce.
 struct TorchReferenceTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("TorchFixtures")
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "TorchFixtures")
 
     func load(_ prefix: String, _ name: String) throws -> (values: [Float], shape: [Int]) {
         let array = try NPY.read(path: Self.folder.appendingPathComponent("\(prefix)_\(name).npy").path)
@@ -40,10 +41,12 @@ struct TorchReferenceTests {
     }
 
     @Test func conv2dMatchesPyTorch() throws {
-        try convolution("conv2d_s2p1", { Conv2D(settings: $0) },
-                        ConvolutionSpec(filters: 4, kernel: 3, stride: 2, padding: .explicit(1), outputPadding: 0, bias: true))
-        try convolution("conv2d_s1p0", { Conv2D(settings: $0) },
-                        ConvolutionSpec(filters: 3, kernel: 3, stride: 1, padding: .explicit(0), outputPadding: 0, bias: true))
+        try convolution(
+            "conv2d_s2p1", { Conv2D(settings: $0) },
+            ConvolutionSpec(filters: 4, kernel: 3, stride: 2, padding: .explicit(1), outputPadding: 0, bias: true))
+        try convolution(
+            "conv2d_s1p0", { Conv2D(settings: $0) },
+            ConvolutionSpec(filters: 3, kernel: 3, stride: 1, padding: .explicit(0), outputPadding: 0, bias: true))
     }
 
     @Test func conv2dTransposeMatchesPyTorch() throws {
@@ -61,8 +64,10 @@ struct TorchReferenceTests {
         let harness = try LayerHarness(
             BatchNorm(momentum: 0.1, epsilon: 1e-5), input: x.values, inputShape: Array(x.shape.dropFirst()),
             batch: x.shape[0],
-            parameters: [try load("batch_norm", "gamma").values, try load("batch_norm", "beta").values,
-                         Array(repeating: 0, count: channels), Array(repeating: 1, count: channels)],
+            parameters: [
+                try load("batch_norm", "gamma").values, try load("batch_norm", "beta").values,
+                Array(repeating: 0, count: channels), Array(repeating: 1, count: channels),
+            ],
             dOutput: try load("batch_norm", "dy").values)
         expectClose(harness.output, try load("batch_norm", "y").values, "batch_norm y")
         expectClose(harness.dInput, try load("batch_norm", "dx").values, "batch_norm dx")
@@ -77,8 +82,9 @@ struct TorchReferenceTests {
         let expected = try load("bce_logits", "loss").values[0]
         let loss = logits.withUnsafeBufferPointer { l in
             targets.withUnsafeBufferPointer { t in
-                lossForward(kind: .bceLogits, prediction: l.baseAddress!, target: .buffer(t.baseAddress!),
-                            count: logits.count)
+                lossForward(
+                    kind: .bceLogits, prediction: l.baseAddress!, target: .buffer(t.baseAddress!),
+                    count: logits.count)
             }
         }
         #expect(abs(loss - expected) <= 1e-5 * max(1, abs(expected)))
@@ -86,8 +92,9 @@ struct TorchReferenceTests {
         logits.withUnsafeBufferPointer { l in
             targets.withUnsafeBufferPointer { t in
                 gradient.withUnsafeMutableBufferPointer { g in
-                    lossBackward(dPrediction: g.baseAddress!, prediction: l.baseAddress!, target: .buffer(t.baseAddress!),
-                                 count: logits.count, kind: .bceLogits, upstream: 1, accumulate: false)
+                    lossBackward(
+                        dPrediction: g.baseAddress!, prediction: l.baseAddress!, target: .buffer(t.baseAddress!),
+                        count: logits.count, kind: .bceLogits, upstream: 1, accumulate: false)
                 }
             }
         }
