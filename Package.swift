@@ -29,7 +29,9 @@ let package = Package(
         .target(
             name: "Data", dependencies: ["Kernels", "CZlib", "CCairo"],
             resources: [.copy("Resources")], swiftSettings: release),
-        .target(name: "Runner", dependencies: ["Spec", "Graph", "Data", "Kernels"]),
+        .target(name: "Analysis", dependencies: ["Kernels"], swiftSettings: release),
+        .target(name: "Report", dependencies: ["Data", "CCairo"]),
+        .target(name: "Runner", dependencies: ["Spec", "Graph", "Data", "Kernels", "Analysis", "Report"]),
         .executableTarget(
             name: "runexp",
             dependencies: ["Runner", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -37,6 +39,8 @@ let package = Package(
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "Spec", "Data", "Kernels"], exclude: ["TorchFixtures"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Kernels"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Kernels"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Data"]),
         .testTarget(name: "RunexpTests", dependencies: ["runexp", "Runner", "Spec", "Graph", "Kernels"], exclude: ["Catalogue"]),
     ]
 )

@@ -1,0 +1,1 @@
+// Analysis module: t-SNE and metrics of codes; see DESIGN.md (Modules).

@@ -1,0 +1,1 @@
+// Report module: image grids, plots and the HTML report; see DESIGN.md (Modules).
