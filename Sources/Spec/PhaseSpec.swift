@@ -40,6 +40,16 @@ public struct PhaseSpec: Sendable, Equatable {
     /// Where the phase was written.
     public var origin: Origin
 
+    public init(name: String, loss: LossExpression, lossText: String, update: [(name: String, origin: Origin)],
+                optimizer: OptimizerSpec, origin: Origin) {
+        self.name = name
+        self.loss = loss
+        self.lossText = lossText
+        self.update = update
+        self.optimizer = optimizer
+        self.origin = origin
+    }
+
     public static func == (a: PhaseSpec, b: PhaseSpec) -> Bool {
         a.name == b.name && a.loss == b.loss && a.update.map(\.name) == b.update.map(\.name)
             && a.optimizer == b.optimizer && a.origin == b.origin

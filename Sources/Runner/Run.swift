@@ -1,0 +1,86 @@
+import Data
+import Foundation
+import Graph
+import Kernels
+import Spec
+
+/// What `runexp SPEC` was asked to do.
+public struct RunOptions: Sendable {
+    public var specPath: String
+    public var overrides: [String] = []
+    public var seed: UInt64?
+    public var out: String?
+    public var threads: Int?
+    public var force = false
+    public var commandLine: [String] = []
+
+    public init(specPath: String) {
+        self.specPath = specPath
+    }
+}
+
+/// Where a run's messages go: the command line decides how to show them.
+public struct RunConsole: Sendable {
+    /// A progress line that may be overwritten by the next (terminal) or is printed once per epoch.
+    public var progress: @Sendable (String) -> Void
+    /// A line for the user.
+    public var message: @Sendable (String) -> Void
+    /// Whether progress lines can be redrawn in place (standard error is a terminal).
+    public var isTerminal: Bool
+
+    public init(progress: @escaping @Sendable (String) -> Void, message: @escaping @Sendable (String) -> Void,
+                isTerminal: Bool) {
+        self.progress = progress
+        self.message = message
+        self.isTerminal = isTerminal
+    }
+}
+
+/// `runexp SPEC`: checks the spec, loads the data, trains, and writes the result directory.
+public enum RunCommand {
+    /// Runs and returns the exit code: 0 done, 1 an expectation missed or the run failed, 2 bad input,
+    /// 130 interrupted.
+    public static func run(_ options: RunOptions, console: RunConsole) -> Int32 {
+        let checked: CheckedSpec
+        switch SpecCheck.run(path: options.specPath, overrides: options.overrides, seed: options.seed) {
+        case .success(let value): checked = value
+        case .failure(let problems):
+            console.message(problems.description)
+            return 2
+        }
+        let spec = checked.spec
+        if let threads = options.threads { setBLASThreadCount(threads) }
+        let data: ExperimentData
+        let trainer: Trainer
+        let folder: ResultDirectory
+        do {
+            let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
+            data = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
+            trainer = try Trainer(checked: checked, data: data)
+            folder = try ResultDirectory.create(at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)",
+                                                replace: options.force)
+        } catch {
+            console.message("error: \(error)")
+            return 2
+        }
+        return execute(RunSession(options: options, checked: checked, trainer: trainer, folder: folder), console)
+    }
+
+    static func execute(_ session: RunSession, _ console: RunConsole) -> Int32 {
+        do {
+            try session.begin()
+            console.message("training \(session.checked.spec.name) (seed \(session.checked.spec.seed)) → \(session.folder.url.path)")
+            StopSignal.install()
+            let printer = ProgressPrinter(console: console)
+            let outcome = try session.trainer.train(
+                record: { try session.folder.append("metrics.jsonl", line: $0.compact) },
+                progress: printer.step, epochEnded: printer.epoch, stopRequested: { StopSignal.isRequested })
+            printer.finish()
+            return try session.finish(outcome, console: console)
+        } catch {
+            try? session.writeStatus("failed: \(error)")
+            console.message("error: \(error)")
+            return 1
+        }
+    }
+}

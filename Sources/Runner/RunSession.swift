@@ -1,0 +1,92 @@
+import Data
+import Foundation
+import Graph
+import Kernels
+import Spec
+
+/// One run's result directory as it is written: the spec, the resolved spec, `run.json` with the
+/// status, the metrics and the outputs.
+struct RunSession {
+    let options: RunOptions
+    let checked: CheckedSpec
+    let trainer: Trainer
+    let folder: ResultDirectory
+    let started = Date()
+
+    func begin() throws {
+        let text = (try? String(contentsOfFile: options.specPath, encoding: .utf8)) ?? ""
+        try folder.write("spec.yaml", text)
+        try folder.write("resolved.yaml", ResolvedWriter(showOrigins: true).write(checked.spec.resolved))
+        try writeStatus("running")
+    }
+
+    /// `run.json`: the facts of the run. Timings and the machine live here only, so that two runs
+    /// of the same spec and seed produce identical metrics and images.
+    func writeStatus(_ status: String, finished: Date? = nil) throws {
+        var facts: [String: JSON] = [
+            "status": .string(status), "spec": .string(options.specPath), "name": .string(checked.spec.name),
+            "seed": .integer(Int(checked.spec.seed)), "runexp_version": .string(RunexpVersion.string),
+            "command": .array(options.commandLine.map(JSON.string)), "threads": .integer(blasThreadCount()),
+            "blas": .string("OpenBLAS"), "host": .string(ProcessInfo.processInfo.hostName),
+            "started": .string(ISO8601DateFormatter().string(from: started)),
+            "steps": .integer(trainer.step), "epochs_done": .integer(trainer.epochsDone),
+        ]
+        if let finished {
+            facts["finished"] = .string(ISO8601DateFormatter().string(from: finished))
+            facts["seconds"] = .number((finished.timeIntervalSince(started) * 1000).rounded() / 1000)
+        }
+        try folder.write("run.json", JSON.object(facts).pretty)
+    }
+
+    func finish(_ outcome: TrainingOutcome, console: RunConsole) throws -> Int32 {
+        switch outcome {
+        case .interrupted(let epoch):
+            try writeStatus("interrupted", finished: Date())
+            console.message("interrupted during epoch \(epoch + 1); partial results in \(folder.url.path)")
+            return 130
+        case .failed(let why):
+            try writeStatus("failed: \(why)", finished: Date())
+            console.message("failed: \(why)")
+            return 1
+        case .complete:
+            let summary = try writeOutputs()
+            try writeStatus("complete", finished: Date())
+            let misses = Expectations.check(checked.spec.expectations, summary)
+            console.message("results in \(folder.url.path)")
+            for miss in misses { console.message("expectation missed: \(miss)") }
+            return misses.isEmpty ? 0 : 1
+        }
+    }
+
+    /// `metrics.json` and the outputs; returns the summary metrics.
+    func writeOutputs() throws -> [String: Double] {
+        var summary: [String: Double] = [:]
+        let final = try trainer.evaluate(Array(repeating: .nan, count: 0))
+        for (split, value) in final.splitMSE { summary["\(split)_mse"] = value }
+        var members: [String: JSON] = summary.mapValues(JSON.number)
+        members["parameter_digest"] = .string(trainer.parameterDigest)
+        members["steps"] = .integer(trainer.step)
+        members["epochs"] = .integer(trainer.epochsDone)
+        try folder.write("metrics.json", JSON.object(members).pretty)
+        return summary
+    }
+}
+
+/// `expect:` checked against the summary metrics.
+enum Expectations {
+    /// One line per missed expectation.
+    static func check(_ expectations: [Expectation], _ metrics: [String: Double]) -> [String] {
+        expectations.compactMap { expectation in
+            guard let value = metrics[expectation.metric] else {
+                return "\(expectation.metric) was not measured by this run (\(expectation.origin.place))"
+            }
+            if let minimum = expectation.minimum, value < minimum {
+                return "\(expectation.metric) = \(value), below the minimum \(minimum) (\(expectation.origin.place))"
+            }
+            if let maximum = expectation.maximum, value > maximum {
+                return "\(expectation.metric) = \(value), above the maximum \(maximum) (\(expectation.origin.place))"
+            }
+            return nil
+        }
+    }
+}

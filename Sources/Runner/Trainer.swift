@@ -1,0 +1,173 @@
+import Data
+import Foundation
+import Graph
+import Kernels
+import Spec
+
+/// Progress of one training step, for the terminal.
+public struct StepProgress: Sendable {
+    public var epoch: Int
+    public var epochs: Int
+    public var batch: Int
+    public var batches: Int
+    public var imagesPerSecond: Double
+    public var secondsLeft: Double
+    /// The latest loss of each phase, in schedule order.
+    public var losses: [(phase: String, value: Double)]
+}
+
+/// Per-epoch results: each phase's mean loss and the reconstruction MSE of every split.
+public struct EpochMetrics: Sendable {
+    public var epoch: Int
+    public var losses: [(phase: String, value: Double)]
+    public var splitMSE: [(split: String, value: Double)]
+}
+
+/// How a training run ended.
+public enum TrainingOutcome: Sendable, Equatable {
+    case complete
+    case interrupted(epoch: Int)
+    /// A loss became NaN or infinite: which phase, at which step.
+    case failed(String)
+}
+
+/// Runs a checked spec's schedule over the data: every batch through every phase in order, the
+/// splits evaluated after each epoch. Owns the parameters, the phases' programs and the streams.
+public final class Trainer {
+    public let checked: CheckedSpec
+    public let data: ExperimentData
+    public let store: ParameterStore
+    let phases: [PhaseProgram]
+    let evaluator: Evaluator?
+    var sampler: PriorSampler?
+    var shuffle: RandomStream
+    let batchBuffer: FloatBuffer
+    public private(set) var step = 0
+    public private(set) var epochsDone = 0
+
+    public init(checked: CheckedSpec, data: ExperimentData) throws {
+        let spec = checked.spec, model = checked.model
+        self.checked = checked
+        self.data = data
+        let store = ParameterStore(model: model, spec: spec, seed: spec.seed)
+        let capacity = spec.train.batchSize
+        let batchBuffer = FloatBuffer(count: capacity * (model.dataShape?.elementCount ?? 0))
+        phases = try spec.phases.map {
+            try PhaseProgram(phase: $0, model: model, store: store, capacity: capacity,
+                             priorDimension: spec.prior?.dimension, seed: spec.seed, data: batchBuffer)
+        }
+        evaluator = try Evaluator.reconstructionChain(spec).map {
+            try Evaluator(chain: $0, model: model, store: store, capacity: capacity, seed: spec.seed)
+        }
+        self.store = store
+        self.batchBuffer = batchBuffer
+        sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
+        shuffle = RandomStream(seed: spec.seed, name: "shuffle")
+        let expected = model.dataShape?.elementCount ?? 0
+        let found = data.train.images.count / max(data.train.count, 1)
+        guard expected == found else {
+            throw DataError(data.description, "each image holds \(found) values, but the networks expect \(expected) (x is \(model.dataShape?.shapeText ?? "?")); set data.shape or change the first layer")
+        }
+    }
+
+    /// Trains the remaining epochs. `record` receives each metrics record as it is made; `progress`
+    /// each step; `stopRequested` is polled between batches (Ctrl-C).
+    public func train(record: (JSON) throws -> Void, progress: (StepProgress) -> Void, epochEnded: (EpochMetrics) -> Void,
+                      stopRequested: () -> Bool) throws -> TrainingOutcome {
+        let train = checked.spec.train
+        let count = data.train.count
+        let batches = (count + train.batchSize - 1) / train.batchSize
+        let started = Date()
+        var imagesSeen = 0
+        while epochsDone < train.epochs {
+            var order = Array(0..<count)
+            if train.shuffle { order.withUnsafeMutableBufferPointer { shuffle.shuffle(buffer: $0.baseAddress!, count: count) } }
+            var window = Array(repeating: 0.0, count: phases.count), windowSteps = 0
+            var epochSums = Array(repeating: 0.0, count: phases.count)
+            for batch in 0..<batches {
+                if stopRequested() { return .interrupted(epoch: epochsDone) }
+                let indices = order[(batch * train.batchSize)..<min((batch + 1) * train.batchSize, count)]
+                try data.train.writeBatch(indices, scale: 1 / 255,
+                                          into: UnsafeMutableBufferPointer(start: batchBuffer.pointer, count: batchBuffer.count))
+                step += 1
+                var losses: [(String, Double)] = []
+                for (index, phase) in phases.enumerated() {
+                    let loss = phase.step(batch: indices.count, sampler: &sampler)
+                    guard loss.isFinite else {
+                        return .failed("the loss of phase '\(phase.name)' became \(loss) at step \(step) (epoch \(epochsDone + 1), batch \(batch + 1))")
+                    }
+                    losses.append((phase.name, loss))
+                    window[index] += loss
+                    epochSums[index] += loss
+                }
+                windowSteps += 1
+                imagesSeen += indices.count
+                if step % train.logEvery == 0 {
+                    try record(stepRecord(window.map { $0 / Double(windowSteps) }))
+                    window = window.map { _ in 0 }
+                    windowSteps = 0
+                }
+                let elapsed = max(Date().timeIntervalSince(started), 1e-9)
+                let rate = Double(imagesSeen) / elapsed
+                let left = Double((train.epochs - epochsDone) * count - (batch + 1) * train.batchSize) / rate
+                progress(StepProgress(epoch: epochsDone + 1, epochs: train.epochs, batch: batch + 1, batches: batches,
+                                      imagesPerSecond: rate, secondsLeft: max(left, 0), losses: losses))
+            }
+            epochsDone += 1
+            let metrics = try evaluate(epochSums.map { $0 / Double(max(batches, 1)) })
+            try record(epochRecord(metrics))
+            epochEnded(metrics)
+        }
+        return .complete
+    }
+
+    func stepRecord(_ means: [Double]) -> JSON {
+        .object([
+            "kind": .string("step"), "step": .integer(step), "epoch": .integer(epochsDone + 1),
+            "losses": .object(Dictionary(uniqueKeysWithValues: zip(phases.map(\.name), means.map(JSON.number)))),
+        ])
+    }
+
+    func evaluate(_ means: [Double]) throws -> EpochMetrics {
+        var splits: [(String, Double)] = []
+        if let evaluator {
+            for name in ["train", "validation", "test"] {
+                if let split = data.split(name) { splits.append((name, try evaluator.meanSquaredError(split))) }
+            }
+        }
+        return EpochMetrics(epoch: epochsDone, losses: Array(zip(phases.map(\.name), means)), splitMSE: splits)
+    }
+
+    func epochRecord(_ metrics: EpochMetrics) -> JSON {
+        var members: [String: JSON] = [
+            "kind": .string("epoch"), "epoch": .integer(metrics.epoch), "step": .integer(step),
+            "losses": .object(Dictionary(uniqueKeysWithValues: metrics.losses.map { ($0.phase, JSON.number($0.value)) })),
+        ]
+        for (split, value) in metrics.splitMSE { members["\(split)_mse"] = .number(value) }
+        return .object(members)
+    }
+
+    /// The reconstructions of `indices` of `split` by the reconstruction chain, if the spec has one.
+    public func reconstructions(of split: LabeledImages, _ indices: [Int]) throws -> [Float]? {
+        try evaluator?.reconstruct(split, indices)
+    }
+
+    /// A 64-bit FNV-1a digest of every tensor's bytes, in parameter order: equal digests, equal weights.
+    public var parameterDigest: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for parameter in store.parameters {
+            let bytes = UnsafeRawBufferPointer(start: parameter.value.pointer, count: parameter.value.count * 4)
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+        }
+        return String(hash, radix: 16).leftPadded(to: 16)
+    }
+}
+
+extension String {
+    func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}
