@@ -65,7 +65,8 @@ func renderFigure(
             // Finishing flushes the document's trailer into the sink before it is read.
             cairo_surface_finish(surface)
             try checkCairo(cairo_surface_status(surface), source, "cannot write \(format.rawValue.uppercased())")
-            return sink.bytes
+            guard format == .svg else { return sink.bytes }
+            return Array(SVGIdentifiers.renumberCounterIDs(String(decoding: sink.bytes, as: UTF8.self)).utf8)
         }
     }
 }
