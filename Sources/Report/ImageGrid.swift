@@ -88,7 +88,7 @@ public struct ImageGrid: Sendable {
         for (index, row) in rows.enumerated() {
             guard let label = row.label, !label.isEmpty else { continue }
             let middle = Double(layout.rowTop(index)) + Double(layout.cellHeight * scale) / 2
-            drawText(context, label, x: Double(gap), y: middle, horizontal: .leading, vertical: .middle)
+            drawText(context, label, x: Double(max(gap, 4)), y: middle, horizontal: .leading, vertical: .middle)
         }
         try checkCairo(cairo_status(context), "image grid", "cannot draw labels")
     }
