@@ -20,7 +20,11 @@ public struct GridImage: Equatable, Sendable {
         guard channels == 1 || channels == 3 else {
             throw ReportError("image", "expected 1 or 3 channels, found \(channels)")
         }
-        guard values.count == height * width * channels else {
+        let (pixels, overflow) = height.multipliedReportingOverflow(by: width)
+        guard !overflow, pixels <= 1 << 26 else {
+            throw ReportError("image", "size \(height)×\(width) is too large to draw")
+        }
+        guard values.count == pixels * channels else {
             throw ReportError(
                 "image",
                 "\(height)×\(width)×\(channels) needs \(height * width * channels) values, found \(values.count)")
@@ -77,8 +81,9 @@ extension GridImage {
     public static func images(from array: NumericArray, height: Int, width: Int, channels: Int) throws
         -> [GridImage]
     {
-        let size = height * width * channels
-        guard size > 0, array.count % size == 0 else {
+        let (area, areaOverflow) = height.multipliedReportingOverflow(by: width)
+        let (size, sizeOverflow) = area.multipliedReportingOverflow(by: channels)
+        guard !areaOverflow, !sizeOverflow, size > 0, array.count % size == 0 else {
             throw ReportError(
                 "images", "\(array.count) values do not split into \(height)×\(width)×\(channels) images")
         }

@@ -139,3 +139,11 @@ private func pixel(_ image: NumericArray, x: Int, y: Int) -> [UInt8] {
     ])
     #expect(try grid.pngBytes() == grid.pngBytes())
 }
+
+@Test func absurdImageSizesAreAnErrorNotAnOverflowTrap() throws {
+    #expect(throws: ReportError.self) {
+        try GridImage(height: Int.max / 2, width: 4, channels: 1, values: [])
+    }
+    let empty = try NumericArray(shape: [0, Int.max / 4, 8, 3], dtype: .uint8, bytes: [])
+    #expect(throws: ReportError.self) { try GridImage.images(from: empty) }
+}
