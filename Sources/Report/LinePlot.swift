@@ -1,0 +1,167 @@
+import CCairo
+
+/// A plot of named curves against a shared x axis: per-step losses of each phase (often smoothed),
+/// per-epoch train/validation/test curves with markers, and so on.
+///
+/// Rendered through Cairo as PNG (for written reports), SVG (for the browser) or PDF. Points with a
+/// NaN or infinite coordinate (or, on a log axis, a y that is not positive) are skipped and break
+/// the line; empty and constant series still give a well-formed plot.
+public struct LinePlot: Sendable {
+    /// How a series is drawn.
+    public enum Style: Sendable {
+        /// A line through the points.
+        case line
+        /// A line through the points with a dot on each.
+        case lineWithMarkers
+        /// Dots only.
+        case markers
+    }
+
+    /// One named curve.
+    public struct Series: Sendable {
+        /// The name shown in the legend.
+        public var name: String
+        /// The x coordinates, one per point.
+        public var x: [Double]
+        /// The y coordinates, as many as `x`.
+        public var y: [Double]
+        /// Line, markers or both.
+        public var style: Style
+        /// The colour; nil takes the next tab10 colour by the series' position.
+        public var color: PlotColor?
+        /// The opacity of the line, e.g. 0.3 for raw values under their smoothed curve.
+        public var opacity: Double
+
+        /// A series of points (`x[i]`, `y[i]`).
+        public init(
+            name: String, x: [Double], y: [Double], style: Style = .line, color: PlotColor? = nil, opacity: Double = 1
+        ) {
+            self.name = name
+            self.x = x
+            self.y = y
+            self.style = style
+            self.color = color
+            self.opacity = opacity
+        }
+    }
+
+    /// The heading above the plot.
+    public var title: String
+    /// The x axis' label, e.g. "step" or "epoch".
+    public var xLabel: String
+    /// The y axis' label, e.g. "loss".
+    public var yLabel: String
+    /// Whether the y axis is logarithmic (base 10).
+    public var logarithmicY: Bool
+    /// The figure's width in pixels (PNG) or CSS pixels (SVG).
+    public var width: Int
+    /// The figure's height.
+    public var height: Int
+    /// The curves, drawn in order (later ones on top) and listed in the legend in order.
+    public var series: [Series]
+
+    /// An empty 800×500 plot; add curves with `add`.
+    public init(
+        title: String, xLabel: String = "", yLabel: String = "", logarithmicY: Bool = false, width: Int = 800,
+        height: Int = 500, series: [Series] = []
+    ) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.logarithmicY = logarithmicY
+        self.width = width
+        self.height = height
+        self.series = series
+    }
+
+    /// Appends a curve.
+    public mutating func add(_ newSeries: Series) {
+        series.append(newSeries)
+    }
+
+    /// The figure encoded as `format`.
+    public func render(_ format: FigureFormat) throws -> [UInt8] {
+        try validate()
+        let bytes = try renderFigure(format: format, width: width, height: height, source: title, draw: draw)
+        guard format == .svg else { return bytes }
+        let names = series.map(\.name).joined(separator: ", ")
+        return SVGAnnotation.annotate(bytes, title: title, description: "Line plot of \(names)")
+    }
+
+    /// Writes the figure as `format` to `path`, atomically.
+    public func write(_ format: FigureFormat, to path: String) throws {
+        try AtomicFile.write(data: try renderNaming(path, format), to: path)
+    }
+
+    private func renderNaming(_ path: String, _ format: FigureFormat) throws -> [UInt8] {
+        do { return try render(format) } catch let error as ReportError { throw ReportError(path, error.problem) }
+    }
+
+    private func validate() throws {
+        for entry in series where entry.x.count != entry.y.count {
+            throw ReportError(
+                title, "series '\(entry.name)' has \(entry.x.count) x values but \(entry.y.count) y values")
+        }
+    }
+
+    private func color(of index: Int) -> PlotColor { series[index].color ?? PlotColor.palette(index) }
+
+    private func draw(_ context: OpaquePointer) throws {
+        let xScale = AxisScale.linear(covering: series.flatMap(\.x), targetTicks: 8)
+        let ys = series.flatMap(\.y)
+        let yScale = logarithmicY ? AxisScale.logarithmic(covering: ys) : AxisScale.linear(covering: ys)
+        let legend = series.indices.map { index in
+            LegendEntry(
+                name: series[index].name, color: color(of: index), showsLine: series[index].style != .markers,
+                showsMarker: series[index].style != .line, opacity: min(max(series[index].opacity, 0), 1))
+        }
+        let frame = try PlotFrame(
+            context: context, width: Double(width), height: Double(height),
+            captions: PlotCaptions(title: title, xLabel: xLabel, yLabel: yLabel), xScale: xScale, yScale: yScale,
+            legend: legend)
+        frame.drawBackground(context)
+        cairo_save(context)
+        frame.clip(context)
+        for index in series.indices { drawSeries(index, in: frame, context: context) }
+        cairo_restore(context)
+        frame.drawAxes(context)
+        frame.drawLegend(context)
+    }
+
+    private func drawSeries(_ index: Int, in frame: PlotFrame, context: OpaquePointer) {
+        let entry = series[index]
+        let positions = zip(entry.x, entry.y).map { frame.position(x: $0, y: $1) }
+        setSource(context, color(of: index), alpha: min(max(entry.opacity, 0), 1))
+        cairo_set_line_width(context, 1.75)
+        cairo_set_line_join(context, CAIRO_LINE_JOIN_ROUND)
+        let kept = LineDecimation.keptIndices(positions, left: frame.area.left, columns: Int(frame.area.width))
+        var isolated: [(x: Double, y: Double)] = []
+        if entry.style != .markers {
+            var runStart: (x: Double, y: Double)?
+            var runLength = 0
+            for pointIndex in kept {
+                guard let position = positions[pointIndex] else {
+                    if runLength == 1, let start = runStart { isolated.append(start) }
+                    runLength = 0
+                    continue
+                }
+                if runLength == 0 {
+                    cairo_move_to(context, position.x, position.y)
+                    runStart = position
+                } else {
+                    cairo_line_to(context, position.x, position.y)
+                }
+                runLength += 1
+            }
+            if runLength == 1, let start = runStart { isolated.append(start) }
+            cairo_stroke(context)
+        }
+        // A point with no neighbour draws no line, so it gets a dot to stay visible.
+        let dots = entry.style == .line ? isolated : kept.compactMap { positions[$0] }
+        for dot in dots {
+            cairo_new_sub_path(context)
+            cairo_arc(context, dot.x, dot.y, 3.5, 0, 2 * Double.pi)
+        }
+        cairo_fill(context)
+    }
+}

@@ -1,1 +1,0 @@
-// Report module: image grids, plots and the HTML report; see DESIGN.md (Modules).
