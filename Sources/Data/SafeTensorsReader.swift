@@ -17,7 +17,7 @@ extension SafeTensors {
                 source, "header length \(headerLength) runs past the end of the \(raw.count)-byte file")
         }
         let header = try view.slice(8, count: headerLength, "header")
-        guard String(validating: header, as: UTF8.self) != nil else {
+        guard String(decoding: header, as: UTF8.self).utf8.elementsEqual(header) else {
             throw DataError(source, "header is not valid UTF-8")
         }
         var parser = SafeTensorsHeaderParser(header, source: source)

@@ -186,3 +186,19 @@ func safeTensorsFixtureSample() throws -> [NamedArray] {
     #expect(SafeTensorsFixtures.torchFile.count == 837)
     #expect(bytes == SafeTensorsFixtures.torchFile)
 }
+
+@Test func safeTensorsFailedRenameLeavesWhatWasThereAndNoTemporary() throws {
+    let folder = try safeTensorsFolder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let path = folder + "/taken"
+    try FileManager.default.createDirectory(atPath: path + "/inside", withIntermediateDirectories: true)
+    do {
+        try SafeTensors.write(try safeTensorsSample(), to: path)
+        Issue.record("expected an error")
+    } catch let error as DataError {
+        #expect(error.source == path)
+        #expect(error.problem.contains("cannot rename"))
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["taken"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: path) == ["inside"])
+}
