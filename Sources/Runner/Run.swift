@@ -73,8 +73,15 @@ public enum RunCommand {
             StopSignal.install()
             let printer = ProgressPrinter(console: console)
             let outcome = try session.trainer.train(
-                record: { try session.folder.append("metrics.jsonl", line: $0.compact) },
-                progress: printer.step, epochEnded: printer.epoch, stopRequested: { StopSignal.isRequested })
+                record: { record in
+                    session.history.note(record)
+                    try session.folder.append("metrics.jsonl", line: record.compact)
+                },
+                progress: printer.step,
+                epochEnded: { metrics in
+                    session.history.epochs.append(metrics)
+                    printer.epoch(metrics)
+                }, stopRequested: { StopSignal.isRequested })
             printer.finish()
             return try session.finish(outcome, console: console)
         } catch {

@@ -12,6 +12,7 @@ struct RunSession {
     let trainer: Trainer
     let folder: ResultDirectory
     let started = Date()
+    let history = TrainingHistory()
 
     func begin() throws {
         let text = (try? String(contentsOfFile: options.specPath, encoding: .utf8)) ?? ""
@@ -50,9 +51,13 @@ struct RunSession {
             return 1
         case .complete:
             let summary = try writeOutputs()
+            let outputs = RunOutputs(session: self, history: history)
+            let (figures, notes) = try outputs.write()
+            try outputs.writeReport(summary: summary, figures: figures, notes: notes)
+            for note in notes { console.message("note: \(note)") }
             try writeStatus("complete", finished: Date())
             let misses = Expectations.check(checked.spec.expectations, summary)
-            console.message("results in \(folder.url.path)")
+            console.message("report: \(folder.path("report.html"))")
             for miss in misses { console.message("expectation missed: \(miss)") }
             return misses.isEmpty ? 0 : 1
         }
@@ -61,8 +66,9 @@ struct RunSession {
     /// `metrics.json` and the outputs; returns the summary metrics.
     func writeOutputs() throws -> [String: Double] {
         var summary: [String: Double] = [:]
-        let final = try trainer.evaluate(Array(repeating: .nan, count: 0))
-        for (split, value) in final.splitMSE { summary["\(split)_mse"] = value }
+        // The last epoch's evaluation is the final one: the weights have not changed since.
+        for (split, value) in history.epochs.last?.splitMSE ?? [] { summary["\(split)_mse"] = value }
+        for (phase, value) in history.epochs.last?.losses ?? [] { summary["loss.\(phase)"] = value }
         var members: [String: JSON] = summary.mapValues(JSON.number)
         members["parameter_digest"] = .string(trainer.parameterDigest)
         members["steps"] = .integer(trainer.step)

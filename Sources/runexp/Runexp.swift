@@ -10,12 +10,14 @@ struct Runexp: ParsableCommand {
         abstract: "Declarative, reproducible autoencoder and adversarial-autoencoder experiments on the CPU.",
         discussion: """
             A YAML spec declares the data, networks, losses, optimizers and schedule. Examples:
+              runexp experiments/cnn_ae.yaml
               runexp check experiments/cnn_ae.yaml
               runexp check experiments/aae_mlp.yaml --seed 7 --set train.epochs=5
             Exit codes: 0 done, 1 a difference or a failed expectation, 2 bad input or usage.
             """,
         version: RunexpVersion.string,
-        subcommands: [Check.self])
+        subcommands: [Train.self, Check.self],
+        defaultSubcommand: Train.self)
 
     /// Usage errors exit 2 like every other bad input (swift-argument-parser's default is 64).
     static func main() {

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Runner
+
+/// `runexp SPEC`: trains a spec and writes its result directory.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Train a spec and write its result directory (the default command: `runexp SPEC`).")
+
+    @OptionGroup var options: SpecOptions
+
+    @Option(help: "The result directory (default: results/<name>/seed-<seed>, or a new one beside it).")
+    var out: String?
+
+    @Option(help: "BLAS threads (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Replace the result directory if it exists.")
+    var force = false
+
+    func run() throws {
+        var run = RunOptions(specPath: options.spec)
+        run.overrides = options.overrides
+        run.seed = options.seed
+        run.out = out
+        run.threads = threads
+        run.force = force
+        run.commandLine = CommandLine.arguments
+        let terminal = isatty(STDERR_FILENO) != 0
+        let console = RunConsole(
+            progress: { line in
+                FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
+            },
+            message: { FileHandle.standardErrorText($0) },
+            isTerminal: terminal)
+        let code = RunCommand.run(run, console: console)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
