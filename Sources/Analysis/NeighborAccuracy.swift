@@ -14,7 +14,8 @@ public enum NeighborAccuracy {
         guard labels.count == count else {
             throw AnalysisError.sizeMismatch(what: "labels", expected: count, got: labels.count)
         }
-        let graph = try NeighborGraph(points: points, count: count, dimension: dimension, neighbors: k, threads: threads)
+        let graph = try NeighborGraph(
+            points: points, count: count, dimension: dimension, neighbors: k, threads: threads)
         return accuracy(graph: graph, labels: labels)
     }
 

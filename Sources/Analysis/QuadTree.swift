@@ -90,19 +90,23 @@ struct QuadTree {
         // Quadrants in a fixed order: (−,−), (+,−), (−,+), (+,+).
         let ranges = (lower, lowerMiddle, middle, upperMiddle, upper)
         if ranges.1 > ranges.0 {
-            buildNode(lower: ranges.0, upper: ranges.1, centerX: centerX - quarter, centerY: centerY - quarter,
+            buildNode(
+                lower: ranges.0, upper: ranges.1, centerX: centerX - quarter, centerY: centerY - quarter,
                 half: quarter, depth: depth + 1)
         }
         if ranges.2 > ranges.1 {
-            buildNode(lower: ranges.1, upper: ranges.2, centerX: centerX + quarter, centerY: centerY - quarter,
+            buildNode(
+                lower: ranges.1, upper: ranges.2, centerX: centerX + quarter, centerY: centerY - quarter,
                 half: quarter, depth: depth + 1)
         }
         if ranges.3 > ranges.2 {
-            buildNode(lower: ranges.2, upper: ranges.3, centerX: centerX - quarter, centerY: centerY + quarter,
+            buildNode(
+                lower: ranges.2, upper: ranges.3, centerX: centerX - quarter, centerY: centerY + quarter,
                 half: quarter, depth: depth + 1)
         }
         if ranges.4 > ranges.3 {
-            buildNode(lower: ranges.3, upper: ranges.4, centerX: centerX + quarter, centerY: centerY + quarter,
+            buildNode(
+                lower: ranges.3, upper: ranges.4, centerX: centerX + quarter, centerY: centerY + quarter,
                 half: quarter, depth: depth + 1)
         }
         nodes[index].skip = Int32(nodes.count)
