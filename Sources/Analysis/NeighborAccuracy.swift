@@ -49,3 +49,9 @@ public enum NeighborAccuracy {
         return best
     }
 }
+
+/// Leave-one-out k-NN label accuracy of `count × dimension` row-major points (default `k` 10);
+/// see `NeighborAccuracy.accuracy(points:count:dimension:labels:k:threads:)`.
+public func kNNAccuracy(points: [Float], count: Int, dimension: Int, labels: [Int], k: Int = 10) throws -> Double {
+    try NeighborAccuracy.accuracy(points: points, count: count, dimension: dimension, labels: labels, k: k)
+}
