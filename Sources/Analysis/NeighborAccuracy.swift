@@ -16,13 +16,15 @@ public enum NeighborAccuracy {
         }
         let graph = try NeighborGraph(
             points: points, count: count, dimension: dimension, neighbors: k, threads: threads)
-        return accuracy(graph: graph, labels: labels)
+        return try accuracy(graph: graph, labels: labels)
     }
 
     /// The same accuracy from an already computed neighbour graph (its `neighbors` is `k`).
-    public static func accuracy(graph: NeighborGraph, labels: [Int]) -> Double {
+    public static func accuracy(graph: NeighborGraph, labels: [Int]) throws -> Double {
         let k = graph.neighbors
-        guard graph.count > 0, labels.count == graph.count else { return 0 }
+        guard labels.count == graph.count else {
+            throw AnalysisError.sizeMismatch(what: "labels", expected: graph.count, got: labels.count)
+        }
         var neighborLabels = [Int](repeating: 0, count: k)
         var correct = 0
         for i in 0..<graph.count {
