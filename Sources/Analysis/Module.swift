@@ -1,1 +1,0 @@
-// Analysis module: t-SNE and metrics of codes; see DESIGN.md (Modules).

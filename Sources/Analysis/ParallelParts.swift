@@ -1,0 +1,33 @@
+import Dispatch
+import Foundation
+
+/// A value handed to worker threads that the caller promises to use race-free: each part
+/// writes only its own disjoint slice of the memory behind it.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    /// The wrapped value, usually an unsafe pointer.
+    let value: Value
+}
+
+/// The half-open range of `0..<count` that part `part` of `parts` owns: contiguous, equal to
+/// within one element, and fixed by `(count, parts)` alone so results never depend on timing.
+@inline(__always)
+func partRange(part: Int, parts: Int, count: Int) -> Range<Int> {
+    (count * part / parts)..<(count * (part + 1) / parts)
+}
+
+/// Runs `body(part)` for every part on its own thread and waits for all of them.
+///
+/// Callers make each part compute values that do not depend on the split (per-point results),
+/// so the output is bit-identical for every thread count.
+func forEachPart(parts: Int, _ body: @Sendable (Int) -> Void) {
+    if parts <= 1 {
+        body(0)
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+}
+
+/// The processors available to this process, at least 1: the default number of parts.
+public func availableProcessorCount() -> Int {
+    max(1, ProcessInfo.processInfo.activeProcessorCount)
+}
