@@ -49,10 +49,12 @@ final class Evaluator {
         self.chain = chain
         let origin = chain.origin
         let loss = LossExpression.call("mse", [chain, .variable("x", origin)], origin)
-        let phase = PhaseSpec(name: "evaluation", loss: loss, lossText: loss.text, update: [],
-                              optimizer: .sgd(lr: 0, momentum: 0, weightDecay: 0), origin: origin)
-        program = try PhaseProgram(phase: phase, model: model, store: store, capacity: capacity, priorDimension: nil,
-                                   seed: seed, training: false)
+        let phase = PhaseSpec(
+            name: "evaluation", loss: loss, lossText: loss.text, update: [],
+            optimizer: .sgd(lr: 0, momentum: 0, weightDecay: 0), origin: origin)
+        program = try PhaseProgram(
+            phase: phase, model: model, store: store, capacity: capacity, priorDimension: nil,
+            seed: seed, training: false)
         outputValue = program.plan.terms[0].prediction
         sampleCount = model.dataShape?.elementCount ?? 0
     }
@@ -72,11 +74,13 @@ final class Evaluator {
     func reconstruct(_ split: LabeledImages, _ indices: [Int]) throws -> [Float] {
         try fill(split, indices[...])
         program.forward(batch: indices.count)
-        return Array(UnsafeBufferPointer(start: program.output(ofValue: outputValue), count: indices.count * sampleCount))
+        return Array(
+            UnsafeBufferPointer(start: program.output(ofValue: outputValue), count: indices.count * sampleCount))
     }
 
     private func fill(_ split: LabeledImages, _ indices: ArraySlice<Int>) throws {
         guard let data = program.data else { return }
-        try split.writeBatch(indices, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
+        try split.writeBatch(
+            indices, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
     }
 }

@@ -50,13 +50,15 @@ public struct ExperimentData: Sendable {
         switch source {
         case .mnist:
             let splits = try EmbeddedData.mnist()
-            return ExperimentData(train: splits.train, test: splits.test, labeled: true,
-                                  description: "embedded MNIST (5,000 train, 10,000 test)")
+            return ExperimentData(
+                train: splits.train, test: splits.test, labeled: true,
+                description: "embedded MNIST (5,000 train, 10,000 test)")
         case .mnistM:
             var stream = RandomStream(seed: seed, name: "data/mnist-m")
             let splits = try EmbeddedData.mnistM(random: &stream)
-            return ExperimentData(train: splits.train, test: splits.test, labeled: true,
-                                  description: "embedded MNIST-M made with seed \(seed)")
+            return ExperimentData(
+                train: splits.train, test: splits.test, labeled: true,
+                description: "embedded MNIST-M made with seed \(seed)")
         case .fashionMNIST:
             let splits = try FashionMNIST.read()
             return ExperimentData(train: splits.train, test: splits.test, labeled: true, description: "Fashion-MNIST")
@@ -67,16 +69,18 @@ public struct ExperimentData: Sendable {
         case .homework(let file):
             let path = resolve(file, base)
             let dataset = try HomeworkDataset.read(path: path)
-            return ExperimentData(train: dataset.train, validation: dataset.validation, test: dataset.test,
-                                  labeled: true, description: path)
+            return ExperimentData(
+                train: dataset.train, validation: dataset.validation, test: dataset.test,
+                labeled: true, description: path)
         case .npz(let file):
             return try readNpz(resolve(file, base))
         case .npy(let file, let labels):
             let path = resolve(file, base)
             let (images, labelValues) = try PlainImages.read(path: path, labelsPath: labels.map { resolve($0, base) })
             let bytes = try quantized(images, source: path)
-            let train = try LabeledImages(images: bytes, labels: labelValues ?? Array(repeating: 0, count: bytes.shape[0]),
-                                          source: path)
+            let train = try LabeledImages(
+                images: bytes, labels: labelValues ?? Array(repeating: 0, count: bytes.shape[0]),
+                source: path)
             return ExperimentData(train: train, labeled: labelValues != nil, description: path)
         }
     }
@@ -88,8 +92,9 @@ public struct ExperimentData: Sendable {
             let images = try quantized(try PlainImages.normalize(x.array, source: "\(path):\(name)_x"), source: path)
             let y = arrays.first { $0.name == "\(name)_y" }
             let labels = try y.map { try classIndices($0.array, source: "\(path):\(name)_y") }
-            return try LabeledImages(images: images, labels: labels ?? Array(repeating: 0, count: images.shape[0]),
-                                     source: path)
+            return try LabeledImages(
+                images: images, labels: labels ?? Array(repeating: 0, count: images.shape[0]),
+                source: path)
         }
         guard let train = try split("train") else {
             throw DataError(path, "no train_x array; expected train_x, train_y, valid_x, valid_y, test_x, test_y")

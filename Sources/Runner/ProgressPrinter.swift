@@ -15,7 +15,8 @@ final class ProgressPrinter: @unchecked Sendable {
         lastDraw = Date()
         let losses = p.losses.map { "\($0.phase) \(format($0.value))" }.joined(separator: "  ")
         console.progress(
-            "epoch \(p.epoch)/\(p.epochs)  batch \(p.batch)/\(p.batches)  \(groupedDigits(Int(p.imagesPerSecond))) img/s  \(losses)  \(duration(p.secondsLeft)) left")
+            "epoch \(p.epoch)/\(p.epochs)  batch \(p.batch)/\(p.batches)  \(groupedDigits(Int(p.imagesPerSecond))) img/s  \(losses)  \(duration(p.secondsLeft)) left"
+        )
     }
 
     func epoch(_ m: EpochMetrics) {

@@ -44,7 +44,8 @@ public struct ResultDirectory: Sendable {
     /// Writes `data` to `name` through a temporary file and a rename.
     public func write(_ name: String, _ data: Data) throws {
         let target = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
         do {

@@ -28,8 +28,10 @@ public struct RunConsole: Sendable {
     /// Whether progress lines can be redrawn in place (standard error is a terminal).
     public var isTerminal: Bool
 
-    public init(progress: @escaping @Sendable (String) -> Void, message: @escaping @Sendable (String) -> Void,
-                isTerminal: Bool) {
+    public init(
+        progress: @escaping @Sendable (String) -> Void, message: @escaping @Sendable (String) -> Void,
+        isTerminal: Bool
+    ) {
         self.progress = progress
         self.message = message
         self.isTerminal = isTerminal
@@ -57,8 +59,9 @@ public enum RunCommand {
             let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
             data = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
             trainer = try Trainer(checked: checked, data: data)
-            folder = try ResultDirectory.create(at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)",
-                                                replace: options.force)
+            folder = try ResultDirectory.create(
+                at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)",
+                replace: options.force)
         } catch {
             console.message("error: \(error)")
             return 2
@@ -69,7 +72,9 @@ public enum RunCommand {
     static func execute(_ session: RunSession, _ console: RunConsole) -> Int32 {
         do {
             try session.begin()
-            console.message("training \(session.checked.spec.name) (seed \(session.checked.spec.seed)) → \(session.folder.url.path)")
+            console.message(
+                "training \(session.checked.spec.name) (seed \(session.checked.spec.seed)) → \(session.folder.url.path)"
+            )
             StopSignal.install()
             let printer = ProgressPrinter(console: console)
             let outcome = try session.trainer.train(

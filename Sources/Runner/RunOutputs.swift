@@ -23,7 +23,9 @@ struct RunOutputs {
             case .reconstructions(let split, let count):
                 if let figure = try reconstructions(split, count) { figures.append(figure) }
             case .tsne, .latent:
-                notes.append("output '\(OutputSpec.name(of: output.kind))' is not produced by runexp \(RunexpVersion.string) yet")
+                notes.append(
+                    "output '\(OutputSpec.name(of: output.kind))' is not produced by runexp \(RunexpVersion.string) yet"
+                )
             }
         }
         return (figures, notes)
@@ -34,22 +36,31 @@ struct RunOutputs {
         for (index, phase) in phases.enumerated() {
             let points = history.steps.compactMap { record in record.losses[phase].map { (Double(record.step), $0) } }
             let color = PlotColor.palette(index)
-            losses.add(.init(name: "\(phase) (raw)", x: points.map(\.0), y: points.map(\.1), color: color, opacity: 0.3))
-            losses.add(.init(name: phase, x: points.map(\.0), y: Smoothing.exponentialMovingAverage(points.map(\.1)),
-                             color: color))
+            losses.add(
+                .init(name: "\(phase) (raw)", x: points.map(\.0), y: points.map(\.1), color: color, opacity: 0.3))
+            losses.add(
+                .init(
+                    name: phase, x: points.map(\.0), y: Smoothing.exponentialMovingAverage(points.map(\.1)),
+                    color: color))
         }
         var figures: [(String, String)] = []
         for format in [FigureFormat.png, .svg] {
             let name = "plots/curves.\(format == .png ? "png" : "svg")"
             try folder.write(name, Data(try losses.render(format)))
         }
-        figures.append(("plots/curves.png", "Each phase's loss over training (faint: per logged step; solid: smoothed)"))
+        figures.append(
+            ("plots/curves.png", "Each phase's loss over training (faint: per logged step; solid: smoothed)"))
         let epochs = history.epochs
         guard epochs.contains(where: { !$0.splitMSE.isEmpty }) else { return figures }
-        var mse = LinePlot(title: "\(spec.name): reconstruction MSE per epoch", xLabel: "epoch", yLabel: "per-pixel MSE")
+        var mse = LinePlot(
+            title: "\(spec.name): reconstruction MSE per epoch", xLabel: "epoch", yLabel: "per-pixel MSE")
         for split in ["train", "validation", "test"] {
-            let points = epochs.compactMap { e in e.splitMSE.first { $0.split == split }.map { (Double(e.epoch), $0.value) } }
-            if !points.isEmpty { mse.add(.init(name: split, x: points.map(\.0), y: points.map(\.1), style: .lineWithMarkers)) }
+            let points = epochs.compactMap { e in
+                e.splitMSE.first { $0.split == split }.map { (Double(e.epoch), $0.value) }
+            }
+            if !points.isEmpty {
+                mse.add(.init(name: split, x: points.map(\.0), y: points.map(\.1), style: .lineWithMarkers))
+            }
         }
         for format in [FigureFormat.png, .svg] {
             try folder.write("plots/mse.\(format == .png ? "png" : "svg")", Data(try mse.render(format)))
@@ -62,36 +73,47 @@ struct RunOutputs {
     func reconstructions(_ name: String, _ count: Int) throws -> (String, String)? {
         guard let split = session.trainer.data.split(name), split.count > 0 else { return nil }
         var stream = RandomStream(seed: spec.seed, name: "outputs/reconstructions")
-        let chosen = Array(Shuffling.permutation(count: split.count, random: &stream).prefix(min(count, spec.train.batchSize)))
+        let chosen = Array(
+            Shuffling.permutation(count: split.count, random: &stream).prefix(min(count, spec.train.batchSize)))
         guard let outputs = try session.trainer.reconstructions(of: split, chosen) else { return nil }
         let shape = Array(split.images.shape.dropFirst())
         let (height, width, channels) = (shape[0], shape[1], shape.count > 2 ? shape[2] : 1)
         let size = height * width * channels
         let originals = try chosen.map { index in
-            try GridImage(height: height, width: width, channels: channels,
-                          bytes: Array(split.images.bytes[(index * size)..<((index + 1) * size)]))
+            try GridImage(
+                height: height, width: width, channels: channels,
+                bytes: Array(split.images.bytes[(index * size)..<((index + 1) * size)]))
         }
         let rebuilt = try chosen.indices.map { row in
-            try GridImage(height: height, width: width, channels: channels,
-                          values: Array(outputs[(row * size)..<((row + 1) * size)]))
+            try GridImage(
+                height: height, width: width, channels: channels,
+                values: Array(outputs[(row * size)..<((row + 1) * size)]))
         }
-        let grid = ImageGrid(rows: [.init(label: "original", images: originals), .init(label: "reconstruction", images: rebuilt)],
-                             scale: 4)
+        let grid = ImageGrid(
+            rows: [.init(label: "original", images: originals), .init(label: "reconstruction", images: rebuilt)],
+            scale: 4)
         try folder.write("images/reconstructions.png", Data(try grid.pngBytes()))
-        return ("images/reconstructions.png", "\(chosen.count) random \(name) images (top) and their reconstructions (bottom)")
+        return (
+            "images/reconstructions.png",
+            "\(chosen.count) random \(name) images (top) and their reconstructions (bottom)"
+        )
     }
 
     /// `report.html`: one self-contained page with the facts, the spec, the metrics and the figures.
     func writeReport(summary: [String: Double], figures: [(path: String, caption: String)], notes: [String]) throws {
         var page = HTMLReport(title: "runexp: \(spec.name)")
         if let description = spec.description { page.addParagraph(description) }
-        page.addFacts([
-            ("spec", session.options.specPath), ("seed", String(spec.seed)), ("data", session.trainer.data.description),
-            ("epochs", String(session.trainer.epochsDone)), ("steps", String(session.trainer.step)),
-            ("parameters", groupedDigits(session.checked.model.networks.reduce(0) { $0 + $1.parameterCount })),
-            ("runexp", RunexpVersion.string),
-        ], heading: "Run")
-        let splits = ["train", "validation", "test"].filter { s in history.epochs.contains { $0.splitMSE.contains { $0.split == s } } }
+        page.addFacts(
+            [
+                ("spec", session.options.specPath), ("seed", String(spec.seed)),
+                ("data", session.trainer.data.description),
+                ("epochs", String(session.trainer.epochsDone)), ("steps", String(session.trainer.step)),
+                ("parameters", groupedDigits(session.checked.model.networks.reduce(0) { $0 + $1.parameterCount })),
+                ("runexp", RunexpVersion.string),
+            ], heading: "Run")
+        let splits = ["train", "validation", "test"].filter { s in
+            history.epochs.contains { $0.splitMSE.contains { $0.split == s } }
+        }
         let phases = spec.phases.map(\.name)
         page.addTable(
             header: ["epoch"] + phases.map { "\($0) loss" } + splits.map { "\($0) MSE" },
@@ -99,12 +121,14 @@ struct RunOutputs {
                 [String(e.epoch)] + phases.map { p in e.losses.first { $0.phase == p }.map { format($0.value) } ?? "" }
                     + splits.map { s in e.splitMSE.first { $0.split == s }.map { format($0.value) } ?? "" }
             }, heading: "Metrics per epoch")
-        page.addTable(header: ["metric", "value"], rows: summary.keys.sorted().map { [$0, format(summary[$0]!)] },
-                      heading: "Final metrics")
+        page.addTable(
+            header: ["metric", "value"], rows: summary.keys.sorted().map { [$0, format(summary[$0]!)] },
+            heading: "Final metrics")
         for figure in figures {
             let svg = figure.path.replacingOccurrences(of: ".png", with: ".svg")
             if figure.path.hasPrefix("plots/"), FileManager.default.fileExists(atPath: folder.path(svg)) {
-                try page.addSVG(Array(try Data(contentsOf: URL(fileURLWithPath: folder.path(svg)))), caption: figure.caption)
+                try page.addSVG(
+                    Array(try Data(contentsOf: URL(fileURLWithPath: folder.path(svg)))), caption: figure.caption)
             } else {
                 try page.addPNG(path: folder.path(figure.path), caption: figure.caption)
             }

@@ -53,8 +53,9 @@ public final class Trainer {
         let capacity = spec.train.batchSize
         let batchBuffer = FloatBuffer(count: capacity * (model.dataShape?.elementCount ?? 0))
         phases = try spec.phases.map {
-            try PhaseProgram(phase: $0, model: model, store: store, capacity: capacity,
-                             priorDimension: spec.prior?.dimension, seed: spec.seed, data: batchBuffer)
+            try PhaseProgram(
+                phase: $0, model: model, store: store, capacity: capacity,
+                priorDimension: spec.prior?.dimension, seed: spec.seed, data: batchBuffer)
         }
         evaluator = try Evaluator.reconstructionChain(spec).map {
             try Evaluator(chain: $0, model: model, store: store, capacity: capacity, seed: spec.seed)
@@ -66,14 +67,19 @@ public final class Trainer {
         let expected = model.dataShape?.elementCount ?? 0
         let found = data.train.images.count / max(data.train.count, 1)
         guard expected == found else {
-            throw DataError(data.description, "each image holds \(found) values, but the networks expect \(expected) (x is \(model.dataShape?.shapeText ?? "?")); set data.shape or change the first layer")
+            throw DataError(
+                data.description,
+                "each image holds \(found) values, but the networks expect \(expected) (x is \(model.dataShape?.shapeText ?? "?")); set data.shape or change the first layer"
+            )
         }
     }
 
     /// Trains the remaining epochs. `record` receives each metrics record as it is made; `progress`
     /// each step; `stopRequested` is polled between batches (Ctrl-C).
-    public func train(record: (JSON) throws -> Void, progress: (StepProgress) -> Void, epochEnded: (EpochMetrics) -> Void,
-                      stopRequested: () -> Bool) throws -> TrainingOutcome {
+    public func train(
+        record: (JSON) throws -> Void, progress: (StepProgress) -> Void, epochEnded: (EpochMetrics) -> Void,
+        stopRequested: () -> Bool
+    ) throws -> TrainingOutcome {
         let train = checked.spec.train
         let count = data.train.count
         let batches = (count + train.batchSize - 1) / train.batchSize
@@ -81,20 +87,25 @@ public final class Trainer {
         var imagesSeen = 0
         while epochsDone < train.epochs {
             var order = Array(0..<count)
-            if train.shuffle { order.withUnsafeMutableBufferPointer { shuffle.shuffle(buffer: $0.baseAddress!, count: count) } }
+            if train.shuffle {
+                order.withUnsafeMutableBufferPointer { shuffle.shuffle(buffer: $0.baseAddress!, count: count) }
+            }
             var window = Array(repeating: 0.0, count: phases.count), windowSteps = 0
             var epochSums = Array(repeating: 0.0, count: phases.count)
             for batch in 0..<batches {
                 if stopRequested() { return .interrupted(epoch: epochsDone) }
                 let indices = order[(batch * train.batchSize)..<min((batch + 1) * train.batchSize, count)]
-                try data.train.writeBatch(indices, scale: 1 / 255,
-                                          into: UnsafeMutableBufferPointer(start: batchBuffer.pointer, count: batchBuffer.count))
+                try data.train.writeBatch(
+                    indices, scale: 1 / 255,
+                    into: UnsafeMutableBufferPointer(start: batchBuffer.pointer, count: batchBuffer.count))
                 step += 1
                 var losses: [(String, Double)] = []
                 for (index, phase) in phases.enumerated() {
                     let loss = phase.step(batch: indices.count, sampler: &sampler)
                     guard loss.isFinite else {
-                        return .failed("the loss of phase '\(phase.name)' became \(loss) at step \(step) (epoch \(epochsDone + 1), batch \(batch + 1))")
+                        return .failed(
+                            "the loss of phase '\(phase.name)' became \(loss) at step \(step) (epoch \(epochsDone + 1), batch \(batch + 1))"
+                        )
                     }
                     losses.append((phase.name, loss))
                     window[index] += loss
@@ -110,8 +121,10 @@ public final class Trainer {
                 let elapsed = max(Date().timeIntervalSince(started), 1e-9)
                 let rate = Double(imagesSeen) / elapsed
                 let left = Double((train.epochs - epochsDone) * count - (batch + 1) * train.batchSize) / rate
-                progress(StepProgress(epoch: epochsDone + 1, epochs: train.epochs, batch: batch + 1, batches: batches,
-                                      imagesPerSecond: rate, secondsLeft: max(left, 0), losses: losses))
+                progress(
+                    StepProgress(
+                        epoch: epochsDone + 1, epochs: train.epochs, batch: batch + 1, batches: batches,
+                        imagesPerSecond: rate, secondsLeft: max(left, 0), losses: losses))
             }
             epochsDone += 1
             let metrics = try evaluate(epochSums.map { $0 / Double(max(batches, 1)) })
@@ -141,7 +154,8 @@ public final class Trainer {
     func epochRecord(_ metrics: EpochMetrics) -> JSON {
         var members: [String: JSON] = [
             "kind": .string("epoch"), "epoch": .integer(metrics.epoch), "step": .integer(step),
-            "losses": .object(Dictionary(uniqueKeysWithValues: metrics.losses.map { ($0.phase, JSON.number($0.value)) })),
+            "losses": .object(
+                Dictionary(uniqueKeysWithValues: metrics.losses.map { ($0.phase, JSON.number($0.value)) })),
         ]
         for (split, value) in metrics.splitMSE { members["\(split)_mse"] = .number(value) }
         return .object(members)

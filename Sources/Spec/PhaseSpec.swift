@@ -40,8 +40,10 @@ public struct PhaseSpec: Sendable, Equatable {
     /// Where the phase was written.
     public var origin: Origin
 
-    public init(name: String, loss: LossExpression, lossText: String, update: [(name: String, origin: Origin)],
-                optimizer: OptimizerSpec, origin: Origin) {
+    public init(
+        name: String, loss: LossExpression, lossText: String, update: [(name: String, origin: Origin)],
+        optimizer: OptimizerSpec, origin: Origin
+    ) {
         self.name = name
         self.loss = loss
         self.lossText = lossText
