@@ -38,14 +38,19 @@ extension SpecDecoder {
         let data = map.required("data") { decodeData(&$0) }
         let prior = map.ifPresent("prior") { decodePrior(&$0) }
         let networks = map.required("networks") { decodeNetworks(&$0) }
+        let problemsBeforePhases = log.diagnostics.count
         let phases = map.required("phases") { decodePhases(&$0) }
+        let allPhasesRead = log.diagnostics.count == problemsBeforePhases
         let train = map.optional("train", default: .mapping([])) { decodeTrain(&$0) }
         let outputs = map.optional("outputs", default: .sequence([])) { decodeOutputs(&$0) }
         let expectations = map.ifPresent("expect") { decodeExpectations(&$0) } ?? []
         let replay = map.ifPresent("replay") { decodeReplay(&$0) }
         map.finish()
         if let networks, let phases {
-            ReferenceCheck(networks: networks, phases: phases, prior: prior, outputs: outputs ?? [], log: log).run()
+            ReferenceCheck(
+                networks: networks, phases: phases, prior: prior, outputs: outputs ?? [], log: log,
+                allPhasesRead: allPhasesRead
+            ).run()
         }
         guard let name, let seed, let data, let networks, let phases, let train, let outputs else { return nil }
         let spec = ExperimentSpec(

@@ -9,6 +9,8 @@ struct ReferenceCheck {
     let prior: PriorSpec?
     let outputs: [OutputSpec]
     let log: DiagnosticLog
+    /// False when some phase could not be read: then an unused-looking network may be used by it.
+    var allPhasesRead = true
 
     /// What a sub-expression evaluates to.
     enum Value { case batch, scalar, constant }
@@ -47,7 +49,7 @@ struct ReferenceCheck {
             }
         }
         // A misspelt update name already explains why its network looks unused.
-        for network in networks where !misnamed && !updated.contains(network.name) {
+        for network in networks where allPhasesRead && !misnamed && !updated.contains(network.name) {
             log.error(
                 network.origin,
                 "network '\(network.name)' is not updated by any phase; name it in a phase's update list")
