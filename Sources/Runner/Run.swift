@@ -12,6 +12,8 @@ public struct RunOptions: Sendable {
     public var out: String?
     public var threads: Int?
     public var force = false
+    /// An existing run folder to continue from its last checkpoint.
+    public var resume: String?
     public var commandLine: [String] = []
 
     public init(specPath: String) {
@@ -59,14 +61,26 @@ public enum RunCommand {
             let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
             data = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
             trainer = try Trainer(checked: checked, data: data)
-            folder = try ResultDirectory.create(
-                at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)",
-                replace: options.force)
+            if let resume = options.resume {
+                folder = try ResultDirectory.existing(resume)
+            } else {
+                folder = try ResultDirectory.create(
+                    at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)", replace: options.force)
+            }
         } catch {
             console.message("error: \(error)")
             return 2
         }
-        return execute(RunSession(options: options, checked: checked, trainer: trainer, folder: folder), console)
+        let session = RunSession(options: options, checked: checked, trainer: trainer, folder: folder)
+        if options.resume != nil {
+            do {
+                try session.resume(console: console)
+            } catch {
+                console.message("error: \(error)")
+                return 2
+            }
+        }
+        return execute(session, console)
     }
 
     static func execute(_ session: RunSession, _ console: RunConsole) -> Int32 {
@@ -76,6 +90,9 @@ public enum RunCommand {
                 "training \(session.checked.spec.name) (seed \(session.checked.spec.seed)) → \(session.folder.url.path)"
             )
             StopSignal.install()
+            session.trainer.epochCheckpoint = {
+                try Checkpoint.save(session.trainer, to: session.folder, specDigest: session.specDigest)
+            }
             let printer = ProgressPrinter(console: console)
             let outcome = try session.trainer.train(
                 record: { record in

@@ -14,6 +14,31 @@ struct RunSession {
     let started = Date()
     let history = TrainingHistory()
 
+    /// A digest of the resolved values (not their origins): a resumed run must have the same.
+    var specDigest: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in ResolvedWriter(showOrigins: false).write(checked.spec.resolved).utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16).leftPadded(to: 16)
+    }
+
+    /// Continues a run folder: restores the last checkpoint and keeps the metrics it covers.
+    func resume(console: RunConsole) throws {
+        let log = (try? String(contentsOfFile: folder.path("metrics.jsonl"), encoding: .utf8)) ?? ""
+        var upTo = 0
+        if Checkpoint.exists(in: folder) {
+            try Checkpoint.restore(trainer, from: folder, specDigest: specDigest)
+            upTo = trainer.step
+            console.message("resuming after epoch \(trainer.epochsDone) (step \(trainer.step))")
+        } else {
+            console.message("no checkpoint in \(folder.url.path) yet: starting from the beginning")
+        }
+        let kept = history.reload(log, upTo: upTo, phases: checked.spec.phases.map(\.name))
+        try folder.write("metrics.jsonl", kept.map { $0 + "\n" }.joined())
+    }
+
     func begin() throws {
         let text = (try? String(contentsOfFile: options.specPath, encoding: .utf8)) ?? ""
         try folder.write("spec.yaml", text)

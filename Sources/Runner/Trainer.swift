@@ -44,6 +44,14 @@ public final class Trainer {
     let batchBuffer: FloatBuffer
     public private(set) var step = 0
     public private(set) var epochsDone = 0
+    /// Called after every finished epoch (the run writes its checkpoint there).
+    var epochCheckpoint: () throws -> Void = {}
+
+    /// Continues from a checkpoint's position.
+    func restoreProgress(epochsDone: Int, step: Int) {
+        self.epochsDone = epochsDone
+        self.step = step
+    }
 
     public init(checked: CheckedSpec, data: ExperimentData) throws {
         let spec = checked.spec, model = checked.model
@@ -130,6 +138,7 @@ public final class Trainer {
             let metrics = try evaluate(epochSums.map { $0 / Double(max(batches, 1)) })
             try record(epochRecord(metrics))
             epochEnded(metrics)
+            try epochCheckpoint()
         }
         return .complete
     }

@@ -19,6 +19,9 @@ struct Train: ParsableCommand {
     @Flag(help: "Replace the result directory if it exists.")
     var force = false
 
+    @Option(help: "Continue the run in this result directory from its last checkpoint.")
+    var resume: String?
+
     func run() throws {
         var run = RunOptions(specPath: options.spec)
         run.overrides = options.overrides
@@ -26,6 +29,7 @@ struct Train: ParsableCommand {
         run.out = out
         run.threads = threads
         run.force = force
+        run.resume = resume
         run.commandLine = CommandLine.arguments
         let terminal = isatty(STDERR_FILENO) != 0
         let console = RunConsole(

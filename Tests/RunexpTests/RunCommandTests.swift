@@ -19,7 +19,8 @@ struct RunCommandTests {
     static func workspace(_ extra: String = "") throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runexp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try (spec + "\n" + extra).write(to: folder.appendingPathComponent("tiny.yaml"), atomically: true, encoding: .utf8)
+        try (spec + "\n" + extra).write(
+            to: folder.appendingPathComponent("tiny.yaml"), atomically: true, encoding: .utf8)
         return folder
     }
 
@@ -40,8 +41,10 @@ struct RunCommandTests {
         let outcome = try RunexpBinary.run(["tiny.yaml", "--out", "out"], in: folder)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let out = folder.appendingPathComponent("out")
-        for name in ["spec.yaml", "resolved.yaml", "run.json", "metrics.jsonl", "metrics.json", "report.html",
-                     "images/reconstructions.png", "plots/curves.png", "plots/curves.svg", "plots/mse.png"] {
+        for name in [
+            "spec.yaml", "resolved.yaml", "run.json", "metrics.jsonl", "metrics.json", "report.html",
+            "images/reconstructions.png", "plots/curves.png", "plots/curves.svg", "plots/mse.png",
+        ] {
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name) missing")
         }
         let run = try json(out.appendingPathComponent("run.json"))

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+/// Ctrl-C stops a run cleanly, and `--resume` finishes it with the same results, byte for byte, as a
+/// run that was never interrupted.
+struct ResumeTests {
+    @Test func anInterruptedRunResumesToTheSameResults() throws {
+        let folder = try RunCommandTests.workspace()
+        let long = ["--set", "train.epochs=12"]
+        #expect(try RunexpBinary.run(["tiny.yaml", "--out", "whole"] + long, in: folder).status == 0)
+
+        let process = Process()
+        process.executableURL = RunexpBinary.executable
+        process.arguments = ["tiny.yaml", "--out", "part"] + long
+        process.currentDirectoryURL = folder
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let log = folder.appendingPathComponent("part/metrics.jsonl")
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, process.isRunning {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if text.contains("\"epoch\":2,\"kind\":\"epoch\"") { break }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "the run finished before it could be interrupted")
+        let run =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: folder.appendingPathComponent("part/run.json"))) as? [String: Any]
+        #expect(run?["status"] as? String == "interrupted")
+
+        let resumed = try RunexpBinary.run(["tiny.yaml", "--resume", "part"] + long, in: folder)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("resuming after epoch"))
+        for name in [
+            "metrics.json", "metrics.jsonl", "images/reconstructions.png", "plots/curves.svg",
+            "checkpoint/parameters.safetensors", "checkpoint/training.safetensors",
+        ] {
+            let whole = try Data(contentsOf: folder.appendingPathComponent("whole/\(name)"))
+            let part = try Data(contentsOf: folder.appendingPathComponent("part/\(name)"))
+            #expect(whole == part, "\(name) differs after resuming")
+        }
+    }
+
+    @Test func resumeRefusesAFolderMadeFromAnotherSpec() throws {
+        let folder = try RunCommandTests.workspace()
+        #expect(try RunexpBinary.run(["tiny.yaml", "--out", "run", "--set", "train.epochs=1"], in: folder).status == 0)
+        let outcome = try RunexpBinary.run(["tiny.yaml", "--resume", "run", "--set", "train.epochs=2"], in: folder)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("was made from a different spec"))
+    }
+}
