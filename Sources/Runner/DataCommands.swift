@@ -1,0 +1,33 @@
+import Data
+import Foundation
+import Kernels
+
+/// `runexp data …`: look inside data files and make MNIST-M from digits and photos.
+public enum DataCommands {
+    /// One block per array in the file: shape, dtype, value range, label counts.
+    public static func inspect(path: String) throws -> String {
+        let summaries = try DataInspector.inspect(path: path)
+        return "\(path):\n"
+            + summaries.map { "  " + $0.description.replacingOccurrences(of: "\n", with: "\n  ") }
+            .joined(separator: "\n")
+    }
+
+    /// Makes MNIST-M by the recipe from a folder of MNIST-format IDX files and a folder of PNG photos,
+    /// holds `validation` of the training digits out, and writes an `.npz` (`train_x`, `train_y`,
+    /// `valid_x`, `valid_y`, `test_x`, `test_y`). Returns a one-line summary.
+    public static func makeMNISTM(digits: String, backgrounds: String, out: String, seed: UInt64, validation: Double)
+        throws -> String
+    {
+        let splits = try IDX.readDirectory(digits)
+        let photos = try PNGImage.readFolder(backgrounds)
+        guard !photos.isEmpty else { throw DataError(backgrounds, "no PNG photos in this folder") }
+        var recipe = RandomStream(seed: seed, name: "data/mnist-m")
+        let train = try MNISTM.make(digits: splits.train, backgrounds: photos, random: &recipe)
+        let test = try MNISTM.make(digits: splits.test, backgrounds: photos, random: &recipe)
+        var holdOut = RandomStream(seed: seed, name: "data/validation")
+        let (kept, held) = try train.splitValidation(fraction: validation, random: &holdOut)
+        try MNISTM.writeNpz(train: kept, validation: held, test: test, to: out)
+        return
+            "\(out): MNIST-M from \(photos.count) photos, seed \(seed): train \(kept.count), validation \(held.count), test \(test.count)"
+    }
+}
