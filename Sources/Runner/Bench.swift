@@ -1,0 +1,111 @@
+import Analysis
+import Data
+import Foundation
+import Graph
+import Kernels
+import Spec
+
+/// `runexp bench`: training throughput of the committed experiments, t-SNE time, GEMM rate and peak
+/// memory, measured in this process, and optionally the PyTorch peer's figures beside them.
+public enum Bench {
+    /// One figure: its key (the peer script's name where it has one), value and unit.
+    public struct Figure: Sendable {
+        public var key: String
+        public var value: Double
+        public var unit: String
+    }
+
+    /// Measures every figure; `seconds` bounds each throughput measurement.
+    public static func measure(experiments: String, seconds: Double, log: (String) -> Void) throws -> [Figure] {
+        var figures: [Figure] = []
+        for name in ["cnn_ae", "aae_mlp"] {
+            let rate = try trainingThroughput("\(experiments)/\(name).yaml", seconds: seconds)
+            log("\(name): \(Int(rate)) img/s")
+            figures.append(Figure(key: "\(name)_train_img_s", value: rate, unit: "img/s"))
+        }
+        let tsne = try tsneOnMNIST()
+        log("t-SNE of 10,000 MNIST test digits: \(formatFixed(tsne.seconds, 1)) s, 10-NN accuracy \(formatFixed(tsne.mapAccuracy ?? 0, 4))")
+        figures.append(Figure(key: "tsne_10k_s", value: tsne.seconds, unit: "s"))
+        figures.append(Figure(key: "tsne_10k_knn_accuracy", value: tsne.mapAccuracy ?? 0, unit: ""))
+        figures.append(Figure(key: "sgemm_gflops", value: gemmRate(512, 512, 512, seconds: seconds / 4), unit: "GFLOP/s"))
+        figures.append(Figure(key: "peak_rss_mb", value: peakResidentMegabytes(), unit: "MB"))
+        return figures
+    }
+
+    /// Images per second of one full training step (every phase) at the spec's batch size, on
+    /// random pixels: throughput does not depend on their values.
+    static func trainingThroughput(_ path: String, seconds: Double) throws -> Double {
+        let checked = try SpecCheck.run(path: path).get()
+        let spec = checked.spec, model = checked.model
+        let batch = spec.train.batchSize
+        let store = ParameterStore(model: model, spec: spec, seed: spec.seed)
+        let data = FloatBuffer(count: batch * (model.dataShape?.elementCount ?? 0))
+        var stream = RandomStream(seed: 0, name: "bench data")
+        stream.fillUniform(buffer: data.pointer, count: data.count)
+        let phases = try spec.phases.map {
+            try PhaseProgram(phase: $0, model: model, store: store, capacity: batch,
+                             priorDimension: spec.prior?.dimension, seed: spec.seed, data: data)
+        }
+        var sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
+        for phase in phases { phase.step(batch: batch, sampler: &sampler) }  // warm-up
+        let start = Date()
+        var images = 0
+        while Date().timeIntervalSince(start) < seconds {
+            for phase in phases { phase.step(batch: batch, sampler: &sampler) }
+            images += batch
+        }
+        return Double(images) / Date().timeIntervalSince(start)
+    }
+
+    static func tsneOnMNIST() throws -> TSNEBenchmarkResult {
+        let test = try EmbeddedData.mnistTest()
+        let points = test.images.bytes.map { Float($0) / 255 }
+        return try TSNEBenchmark.run(points: points, count: test.count, dimension: 784, labels: test.labels.map(Int.init))
+    }
+
+    /// Single-precision GEMM rate in GFLOP/s for an m×k by k×n product.
+    static func gemmRate(_ m: Int, _ k: Int, _ n: Int, seconds: Double) -> Double {
+        let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * n), c = FloatBuffer(count: m * n)
+        var stream = RandomStream(seed: 0, name: "bench gemm")
+        stream.fillUniform(buffer: a.pointer, count: a.count)
+        stream.fillUniform(buffer: b.pointer, count: b.count)
+        gemm(c: c.pointer, a: a.pointer, b: b.pointer, m: m, n: n, k: k, accumulate: false)
+        let start = Date()
+        var calls = 0
+        while Date().timeIntervalSince(start) < seconds {
+            gemm(c: c.pointer, a: a.pointer, b: b.pointer, m: m, n: n, k: k, accumulate: false)
+            calls += 1
+        }
+        return Double(calls) * 2 * Double(m * k * n) / Date().timeIntervalSince(start) / 1e9
+    }
+
+    /// The process's peak resident memory (VmHWM) in MB.
+    static func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return 0 }
+        return kilobytes / 1024
+    }
+
+    /// Runs the PyTorch peer script with `python` and returns its JSON figures, or why it could not.
+    public static func peer(python: String, script: String, seconds: Double) -> Result<[String: Double], RunError> {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, "--threads", String(blasThreadCount()), "--seconds", String(seconds)]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return .failure(RunError("cannot run \(python): \(error.localizedDescription)")) }
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, case .object(let members)? = JSONReader.parse(String(decoding: output, as: UTF8.self))
+        else { return .failure(RunError("\(script) failed (is torch installed for \(python)?)")) }
+        var figures: [String: Double] = [:]
+        for (key, value) in members {
+            if case .number(let v) = value { figures[key] = v }
+            if case .integer(let v) = value { figures[key] = Double(v) }
+        }
+        return .success(figures)
+    }
+}

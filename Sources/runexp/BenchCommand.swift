@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Runner
+
+/// `runexp bench`: throughput, t-SNE time, GEMM rate and peak memory, optionally beside PyTorch's.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training throughput, t-SNE time, GEMM rate and peak memory; with --peer, beside PyTorch.")
+
+    @Option(help: "The folder holding cnn_ae.yaml and aae_mlp.yaml.")
+    var experiments = "experiments"
+
+    @Option(help: "Seconds per throughput measurement.")
+    var seconds = 8.0
+
+    @Flag(help: "Also run the PyTorch peer (../shared/bench/torch_ref.py) and print the ratios.")
+    var peer = false
+
+    @Option(help: "The Python that has torch, for --peer.")
+    var python = "python3"
+
+    @Option(help: "The peer script, for --peer.")
+    var peerScript = "../shared/bench/torch_ref.py"
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Option(help: "BLAS threads (default: all cores).")
+    var threads: Int?
+
+    func run() throws {
+        if let threads { setThreads(threads) }
+        let figures: [Bench.Figure]
+        do {
+            figures = try Bench.measure(experiments: experiments, seconds: seconds) { FileHandle.standardErrorText($0) }
+        } catch {
+            FileHandle.standardErrorText("\(error)")
+            throw ExitCode(2)
+        }
+        var peerFigures: [String: Double] = [:]
+        if peer {
+            FileHandle.standardErrorText("running the PyTorch peer…")
+            switch Bench.peer(python: python, script: peerScript, seconds: seconds) {
+            case .success(let values): peerFigures = values
+            case .failure(let error):
+                FileHandle.standardErrorText("\(error)")
+                throw ExitCode(2)
+            }
+        }
+        print(json ? BenchReport.json(figures, peerFigures) : BenchReport.table(figures, peerFigures))
+    }
+
+    private func setThreads(_ count: Int) { Runner.setBLASThreads(count) }
+}
