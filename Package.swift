@@ -41,6 +41,6 @@ let package = Package(
         .testTarget(name: "DataTests", dependencies: ["Data", "Kernels"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Kernels"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Data"]),
-        .testTarget(name: "RunexpTests", dependencies: ["runexp", "Runner", "Spec", "Graph", "Kernels"], exclude: ["Catalogue"]),
+        .testTarget(name: "RunexpTests", dependencies: ["runexp", "Runner", "Spec", "Graph", "Kernels", "Data", "Report"], exclude: ["Catalogue"]),
     ]
 )

@@ -24,10 +24,13 @@ public enum Bench {
             figures.append(Figure(key: "\(name)_train_img_s", value: rate, unit: "img/s"))
         }
         let tsne = try tsneOnMNIST()
-        log("t-SNE of 10,000 MNIST test digits: \(formatFixed(tsne.seconds, 1)) s, 10-NN accuracy \(formatFixed(tsne.mapAccuracy ?? 0, 4))")
+        log(
+            "t-SNE of 10,000 MNIST test digits: \(formatFixed(tsne.seconds, 1)) s, 10-NN accuracy \(formatFixed(tsne.mapAccuracy ?? 0, 4))"
+        )
         figures.append(Figure(key: "tsne_10k_s", value: tsne.seconds, unit: "s"))
         figures.append(Figure(key: "tsne_10k_knn_accuracy", value: tsne.mapAccuracy ?? 0, unit: ""))
-        figures.append(Figure(key: "sgemm_gflops", value: gemmRate(512, 512, 512, seconds: seconds / 4), unit: "GFLOP/s"))
+        figures.append(
+            Figure(key: "sgemm_gflops", value: gemmRate(512, 512, 512, seconds: seconds / 4), unit: "GFLOP/s"))
         figures.append(Figure(key: "peak_rss_mb", value: peakResidentMegabytes(), unit: "MB"))
         return figures
     }
@@ -43,8 +46,9 @@ public enum Bench {
         var stream = RandomStream(seed: 0, name: "bench data")
         stream.fillUniform(buffer: data.pointer, count: data.count)
         let phases = try spec.phases.map {
-            try PhaseProgram(phase: $0, model: model, store: store, capacity: batch,
-                             priorDimension: spec.prior?.dimension, seed: spec.seed, data: data)
+            try PhaseProgram(
+                phase: $0, model: model, store: store, capacity: batch,
+                priorDimension: spec.prior?.dimension, seed: spec.seed, data: data)
         }
         var sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         for phase in phases { phase.step(batch: batch, sampler: &sampler) }  // warm-up
@@ -60,7 +64,8 @@ public enum Bench {
     static func tsneOnMNIST() throws -> TSNEBenchmarkResult {
         let test = try EmbeddedData.mnistTest()
         let points = test.images.bytes.map { Float($0) / 255 }
-        return try TSNEBenchmark.run(points: points, count: test.count, dimension: 784, labels: test.labels.map(Int.init))
+        return try TSNEBenchmark.run(
+            points: points, count: test.count, dimension: 784, labels: test.labels.map(Int.init))
     }
 
     /// Single-precision GEMM rate in GFLOP/s for an m×k by k×n product.
@@ -96,10 +101,13 @@ public enum Bench {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return .failure(RunError("cannot run \(python): \(error.localizedDescription)")) }
+        do { try process.run() } catch {
+            return .failure(RunError("cannot run \(python): \(error.localizedDescription)"))
+        }
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0, case .object(let members)? = JSONReader.parse(String(decoding: output, as: UTF8.self))
+        guard process.terminationStatus == 0,
+            case .object(let members)? = JSONReader.parse(String(decoding: output, as: UTF8.self))
         else { return .failure(RunError("\(script) failed (is torch installed for \(python)?)")) }
         var figures: [String: Double] = [:]
         for (key, value) in members {

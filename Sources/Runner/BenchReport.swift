@@ -44,7 +44,9 @@ public enum BenchReport {
         if !peer.isEmpty {
             members["peer"] = .object(peer.mapValues(JSON.number))
             var ratios: [String: JSON] = [:]
-            for figure in figures { if let other = peerValue(figure.key, peer) { ratios[figure.key] = .number(ratio(figure, other)) } }
+            for figure in figures {
+                if let other = peerValue(figure.key, peer) { ratios[figure.key] = .number(ratio(figure, other)) }
+            }
             members["ratios"] = .object(ratios)
         }
         return JSON.object(members).pretty

@@ -30,7 +30,9 @@ public struct TextTable {
             }.joined(separator: "  ")
             return pad + String(text.reversed().drop(while: { $0 == " " }).reversed())
         }
-        let rule = pad + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  ")
+        let rule = String(
+            (pad + widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "))
+                .reversed().drop(while: { $0 == " " }).reversed())
         return ([line(headers), rule] + rows.map(line)).joined(separator: "\n")
     }
 }

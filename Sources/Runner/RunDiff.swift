@@ -1,0 +1,156 @@
+import Analysis
+import Data
+import Foundation
+import Report
+import Spec
+
+/// `runexp diff A B`: what differs between two result directories.
+public struct RunDiff: Sendable {
+    /// A spec value that differs: its dotted path and both values (nil where absent).
+    public struct Change: Sendable {
+        public var key: String
+        public var a: String?
+        public var b: String?
+    }
+
+    /// A metric in either run, with both values.
+    public struct Metric: Sendable {
+        public var key: String
+        public var a: Double?
+        public var b: Double?
+        public var differs: Bool
+    }
+
+    /// An image both runs wrote, compared pixel by pixel.
+    public struct Image: Sendable {
+        public var path: String
+        /// Infinite when identical; nil when the sizes differ.
+        public var psnr: Double?
+        public var a: NumericArray
+        public var b: NumericArray
+    }
+
+    public var a: String
+    public var b: String
+    public var specChanges: [Change] = []
+    public var environment: [Change] = []
+    public var metrics: [Metric] = []
+    /// Metrics that are text, such as the parameter digest, when they differ.
+    public var textMetrics: [Change] = []
+    public var images: [Image] = []
+    /// Images only one run has.
+    public var unmatchedImages: [String] = []
+
+    /// True when the specs, metrics (within the tolerance) and images agree.
+    public var identical: Bool {
+        specChanges.isEmpty && unmatchedImages.isEmpty && textMetrics.isEmpty && !metrics.contains(where: \.differs)
+            && images.allSatisfy { $0.psnr == .infinity }
+    }
+
+    /// Compares the result directories `a` and `b`; `tolerance` is the largest relative difference
+    /// of a metric that still counts as equal (0: exact).
+    public static func compare(_ a: String, _ b: String, tolerance: Double) throws -> RunDiff {
+        var diff = RunDiff(a: a, b: b)
+        diff.specChanges = changes(try resolved(a), try resolved(b))
+        diff.environment = changes(try environment(a), try environment(b))
+        let ma = try numbers(a), mb = try numbers(b)
+        diff.metrics = Set(ma.keys).union(mb.keys).sorted().map { key in
+            let x = ma[key], y = mb[key]
+            var differs = x == nil || y == nil
+            if let x, let y, x != y { differs = abs(x - y) > tolerance * max(abs(x), abs(y)) || tolerance == 0 }
+            return Metric(key: key, a: x, b: y, differs: differs)
+        }
+        diff.textMetrics = changes(try texts(a), try texts(b))
+        let ia = Set(pngs(a)), ib = Set(pngs(b))
+        diff.unmatchedImages = ia.symmetricDifference(ib).sorted()
+        for path in ia.intersection(ib).sorted() {
+            let x = try PNGImage.readRGB(path: "\(a)/\(path)"), y = try PNGImage.readRGB(path: "\(b)/\(path)")
+            let psnr =
+                x.shape == y.shape
+                ? try ImageMetrics.psnr(x.floats().map { $0 / 255 }, y.floats().map { $0 / 255 }) : nil
+            diff.images.append(Image(path: path, psnr: psnr, a: x, b: y))
+        }
+        return diff
+    }
+
+    static func requireFile(_ path: String) throws -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw RunError("\(path): cannot be read; expected a runexp result directory")
+        }
+        return text
+    }
+
+    /// The resolved spec flattened to `path: value`, without origins and without the seed.
+    static func resolved(_ folder: String) throws -> [String: String] {
+        let text = try requireFile("\(folder)/resolved.yaml")
+        guard case .success(let root) = YAMLReader(file: "\(folder)/resolved.yaml").read(text) else {
+            throw RunError("\(folder)/resolved.yaml: not valid YAML")
+        }
+        var flat: [String: String] = [:]
+        flatten(root, "", into: &flat)
+        return flat
+    }
+
+    static func flatten(_ node: YAMLNode, _ prefix: String, into flat: inout [String: String]) {
+        switch node.content {
+        case .scalar(let text): flat[prefix] = text
+        case .sequence(let items):
+            for (index, item) in items.enumerated() {
+                flatten(item, prefix.isEmpty ? "\(index)" : "\(prefix).\(index)", into: &flat)
+            }
+        case .mapping(let entries):
+            for entry in entries {
+                flatten(entry.value, prefix.isEmpty ? entry.key : "\(prefix).\(entry.key)", into: &flat)
+            }
+        }
+    }
+
+    static func environment(_ folder: String) throws -> [String: String] {
+        guard case .object(let run)? = JSONReader.parse(try requireFile("\(folder)/run.json")) else {
+            throw RunError("\(folder)/run.json: not valid JSON")
+        }
+        var facts: [String: String] = [:]
+        for key in ["runexp_version", "threads", "blas", "host", "status"] {
+            switch run[key] {
+            case .string(let s)?: facts[key] = s
+            case .integer(let i)?: facts[key] = String(i)
+            default: break
+            }
+        }
+        return facts
+    }
+
+    /// Every number in `metrics.json`, by key.
+    static func numbers(_ folder: String) throws -> [String: Double] {
+        guard case .object(let members)? = JSONReader.parse(try requireFile("\(folder)/metrics.json")) else {
+            throw RunError("\(folder)/metrics.json: not valid JSON")
+        }
+        var values: [String: Double] = [:]
+        for (key, value) in members {
+            if case .number(let v) = value { values[key] = v }
+            if case .integer(let v) = value { values[key] = Double(v) }
+        }
+        return values
+    }
+
+    /// The text values of `metrics.json` (the parameter digest), by key.
+    static func texts(_ folder: String) throws -> [String: String] {
+        guard case .object(let members)? = JSONReader.parse(try requireFile("\(folder)/metrics.json")) else {
+            return [:]
+        }
+        return members.compactMapValues { if case .string(let s) = $0 { return s } else { return nil } }
+    }
+
+    static func pngs(_ folder: String) -> [String] {
+        ["images", "plots"].flatMap { sub in
+            ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/\(sub)")) ?? [])
+                .filter { $0.hasSuffix(".png") }.map { "\(sub)/\($0)" }
+        }
+    }
+
+    static func changes(_ a: [String: String], _ b: [String: String]) -> [Change] {
+        Set(a.keys).union(b.keys).sorted().compactMap { key in
+            a[key] == b[key] ? nil : Change(key: key, a: a[key], b: b[key])
+        }
+    }
+}

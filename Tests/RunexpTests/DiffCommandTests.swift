@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// `runexp diff A B` on real result directories.
+struct DiffCommandTests {
+    /// A workspace with runs made by `runs` (each: folder name, extra arguments).
+    func runs(_ runs: [(String, [String])]) throws -> URL {
+        let folder = try RunCommandTests.workspace()
+        for (name, extra) in runs {
+            let outcome = try RunexpBinary.run(
+                ["tiny.yaml", "--out", name, "--set", "train.epochs=1"] + extra, in: folder)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+        }
+        return folder
+    }
+
+    @Test func twoRunsOfTheSameSeedAreIdentical() throws {
+        let folder = try runs([("a", []), ("b", [])])
+        let outcome = try RunexpBinary.run(["diff", "a", "b"], in: folder)
+        #expect(outcome.status == 0)
+        #expect(outcome.stdout.hasSuffix("identical\n"))
+        #expect(!outcome.stdout.contains("spec values that differ"))
+    }
+
+    @Test func anotherSeedDiffersAndListsTheChangedMetrics() throws {
+        let folder = try runs([("a", []), ("b", ["--seed", "9"])])
+        let outcome = try RunexpBinary.run(["diff", "a", "b"], in: folder)
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.hasSuffix("different\n"))
+        let lines = outcome.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.contains("test_mse") && $0.hasSuffix("differs") })
+        #expect(lines.contains { $0.contains("seed") && $0.contains("0") && $0.contains("9") })
+    }
+
+    @Test func aSpecEditedByOneKeyListsExactlyThatKey() throws {
+        let folder = try runs([("a", []), ("b", ["--set", "phases.reconstruction.optimizer={adam: {lr: 0.002}}"])])
+        let outcome = try RunexpBinary.run(["diff", "a", "b"], in: folder)
+        #expect(outcome.status == 1)
+        let section = outcome.stdout.components(separatedBy: "spec values that differ:\n").last ?? ""
+        let keys = section.components(separatedBy: "\n\n").first?.split(separator: "\n").dropFirst(2) ?? []
+        #expect(keys.count == 1)
+        #expect(keys.first?.contains("phases.0.optimizer.adam.lr") == true)
+    }
+
+    @Test func anImageChangedByOnePixelShowsItsPSNR() throws {
+        let folder = try runs([("a", []), ("b", [])])
+        let png = folder.appendingPathComponent("b/images/reconstructions.png")
+        try PixelEdit.flipFirstPixel(of: png.path)
+        let outcome = try RunexpBinary.run(["diff", "a", "b", "--html", "diff.html"], in: folder)
+        #expect(outcome.status == 1)
+        let line = outcome.stdout.split(separator: "\n").first { $0.contains("images/reconstructions.png") }
+        #expect(line?.hasSuffix(" dB") == true, "\(line ?? "")")
+        let html = try String(contentsOf: folder.appendingPathComponent("diff.html"), encoding: .utf8)
+        #expect(html.contains("images/reconstructions.png: A, B, |A − B|"))
+    }
+
+    @Test func aFolderThatIsNotARunIsBadInput() throws {
+        let folder = try runs([("a", [])])
+        let outcome = try RunexpBinary.run(["diff", "a", "nowhere"], in: folder)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("nowhere/resolved.yaml: cannot be read"))
+    }
+}
