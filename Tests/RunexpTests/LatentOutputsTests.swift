@@ -51,8 +51,15 @@ enum TinyAAE {
         var folder: URL
     }
 
-    static let scratch = FileManager.default.temporaryDirectory
-        .appendingPathComponent("runexp-latent-\(ProcessInfo.processInfo.processIdentifier)")
+    /// One scratch folder per checkout, named by a hash of its path: repeated test runs overwrite
+    /// their results (`--force`) instead of piling up, and two checkouts never share one.
+    static let scratch: URL = {
+        let hash = RunexpBinary.packageRoot.path.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) {
+            ($0 ^ UInt64($1)) &* 0x100_0000_01b3
+        }
+        return FileManager.default.temporaryDirectory.appendingPathComponent(
+            "runexp-latent-tests-\(String(hash, radix: 16))")
+    }()
 
     /// Writes `text` as a spec in the scratch folder and runs it into `out`.
     static func run(_ text: String, name: String, out: String) -> Run {
