@@ -138,11 +138,14 @@ struct CodeOutputs {
     }
 
     /// The report's entry for the t-SNE map, if it was drawn.
-    static func tsneFigure(in folder: ResultDirectory, split: String, perplexity: Double) -> (String, String)? {
+    static func tsneFigure(in folder: ResultDirectory, split: String, perplexity: Double, labeled: Bool)
+        -> (String, String)?
+    {
         guard FileManager.default.fileExists(atPath: folder.path("plots/tsne.png")) else { return nil }
+        let colour = labeled ? ", coloured by label" : ""
         return (
             "plots/tsne.png",
-            "t-SNE map (perplexity \(formatFixed(perplexity, 1))) of the encoder's codes of \(split) images, coloured by label when the data has labels"
+            "t-SNE map (perplexity \(String(format: "%g", perplexity))) of the encoder's codes of \(split) images\(colour)"
         )
     }
 

@@ -30,8 +30,9 @@ final class NetworkApplication {
 
     /// Plans `networks` (innermost first) over `input` for batches of up to `capacity` samples.
     ///
-    /// Throws when a network is missing, when the chain reads `z` but the spec has no prior, or
-    /// when the planner rejects the chain (a shape mismatch).
+    /// Throws when a network is missing, when the prior's dimension differs from what the chain
+    /// reads through `z`, or when the planner rejects the chain. `priorDimension` is the spec's
+    /// prior's, nil without one.
     init(
         networks: [String], input: Input, model: ModelSummary, store: ParameterStore, capacity: Int,
         priorDimension: Int?, seed: UInt64, origin: Origin
@@ -41,16 +42,16 @@ final class NetworkApplication {
             let known = model.networks.map(\.name).joined(separator: ", ")
             throw RunError("\(origin.place): no network '\(name)' to apply (the spec defines \(known))")
         }
+        // z is as wide as what the first network reads, so a plain autoencoder's decoder can be
+        // explored without a prior; a prior, when there is one, must draw vectors of that width.
+        var latentWidth: Int?
         if input == .latent {
-            guard let priorDimension else {
-                throw RunError("\(origin.place): decoding latent vectors needs a prior to give z its dimension")
-            }
-            let reads = model.network(named: first)?.input.elementCount
-            // The planner takes each layer's shapes from the spec check, so a mismatch must stop here.
-            guard reads == nil || reads == priorDimension else {
+            let reads = model.network(named: first)?.input.elementCount ?? 0
+            if let priorDimension, priorDimension != reads {
                 throw RunError(
-                    "\(origin.place): '\(first)' reads \(reads ?? 0) values, but the prior draws \(priorDimension)")
+                    "\(origin.place): '\(first)' reads \(reads) values, but the prior draws \(priorDimension)")
             }
+            latentWidth = reads
         }
         var chain = LossExpression.variable(input == .data ? "x" : "z", origin)
         for name in networks { chain = .call(name, [chain], origin) }
@@ -62,7 +63,7 @@ final class NetworkApplication {
         do {
             program = try PhaseProgram(
                 phase: phase, model: model, store: store, capacity: max(capacity, 1),
-                priorDimension: priorDimension, seed: seed, training: false)
+                priorDimension: latentWidth, seed: seed, training: false)
         } catch {
             throw RunError("cannot apply '\(first)' in evaluation mode: \(error)")
         }

@@ -24,7 +24,9 @@ struct RunOutputs {
                 if let figure = try reconstructions(split, count) { figures.append(figure) }
             case .tsne(let split, _, let perplexity, _):
                 // Drawn by CodeOutputs before metrics.json, since its accuracy is a summary metric.
-                if let figure = CodeOutputs.tsneFigure(in: folder, split: split, perplexity: perplexity) {
+                if let figure = CodeOutputs.tsneFigure(
+                    in: folder, split: split, perplexity: perplexity, labeled: session.trainer.data.labeled)
+                {
                     figures.append(figure)
                 }
             case .latent:

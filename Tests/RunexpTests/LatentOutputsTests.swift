@@ -183,4 +183,22 @@ struct LatentOutputsTests {
         #expect(run.stderr.contains("needs more than 30 points"), "\(run.stderr)")
         #expect(run.stderr.contains("few.yaml:"), "the error names the output's place in the spec")
     }
+
+    @Test func plainAutoencoderWithoutPriorSkipsOnlyTheSamples() throws {
+        // No prior and no adversarial phases: codes, interpolations and walks still make sense.
+        var lines = TinyAAE.spec.components(separatedBy: "\n")
+        let phases = try #require(lines.firstIndex { $0.contains("- name: discriminator") })
+        lines.removeSubrange(phases..<(phases + 8))
+        lines.removeAll { $0.hasPrefix("prior:") || $0.contains("discriminator:") || $0.contains("dense: 16") }
+        let run = TinyAAE.run(lines.joined(separator: "\n"), name: "plain.yaml", out: "plain")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("note: latent: the spec has no prior"))
+        #expect(TinyAAE.bytes(run, "images/samples.png").isEmpty)
+        for file in ["arrays/codes.npy", "images/interpolations.png", "images/walks.png", "plots/tsne.png"] {
+            #expect(!TinyAAE.bytes(run, file).isEmpty, "\(file) is missing")
+        }
+        let metrics = String(decoding: TinyAAE.bytes(run, "metrics.json"), as: UTF8.self)
+        #expect(metrics.contains("codes_knn_accuracy"))
+        #expect(!metrics.contains("codes_mean_distance"), "no normal prior to compare the codes with")
+    }
 }
