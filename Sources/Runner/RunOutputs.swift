@@ -22,10 +22,18 @@ struct RunOutputs {
                 figures += try curves(phases.isEmpty ? spec.phases.map(\.name) : phases)
             case .reconstructions(let split, let count):
                 if let figure = try reconstructions(split, count) { figures.append(figure) }
-            case .tsne, .latent:
-                notes.append(
-                    "output '\(OutputSpec.name(of: output.kind))' is not produced by runexp \(RunexpVersion.string) yet"
-                )
+            case .tsne(let split, _, let perplexity, _):
+                // Drawn by CodeOutputs before metrics.json, since its accuracy is a summary metric.
+                if let figure = CodeOutputs.tsneFigure(
+                    in: folder, split: split, perplexity: perplexity, labeled: session.trainer.data.labeled)
+                {
+                    figures.append(figure)
+                }
+            case .latent:
+                if let latent = LatentOutputs(output, trainer: session.trainer, folder: folder) {
+                    figures += try latent.write()
+                }
+                if spec.prior == nil { notes.append("latent: the spec has no prior, so no samples were drawn") }
             }
         }
         return (figures, notes)

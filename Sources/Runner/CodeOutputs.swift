@@ -1,0 +1,155 @@
+import Analysis
+import Data
+import Foundation
+import Kernels
+import Report
+import Spec
+
+/// The encoder's codes and what is measured on them: `arrays/codes.npy` and `labels.npy`, the
+/// codes' 10-NN label accuracy and fit to a normal prior, and the t-SNE map (`arrays/tsne.npy`,
+/// `plots/tsne.{png,svg}`).
+///
+/// These run before `metrics.json` is written, because their numbers are summary metrics that
+/// `expect:` checks; the report later only links the figures.
+struct CodeOutputs {
+    let trainer: Trainer
+    let folder: ResultDirectory
+    var spec: ExperimentSpec { trainer.checked.spec }
+
+    /// How many neighbours the label accuracies count.
+    static let neighbors = 10
+
+    /// The encoder whose codes are written: the `latent` output's, else the `tsne` output's; nil
+    /// when the spec asks for neither, since only those outputs name an encoder.
+    static func encoder(of spec: ExperimentSpec) -> (name: String, origin: Origin)? {
+        for output in spec.outputs {
+            if case .latent(_, _, _, let encoder, _) = output.kind { return (encoder, output.origin) }
+        }
+        for output in spec.outputs {
+            if case .tsne(_, _, _, let encoder) = output.kind { return (encoder, output.origin) }
+        }
+        return nil
+    }
+
+    /// The split whose codes are written and explored: test, else validation, else train (a plain
+    /// `data.npy` has only a train split).
+    static func codeSplit(_ data: ExperimentData) -> (name: String, images: LabeledImages) {
+        if let test = data.test, test.count > 0 { return ("test", test) }
+        if let validation = data.validation, validation.count > 0 { return ("validation", validation) }
+        return ("train", data.train)
+    }
+
+    /// Writes the codes and the first t-SNE map the spec asks for; returns their summary metrics.
+    func write() throws -> [String: Double] {
+        var metrics: [String: Double] = [:]
+        if let encoder = Self.encoder(of: spec) {
+            metrics.merge(try writeCodes(encoder: encoder.name, origin: encoder.origin)) { $1 }
+        }
+        for output in spec.outputs {
+            guard case .tsne(let split, let points, let perplexity, let encoder) = output.kind else { continue }
+            let settings = TSNESettings(
+                split: split, points: points, perplexity: perplexity, encoder: encoder, origin: output.origin)
+            metrics.merge(try writeTSNE(settings)) { $1 }
+            // One map per run: a second `tsne` output would overwrite the first's files.
+            break
+        }
+        return metrics
+    }
+
+    /// `arrays/codes.npy` (float32 N×D), `arrays/labels.npy` (uint8) when labelled, and the
+    /// codes' metrics: `codes_knn_accuracy`, and for a normal prior `codes_mean_distance`,
+    /// `codes_cov_distance` and `codes_frechet_distance`.
+    func writeCodes(encoder: String, origin: Origin) throws -> [String: Double] {
+        let (_, split) = Self.codeSplit(trainer.data)
+        let application = try NetworkApplication([encoder], input: .data, trainer: trainer, origin: origin)
+        let codes = try application.apply(split)
+        let dimension = application.outputWidth
+        try writeArray("arrays/codes.npy", try NumericArray(shape: [split.count, dimension], elements: codes))
+        var metrics: [String: Double] = [:]
+        if trainer.data.labeled {
+            try writeArray("arrays/labels.npy", try NumericArray(shape: [split.count], elements: split.labels))
+            if split.count > Self.neighbors {
+                metrics["codes_knn_accuracy"] = try kNNAccuracy(
+                    points: codes, count: split.count, dimension: dimension, labels: split.labels.map(Int.init),
+                    k: Self.neighbors)
+            }
+        }
+        if case .normal(let priorDimension, let mean, let std)? = spec.prior, priorDimension == dimension,
+            split.count > 1
+        {
+            let fit = try PriorFit(
+                codes: codes, count: split.count, dimension: dimension, priorMean: mean, priorStd: std)
+            metrics["codes_mean_distance"] = fit.meanDistance
+            metrics["codes_cov_distance"] = fit.covarianceDistance
+            metrics["codes_frechet_distance"] = fit.frechetDistance
+        }
+        return metrics
+    }
+
+    /// What a `tsne` output asks for.
+    struct TSNESettings {
+        var split: String
+        var points: Int
+        var perplexity: Double
+        var encoder: String
+        var origin: Origin
+    }
+
+    /// The t-SNE map of the codes of `points` images of the split (the first of a seeded
+    /// permutation): `arrays/tsne.npy`, `arrays/tsne_labels.npy`, `plots/tsne.{png,svg}` and
+    /// `tsne_knn_accuracy` when labelled.
+    func writeTSNE(_ settings: TSNESettings) throws -> [String: Double] {
+        guard let images = trainer.data.split(settings.split), images.count > 0 else {
+            throw RunError("\(settings.origin.place): the data has no \(settings.split) split to map with t-SNE")
+        }
+        let count = min(settings.points, images.count)
+        let neighbors = Int((3 * settings.perplexity).rounded(.up))
+        guard count > neighbors else {
+            throw RunError(
+                "\(settings.origin.place): t-SNE with perplexity \(formatFixed(settings.perplexity, 1)) needs more than \(neighbors) points, but the \(settings.split) split gives \(count); lower outputs.tsne.perplexity"
+            )
+        }
+        var stream = RandomStream(seed: spec.seed, name: "outputs/tsne")
+        let chosen = Array(Shuffling.permutation(count: images.count, random: &stream).prefix(count))
+        let application = try NetworkApplication(
+            [settings.encoder], input: .data, trainer: trainer, origin: settings.origin)
+        let codes = try application.apply(images, chosen)
+        let map = try TSNE.embed(
+            points: codes, count: count, dimension: application.outputWidth,
+            configuration: TSNEConfiguration(perplexity: settings.perplexity), seed: spec.seed)
+        try writeArray("arrays/tsne.npy", try NumericArray(shape: [count, 2], elements: map))
+        var metrics: [String: Double] = [:]
+        var labels: [Int]?
+        if trainer.data.labeled {
+            let bytes = chosen.map { images.labels[$0] }
+            try writeArray("arrays/tsne_labels.npy", try NumericArray(shape: [count], elements: bytes))
+            labels = bytes.map(Int.init)
+            metrics["tsne_knn_accuracy"] = try kNNAccuracy(
+                points: map, count: count, dimension: 2, labels: bytes.map(Int.init), k: Self.neighbors)
+        }
+        let plot = ScatterPlot(
+            title: "\(spec.name): t-SNE of \(count) \(settings.split) codes",
+            x: stride(from: 0, to: map.count, by: 2).map { Double(map[$0]) },
+            y: stride(from: 1, to: map.count, by: 2).map { Double(map[$0]) }, labels: labels)
+        for format in [FigureFormat.png, .svg] {
+            try folder.write("plots/tsne.\(format.rawValue)", Data(try plot.render(format)))
+        }
+        return metrics
+    }
+
+    /// The report's entry for the t-SNE map, if it was drawn.
+    static func tsneFigure(in folder: ResultDirectory, split: String, perplexity: Double, labeled: Bool)
+        -> (String, String)?
+    {
+        guard FileManager.default.fileExists(atPath: folder.path("plots/tsne.png")) else { return nil }
+        let colour = labeled ? ", coloured by label" : ""
+        return (
+            "plots/tsne.png",
+            "t-SNE map (perplexity \(String(format: "%g", perplexity))) of the encoder's codes of \(split) images\(colour)"
+        )
+    }
+
+    private func writeArray(_ name: String, _ array: NumericArray) throws {
+        try folder.write(name, Data(NPY.encode(array)))
+    }
+}
