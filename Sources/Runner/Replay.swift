@@ -23,7 +23,8 @@ public enum Replay {
     public static func run(specPath: String, results: String, record: Bool, console: RunConsole) throws -> Outcome {
         let spec = try SpecLoader.load(path: specPath).mapError { RunError($0.description) }.get()
         let (overrides, tolerance) = budget(spec)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("runexp-replay-\(getpid())-\(spec.name)")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "runexp-replay-\(getpid())-\(spec.name)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         var options = RunOptions(specPath: specPath)
         options.overrides = overrides
@@ -50,8 +51,9 @@ public enum Replay {
         }
         let images = (try? manager.contentsOfDirectory(atPath: run.appendingPathComponent("images").path)) ?? []
         for name in images where name.hasSuffix(".png") {
-            try manager.copyItem(at: run.appendingPathComponent("images/\(name)"),
-                                 to: reference.appendingPathComponent("images/\(name)"))
+            try manager.copyItem(
+                at: run.appendingPathComponent("images/\(name)"),
+                to: reference.appendingPathComponent("images/\(name)"))
         }
     }
 
@@ -70,7 +72,9 @@ public enum Replay {
             if let x, let y { ok = x == y || abs(x - y) <= tolerance * max(abs(x), abs(y)) }
             rows.append((key, x, y, ok))
             if !ok {
-                misses.append("\(path): \(key) is \(y.map { "\($0)" } ?? "missing"), the reference says \(x.map { "\($0)" } ?? "nothing") (tolerance \(tolerance))")
+                misses.append(
+                    "\(path): \(key) is \(y.map { "\($0)" } ?? "missing"), the reference says \(x.map { "\($0)" } ?? "nothing") (tolerance \(tolerance))"
+                )
             }
         }
         let summary = actual.filter { !["epochs", "steps"].contains($0.key) }
@@ -80,11 +84,14 @@ public enum Replay {
 
     /// The outcomes as one table.
     public static func table(_ outcomes: [Outcome]) -> String {
-        var table = TextTable(["spec", "metric", "reference", "replayed", ""], alignments: [.left, .left, .right, .right, .left])
+        var table = TextTable(
+            ["spec", "metric", "reference", "replayed", ""], alignments: [.left, .left, .right, .right, .left])
         for outcome in outcomes {
             for row in outcome.rows {
-                table.add([outcome.spec, row.metric, row.reference.map { String(format: "%.6g", $0) } ?? "—",
-                           row.replayed.map { String(format: "%.6g", $0) } ?? "—", row.ok ? "ok" : "MISS"])
+                table.add([
+                    outcome.spec, row.metric, row.reference.map { String(format: "%.6g", $0) } ?? "—",
+                    row.replayed.map { String(format: "%.6g", $0) } ?? "—", row.ok ? "ok" : "MISS",
+                ])
             }
         }
         return table.render(indent: 0)

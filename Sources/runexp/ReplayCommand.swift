@@ -19,7 +19,8 @@ struct ReplayCommand: ParsableCommand {
     var record = false
 
     func run() throws {
-        let paths = specs.isEmpty
+        let paths =
+            specs.isEmpty
             ? ((try? FileManager.default.contentsOfDirectory(atPath: "experiments")) ?? [])
                 .filter { $0.hasSuffix(".yaml") }.sorted().map { "experiments/\($0)" }
             : specs

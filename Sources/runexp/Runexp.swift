@@ -16,7 +16,9 @@ struct Runexp: ParsableCommand {
             Exit codes: 0 done, 1 a difference or a failed expectation, 2 bad input or usage.
             """,
         version: RunexpVersion.string,
-        subcommands: [Train.self, Check.self, DataCommand.self, BenchCommand.self, DiffCommand.self, ReplayCommand.self],
+        subcommands: [
+            Train.self, Check.self, DataCommand.self, BenchCommand.self, DiffCommand.self, ReplayCommand.self,
+        ],
         defaultSubcommand: Train.self)
 
     /// Usage errors exit 2 like every other bad input (swift-argument-parser's default is 64).

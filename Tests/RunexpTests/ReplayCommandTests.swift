@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// `runexp replay` against references recorded by `runexp replay --record`.
+struct ReplayCommandTests {
+    @Test func aReplayMatchesItsRecordingAndAnEditedNumberFailsNamingSpecAndMetric() throws {
+        let folder = try RunCommandTests.workspace("replay: {epochs: 1, train_limit: 100}")
+        let recorded = try RunexpBinary.run(["replay", "--record", "--results", "refs", "tiny.yaml"], in: folder)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let metrics = folder.appendingPathComponent("refs/tiny_ae/metrics.json")
+        #expect(FileManager.default.fileExists(atPath: metrics.path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: folder.appendingPathComponent("refs/tiny_ae/images/reconstructions.png").path))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("refs/tiny_ae/checkpoint").path))
+
+        let matched = try RunexpBinary.run(["replay", "--results", "refs", "tiny.yaml"], in: folder)
+        #expect(matched.status == 0, "\(matched.stderr)")
+        #expect(matched.stdout.contains("1 specs replayed: all match"))
+
+        var text = try String(contentsOf: metrics, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.contains("\"test_mse\"") })
+        text = text.replacingOccurrences(of: String(line), with: "  \"test_mse\": 0.5,")
+        try text.write(to: metrics, atomically: true, encoding: .utf8)
+        let missed = try RunexpBinary.run(["replay", "--results", "refs", "tiny.yaml"], in: folder)
+        #expect(missed.status == 1)
+        #expect(missed.stderr.contains("tiny.yaml: test_mse is "))
+        #expect(missed.stderr.contains("the reference says 0.5"))
+        #expect(missed.stdout.contains("MISS"))
+    }
+
+    @Test func aSpecWithoutAReferenceSaysHowToRecordOne() throws {
+        let folder = try RunCommandTests.workspace()
+        let outcome = try RunexpBinary.run(["replay", "--results", "refs", "tiny.yaml"], in: folder)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("make one with `runexp replay --record tiny.yaml`"))
+    }
+}
