@@ -14,8 +14,10 @@ public struct ShapeInference {
     private var firstArguments: [String: String] = [:]
 
     /// Resolves the shapes of `spec`, or reports every mismatch.
-    public static func run(_ spec: ExperimentSpec) -> Result<ModelSummary, SpecProblems> {
+    /// - Parameter dataShape: the shape of one sample of `x` when the data had to be read to know it.
+    public static func run(_ spec: ExperimentSpec, dataShape: SampleShape? = nil) -> Result<ModelSummary, SpecProblems> {
         var inference = ShapeInference(spec: spec)
+        if let dataShape { inference.dataShape = dataShape }
         return inference.resolve()
     }
 

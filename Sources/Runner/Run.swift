@@ -59,7 +59,7 @@ public enum RunCommand {
         let folder: ResultDirectory
         do {
             let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
-            data = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
+            data = try checked.data ?? ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
             trainer = try Trainer(checked: checked, data: data)
             if let resume = options.resume {
                 folder = try ResultDirectory.existing(resume)

@@ -1,3 +1,4 @@
+import Foundation
 import Graph
 import Spec
 
@@ -5,6 +6,8 @@ import Spec
 public struct CheckedSpec: Sendable {
     public var spec: ExperimentSpec
     public var model: ModelSummary
+    /// The data, when it had to be read to learn the shape of `x` (a file source).
+    public var data: ExperimentData?
 }
 
 /// `runexp check`: loads a spec with its overrides and validates names and shapes, without training.
@@ -14,7 +17,19 @@ public enum SpecCheck {
         -> Result<CheckedSpec, SpecProblems>
     {
         SpecLoader.load(path: path, overrides: overrides, seed: seed).flatMap { spec in
-            ShapeInference.run(spec).map { CheckedSpec(spec: spec, model: $0) }
+            guard spec.data.sampleShape == nil else {
+                return ShapeInference.run(spec).map { CheckedSpec(spec: spec, model: $0) }
+            }
+            // A file decides the shape of x: read it (once; the run reuses what was read).
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            let data: ExperimentData
+            do {
+                data = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: folder)
+            } catch {
+                return .failure(SpecProblems([Diagnostic(spec.data.origin, "cannot read the data: \(error)")]))
+            }
+            let shape = Array(data.train.images.shape.dropFirst())
+            return ShapeInference.run(spec, dataShape: shape).map { CheckedSpec(spec: spec, model: $0, data: data) }
         }
     }
 
