@@ -15,7 +15,8 @@ public struct ShapeInference {
 
     /// Resolves the shapes of `spec`, or reports every mismatch.
     /// - Parameter dataShape: the shape of one sample of `x` when the data had to be read to know it.
-    public static func run(_ spec: ExperimentSpec, dataShape: SampleShape? = nil) -> Result<ModelSummary, SpecProblems> {
+    public static func run(_ spec: ExperimentSpec, dataShape: SampleShape? = nil) -> Result<ModelSummary, SpecProblems>
+    {
         var inference = ShapeInference(spec: spec)
         if let dataShape { inference.dataShape = dataShape }
         return inference.resolve()

@@ -21,7 +21,9 @@ final class ProgressPrinter: @unchecked Sendable {
 
     func epoch(_ m: EpochMetrics) {
         let losses = m.losses.map { "\($0.phase) \(format($0.value))" }
-        let splits = m.splitMSE.map { "\($0.split) mse \(format($0.value))" }
+        let splits =
+            m.splitMSE.map { "\($0.split) mse \(format($0.value))" }
+            + (m.discriminatorAccuracy.map { ["discriminator accuracy \(formatFixed($0, 3))"] } ?? [])
         if console.isTerminal { console.progress("") }
         console.message("epoch \(m.epoch): " + (losses + splits).joined(separator: "  "))
     }

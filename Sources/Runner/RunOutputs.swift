@@ -59,6 +59,7 @@ struct RunOutputs {
         figures.append(
             ("plots/curves.png", "Each phase's loss over training (faint: per logged step; solid: smoothed)"))
         let epochs = history.epochs
+        figures += try epochCurves(phases, epochs)
         guard epochs.contains(where: { !$0.splitMSE.isEmpty }) else { return figures }
         var mse = LinePlot(
             title: "\(spec.name): reconstruction MSE per epoch", xLabel: "epoch", yLabel: "per-pixel MSE")
@@ -75,6 +76,39 @@ struct RunOutputs {
         }
         figures.append(("plots/mse.png", "Reconstruction MSE of each split after every epoch"))
         return figures
+    }
+
+    /// Each phase's mean loss per epoch and, for adversarial specs, the discriminator's accuracy.
+    func epochCurves(_ phases: [String], _ epochs: [EpochMetrics]) throws -> [(String, String)] {
+        var figures: [(String, String)] = []
+        var losses = LinePlot(title: "\(spec.name): mean phase loss per epoch", xLabel: "epoch", yLabel: "loss")
+        for phase in phases {
+            let points = epochs.compactMap { e in
+                e.losses.first { $0.phase == phase }.map { (Double(e.epoch), $0.value) }
+            }
+            losses.add(.init(name: phase, x: points.map(\.0), y: points.map(\.1), style: .lineWithMarkers))
+        }
+        try write(losses, "plots/epoch_losses")
+        figures.append(("plots/epoch_losses.png", "Each phase's mean loss over every epoch"))
+        let accuracy = epochs.compactMap { e in e.discriminatorAccuracy.map { (Double(e.epoch), $0) } }
+        guard !accuracy.isEmpty else { return figures }
+        var plot = LinePlot(
+            title: "\(spec.name): discriminator accuracy, prior samples against codes", xLabel: "epoch",
+            yLabel: "accuracy")
+        plot.add(
+            .init(name: "discriminator accuracy", x: accuracy.map(\.0), y: accuracy.map(\.1), style: .lineWithMarkers))
+        plot.add(
+            .init(
+                name: "chance (codes indistinguishable)", x: accuracy.map(\.0), y: accuracy.map { _ in 0.5 },
+                opacity: 0.5))
+        try write(plot, "plots/discriminator")
+        figures.append(("plots/discriminator.png", "How often the discriminator tells prior samples from test codes"))
+        return figures
+    }
+
+    private func write(_ plot: LinePlot, _ base: String) throws {
+        try folder.write("\(base).png", Data(try plot.render(.png)))
+        try folder.write("\(base).svg", Data(try plot.render(.svg)))
     }
 
     /// `count` images of `split` chosen by the seed, above their reconstructions.

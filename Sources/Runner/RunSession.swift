@@ -94,6 +94,7 @@ struct RunSession {
         // The last epoch's evaluation is the final one: the weights have not changed since.
         for (split, value) in history.epochs.last?.splitMSE ?? [] { summary["\(split)_mse"] = value }
         for (phase, value) in history.epochs.last?.losses ?? [] { summary["loss.\(phase)"] = value }
+        if let accuracy = history.epochs.last?.discriminatorAccuracy { summary["discriminator_accuracy"] = accuracy }
         summary.merge(try CodeOutputs(trainer: trainer, folder: folder).write()) { $1 }
         var members: [String: JSON] = summary.mapValues(JSON.number)
         members["parameter_digest"] = .string(trainer.parameterDigest)

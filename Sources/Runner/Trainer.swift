@@ -21,6 +21,8 @@ public struct EpochMetrics: Sendable {
     public var epoch: Int
     public var losses: [(phase: String, value: Double)]
     public var splitMSE: [(split: String, value: Double)]
+    /// The adversary's accuracy on prior samples against test codes, when the spec has one.
+    public var discriminatorAccuracy: Double? = nil
 }
 
 /// How a training run ended.
@@ -44,6 +46,8 @@ public final class Trainer {
     let batchBuffer: FloatBuffer
     public private(set) var step = 0
     public private(set) var epochsDone = 0
+    /// Judges the adversary after each epoch, for adversarial specs.
+    var discriminatorProbe: DiscriminatorProbe?
     /// Called after every finished epoch (the run writes its checkpoint there).
     var epochCheckpoint: () throws -> Void = {}
 
@@ -70,6 +74,7 @@ public final class Trainer {
         }
         self.store = store
         self.batchBuffer = batchBuffer
+        discriminatorProbe = nil
         sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         shuffle = RandomStream(seed: spec.seed, name: "shuffle")
         let expected = model.dataShape?.elementCount ?? 0
@@ -80,6 +85,7 @@ public final class Trainer {
                 "each image holds \(found) values, but the networks expect \(expected) (x is \(model.dataShape?.shapeText ?? "?")); set data.shape or change the first layer"
             )
         }
+        discriminatorProbe = try DiscriminatorProbe.make(self)
     }
 
     /// Trains the remaining epochs. `record` receives each metrics record as it is made; `progress`
@@ -157,7 +163,11 @@ public final class Trainer {
                 if let split = data.split(name) { splits.append((name, try evaluator.meanSquaredError(split))) }
             }
         }
-        return EpochMetrics(epoch: epochsDone, losses: Array(zip(phases.map(\.name), means)), splitMSE: splits)
+        var metrics = EpochMetrics(epoch: epochsDone, losses: Array(zip(phases.map(\.name), means)), splitMSE: splits)
+        if let probe = discriminatorProbe {
+            metrics.discriminatorAccuracy = try probe.accuracy(data.test ?? data.train)
+        }
+        return metrics
     }
 
     func epochRecord(_ metrics: EpochMetrics) -> JSON {
@@ -167,6 +177,7 @@ public final class Trainer {
                 Dictionary(uniqueKeysWithValues: metrics.losses.map { ($0.phase, JSON.number($0.value)) })),
         ]
         for (split, value) in metrics.splitMSE { members["\(split)_mse"] = .number(value) }
+        if let accuracy = metrics.discriminatorAccuracy { members["discriminator_accuracy"] = .number(accuracy) }
         return .object(members)
     }
 

@@ -39,10 +39,15 @@ extension TrainingHistory {
                     default: return nil
                     }
                 }
-                epochs.append(
-                    EpochMetrics(
-                        epoch: epoch, losses: phases.compactMap { p in losses[p].map { (p, $0) } },
-                        splitMSE: splits))
+                var metrics = EpochMetrics(
+                    epoch: epoch, losses: phases.compactMap { p in losses[p].map { (p, $0) } }, splitMSE: splits)
+                if case .number(let accuracy)? = record["discriminator_accuracy"] {
+                    metrics.discriminatorAccuracy = accuracy
+                }
+                if case .integer(let accuracy)? = record["discriminator_accuracy"] {
+                    metrics.discriminatorAccuracy = Double(accuracy)
+                }
+                epochs.append(metrics)
             }
         }
         return kept

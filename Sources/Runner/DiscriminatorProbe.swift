@@ -1,0 +1,83 @@
+import Data
+import Graph
+import Kernels
+import Spec
+
+/// How well the adversary tells prior samples from codes: the fraction of test codes it calls fake
+/// (logit < 0) and of prior samples it calls real (logit > 0), averaged. 0.5 means the codes fool it.
+///
+/// Found from the losses: a network applied to `z` directly is the discriminator, and the chain it
+/// is applied to over `x` (`discriminator(encoder(x))`) gives the codes it judges. The prior samples
+/// are drawn once from their own stream, so every epoch is judged on the same ones.
+final class DiscriminatorProbe {
+    let onCodes: NetworkApplication
+    let onPrior: NetworkApplication
+    let priorSamples: [Float]
+
+    /// The probe for `trainer`'s spec, or nil when no phase pits a network against the prior.
+    static func make(_ trainer: Trainer) throws -> DiscriminatorProbe? {
+        let spec = trainer.checked.spec
+        guard let prior = spec.prior else { return nil }
+        for phase in spec.phases {
+            let calls = networkCalls(phase.loss)
+            guard let critic = calls.first(where: { $0.argument == "z" })?.name,
+                let chain = calls.first(where: { $0.name == critic && $0.argument != "z" })?.chain
+            else { continue }
+            let origin = phase.loss.origin
+            let codes = try NetworkApplication(chain + [critic], input: .data, trainer: trainer, origin: origin)
+            let judge = try NetworkApplication([critic], input: .latent, trainer: trainer, origin: origin)
+            var sampler = PriorSampler(prior: prior, seed: spec.seed)
+            sampler.stream = RandomStream(seed: spec.seed, name: "outputs/discriminator")
+            let count = min(trainer.data.test?.count ?? trainer.data.train.count, 2000)
+            let samples = FloatBuffer(count: count * prior.dimension)
+            sampler.sample(into: samples.pointer, batch: count)
+            return DiscriminatorProbe(onCodes: codes, onPrior: judge, priorSamples: samples.values)
+        }
+        return nil
+    }
+
+    init(onCodes: NetworkApplication, onPrior: NetworkApplication, priorSamples: [Float]) {
+        self.onCodes = onCodes
+        self.onPrior = onPrior
+        self.priorSamples = priorSamples
+    }
+
+    /// The accuracy on the first images of `split` (as many as prior samples) and the prior samples.
+    func accuracy(_ split: LabeledImages) throws -> Double {
+        let count = min(split.count, priorSamples.count / max(onPrior.inputWidth, 1))
+        let fake = try onCodes.apply(split, Array(0..<count)).filter { $0 < 0 }.count
+        let real = try onPrior.apply(latent: priorSamples).filter { $0 > 0 }.count
+        return Double(fake + real) / Double(count + priorSamples.count / max(onPrior.inputWidth, 1))
+    }
+
+    /// Every network call in a loss with the name of what it is applied to when that is `x` or `z`,
+    /// and the chain of networks between it and `x` (innermost first).
+    static func networkCalls(_ e: LossExpression) -> [(name: String, argument: String?, chain: [String])] {
+        switch e {
+        case .call(let name, let args, _):
+            var found = args.flatMap(networkCalls)
+            if args.count == 1, LossFunction(rawValue: name) == nil {
+                switch args[0] {
+                case .variable(let v, _): found.append((name, v, []))
+                default:
+                    if let chain = chainOverX(args[0]) { found.append((name, "x-chain", chain)) }
+                }
+            }
+            return found
+        case .add(let a, let b, _), .subtract(let a, let b, _), .multiply(let a, let b, _):
+            return networkCalls(a) + networkCalls(b)
+        case .negate(let a, _): return networkCalls(a)
+        default: return []
+        }
+    }
+
+    /// `encoder(x)` → `[encoder]`; nil when the expression is not networks applied over x.
+    static func chainOverX(_ e: LossExpression) -> [String]? {
+        switch e {
+        case .variable("x", _): return []
+        case .call(let name, let args, _) where args.count == 1 && LossFunction(rawValue: name) == nil:
+            return chainOverX(args[0]).map { $0 + [name] }
+        default: return nil
+        }
+    }
+}
