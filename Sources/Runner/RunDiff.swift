@@ -110,7 +110,7 @@ public struct RunDiff: Sendable {
             throw RunError("\(folder)/run.json: not valid JSON")
         }
         var facts: [String: String] = [:]
-        for key in ["runexp_version", "threads", "blas", "host", "status"] {
+        for key in ["runexp_version", "code_digest", "threads", "blas", "host", "status"] {
             switch run[key] {
             case .string(let s)?: facts[key] = s
             case .integer(let i)?: facts[key] = String(i)

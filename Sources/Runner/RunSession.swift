@@ -15,14 +15,7 @@ struct RunSession {
     let history = TrainingHistory()
 
     /// A digest of the resolved values (not their origins): a resumed run must have the same.
-    var specDigest: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in ResolvedWriter(showOrigins: false).write(checked.spec.resolved).utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16).leftPadded(to: 16)
-    }
+    var specDigest: String { digest(ResolvedWriter(showOrigins: false).write(checked.spec.resolved).utf8) }
 
     /// Continues a run folder: restores the last checkpoint and keeps the metrics it covers.
     func resume(console: RunConsole) throws {
@@ -56,6 +49,7 @@ struct RunSession {
             "blas": .string("OpenBLAS"), "host": .string(ProcessInfo.processInfo.hostName),
             "started": .string(ISO8601DateFormatter().string(from: started)),
             "steps": .integer(trainer.step), "epochs_done": .integer(trainer.epochsDone),
+            "spec_digest": .string(specDigest), "code_digest": .string(RunexpVersion.codeDigest),
         ]
         if let finished {
             facts["finished"] = .string(ISO8601DateFormatter().string(from: finished))

@@ -188,15 +188,11 @@ public final class Trainer {
 
     /// A 64-bit FNV-1a digest of every tensor's bytes, in parameter order: equal digests, equal weights.
     public var parameterDigest: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var bytes: [UInt8] = []
         for parameter in store.parameters {
-            let bytes = UnsafeRawBufferPointer(start: parameter.value.pointer, count: parameter.value.count * 4)
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
+            bytes += UnsafeRawBufferPointer(start: parameter.value.pointer, count: parameter.value.count * 4)
         }
-        return String(hash, radix: 16).leftPadded(to: 16)
+        return digest(bytes)
     }
 }
 

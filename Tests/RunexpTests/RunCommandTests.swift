@@ -50,6 +50,8 @@ struct RunCommandTests {
         let run = try json(out.appendingPathComponent("run.json"))
         #expect(run["status"] as? String == "complete")
         #expect(run["seed"] as? Int == 0)
+        #expect((run["spec_digest"] as? String)?.count == 16)
+        #expect((run["code_digest"] as? String)?.count == 16)
         #expect(run["steps"] as? Int == 12)  // 270 training images (30 held out) in 6 batches of ≤ 50, twice
         let metrics = try json(out.appendingPathComponent("metrics.json"))
         for key in ["train_mse", "validation_mse", "test_mse", "parameter_digest", "loss.reconstruction"] {
