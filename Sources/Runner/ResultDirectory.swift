@@ -13,7 +13,16 @@ public struct ResultDirectory: Sendable {
         let manager = FileManager.default
         let base = URL(fileURLWithPath: requested).standardized
         try manager.createDirectory(at: base.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if replace, manager.fileExists(atPath: base.path) { try manager.removeItem(at: base) }
+        if replace, manager.fileExists(atPath: base.path) {
+            // --force replaces a run, never an arbitrary folder a mistyped --out points at.
+            let contents = (try? manager.contentsOfDirectory(atPath: base.path)) ?? []
+            guard contents.isEmpty || contents.contains("run.json") else {
+                throw RunError(
+                    "\(base.path) exists and is not a runexp result directory (no run.json); --force only replaces runs"
+                )
+            }
+            try manager.removeItem(at: base)
+        }
         for attempt in 1...10_000 {
             let candidate = attempt == 1 ? base : URL(fileURLWithPath: base.path + "-\(attempt)")
             if mkdir(candidate.path, 0o755) == 0 { return ResultDirectory(url: candidate) }
