@@ -156,9 +156,12 @@ public struct RandomStream: Sendable, Equatable {
 
 /// FNV-1a 64 of a string's UTF-8 bytes: a stable name hash (Swift's `hashValue` is seeded per
 /// process, so it cannot name a stream).
-public func fnv1a64(_ string: String) -> UInt64 {
+public func fnv1a64(_ string: String) -> UInt64 { fnv1a64(bytes: string.utf8) }
+
+/// FNV-1a 64 of any bytes: the digest of parameters, specs and executables in run records.
+public func fnv1a64<Bytes: Sequence>(bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
     var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-    for byte in string.utf8 {
+    for byte in bytes {
         hash ^= UInt64(byte)
         hash = hash &* 0x0000_0100_0000_01B3
     }

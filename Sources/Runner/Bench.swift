@@ -109,11 +109,6 @@ public enum Bench {
         guard process.terminationStatus == 0,
             case .object(let members)? = JSONReader.parse(String(decoding: output, as: UTF8.self))
         else { return .failure(RunError("\(script) failed (is torch installed for \(python)?)")) }
-        var figures: [String: Double] = [:]
-        for (key, value) in members {
-            if case .number(let v) = value { figures[key] = v }
-            if case .integer(let v) = value { figures[key] = Double(v) }
-        }
-        return .success(figures)
+        return .success(members.compactMapValues(\.numberValue))
     }
 }

@@ -60,7 +60,7 @@ final class DiscriminatorProbe {
                 switch args[0] {
                 case .variable(let v, _): found.append((name, v, []))
                 default:
-                    if let chain = chainOverX(args[0]) { found.append((name, "x-chain", chain)) }
+                    if let chain = args[0].networksOverX { found.append((name, "x-chain", chain)) }
                 }
             }
             return found
@@ -68,16 +68,6 @@ final class DiscriminatorProbe {
             return networkCalls(a) + networkCalls(b)
         case .negate(let a, _): return networkCalls(a)
         default: return []
-        }
-    }
-
-    /// `encoder(x)` → `[encoder]`; nil when the expression is not networks applied over x.
-    static func chainOverX(_ e: LossExpression) -> [String]? {
-        switch e {
-        case .variable("x", _): return []
-        case .call(let name, let args, _) where args.count == 1 && LossFunction(rawValue: name) == nil:
-            return chainOverX(args[0]).map { $0 + [name] }
-        default: return nil
         }
     }
 }

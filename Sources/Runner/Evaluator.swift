@@ -19,7 +19,7 @@ final class Evaluator {
         for phase in spec.phases {
             for call in terms(phase.loss) {
                 guard case .call(_, let arguments, _) = call, arguments.count == 2,
-                    case .variable("x", _) = arguments[1], isChainOverX(arguments[0]), case .call = arguments[0]
+                    case .variable("x", _) = arguments[1], arguments[0].networksOverX?.isEmpty == false
                 else { continue }
                 return arguments[0]
             }
@@ -33,15 +33,6 @@ final class Evaluator {
         case .add(let a, let b, _), .subtract(let a, let b, _), .multiply(let a, let b, _): return terms(a) + terms(b)
         case .negate(let a, _): return terms(a)
         default: return []
-        }
-    }
-
-    private static func isChainOverX(_ expression: LossExpression) -> Bool {
-        switch expression {
-        case .variable("x", _): return true
-        case .call(let name, let arguments, _):
-            return LossFunction(rawValue: name) == nil && arguments.count == 1 && isChainOverX(arguments[0])
-        default: return false
         }
     }
 
@@ -82,5 +73,18 @@ final class Evaluator {
         guard let data = program.data else { return }
         try split.writeBatch(
             indices, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
+    }
+}
+
+extension LossExpression {
+    /// The networks this expression applies to `x`, innermost first: `decoder(encoder(x))` →
+    /// `[encoder, decoder]`, `x` → `[]`; nil when it is anything else.
+    var networksOverX: [String]? {
+        switch self {
+        case .variable("x", _): return []
+        case .call(let name, let arguments, _) where arguments.count == 1 && LossFunction(rawValue: name) == nil:
+            return arguments[0].networksOverX.map { $0 + [name] }
+        default: return nil
+        }
     }
 }

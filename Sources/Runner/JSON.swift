@@ -9,6 +9,15 @@ public indirect enum JSON: Sendable, Equatable {
     case array([JSON])
     case object([String: JSON])
 
+    /// The value as a number, for `.number` and `.integer`; nil otherwise.
+    public var numberValue: Double? {
+        switch self {
+        case .number(let value): return value
+        case .integer(let value): return Double(value)
+        default: return nil
+        }
+    }
+
     /// Compact text on one line (for `metrics.jsonl`).
     public var compact: String { render(indent: nil, level: 0) }
 

@@ -125,12 +125,7 @@ public struct RunDiff: Sendable {
         guard case .object(let members)? = JSONReader.parse(try requireFile("\(folder)/metrics.json")) else {
             throw RunError("\(folder)/metrics.json: not valid JSON")
         }
-        var values: [String: Double] = [:]
-        for (key, value) in members {
-            if case .number(let v) = value { values[key] = v }
-            if case .integer(let v) = value { values[key] = Double(v) }
-        }
-        return values
+        return members.compactMapValues(\.numberValue)
     }
 
     /// The text values of `metrics.json` (the parameter digest), by key.

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// The version runexp reports in `--version` and records in every run.
 public enum RunexpVersion {
@@ -13,10 +14,5 @@ public enum RunexpVersion {
 
 /// The 64-bit FNV-1a digest of `bytes` as 16 hex digits: equal digests, (almost surely) equal bytes.
 func digest<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x100_0000_01b3
-    }
-    return String(hash, radix: 16).leftPadded(to: 16)
+    String(fnv1a64(bytes: bytes), radix: 16).leftPadded(to: 16)
 }

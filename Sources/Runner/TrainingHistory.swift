@@ -4,12 +4,12 @@ final class TrainingHistory: @unchecked Sendable {
     var steps: [(step: Int, losses: [String: Double])] = []
     var epochs: [EpochMetrics] = []
 
-    /// Notes a `metrics.jsonl` record.
+    /// Notes a `metrics.jsonl` step record (epoch records arrive as `EpochMetrics`).
     func note(_ record: JSON) {
         guard case .object(let members) = record, case .string("step")? = members["kind"],
             case .integer(let step)? = members["step"], case .object(let losses)? = members["losses"]
         else { return }
-        steps.append((step, losses.compactMapValues { if case .number(let v) = $0 { return v } else { return nil } }))
+        steps.append((step, losses.compactMapValues(\.numberValue)))
     }
 }
 
@@ -19,37 +19,29 @@ extension TrainingHistory {
     func reload(_ text: String, upTo step: Int, phases: [String]) -> [String] {
         var kept: [String] = []
         for line in text.split(separator: "\n") {
-            guard case .object(let record)? = JSONReader.parse(String(line)),
-                case .integer(let recordStep)? = record["step"],
-                recordStep <= step
+            guard let record = JSONReader.parse(String(line)), case .object(let members) = record,
+                case .integer(let recordStep)? = members["step"], recordStep <= step
             else { continue }
             kept.append(String(line))
-            var losses: [String: Double] = [:]
-            if case .object(let members)? = record["losses"] {
-                for (phase, value) in members { if case .number(let v) = value { losses[phase] = v } }
-                for (phase, value) in members { if case .integer(let v) = value { losses[phase] = Double(v) } }
-            }
-            if case .string("step")? = record["kind"] {
-                steps.append((recordStep, losses))
-            } else if case .integer(let epoch)? = record["epoch"] {
-                let splits = ["train", "validation", "test"].compactMap { split -> (String, Double)? in
-                    switch record["\(split)_mse"] {
-                    case .number(let v)?: return (split, v)
-                    case .integer(let v)?: return (split, Double(v))
-                    default: return nil
-                    }
-                }
-                var metrics = EpochMetrics(
-                    epoch: epoch, losses: phases.compactMap { p in losses[p].map { (p, $0) } }, splitMSE: splits)
-                if case .number(let accuracy)? = record["discriminator_accuracy"] {
-                    metrics.discriminatorAccuracy = accuracy
-                }
-                if case .integer(let accuracy)? = record["discriminator_accuracy"] {
-                    metrics.discriminatorAccuracy = Double(accuracy)
-                }
-                epochs.append(metrics)
+            if case .string("step")? = members["kind"] {
+                note(record)
+            } else if case .integer(let epoch)? = members["epoch"] {
+                epochs.append(Self.epochMetrics(epoch, members, phases: phases))
             }
         }
         return kept
+    }
+
+    /// An epoch record of `metrics.jsonl` read back, the inverse of `Trainer.epochRecord`.
+    static func epochMetrics(_ epoch: Int, _ record: [String: JSON], phases: [String]) -> EpochMetrics {
+        var losses: [String: Double] = [:]
+        if case .object(let members)? = record["losses"] { losses = members.compactMapValues(\.numberValue) }
+        let splits = ["train", "validation", "test"].compactMap { split in
+            record["\(split)_mse"]?.numberValue.map { (split, $0) }
+        }
+        var metrics = EpochMetrics(
+            epoch: epoch, losses: phases.compactMap { p in losses[p].map { (p, $0) } }, splitMSE: splits)
+        metrics.discriminatorAccuracy = record["discriminator_accuracy"]?.numberValue
+        return metrics
     }
 }
