@@ -1,3 +1,5 @@
+import Kernels
+
 /// Leave-one-out k-nearest-neighbour label accuracy of a point set: how well a map or a code
 /// space keeps points of one class together.
 public enum NeighborAccuracy {

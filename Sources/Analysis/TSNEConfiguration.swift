@@ -1,3 +1,5 @@
+import Kernels
+
 /// How the t-SNE map starts.
 public enum TSNEInitialization: Sendable, Equatable {
     /// The first two principal components, scaled so the first has standard deviation 1e-4

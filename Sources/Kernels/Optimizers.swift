@@ -43,11 +43,23 @@ public func sgdStep(
     }
     let m = k.momentum
     let fresh = 1 - k.dampening
-    for i in 0..<count {
+    let width = Lanes.scalarCount
+    let vector = count - count % width
+    var i = 0
+    while i < vector {
+        let p = loadLanes(parameter + i)
+        let g = loadLanes(gradient + i) + wd * p
+        let b = step <= 1 ? g : m * loadLanes(buffer + i) + fresh * g
+        storeLanes(b, buffer + i)
+        storeLanes(p - lr * b, parameter + i)
+        i += width
+    }
+    while i < count {
         let g = gradient[i] + wd * parameter[i]
         let b = step <= 1 ? g : m * buffer[i] + fresh * g
         buffer[i] = b
         parameter[i] -= lr * b
+        i += 1
     }
 }
 
@@ -97,7 +109,25 @@ public func adamStep(
     let l2 = k.decoupledWeightDecay ? 0 : k.weightDecay
     let shrink = k.decoupledWeightDecay ? 1 - k.learningRate * k.weightDecay : 1
     let (b1, b2, eps) = (k.beta1, k.beta2, k.epsilon)
-    for i in 0..<count {
+    // Eight lanes at a time; every lane runs the scalar tail's operations in the same order, so the
+    // result does not depend on where the vector part ends (or on how callers split the range).
+    let width = Lanes.scalarCount
+    let vector = count - count % width
+    var i = 0
+    while i < vector {
+        let p = loadLanes(parameter + i) * shrink
+        let g = loadLanes(gradient + i) + l2 * p
+        let m0 = loadLanes(firstMoment + i)
+        let v0 = loadLanes(secondMoment + i)
+        let m = m0 + (1 - b1) * (g - m0)
+        let v = b2 * v0 + (1 - b2) * g * g
+        let updated = p - stepSize * (m / (squareRootLanes(v) / correction2Root + eps))
+        storeLanes(m, firstMoment + i)
+        storeLanes(v, secondMoment + i)
+        storeLanes(updated, parameter + i)
+        i += width
+    }
+    while i < count {
         let p = parameter[i] * shrink
         let g = gradient[i] + l2 * p
         let m = firstMoment[i] + (1 - b1) * (g - firstMoment[i])
@@ -106,5 +136,7 @@ public func adamStep(
         secondMoment[i] = v
         // Same operation order as PyTorch's addcdiv_: divide first, then scale by the step size.
         parameter[i] = p - stepSize * (m / (v.squareRoot() / correction2Root + eps))
+        i += 1
     }
 }
+

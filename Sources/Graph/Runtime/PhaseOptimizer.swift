@@ -30,26 +30,39 @@ public final class PhaseOptimizer: @unchecked Sendable {
     }
 
     /// Applies one update from the accumulated gradients.
+    ///
+    /// The update is elementwise and memory-bound, so large models split every tensor across the
+    /// BLAS threads (idle at this point of the step); the result does not depend on the split.
     public func apply() {
         step += 1
+        let total = parameters.reduce(0) { $0 + $1.value.count }
+        let parts = total >= Self.parallelThreshold ? blasThreadCount() : 1
+        forEachPart(parts: parts) { part in self.apply(part: part, of: parts) }
+    }
+
+    /// Below this many elements in all, splitting costs more than it saves.
+    static let parallelThreshold = 1 << 16
+
+    private func apply(part: Int, of parts: Int) {
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.gradient else { continue }
+            let range = partRange(part: part, parts: parts, count: parameter.value.count)
+            let (start, count) = (range.lowerBound, range.count)
             switch spec {
             case .adam(let lr, let beta1, let beta2, let epsilon, let decay):
                 let configuration = AdamConfiguration(
                     learningRate: Float(lr), beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon),
                     weightDecay: Float(decay), decoupledWeightDecay: false)
                 adamStep(
-                    parameter: parameter.value.pointer, firstMoment: firstMoments[index].pointer,
-                    secondMoment: secondMoments[index].pointer, gradient: gradient.pointer,
-                    count: parameter.value.count, configuration: configuration, step: step)
+                    parameter: parameter.value.pointer + start, firstMoment: firstMoments[index].pointer + start,
+                    secondMoment: secondMoments[index].pointer + start, gradient: gradient.pointer + start,
+                    count: count, configuration: configuration, step: step)
             case .sgd(let lr, let momentum, let decay):
                 let configuration = SGDConfiguration(
                     learningRate: Float(lr), momentum: Float(momentum), dampening: 0, weightDecay: Float(decay))
                 sgdStep(
-                    parameter: parameter.value.pointer, momentumBuffer: firstMoments[index].pointer,
-                    gradient: gradient.pointer, count: parameter.value.count, configuration: configuration,
-                    step: step)
+                    parameter: parameter.value.pointer + start, momentumBuffer: firstMoments[index].pointer + start,
+                    gradient: gradient.pointer + start, count: count, configuration: configuration, step: step)
             }
         }
     }

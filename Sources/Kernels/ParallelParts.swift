@@ -3,15 +3,17 @@ import Foundation
 
 /// A value handed to worker threads that the caller promises to use race-free: each part
 /// writes only its own disjoint slice of the memory behind it.
-struct UncheckedSendable<Value>: @unchecked Sendable {
+public struct UncheckedSendable<Value>: @unchecked Sendable {
     /// The wrapped value, usually an unsafe pointer.
-    let value: Value
+    public let value: Value
+
+    public init(value: Value) { self.value = value }
 }
 
 /// The half-open range of `0..<count` that part `part` of `parts` owns: contiguous, equal to
 /// within one element, and fixed by `(count, parts)` alone so results never depend on timing.
 @inline(__always)
-func partRange(part: Int, parts: Int, count: Int) -> Range<Int> {
+public func partRange(part: Int, parts: Int, count: Int) -> Range<Int> {
     (count * part / parts)..<(count * (part + 1) / parts)
 }
 
@@ -19,7 +21,7 @@ func partRange(part: Int, parts: Int, count: Int) -> Range<Int> {
 ///
 /// Callers make each part compute values that do not depend on the split (per-point results),
 /// so the output is bit-identical for every thread count.
-func forEachPart(parts: Int, _ body: @Sendable (Int) -> Void) {
+public func forEachPart(parts: Int, _ body: @Sendable (Int) -> Void) {
     if parts <= 1 {
         body(0)
         return
