@@ -139,4 +139,3 @@ public func adamStep(
         i += 1
     }
 }
-
