@@ -108,6 +108,10 @@ extension ActivationLayer {
     }
 }
 
+/// A layer whose output pass can also apply the activation that follows it (`LayerBuffers.epilogue`),
+/// saving one pass over the output in forward and one in backward. The planner fuses the pair.
+public protocol FusesActivation: Layer {}
+
 /// A layer that only changes how a sample is shaped: its output shares its input's buffer.
 public protocol ViewLayer: Layer {}
 

@@ -29,6 +29,9 @@ public func stableSigmoid(_ x: Float) -> Float {
 }
 
 /// `output[i] = activation(input[i])` for `i < count`; `output` may be `input` (in place).
+///
+/// Explicit eight-lane loops: an in-place call would otherwise fail the compiler's runtime
+/// overlap check and run scalar. Each lane computes exactly what the scalar tail computes.
 public func activationForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int,
     activation: Activation
@@ -37,16 +40,48 @@ public func activationForward(
     case .identity:
         if UnsafePointer(output) != input { output.update(from: input, count: count) }
     case .relu:
-        for i in 0..<count { output[i] = max(input[i], 0) }
+        forEachLane(count) {
+            storeLanes(reluLanes(loadLanes(input + $0)), output + $0)
+        } scalar: {
+            output[$0] = max(input[$0], 0)
+        }
     case .leakyReLU(let slope):
-        for i in 0..<count {
-            let x = input[i]
-            output[i] = x > 0 ? x : slope * x
+        forEachLane(count) {
+            storeLanes(leakyReLULanes(loadLanes(input + $0), slope), output + $0)
+        } scalar: {
+            let x = input[$0]
+            output[$0] = x > 0 ? x : slope * x
         }
     case .sigmoid:
         for i in 0..<count { output[i] = stableSigmoid(input[i]) }
     case .tanh:
         for i in 0..<count { output[i] = tanhf(input[i]) }
+    }
+}
+
+/// `max(x, 0)` on each lane, as `Swift.max` gives it (`+0` for `−0`, NaN stays NaN).
+@inline(__always)
+func reluLanes(_ x: Lanes) -> Lanes {
+    x.replacing(with: 0, where: x .<= 0)
+}
+
+/// `x > 0 ? x : slope · x` on each lane.
+@inline(__always)
+func leakyReLULanes(_ x: Lanes, _ slope: Float) -> Lanes {
+    (slope * x).replacing(with: x, where: x .> 0)
+}
+
+/// Runs `vector(i)` for each full group of eight starting at `i`, then `scalar(i)` for the rest.
+@inline(__always)
+func forEachLane(_ count: Int, _ vector: (Int) -> Void, scalar: (Int) -> Void) {
+    var i = 0
+    while i + Lanes.scalarCount <= count {
+        vector(i)
+        i += Lanes.scalarCount
+    }
+    while i < count {
+        scalar(i)
+        i += 1
     }
 }
 
@@ -62,28 +97,54 @@ public func activationBackward(
 ) {
     switch activation {
     case .identity:
-        applyBackward(dInput, dOutput, count, accumulate) { _ in 1 }
+        applyBackward(dInput, dOutput, count, accumulate, { _ in Lanes(repeating: 1) }) { _ in 1 }
     case .relu:
-        applyBackward(dInput, dOutput, count, accumulate) { output[$0] > 0 ? 1 : 0 }
+        applyBackward(dInput, dOutput, count, accumulate) {
+            Lanes(repeating: 0).replacing(with: 1, where: loadLanes(output + $0) .> 0)
+        } scalar: {
+            output[$0] > 0 ? 1 : 0
+        }
     case .leakyReLU(let slope):
-        applyBackward(dInput, dOutput, count, accumulate) { output[$0] > 0 ? 1 : slope }
+        applyBackward(dInput, dOutput, count, accumulate) {
+            Lanes(repeating: slope).replacing(with: 1, where: loadLanes(output + $0) .> 0)
+        } scalar: {
+            output[$0] > 0 ? 1 : slope
+        }
     case .sigmoid:
-        applyBackward(dInput, dOutput, count, accumulate) { output[$0] * (1 - output[$0]) }
+        applyBackward(dInput, dOutput, count, accumulate) {
+            let y = loadLanes(output + $0)
+            return y * (1 - y)
+        } scalar: {
+            output[$0] * (1 - output[$0])
+        }
     case .tanh:
-        applyBackward(dInput, dOutput, count, accumulate) { 1 - output[$0] * output[$0] }
+        applyBackward(dInput, dOutput, count, accumulate) {
+            let y = loadLanes(output + $0)
+            return 1 - y * y
+        } scalar: {
+            1 - output[$0] * output[$0]
+        }
     }
 }
 
-/// Writes or adds `dOutput[i] · derivative(i)`; the branch on `accumulate` sits outside the loop
-/// so each loop body stays simple enough to vectorize.
+/// Writes or adds `dOutput[i] · derivative(i)`, eight lanes at a time; the branch on `accumulate`
+/// sits outside the loops.
 @inline(__always)
 private func applyBackward(
     _ dInput: UnsafeMutablePointer<Float>, _ dOutput: UnsafePointer<Float>, _ count: Int,
-    _ accumulate: Bool, _ derivative: (Int) -> Float
+    _ accumulate: Bool, _ derivative: (Int) -> Lanes, scalar: (Int) -> Float
 ) {
     if accumulate {
-        for i in 0..<count { dInput[i] += dOutput[i] * derivative(i) }
+        forEachLane(count) {
+            storeLanes(loadLanes(dInput + $0) + loadLanes(dOutput + $0) * derivative($0), dInput + $0)
+        } scalar: {
+            dInput[$0] += dOutput[$0] * scalar($0)
+        }
     } else {
-        for i in 0..<count { dInput[i] = dOutput[i] * derivative(i) }
+        forEachLane(count) {
+            storeLanes(loadLanes(dOutput + $0) * derivative($0), dInput + $0)
+        } scalar: {
+            dInput[$0] = dOutput[$0] * scalar($0)
+        }
     }
 }

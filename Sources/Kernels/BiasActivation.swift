@@ -18,13 +18,23 @@ public func biasActivationForward(
         let y = output + r * columns
         switch activation {
         case .identity:
-            for c in 0..<columns { y[c] = x[c] + bias[c] }
+            forEachLane(columns) {
+                storeLanes(loadLanes(x + $0) + loadLanes(bias + $0), y + $0)
+            } scalar: {
+                y[$0] = x[$0] + bias[$0]
+            }
         case .relu:
-            for c in 0..<columns { y[c] = max(x[c] + bias[c], 0) }
+            forEachLane(columns) {
+                storeLanes(reluLanes(loadLanes(x + $0) + loadLanes(bias + $0)), y + $0)
+            } scalar: {
+                y[$0] = max(x[$0] + bias[$0], 0)
+            }
         case .leakyReLU(let slope):
-            for c in 0..<columns {
-                let v = x[c] + bias[c]
-                y[c] = v > 0 ? v : slope * v
+            forEachLane(columns) {
+                storeLanes(leakyReLULanes(loadLanes(x + $0) + loadLanes(bias + $0), slope), y + $0)
+            } scalar: {
+                let v = x[$0] + bias[$0]
+                y[$0] = v > 0 ? v : slope * v
             }
         case .sigmoid:
             for c in 0..<columns { y[c] = stableSigmoid(x[c] + bias[c]) }

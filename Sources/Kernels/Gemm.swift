@@ -21,6 +21,8 @@ public func gemm(
     }
     let lda = transposeA ? m : k
     let ldb = transposeB ? k : n
+    let start = KernelClock.isEnabled ? KernelClock.now() : 0
+    defer { if KernelClock.isEnabled { KernelClock.gemmNanoseconds &+= KernelClock.now() &- start } }
     cblas_sgemm(
         CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
         blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb),

@@ -93,6 +93,8 @@ public struct ConvGeometry: Sendable, Equatable, Hashable {
 public func im2col(
     columns: UnsafeMutablePointer<Float>, image: UnsafePointer<Float>, geometry g: ConvGeometry
 ) {
+    let start = KernelClock.isEnabled ? KernelClock.now() : 0
+    defer { if KernelClock.isEnabled { KernelClock.convolutionNanoseconds &+= KernelClock.now() &- start } }
     let c = g.channels
     var row = columns
     for n in 0..<g.batch {
@@ -130,6 +132,8 @@ public func col2im(
     image: UnsafeMutablePointer<Float>, columns: UnsafePointer<Float>, geometry g: ConvGeometry,
     accumulate: Bool
 ) {
+    let start = KernelClock.isEnabled ? KernelClock.now() : 0
+    defer { if KernelClock.isEnabled { KernelClock.convolutionNanoseconds &+= KernelClock.now() &- start } }
     if !accumulate { image.update(repeating: 0, count: g.imageCount) }
     let c = g.channels
     var row = columns

@@ -68,18 +68,18 @@ struct PhaseTests {
         #expect(check.check(phase: 0, batch: 2) > 10)
     }
 
-    /// Trains the AAE for a few steps on seeded data and returns every tensor's bits.
-    func train(seed: UInt64, steps: Int = 4) throws -> [[UInt32]] {
-        let spec = try SpecLoader.load(text: Self.aae, file: "aae.yaml", seed: seed).get()
+    /// Trains the AAE (or `text`) for a few steps on seeded data and returns every tensor's bits.
+    func train(seed: UInt64, steps: Int = 4, text: String = aae, fusing: Bool = true) throws -> [[UInt32]] {
+        let spec = try SpecLoader.load(text: text, file: "aae.yaml", seed: seed).get()
         let model = try ShapeInference.run(spec).get()
         let store = ParameterStore(model: model, spec: spec, seed: spec.seed)
-        let data = FloatBuffer(count: 8 * 784)
+        let data = FloatBuffer(count: 8 * (model.dataShape?.elementCount ?? 0))
         let phases = try spec.phases.map {
             try PhaseProgram(
-                phase: $0, model: model, store: store, capacity: 8, priorDimension: 3, seed: spec.seed,
-                data: data)
+                phase: $0, model: model, store: store, capacity: 8, priorDimension: spec.prior?.dimension,
+                seed: spec.seed, data: data, fusingActivations: fusing)
         }
-        var sampler: PriorSampler? = PriorSampler(prior: spec.prior!, seed: spec.seed)
+        var sampler: PriorSampler? = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         var stream = RandomStream(seed: spec.seed, name: "test data")
         for step in 0..<steps {
             stream.fillUniform(buffer: data.pointer, count: data.count)
@@ -91,6 +91,48 @@ struct PhaseTests {
     @Test func sameSeedTrainsToBitIdenticalParameters() throws {
         let first = try train(seed: 11), second = try train(seed: 11)
         #expect(first == second)
+    }
+
+    @Test func fusingActivationsIntoDenseLayersChangesNoBits() throws {
+        let fused = try train(seed: 11), separate = try train(seed: 11, fusing: false)
+        #expect(fused == separate)
+    }
+
+    @Test func fusingActivationsIntoConvolutionsChangesNoBits() throws {
+        let cnn = """
+            data: {source: mnist-m}
+            networks:
+              encoder:
+                layers:
+                  - conv2d: {filters: 4, kernel: 3, stride: 2, padding: 1}
+                  - relu
+                  - conv2d: {filters: 4, kernel: 3, stride: 2, padding: 1}
+                  - leaky_relu: 0.1
+                  - flatten
+                  - dense: 5
+              decoder:
+                layers:
+                  - dense: 196
+                  - tanh
+                  - reshape: [7, 7, 4]
+                  - conv2d_transpose: {filters: 4, kernel: 3, stride: 2, padding: 1, output_padding: 1}
+                  - relu
+                  - conv2d_transpose: {filters: 3, kernel: 3, stride: 2, padding: 1, output_padding: 1}
+                  - sigmoid
+            phases:
+              - {name: r, loss: "mse(decoder(encoder(x)), x)", update: [encoder, decoder]}
+            """
+        let fused = try train(seed: 3, steps: 3, text: cnn),
+            separate = try train(seed: 3, steps: 3, text: cnn, fusing: false)
+        #expect(fused == separate)
+        #expect(fused.joined().contains { $0 != 0 })
+    }
+
+    @Test func anActivationFollowingADenseLayerRunsInsideIt() throws {
+        let check = try GradientCheck(Self.aae)
+        let plan = check.programs[0].plan
+        #expect(plan.applications.allSatisfy { !($0.layer is any ActivationLayer) })
+        #expect(plan.applications.map(\.epilogue) == [.tanh, .identity, .tanh, .sigmoid])
     }
 
     @Test func anotherSeedTrainsToOtherParameters() throws {

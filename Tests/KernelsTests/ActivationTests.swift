@@ -93,3 +93,30 @@ func activationBackwardAccumulateAddsToExistingGradient(activation: Activation) 
     #expect(
         maxAbsDifference(accumulated, zip(existing, fresh).map { Double($0) + Double($1) }) < 1e-6)
 }
+
+/// The scalar definition each lane of the vector loops must reproduce bit for bit.
+private func scalarActivation(_ activation: Activation, _ x: Float) -> Float {
+    switch activation {
+    case .identity: return x
+    case .relu: return max(x, 0)
+    case .leakyReLU(let slope): return x > 0 ? x : slope * x
+    case .sigmoid: return stableSigmoid(x)
+    case .tanh: return tanhf(x)
+    }
+}
+
+@Test(arguments: allActivations)
+func vectorLanesGiveTheScalarBitsForSignedZeroNaNAndInfinity(activation: Activation) {
+    // Special values in the eight-lane part and in the scalar tail (count 21 = 2 × 8 + 5).
+    var x = randomValues(21, name: "act.special", std: 2)
+    for (index, value) in [(1, Float(-0.0)), (2, .nan), (3, .infinity), (4, -.infinity), (17, -0.0), (18, .nan)] {
+        x[index] = value
+    }
+    var y = [Float](repeating: 7, count: x.count)
+    activationForward(output: &y, input: x, count: x.count, activation: activation)
+    #expect(y.map(\.bitPattern) == x.map { scalarActivation(activation, $0).bitPattern })
+    var withBias = [Float](repeating: 7, count: x.count)
+    let zeros = [Float](repeating: 0, count: x.count)
+    biasActivationForward(output: &withBias, input: x, bias: zeros, rows: 1, columns: x.count, activation: activation)
+    #expect(withBias.map(\.bitPattern) == x.map { scalarActivation(activation, $0 + 0).bitPattern })
+}

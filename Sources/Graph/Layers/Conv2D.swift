@@ -3,7 +3,7 @@ import Spec
 
 /// A 2-D convolution over NHWC images with square kernels and strides, as im2col + GEMM.
 /// Weights are `[kernel, kernel, inChannels, filters]` (PyTorch's weight permuted (2, 3, 1, 0)).
-public struct Conv2D: Layer {
+public struct Conv2D: FusesActivation {
     public let settings: ConvolutionSpec
 
     /// The output size of one spatial dimension and the padding before it.
@@ -71,15 +71,12 @@ public struct Conv2D: Layer {
         gemm(
             c: b.output, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: settings.filters, k: g.columnWidth,
             accumulate: false)
-        if settings.bias {
-            biasActivationForward(
-                output: b.output, input: b.output, bias: b.parameters[1], rows: g.columnRows,
-                columns: settings.filters, activation: .identity)
-        }
+        b.finishOutput(bias: settings.bias ? b.parameters[1] : nil, rows: g.columnRows, columns: settings.filters)
     }
 
     public func backward(_ b: LayerBuffers) {
         let g = geometry(b)
+        b.gradientBeforeEpilogue()
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.scratch, b: b.dOutput, m: g.columnWidth, n: settings.filters, k: g.columnRows,

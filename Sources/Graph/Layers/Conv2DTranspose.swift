@@ -3,7 +3,7 @@ import Spec
 
 /// A transposed 2-D convolution (the adjoint of `Conv2D`): upsamples NHWC images by its stride, as
 /// GEMM + col2im. Weights are `[inChannels, kernel, kernel, filters]` (PyTorch's permuted (0, 2, 3, 1)).
-public struct Conv2DTranspose: Layer {
+public struct Conv2DTranspose: FusesActivation {
     public let settings: ConvolutionSpec
 
     /// The output size of one spatial dimension, PyTorch's rule for numeric padding; `same` gives
@@ -74,16 +74,14 @@ public struct Conv2DTranspose: Layer {
             c: b.scratch, a: b.input, b: b.parameters[0], m: g.columnRows, n: g.columnWidth, k: inChannels,
             accumulate: false)
         col2im(image: b.output, columns: b.scratch, geometry: g, accumulate: false)
-        if settings.bias {
-            biasActivationForward(
-                output: b.output, input: b.output, bias: b.parameters[1],
-                rows: b.batch * b.outputShape[0] * b.outputShape[1], columns: settings.filters,
-                activation: .identity)
-        }
+        b.finishOutput(
+            bias: settings.bias ? b.parameters[1] : nil, rows: b.batch * b.outputShape[0] * b.outputShape[1],
+            columns: settings.filters)
     }
 
     public func backward(_ b: LayerBuffers) {
         let g = geometry(b), inChannels = b.inputShape[2]
+        b.gradientBeforeEpilogue()
         im2col(columns: b.scratch, image: b.dOutput, geometry: g)
         if let gradients = b.gradients {
             gemm(

@@ -2,7 +2,7 @@ import Kernels
 import Spec
 
 /// A fully connected layer: y = x·W + b over a flat input; W is `[inputs, units]`, row-major.
-public struct Dense: Layer {
+public struct Dense: FusesActivation {
     public let units: Int
     public let bias: Bool
 
@@ -26,15 +26,12 @@ public struct Dense: Layer {
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
         let inputs = b.inputShape.elementCount
         gemm(c: b.output, a: b.input, b: b.parameters[0], m: b.batch, n: units, k: inputs, accumulate: false)
-        if bias {
-            biasActivationForward(
-                output: b.output, input: b.output, bias: b.parameters[1], rows: b.batch,
-                columns: units, activation: .identity)
-        }
+        b.finishOutput(bias: bias ? b.parameters[1] : nil, rows: b.batch, columns: units)
     }
 
     public func backward(_ b: LayerBuffers) {
         let inputs = b.inputShape.elementCount
+        b.gradientBeforeEpilogue()
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.input, b: b.dOutput, m: inputs, n: units, k: b.batch, transposeA: true,

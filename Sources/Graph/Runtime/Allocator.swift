@@ -84,12 +84,13 @@ extension PhaseProgram {
             owned.append(scratch)
             let doubleScratch = size.doubles > 0 ? DoubleBuffer(count: size.doubles) : noDoubles
             if size.doubles > 0 { doubles.append(doubleScratch) }
-            let buffers = LayerBuffers(
+            var buffers = LayerBuffers(
                 batch: capacity, inputShape: inputShape, outputShape: outputShape, input: value(a.input).pointer,
                 output: value(a.output).pointer, dInput: dInput?.0, dOutput: dOutput,
                 accumulateInput: dInput?.accumulate ?? false, parameters: tensors.map(\.value.pointer),
                 gradients: a.computesParameterGradients ? tensors.compactMap { $0.gradient?.pointer } : nil,
                 scratch: scratch.pointer, doubleScratch: doubleScratch.pointer, training: training)
+            buffers.epilogue = a.epilogue
             return LayerRun(layer: a.layer, buffers: buffers, runsBackward: runsBackward)
         }
     }

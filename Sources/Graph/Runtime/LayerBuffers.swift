@@ -26,4 +26,30 @@ public struct LayerBuffers {
     public let doubleScratch: UnsafeMutablePointer<Double>
     /// Training mode (batch statistics, dropout) or evaluation mode.
     public let training: Bool
+    /// The activation that follows this layer in its network, fused into the layer's output pass
+    /// (`identity` when none is): `output` then holds the activation's output, and `dOutput` arrives
+    /// as the gradient of that.
+    public var epilogue: Activation = .identity
+}
+
+extension LayerBuffers {
+    /// Adds `bias` (when given) to each of `rows` rows of `columns` outputs and applies the fused
+    /// activation, in one pass over the output.
+    func finishOutput(bias: UnsafePointer<Float>?, rows: Int, columns: Int) {
+        if let bias {
+            biasActivationForward(
+                output: output, input: output, bias: bias, rows: rows, columns: columns, activation: epilogue)
+        } else if epilogue != .identity {
+            activationForward(output: output, input: output, count: rows * columns, activation: epilogue)
+        }
+    }
+
+    /// Turns `dOutput` from the gradient of the fused activation's output into the gradient of the
+    /// layer's own (pre-activation) output, in place: nothing reads the former afterwards.
+    func gradientBeforeEpilogue() {
+        guard epilogue != .identity else { return }
+        activationBackward(
+            dInput: dOutput, output: output, dOutput: dOutput, count: batch * outputShape.elementCount,
+            activation: epilogue, accumulate: false)
+    }
 }

@@ -25,6 +25,8 @@ public struct PhasePlan: Sendable {
         public var input: Int
         public var output: Int
         public var computesParameterGradients: Bool
+        /// The activation of the next layer, fused into this one (see `FusesActivation`).
+        public var epilogue: Activation = .identity
     }
 
     /// What a loss compares its prediction with.
@@ -49,8 +51,15 @@ public struct PhasePlan: Sendable {
     public var prior: Int?
 
     /// Builds the plan of `phase`'s loss; `updated` names the networks whose weights it trains.
-    public init(loss: LossExpression, updated: [String], model: ModelSummary, priorDimension: Int?) throws {
-        var builder = Builder(model: model, updated: Set(updated), priorDimension: priorDimension)
+    ///
+    /// With `fusingActivations`, an activation right after a dense or convolution layer runs inside
+    /// that layer's output pass (same arithmetic, same bits, one pass fewer each way).
+    public init(
+        loss: LossExpression, updated: [String], model: ModelSummary, priorDimension: Int?,
+        fusingActivations: Bool = true
+    ) throws {
+        var builder = Builder(
+            model: model, updated: Set(updated), priorDimension: priorDimension, fusing: fusingActivations)
         let result = try builder.compile(loss)
         guard case .scalar(let total) = result else {
             throw Diagnostic(loss.origin, "the loss must be a number, not a batch")
@@ -74,6 +83,7 @@ extension PhasePlan {
         let model: ModelSummary
         let updated: Set<String>
         let priorDimension: Int?
+        let fusing: Bool
         var plan = PhasePlan()
 
         mutating func compile(_ expression: LossExpression) throws -> Operand {
@@ -123,6 +133,9 @@ extension PhasePlan {
             let trains = updated.contains(network.name)
             for (index, summary) in network.layers.enumerated() {
                 let layer = LayerRegistry.layer(for: summary.spec.kind)
+                if fusing, index > 0, let activation = layer as? any ActivationLayer, fuse(activation, after: current) {
+                    continue
+                }
                 let hasTrainable = summary.parameters.contains(where: \.trainable)
                 let computes = trains && hasTrainable
                 let inputValue = plan.values[current]
@@ -135,6 +148,17 @@ extension PhasePlan {
                 current = output
             }
             return current
+        }
+
+        /// Folds `activation` into the application that produced `value`, when that one can take it:
+        /// the activation's output then lives in the producer's buffer. Only inside one network (the
+        /// caller passes the previous layer's output), so the pre-activation has no other reader.
+        mutating func fuse(_ activation: any ActivationLayer, after value: Int) -> Bool {
+            guard let last = plan.applications.indices.last, plan.applications[last].output == value,
+                plan.applications[last].layer is any FusesActivation, plan.applications[last].epilogue == .identity
+            else { return false }
+            plan.applications[last].epilogue = activation.activation
+            return true
         }
 
         mutating func loss(_ name: String, _ operands: [Operand], _ origin: Origin) throws -> ScalarExpression {

@@ -45,13 +45,14 @@ public final class PhaseProgram: @unchecked Sendable {
     /// Plans `phase` for batches of up to `capacity` samples, training in `training` mode.
     ///
     /// - Parameter data: the shared buffer the caller fills with `x`; allocated here when nil.
+    /// - Parameter fusingActivations: see `PhasePlan`; off only to test that fusing changes no bits.
     public init(
         phase: PhaseSpec, model: ModelSummary, store: ParameterStore, capacity: Int, priorDimension: Int?,
-        seed: UInt64, data: FloatBuffer? = nil, training: Bool = true
+        seed: UInt64, data: FloatBuffer? = nil, training: Bool = true, fusingActivations: Bool = true
     ) throws {
         let plan = try PhasePlan(
             loss: phase.loss, updated: phase.update.map(\.name), model: model,
-            priorDimension: priorDimension)
+            priorDimension: priorDimension, fusingActivations: fusingActivations)
         self.name = phase.name
         self.plan = plan
         self.capacity = capacity
