@@ -51,7 +51,11 @@ struct GradientCheck {
     func check(phase index: Int = 0, networks: [String]? = nil, batch: Int = 3, perTensor: Int = 12) -> Int {
         let program = programs[index]
         let dropout = program.dropout
-        for parameter in store.parameters { parameter.gradient?.zero() }
+        // Stale NaNs: backward must overwrite (first writer) or add to its own earlier writes, never
+        // read what a previous step left behind.
+        for parameter in store.parameters {
+            parameter.gradient?.set(Array(repeating: .nan, count: parameter.value.count))
+        }
         _ = loss(index, batch: batch, dropout: dropout)
         program.backward()
         var compared = 0

@@ -45,12 +45,11 @@ public struct BatchNorm: Layer {
     public func backward(_ b: LayerBuffers) {
         let channels = b.inputShape.last ?? 0
         let rows = b.batch * b.inputShape.elementCount / max(channels, 1)
-        // Parameter gradients accumulate across applications; the input gradient follows the plan.
         if let gradients = b.gradients {
             batchNormBackward(
                 dInput: nil, dGamma: gradients[0], dBeta: gradients[1], dOutput: b.dOutput, input: b.input,
                 savedMean: b.scratch, savedInverseStd: b.scratch + channels, gamma: b.parameters[0],
-                scratch: b.doubleScratch, rows: rows, channels: channels, accumulate: true)
+                scratch: b.doubleScratch, rows: rows, channels: channels, accumulate: b.accumulateParameters)
         }
         if let dInput = b.dInput {
             batchNormBackward(

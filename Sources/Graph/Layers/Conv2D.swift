@@ -80,11 +80,11 @@ public struct Conv2D: FusesActivation {
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.scratch, b: b.dOutput, m: g.columnWidth, n: settings.filters, k: g.columnRows,
-                transposeA: true, accumulate: true)
+                transposeA: true, accumulate: b.accumulateParameters)
             if settings.bias {
                 biasBackward(
                     dBias: gradients[1], dOutput: b.dOutput, rows: g.columnRows, columns: settings.filters,
-                    accumulate: true)
+                    accumulate: b.accumulateParameters)
             }
         }
         if let dInput = b.dInput {

@@ -86,12 +86,12 @@ public struct Conv2DTranspose: FusesActivation {
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.input, b: b.scratch, m: inChannels, n: g.columnWidth, k: g.columnRows,
-                transposeA: true, accumulate: true)
+                transposeA: true, accumulate: b.accumulateParameters)
             if settings.bias {
                 biasBackward(
                     dBias: gradients[1], dOutput: b.dOutput,
                     rows: b.batch * b.outputShape[0] * b.outputShape[1], columns: settings.filters,
-                    accumulate: true)
+                    accumulate: b.accumulateParameters)
             }
         }
         if let dInput = b.dInput {

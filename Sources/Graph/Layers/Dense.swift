@@ -35,9 +35,11 @@ public struct Dense: FusesActivation {
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.input, b: b.dOutput, m: inputs, n: units, k: b.batch, transposeA: true,
-                accumulate: true)
+                accumulate: b.accumulateParameters)
             if bias {
-                biasBackward(dBias: gradients[1], dOutput: b.dOutput, rows: b.batch, columns: units, accumulate: true)
+                biasBackward(
+                    dBias: gradients[1], dOutput: b.dOutput, rows: b.batch, columns: units,
+                    accumulate: b.accumulateParameters)
             }
         }
         if let dInput = b.dInput {

@@ -11,6 +11,10 @@ extension PhaseProgram {
         var owned: [FloatBuffer] = []
         /// Roots whose gradient some earlier backward step has already written.
         var written = Set<Int>()
+        /// Layers (network, index) whose parameter gradients some earlier backward step has written.
+        var writtenLayers = Set<String>()
+        /// Every parameter-gradient buffer some backward step writes.
+        var writtenGradients = Set<UnsafeMutablePointer<Float>>()
         let dummy = FloatBuffer(count: 1)
         let noDoubles = DoubleBuffer(count: 1)
         var doubles: [DoubleBuffer] = []
@@ -91,6 +95,12 @@ extension PhaseProgram {
                 gradients: a.computesParameterGradients ? tensors.compactMap { $0.gradient?.pointer } : nil,
                 scratch: scratch.pointer, doubleScratch: doubleScratch.pointer, training: training)
             buffers.epilogue = a.epilogue
+            if runsBackward && a.computesParameterGradients {
+                buffers.accumulateParameters = !writtenLayers.insert("\(a.network).\(a.layerIndex)").inserted
+                for tensor in tensors {
+                    if let gradient = tensor.gradient { writtenGradients.insert(gradient.pointer) }
+                }
+            }
             return LayerRun(layer: a.layer, buffers: buffers, runsBackward: runsBackward)
         }
     }

@@ -19,9 +19,11 @@ public struct LayerBuffers {
     public let accumulateInput: Bool
     /// The layer's tensors, in the order of `Layer.parameters(for:)`.
     public let parameters: [UnsafeMutablePointer<Float>]
-    /// Gradients of the trainable tensors, accumulated (zeroed once per step); nil when the phase does
-    /// not update this network.
+    /// Gradients of the trainable tensors; nil when the phase does not update this network.
     public let gradients: [UnsafeMutablePointer<Float>]?
+    /// Whether `gradients` already hold another application's contribution this step (a network
+    /// applied twice in one loss), to add to; the first application in backward order overwrites.
+    public var accumulateParameters = true
     public let scratch: UnsafeMutablePointer<Float>
     public let doubleScratch: UnsafeMutablePointer<Double>
     /// Training mode (batch statistics, dropout) or evaluation mode.

@@ -24,6 +24,9 @@ public final class PhaseProgram: @unchecked Sendable {
     private let valueStorage: [FloatBuffer?]
     private var termValues: [Double]
     private var batch = 0
+    /// Gradients of trained tensors that no backward step writes (zeroed each step rather than left
+    /// stale); every other gradient is overwritten by its first writer.
+    private let unwrittenGradients: [FloatBuffer]
 
     /// One non-view layer application with its buffers.
     struct LayerRun {
@@ -67,6 +70,8 @@ public final class PhaseProgram: @unchecked Sendable {
         self.prior = plan.prior.map { allocator.value($0) }
         losses = allocator.lossRuns()
         runs = allocator.layerRuns(store: store, training: training)
+        let written = allocator.writtenGradients
+        unwrittenGradients = optimizer.parameters.compactMap(\.gradient).filter { !written.contains($0.pointer) }
         storage = allocator.owned + [allocator.dummy]
         doubleStorage = allocator.doubles + [allocator.noDoubles]
         valueStorage = allocator.values
@@ -99,8 +104,8 @@ public final class PhaseProgram: @unchecked Sendable {
         return plan.total.value(termValues)
     }
 
-    /// Accumulates the gradients of the last `forward` into the trained tensors' gradient buffers
-    /// (which the caller zeroes, as `step` does).
+    /// Writes the gradients of the last `forward` into the trained tensors' gradient buffers: the
+    /// first writer of each overwrites, later ones (a network applied twice) add.
     public func backward() {
         var weights = Array(repeating: 0.0, count: losses.count)
         plan.total.propagate(1, termValues, into: &weights)
@@ -130,7 +135,7 @@ public final class PhaseProgram: @unchecked Sendable {
     public func step(batch: Int, sampler: inout PriorSampler?) -> Double {
         if prior != nil, sampler != nil { samplePrior(batch: batch, sampler: &sampler!) }
         let loss = forward(batch: batch)
-        optimizer.zeroGradients()
+        for gradient in unwrittenGradients { gradient.zero() }
         backward()
         optimizer.apply()
         return loss
