@@ -53,7 +53,7 @@ public func activationForward(
             output[$0] = x > 0 ? x : slope * x
         }
     case .sigmoid:
-        for i in 0..<count { output[i] = stableSigmoid(input[i]) }
+        sigmoidPass(output: output, input: input, bias: nil, count: count)
     case .tanh:
         for i in 0..<count { output[i] = tanhf(input[i]) }
     }

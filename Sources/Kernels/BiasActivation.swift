@@ -13,6 +13,16 @@ public func biasActivationForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     rows: Int, columns: Int, activation: Activation
 ) {
+    if columns < 2 * Lanes.scalarCount {
+        // Rows too short for the lanes (an RGB image's 3 channels): add the bias row by row, then
+        // run the activation over the whole matrix. The sum is rounded the same either way.
+        for r in 0..<rows {
+            let x = input + r * columns, y = output + r * columns
+            for c in 0..<columns { y[c] = x[c] + bias[c] }
+        }
+        activationForward(output: output, input: output, count: rows * columns, activation: activation)
+        return
+    }
     for r in 0..<rows {
         let x = input + r * columns
         let y = output + r * columns
@@ -37,7 +47,7 @@ public func biasActivationForward(
                 y[$0] = v > 0 ? v : slope * v
             }
         case .sigmoid:
-            for c in 0..<columns { y[c] = stableSigmoid(x[c] + bias[c]) }
+            sigmoidPass(output: y, input: x, bias: bias, count: columns)
         case .tanh:
             for c in 0..<columns { y[c] = tanhf(x[c] + bias[c]) }
         }

@@ -15,10 +15,13 @@ public enum KernelClock {
     nonisolated(unsafe) public static var gemmNanoseconds: UInt64 = 0
     /// Nanoseconds inside im2col and col2im since the last `reset`.
     nonisolated(unsafe) public static var convolutionNanoseconds: UInt64 = 0
+    /// Nanoseconds inside optimizer updates since the last `reset` (measured by their caller).
+    nonisolated(unsafe) public static var optimizerNanoseconds: UInt64 = 0
 
     public static func reset() {
         gemmNanoseconds = 0
         convolutionNanoseconds = 0
+        optimizerNanoseconds = 0
     }
 
     /// A monotonic clock reading in nanoseconds.

@@ -21,8 +21,10 @@ public enum Bench {
         for name in ["cnn_ae", "aae_mlp"] {
             let training = try trainingThroughput("\(experiments)/\(name).yaml", seconds: seconds)
             log(
-                "\(name): \(Int(training.imagesPerSecond)) img/s, \(formatFixed(training.overheadPercent, 1))% of a step outside GEMM and convolution"
-            )
+                "\(name): \(Int(training.imagesPerSecond)) img/s; of a step: GEMM \(formatFixed(training.gemmPercent, 1))%, "
+                    + "im2col/col2im \(formatFixed(training.convolutionPercent, 1))%, "
+                    + "optimizer \(formatFixed(training.optimizerPercent, 1))%, "
+                    + "everything else \(formatFixed(training.overheadPercent - training.optimizerPercent, 1))%")
             figures.append(Figure(key: "\(name)_train_img_s", value: training.imagesPerSecond, unit: "img/s"))
             figures.append(Figure(key: "\(name)_loop_overhead_pct", value: training.overheadPercent, unit: "%"))
         }
@@ -41,6 +43,10 @@ public enum Bench {
     /// A training measurement: throughput, and the share of the step spent outside the heavy kernels.
     struct Training {
         var imagesPerSecond: Double
+        var gemmPercent: Double
+        var convolutionPercent: Double
+        /// The optimizer updates' share; part of the overhead.
+        var optimizerPercent: Double
         /// 100 × (step time − time in GEMM, im2col and col2im) / step time.
         var overheadPercent: Double
     }
@@ -73,10 +79,12 @@ public enum Bench {
             images += batch
             elapsed = KernelClock.now() - start
         }
-        let kernels = KernelClock.gemmNanoseconds + KernelClock.convolutionNanoseconds
+        func percent(_ nanoseconds: UInt64) -> Double { 100 * Double(nanoseconds) / Double(elapsed) }
+        let gemm = percent(KernelClock.gemmNanoseconds), convolution = percent(KernelClock.convolutionNanoseconds)
         return Training(
-            imagesPerSecond: Double(images) / (Double(elapsed) / 1e9),
-            overheadPercent: 100 * (1 - Double(kernels) / Double(elapsed)))
+            imagesPerSecond: Double(images) / (Double(elapsed) / 1e9), gemmPercent: gemm,
+            convolutionPercent: convolution, optimizerPercent: percent(KernelClock.optimizerNanoseconds),
+            overheadPercent: 100 - gemm - convolution)
     }
 
     static func tsneOnMNIST() throws -> TSNEBenchmarkResult {

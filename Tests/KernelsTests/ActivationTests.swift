@@ -94,29 +94,56 @@ func activationBackwardAccumulateAddsToExistingGradient(activation: Activation) 
         maxAbsDifference(accumulated, zip(existing, fresh).map { Double($0) + Double($1) }) < 1e-6)
 }
 
-/// The scalar definition each lane of the vector loops must reproduce bit for bit.
-private func scalarActivation(_ activation: Activation, _ x: Float) -> Float {
-    switch activation {
-    case .identity: return x
-    case .relu: return max(x, 0)
-    case .leakyReLU(let slope): return x > 0 ? x : slope * x
-    case .sigmoid: return stableSigmoid(x)
-    case .tanh: return tanhf(x)
-    }
+/// The activation of one value alone: a one-element call never reaches the eight-lane loop.
+private func alone(_ activation: Activation, _ x: Float) -> Float {
+    var y: Float = 7
+    activationForward(output: &y, input: [x], count: 1, activation: activation)
+    return y
 }
 
 @Test(arguments: allActivations)
-func vectorLanesGiveTheScalarBitsForSignedZeroNaNAndInfinity(activation: Activation) {
-    // Special values in the eight-lane part and in the scalar tail (count 21 = 2 × 8 + 5).
+func everyElementGetsTheSameBitsInTheLanesAndInTheTail(activation: Activation) {
+    // Special values in the eight-lane part and in the tail (count 21 = 2 × 8 + 5).
     var x = randomValues(21, name: "act.special", std: 2)
     for (index, value) in [(1, Float(-0.0)), (2, .nan), (3, .infinity), (4, -.infinity), (17, -0.0), (18, .nan)] {
         x[index] = value
     }
     var y = [Float](repeating: 7, count: x.count)
     activationForward(output: &y, input: x, count: x.count, activation: activation)
-    #expect(y.map(\.bitPattern) == x.map { scalarActivation(activation, $0).bitPattern })
+    #expect(y.map(\.bitPattern) == x.map { alone(activation, $0).bitPattern })
     var withBias = [Float](repeating: 7, count: x.count)
     let zeros = [Float](repeating: 0, count: x.count)
     biasActivationForward(output: &withBias, input: x, bias: zeros, rows: 1, columns: x.count, activation: activation)
-    #expect(withBias.map(\.bitPattern) == x.map { scalarActivation(activation, $0 + 0).bitPattern })
+    #expect(withBias.map(\.bitPattern) == x.map { alone(activation, $0 + 0).bitPattern })
+    #expect(y[2].isNaN && y[18].isNaN)
+}
+
+@Test func reluMapsNegativeZeroToPositiveZeroLikeSwiftMax() {
+    var y = [Float](repeating: 7, count: 9)
+    activationForward(output: &y, input: Array(repeating: -0.0, count: 9), count: 9, activation: .relu)
+    #expect(y.allSatisfy { $0 == 0 && $0.sign == .plus })
+}
+
+@Test func sigmoidIsWithinFourUlpOfTheTrueValueEverywhere() {
+    let x = (0..<4001).map { Float($0 - 2000) * 0.05 }  // −100 … 100
+    var y = [Float](repeating: 0, count: x.count)
+    activationForward(output: &y, input: x, count: x.count, activation: .sigmoid)
+    for (input, output) in zip(x, y) {
+        let truth = 1 / (1 + exp(-Double(input)))
+        // Below e^−87 the polynomial exponential stops at the smallest normal scale; both are ~0.
+        guard truth > 1e-37 else { #expect(output < 1e-36); continue }
+        #expect(abs(Double(output) - truth) <= 4 * Double(Float(truth).ulp), "σ(\(input)) = \(output), not \(truth)")
+    }
+}
+
+@Test func biasActivationGivesTheSameBitsForShortAndLongRows() {
+    // Three columns (an RGB output) take the flat path; 24 take the row path.
+    let x = randomValues(72, name: "bias.rows", std: 3), bias = randomValues(24, name: "bias.values")
+    for activation in allActivations {
+        var short = [Float](repeating: 0, count: 72), long = [Float](repeating: 0, count: 72)
+        let repeated = (0..<24).map { bias[$0 % 3] }
+        biasActivationForward(output: &short, input: x, bias: bias, rows: 24, columns: 3, activation: activation)
+        biasActivationForward(output: &long, input: x, bias: repeated, rows: 3, columns: 24, activation: activation)
+        #expect(short.map(\.bitPattern) == long.map(\.bitPattern), "\(activation)")
+    }
 }

@@ -35,6 +35,8 @@ public final class PhaseOptimizer: @unchecked Sendable {
     /// BLAS threads (idle at this point of the step); the result does not depend on the split.
     public func apply() {
         step += 1
+        let start = KernelClock.isEnabled ? KernelClock.now() : 0
+        defer { if KernelClock.isEnabled { KernelClock.optimizerNanoseconds &+= KernelClock.now() &- start } }
         let total = parameters.reduce(0) { $0 + $1.value.count }
         let parts = total >= Self.parallelThreshold ? blasThreadCount() : 1
         forEachPart(parts: parts) { part in self.apply(part: part, of: parts) }
