@@ -69,7 +69,9 @@ struct PhaseTests {
     }
 
     /// Trains the AAE (or `text`) for a few steps on seeded data and returns every tensor's bits.
-    func train(seed: UInt64, steps: Int = 4, text: String = aae, fusing: Bool = true) throws -> [[UInt32]] {
+    func train(
+        seed: UInt64, steps: Int = 4, text: String = aae, fusing: Bool = true, updateAfterBackward: Bool = false
+    ) throws -> [[UInt32]] {
         let spec = try SpecLoader.load(text: text, file: "aae.yaml", seed: seed).get()
         let model = try ShapeInference.run(spec).get()
         let store = ParameterStore(model: model, spec: spec, seed: spec.seed)
@@ -83,7 +85,18 @@ struct PhaseTests {
         var stream = RandomStream(seed: spec.seed, name: "test data")
         for step in 0..<steps {
             stream.fillUniform(buffer: data.pointer, count: data.count)
-            for phase in phases { phase.step(batch: step == steps - 1 ? 5 : 8, sampler: &sampler) }
+            let batch = step == steps - 1 ? 5 : 8
+            for phase in phases {
+                guard updateAfterBackward else {
+                    phase.step(batch: batch, sampler: &sampler)
+                    continue
+                }
+                phase.samplePrior(batch: batch, sampler: &sampler!)
+                phase.forward(batch: batch)
+                phase.optimizer.zeroGradients()
+                phase.backward()
+                phase.optimizer.apply()
+            }
         }
         return store.parameters.map { $0.value.values.map(\.bitPattern) }
     }
@@ -91,6 +104,11 @@ struct PhaseTests {
     @Test func sameSeedTrainsToBitIdenticalParameters() throws {
         let first = try train(seed: 11), second = try train(seed: 11)
         #expect(first == second)
+    }
+
+    @Test func updatingEachLayerAsItsGradientCompletesEqualsUpdatingAfterBackward() throws {
+        let during = try train(seed: 11), after = try train(seed: 11, updateAfterBackward: true)
+        #expect(during == after)
     }
 
     @Test func fusingActivationsIntoDenseLayersChangesNoBits() throws {

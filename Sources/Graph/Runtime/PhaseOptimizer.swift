@@ -29,24 +29,33 @@ public final class PhaseOptimizer: @unchecked Sendable {
         for parameter in parameters { parameter.gradient?.zero() }
     }
 
-    /// Applies one update from the accumulated gradients.
-    ///
-    /// The update is elementwise and memory-bound, so large models split every tensor across the
-    /// BLAS threads (idle at this point of the step); the result does not depend on the split.
+    /// Applies one update from the accumulated gradients to every tensor.
     public func apply() {
-        step += 1
+        beginStep()
+        update(Array(parameters.indices))
+    }
+
+    /// Starts the next update; `update` then applies it tensor by tensor as gradients complete.
+    public func beginStep() { step += 1 }
+
+    /// Applies the current step's update to `parameters[i]` for each `i` in `indices`.
+    ///
+    /// The update is elementwise and memory-bound, so large tensors are split across the BLAS
+    /// threads (idle at this point of the step); the result does not depend on the split.
+    public func update(_ indices: [Int]) {
         let start = KernelClock.isEnabled ? KernelClock.now() : 0
         defer { if KernelClock.isEnabled { KernelClock.optimizerNanoseconds &+= KernelClock.now() &- start } }
-        let total = parameters.reduce(0) { $0 + $1.value.count }
+        let total = indices.reduce(0) { $0 + parameters[$1].value.count }
         let parts = total >= Self.parallelThreshold ? blasThreadCount() : 1
-        forEachPart(parts: parts) { part in self.apply(part: part, of: parts) }
+        forEachPart(parts: parts) { part in self.update(indices, part: part, of: parts) }
     }
 
     /// Below this many elements in all, splitting costs more than it saves.
     static let parallelThreshold = 1 << 16
 
-    private func apply(part: Int, of parts: Int) {
-        for (index, parameter) in parameters.enumerated() {
+    private func update(_ indices: [Int], part: Int, of parts: Int) {
+        for index in indices {
+            let parameter = parameters[index]
             guard let gradient = parameter.gradient else { continue }
             let range = partRange(part: part, parts: parts, count: parameter.value.count)
             let (start, count) = (range.lowerBound, range.count)

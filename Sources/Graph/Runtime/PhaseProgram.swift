@@ -27,12 +27,17 @@ public final class PhaseProgram: @unchecked Sendable {
     /// Gradients of trained tensors that no backward step writes (zeroed each step rather than left
     /// stale); every other gradient is overwritten by its first writer.
     private let unwrittenGradients: [FloatBuffer]
+    /// The optimizer's tensors no run completes (those unwritten ones), updated after backward.
+    private let leftoverTensors: [Int]
 
     /// One non-view layer application with its buffers.
     struct LayerRun {
         var layer: any Layer
         var buffers: LayerBuffers
         var runsBackward: Bool
+        /// The optimizer's tensors whose gradients are complete once this run's backward is done
+        /// (this is the last application of their layer in backward order).
+        var completes: [Int] = []
     }
 
     /// One loss term with its buffers and where its gradients go.
@@ -72,6 +77,7 @@ public final class PhaseProgram: @unchecked Sendable {
         runs = allocator.layerRuns(store: store, training: training)
         let written = allocator.writtenGradients
         unwrittenGradients = optimizer.parameters.compactMap(\.gradient).filter { !written.contains($0.pointer) }
+        leftoverTensors = Self.assignCompletions(&runs, optimizer: optimizer)
         storage = allocator.owned + [allocator.dummy]
         doubleStorage = allocator.doubles + [allocator.noDoubles]
         valueStorage = allocator.values
@@ -104,9 +110,29 @@ public final class PhaseProgram: @unchecked Sendable {
         return plan.total.value(termValues)
     }
 
+    /// Marks in each run the optimizer tensors it completes: the forward-order first application
+    /// of a layer is the last to write its gradients. Returns the tensors no run completes.
+    static func assignCompletions(_ runs: inout [LayerRun], optimizer: PhaseOptimizer) -> [Int] {
+        var remaining = Dictionary(
+            optimizer.parameters.indices.compactMap { i in optimizer.parameters[i].gradient.map { ($0.pointer, i) } },
+            uniquingKeysWith: { first, _ in first })
+        for index in runs.indices where runs[index].runsBackward {
+            for pointer in runs[index].buffers.gradients ?? [] {
+                if let tensor = remaining.removeValue(forKey: pointer) { runs[index].completes.append(tensor) }
+            }
+        }
+        return remaining.values.sorted()
+    }
+
     /// Writes the gradients of the last `forward` into the trained tensors' gradient buffers: the
     /// first writer of each overwrites, later ones (a network applied twice) add.
-    public func backward() {
+    public func backward() { backward(updating: false) }
+
+    /// Backward; with `updating`, each layer's tensors are updated by the optimizer as soon as their
+    /// gradients are complete, while those gradients (and the weights the layer just read) are
+    /// still in cache. Nothing later in backward reads them: earlier layers never use a later
+    /// layer's weights, and this was the layer's last application.
+    private func backward(updating: Bool) {
         var weights = Array(repeating: 0.0, count: losses.count)
         plan.total.propagate(1, termValues, into: &weights)
         for (index, loss) in losses.enumerated() {
@@ -127,6 +153,7 @@ public final class PhaseProgram: @unchecked Sendable {
         }
         for run in runs.reversed() where run.runsBackward {
             run.layer.backward(run.buffers)
+            if updating && !run.completes.isEmpty { optimizer.update(run.completes) }
         }
     }
 
@@ -136,8 +163,9 @@ public final class PhaseProgram: @unchecked Sendable {
         if prior != nil, sampler != nil { samplePrior(batch: batch, sampler: &sampler!) }
         let loss = forward(batch: batch)
         for gradient in unwrittenGradients { gradient.zero() }
-        backward()
-        optimizer.apply()
+        optimizer.beginStep()
+        backward(updating: true)
+        optimizer.update(leftoverTensors)
         return loss
     }
 
