@@ -90,14 +90,52 @@ public struct ConvGeometry: Sendable, Equatable, Hashable {
 
 /// Unfolds an NHWC image into the column matrix described by `geometry` (see `ConvGeometry`),
 /// so a convolution becomes one GEMM. Writes every element of `columns`.
+///
+/// Samples are independent, so a large batch is split across the BLAS threads by sample.
 public func im2col(
     columns: UnsafeMutablePointer<Float>, image: UnsafePointer<Float>, geometry g: ConvGeometry
 ) {
     let start = KernelClock.isEnabled ? KernelClock.now() : 0
     defer { if KernelClock.isEnabled { KernelClock.convolutionNanoseconds &+= KernelClock.now() &- start } }
+    let shared = UncheckedSendable(value: (columns, image))
+    forEachSamplePart(g) { samples in
+        im2colSamples(columns: shared.value.0, image: shared.value.1, geometry: g, samples: samples)
+    }
+}
+
+/// The adjoint of `im2col`: adds each column-matrix entry back into the image position it was
+/// read from (entries that came from padding are dropped): `image (= | +=) col2im(columns)`.
+///
+/// This is conv2d's input gradient and conv2d_transpose's forward. Each sample's image is its own,
+/// and within a sample it runs in one fixed order, so overlapping placements always sum the same
+/// way whatever the split across threads.
+public func col2im(
+    image: UnsafeMutablePointer<Float>, columns: UnsafePointer<Float>, geometry g: ConvGeometry,
+    accumulate: Bool
+) {
+    let start = KernelClock.isEnabled ? KernelClock.now() : 0
+    defer { if KernelClock.isEnabled { KernelClock.convolutionNanoseconds &+= KernelClock.now() &- start } }
+    let shared = UncheckedSendable(value: (image, columns))
+    forEachSamplePart(g) { samples in
+        col2imSamples(
+            image: shared.value.0, columns: shared.value.1, geometry: g, samples: samples, accumulate: accumulate)
+    }
+}
+
+/// Runs `body` over the batch's samples, in as many parts as BLAS has threads when the column
+/// matrix is big enough for the split to pay.
+@inline(__always)
+private func forEachSamplePart(_ g: ConvGeometry, _ body: @Sendable (Range<Int>) -> Void) {
+    let parts = g.columnRows * g.columnWidth >= 1 << 16 ? min(blasThreadCount(), g.batch) : 1
+    forEachPart(parts: parts) { part in body(partRange(part: part, parts: parts, count: g.batch)) }
+}
+
+private func im2colSamples(
+    columns: UnsafeMutablePointer<Float>, image: UnsafePointer<Float>, geometry g: ConvGeometry, samples: Range<Int>
+) {
     let c = g.channels
-    var row = columns
-    for n in 0..<g.batch {
+    var row = columns + samples.lowerBound * g.outputHeight * g.outputWidth * g.columnWidth
+    for n in samples {
         let sample = image + n * g.height * g.width * c
         for oh in 0..<g.outputHeight {
             for ow in 0..<g.outputWidth {
@@ -123,22 +161,16 @@ public func im2col(
     }
 }
 
-/// The adjoint of `im2col`: adds each column-matrix entry back into the image position it was
-/// read from (entries that came from padding are dropped): `image (= | +=) col2im(columns)`.
-///
-/// This is conv2d's input gradient and conv2d_transpose's forward. It runs in one fixed order,
-/// so overlapping placements always sum the same way.
-public func col2im(
-    image: UnsafeMutablePointer<Float>, columns: UnsafePointer<Float>, geometry g: ConvGeometry,
+private func col2imSamples(
+    image: UnsafeMutablePointer<Float>, columns: UnsafePointer<Float>, geometry g: ConvGeometry, samples: Range<Int>,
     accumulate: Bool
 ) {
-    let start = KernelClock.isEnabled ? KernelClock.now() : 0
-    defer { if KernelClock.isEnabled { KernelClock.convolutionNanoseconds &+= KernelClock.now() &- start } }
-    if !accumulate { image.update(repeating: 0, count: g.imageCount) }
     let c = g.channels
-    var row = columns
-    for n in 0..<g.batch {
-        let sample = image + n * g.height * g.width * c
+    let sampleSize = g.height * g.width * c
+    if !accumulate { (image + samples.lowerBound * sampleSize).update(repeating: 0, count: samples.count * sampleSize) }
+    var row = columns + samples.lowerBound * g.outputHeight * g.outputWidth * g.columnWidth
+    for n in samples {
+        let sample = image + n * sampleSize
         for oh in 0..<g.outputHeight {
             for ow in 0..<g.outputWidth {
                 let left = ow * g.strideW - g.padLeft

@@ -188,3 +188,26 @@ func conv2dTransposeByGemmAndCol2imMatchesDirectScatter(caseIndex: Int) {
     }
     #expect(maxAbsDifference(y, expected) < 1e-5)
 }
+
+@Test func im2colAndCol2imGiveTheSameBitsOnOneThreadAndSplitBySample() {
+    // 16 samples of 14×14×8 with a 3×3 kernel, stride 2: a column matrix big enough to be split.
+    let g = ConvGeometry(
+        batch: 16, height: 14, width: 14, channels: 8, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2,
+        padTop: 1, padLeft: 1, outputHeight: 7, outputWidth: 7)
+    let image = randomValues(g.imageCount, name: "split.image")
+    let columns = randomValues(g.columnRows * g.columnWidth, name: "split.columns")
+    let earlier = blasThreadCount()
+    defer { setBLASThreadCount(earlier) }
+    func lowerings(threads: Int) -> ([Float], [Float]) {
+        setBLASThreadCount(threads)
+        var unfolded = [Float](repeating: .nan, count: columns.count)
+        im2col(columns: &unfolded, image: image, geometry: g)
+        var folded = image
+        col2im(image: &folded, columns: columns, geometry: g, accumulate: true)
+        return (unfolded, folded)
+    }
+    let one = lowerings(threads: 1), two = lowerings(threads: 2)
+    #expect(one.0.map(\.bitPattern) == two.0.map(\.bitPattern))
+    #expect(one.1.map(\.bitPattern) == two.1.map(\.bitPattern))
+    #expect(!one.0.contains { $0.isNaN })
+}
