@@ -36,6 +36,18 @@ public func activationForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int,
     activation: Activation
 ) {
+    let shared = UncheckedSendable(value: (output, input))
+    forEachSlice(of: count) { slice in
+        activationForwardSlice(
+            output: shared.value.0 + slice.lowerBound, input: shared.value.1 + slice.lowerBound, count: slice.count,
+            activation: activation)
+    }
+}
+
+private func activationForwardSlice(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int,
+    activation: Activation
+) {
     switch activation {
     case .identity:
         if UnsafePointer(output) != input { output.update(from: input, count: count) }
@@ -92,6 +104,19 @@ func forEachLane(_ count: Int, _ vector: (Int) -> Void, scalar: (Int) -> Void) {
 /// `y(1−y)`; tanh: `1−y²`), so the forward input need not be kept. `dInput` may be `dOutput`
 /// when `accumulate` is false.
 public func activationBackward(
+    dInput: UnsafeMutablePointer<Float>, output: UnsafePointer<Float>,
+    dOutput: UnsafePointer<Float>, count: Int, activation: Activation, accumulate: Bool
+) {
+    let shared = UncheckedSendable(value: (dInput, output, dOutput))
+    forEachSlice(of: count) { slice in
+        let (dInput, output, dOutput) = shared.value
+        activationBackwardSlice(
+            dInput: dInput + slice.lowerBound, output: output + slice.lowerBound, dOutput: dOutput + slice.lowerBound,
+            count: slice.count, activation: activation, accumulate: accumulate)
+    }
+}
+
+private func activationBackwardSlice(
     dInput: UnsafeMutablePointer<Float>, output: UnsafePointer<Float>,
     dOutput: UnsafePointer<Float>, count: Int, activation: Activation, accumulate: Bool
 ) {

@@ -23,6 +23,20 @@ public func biasActivationForward(
         activationForward(output: output, input: output, count: rows * columns, activation: activation)
         return
     }
+    let shared = UncheckedSendable(value: (output, input, bias))
+    forEachSlice(of: rows, work: columns) { slice in
+        let (output, input, bias) = shared.value
+        biasActivationRows(
+            output: output + slice.lowerBound * columns, input: input + slice.lowerBound * columns, bias: bias,
+            rows: slice.count, columns: columns, activation: activation)
+    }
+}
+
+/// `biasActivationForward` on rows of at least 16 columns, on the calling thread.
+private func biasActivationRows(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    rows: Int, columns: Int, activation: Activation
+) {
     for r in 0..<rows {
         let x = input + r * columns
         let y = output + r * columns
