@@ -33,6 +33,26 @@ public enum BenchReport {
         return table.render(indent: 0)
     }
 
+    /// The issue's targets, each with the figure it reads and whether this run met it.
+    public static func targets(_ figures: [Bench.Figure], _ peer: [String: Double]) -> [String] {
+        let values = Dictionary(figures.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        var lines: [String] = []
+        for name in ["cnn_ae", "aae_mlp"] {
+            if let figure = values["\(name)_train_img_s"], let other = peerValue(figure.key, peer) {
+                let r = ratio(figure, other)
+                lines.append(
+                    "\(name) throughput ≥ 1.3× PyTorch: \(formatFixed(r, 2))× — \(r >= 1.3 ? "met" : "MISSED")")
+            }
+            if let overhead = values["\(name)_loop_overhead_pct"] {
+                let met = overhead.value < 15
+                lines.append(
+                    "\(name) step time outside GEMM and convolution < 15%: \(formatFixed(overhead.value, 1))% — \(met ? "met" : "MISSED")"
+                )
+            }
+        }
+        return lines
+    }
+
     static func ratio(_ figure: Bench.Figure, _ peer: Double) -> Double {
         higherIsBetter.contains(figure.key) ? figure.value / peer : peer / max(figure.value, 1e-12)
     }

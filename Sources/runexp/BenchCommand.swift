@@ -48,7 +48,12 @@ struct BenchCommand: ParsableCommand {
                 throw ExitCode(2)
             }
         }
-        print(json ? BenchReport.json(figures, peerFigures) : BenchReport.table(figures, peerFigures))
+        if json {
+            print(BenchReport.json(figures, peerFigures))
+        } else {
+            print(BenchReport.table(figures, peerFigures))
+            print(BenchReport.targets(figures, peerFigures).map { "  " + $0 }.joined(separator: "\n"))
+        }
     }
 
     private func setThreads(_ count: Int) { Runner.setBLASThreads(count) }

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@testable import Runner
+
+/// `runexp bench`'s figures, ratios and target lines (timings themselves are never asserted).
+struct BenchTests {
+    static let figures = [
+        Bench.Figure(key: "cnn_ae_train_img_s", value: 3000, unit: "img/s"),
+        Bench.Figure(key: "cnn_ae_loop_overhead_pct", value: 12, unit: "%"),
+        Bench.Figure(key: "aae_mlp_train_img_s", value: 1200, unit: "img/s"),
+        Bench.Figure(key: "aae_mlp_loop_overhead_pct", value: 16, unit: "%"),
+        Bench.Figure(key: "tsne_10k_s", value: 10, unit: "s"),
+        Bench.Figure(key: "sgemm_gflops", value: 100, unit: "GFLOP/s"),
+        Bench.Figure(key: "peak_rss_mb", value: 150, unit: "MB"),
+    ]
+    static let peer = ["cnn_ae_train_img_s": 2000.0, "aae_mlp_train_img_s": 1000, "sgemm_512x512x512_gflops": 80]
+
+    @Test func jsonHoldsThePeerScriptsKeysAndRatios() throws {
+        let text = BenchReport.json(Self.figures, Self.peer)
+        guard case .object(let members)? = JSONReader.parse(text) else {
+            Issue.record("not a JSON object: \(text)")
+            return
+        }
+        for key in ["cnn_ae_train_img_s", "aae_mlp_train_img_s", "tsne_10k_s", "sgemm_gflops", "peak_rss_mb"] {
+            #expect(members[key]?.numberValue != nil, "\(key) missing")
+        }
+        guard case .object(let ratios)? = members["ratios"] else {
+            Issue.record("no ratios")
+            return
+        }
+        #expect(ratios["cnn_ae_train_img_s"]?.numberValue == 1.5)
+        #expect(ratios["sgemm_gflops"]?.numberValue == 1.25)  // the peer's best GEMM shape
+    }
+
+    @Test func targetLinesSayWhichTargetsThisRunMet() {
+        let lines = BenchReport.targets(Self.figures, Self.peer)
+        #expect(lines.contains("cnn_ae throughput ≥ 1.3× PyTorch: 1.50× — met"))
+        #expect(lines.contains("aae_mlp throughput ≥ 1.3× PyTorch: 1.20× — MISSED"))
+        #expect(lines.contains("cnn_ae step time outside GEMM and convolution < 15%: 12.0% — met"))
+        #expect(lines.contains("aae_mlp step time outside GEMM and convolution < 15%: 16.0% — MISSED"))
+    }
+
+    @Test func withoutThePeerOnlyTheOverheadTargetsAreJudged() {
+        let lines = BenchReport.targets(Self.figures, [:])
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.contains("outside GEMM") })
+    }
+
+    @Test func aThroughputMeasurementSplitsTheStepIntoSharesOfAtMostTheWhole() throws {
+        let path = RunexpBinary.packageRoot.appendingPathComponent("experiments/aae_mlp.yaml").path
+        let training = try Bench.trainingThroughput(path, seconds: 0.05)
+        #expect(training.imagesPerSecond > 0)
+        #expect(training.gemmPercent > 0 && training.gemmPercent <= 100)
+        #expect(training.optimizerPercent > 0 && training.optimizerPercent <= training.overheadPercent)
+        #expect(abs(training.gemmPercent + training.convolutionPercent + training.overheadPercent - 100) < 1e-9)
+    }
+}
