@@ -96,7 +96,7 @@ extension ActivationLayer {
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
         activationForward(
             output: b.output, input: b.input, count: b.batch * b.inputShape.elementCount,
-            activation: activation)
+            activation: activation, threads: b.threads)
     }
 
     public func backward(_ b: LayerBuffers) {
@@ -104,7 +104,7 @@ extension ActivationLayer {
         activationBackward(
             dInput: dInput, output: b.output, dOutput: b.dOutput,
             count: b.batch * b.inputShape.elementCount, activation: activation,
-            accumulate: b.accumulateInput)
+            accumulate: b.accumulateInput, threads: b.threads)
     }
 }
 

@@ -8,10 +8,10 @@
 /// `output[r, c] = activation(input[r, c] + bias[c])` over a `rows × columns` row-major matrix.
 ///
 /// `output` may be `input` (the usual case: GEMM writes the pre-activation into the output
-/// buffer and this finishes it in place).
+/// buffer and this finishes it in place). Large matrices split by rows across up to `threads`.
 public func biasActivationForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    rows: Int, columns: Int, activation: Activation
+    rows: Int, columns: Int, activation: Activation, threads: Int = 1
 ) {
     if columns < 2 * Lanes.scalarCount {
         // Rows too short for the lanes (an RGB image's 3 channels): add the bias row by row, then
@@ -20,11 +20,12 @@ public func biasActivationForward(
             let x = input + r * columns, y = output + r * columns
             for c in 0..<columns { y[c] = x[c] + bias[c] }
         }
-        activationForward(output: output, input: output, count: rows * columns, activation: activation)
+        activationForward(
+            output: output, input: output, count: rows * columns, activation: activation, threads: threads)
         return
     }
     let shared = UncheckedSendable(value: (output, input, bias))
-    forEachSlice(of: rows, work: columns) { slice in
+    forEachSlice(of: rows, work: columns, threads: threads) { slice in
         let (output, input, bias) = shared.value
         biasActivationRows(
             output: output + slice.lowerBound * columns, input: input + slice.lowerBound * columns, bias: bias,

@@ -5,13 +5,14 @@ import CBLAS
 ///
 /// `op(a)` is `m×k`: `a` is stored `m×k`, or `k×m` when `transposeA`.
 /// `op(b)` is `k×n`: `b` is stored `k×n`, or `n×k` when `transposeB`.
+/// `elapsed`, when given, gets this call's duration added (for `runexp bench`).
 /// With `accumulate == false` BLAS is called with beta 0, which overwrites `c` without reading it,
 /// so stale NaNs in `c` do not leak into the result.
 @inline(__always)
 public func gemm(
     c: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
     m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
-    accumulate: Bool
+    accumulate: Bool, elapsed: UnsafeMutablePointer<UInt64>? = nil
 ) {
     if m == 0 || n == 0 { return }
     if k == 0 {
@@ -21,8 +22,8 @@ public func gemm(
     }
     let lda = transposeA ? m : k
     let ldb = transposeB ? k : n
-    let start = KernelClock.isEnabled ? KernelClock.now() : 0
-    defer { if KernelClock.isEnabled { KernelClock.gemmNanoseconds &+= KernelClock.now() &- start } }
+    let start = elapsed == nil ? 0 : monotonicNanoseconds()
+    defer { addElapsed(since: start, to: elapsed) }
     cblas_sgemm(
         CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
         blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb),

@@ -4,31 +4,18 @@
     import Darwin
 #endif
 
-/// Wall time spent inside the heavy kernels (GEMM and the convolution lowerings), so `runexp bench`
-/// can say how much of a training step is everything else: the loop's overhead.
-///
-/// Off by default; when off each kernel pays one load and branch. The counters are plain globals,
-/// meant for the single thread that drives a training step.
-public enum KernelClock {
-    nonisolated(unsafe) public static var isEnabled = false
-    /// Nanoseconds inside GEMM since the last `reset`.
-    nonisolated(unsafe) public static var gemmNanoseconds: UInt64 = 0
-    /// Nanoseconds inside im2col and col2im since the last `reset`.
-    nonisolated(unsafe) public static var convolutionNanoseconds: UInt64 = 0
-    /// Nanoseconds inside optimizer updates since the last `reset` (measured by their caller).
-    nonisolated(unsafe) public static var optimizerNanoseconds: UInt64 = 0
+/// A monotonic clock reading in nanoseconds, for kernels that add their own duration to a counter
+/// their caller passes in (`elapsed:`), so a benchmark can split a step into GEMM, convolution
+/// lowering and the rest without the kernels keeping any state of their own.
+@inline(__always)
+public func monotonicNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+}
 
-    public static func reset() {
-        gemmNanoseconds = 0
-        convolutionNanoseconds = 0
-        optimizerNanoseconds = 0
-    }
-
-    /// A monotonic clock reading in nanoseconds.
-    @inline(__always)
-    public static func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-    }
+/// Adds the time since `start` to `counter` when there is one.
+@inline(__always)
+func addElapsed(since start: UInt64, to counter: UnsafeMutablePointer<UInt64>?) {
+    if let counter { counter.pointee &+= monotonicNanoseconds() &- start }
 }

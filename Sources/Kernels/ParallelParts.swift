@@ -34,13 +34,16 @@ public func availableProcessorCount() -> Int {
     max(1, ProcessInfo.processInfo.activeProcessorCount)
 }
 
-/// Runs `body` on contiguous slices of `0..<count`, one per BLAS thread when there is at least
-/// `minimum · work` of it (`work`: how many elements one index stands for), else on all at once.
+/// Runs `body` on contiguous slices of `0..<count`, one per thread (up to `threads`) when there
+/// are at least `minimum` elements in all (`work`: how many elements one index stands for), else
+/// on all at once on the calling thread.
 ///
-/// For elementwise kernels: the threads are idle between BLAS calls, and each element's result
-/// does not depend on which slice it falls in.
-public func forEachSlice(of count: Int, work: Int = 1, minimum: Int = 1 << 16, _ body: @Sendable (Range<Int>) -> Void) {
-    let parts = count * work >= minimum ? min(blasThreadCount(), count) : 1
+/// For elementwise kernels: the BLAS threads are idle between BLAS calls, and each element's
+/// result does not depend on which slice it falls in.
+public func forEachSlice(
+    of count: Int, work: Int = 1, minimum: Int = 1 << 16, threads: Int, _ body: @Sendable (Range<Int>) -> Void
+) {
+    let parts = count * work >= minimum ? max(1, min(threads, count)) : 1
     if parts <= 1 {
         body(0..<count)
         return

@@ -61,29 +61,28 @@ public enum Bench {
         let data = FloatBuffer(count: batch * (model.dataShape?.elementCount ?? 0))
         var stream = RandomStream(seed: 0, name: "bench data")
         stream.fillUniform(buffer: data.pointer, count: data.count)
+        let timing = StepTiming()
         let phases = try spec.phases.map {
             try PhaseProgram(
                 phase: $0, model: model, store: store, capacity: batch,
-                priorDimension: spec.prior?.dimension, seed: spec.seed, data: data)
+                priorDimension: spec.prior?.dimension, seed: spec.seed, data: data, timing: timing)
         }
         var sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         for phase in phases { phase.step(batch: batch, sampler: &sampler) }  // warm-up
-        KernelClock.reset()
-        KernelClock.isEnabled = true
-        defer { KernelClock.isEnabled = false }
-        let start = KernelClock.now()
+        timing.reset()
+        let start = monotonicNanoseconds()
         var images = 0
         var elapsed: UInt64 = 0
         while Double(elapsed) < seconds * 1e9 {
             for phase in phases { phase.step(batch: batch, sampler: &sampler) }
             images += batch
-            elapsed = KernelClock.now() - start
+            elapsed = monotonicNanoseconds() - start
         }
         func percent(_ nanoseconds: UInt64) -> Double { 100 * Double(nanoseconds) / Double(elapsed) }
-        let gemm = percent(KernelClock.gemmNanoseconds), convolution = percent(KernelClock.convolutionNanoseconds)
+        let gemm = percent(timing.gemmNanoseconds), convolution = percent(timing.convolutionNanoseconds)
         return Training(
             imagesPerSecond: Double(images) / (Double(elapsed) / 1e9), gemmPercent: gemm,
-            convolutionPercent: convolution, optimizerPercent: percent(KernelClock.optimizerNanoseconds),
+            convolutionPercent: convolution, optimizerPercent: percent(timing.optimizerNanoseconds),
             overheadPercent: 100 - gemm - convolution)
     }
 

@@ -153,17 +153,16 @@ func largePassesGiveTheSameBitsOnOneThreadAndSplit(activation: Activation) {
     let count = 70_001  // above the split threshold, and odd so a slice ends inside a lane group
     let x = randomValues(count, name: "split.x", std: 3), up = randomValues(count, name: "split.up")
     let bias = randomValues(37, name: "split.bias")
-    let earlier = blasThreadCount()
-    defer { setBLASThreadCount(earlier) }
     func passes(threads: Int) -> [[UInt32]] {
-        setBLASThreadCount(threads)
         var y = [Float](repeating: 0, count: count), d = [Float](repeating: 0, count: count)
-        activationForward(output: &y, input: x, count: count, activation: activation)
-        activationBackward(dInput: &d, output: y, dOutput: up, count: count, activation: activation, accumulate: false)
+        activationForward(output: &y, input: x, count: count, activation: activation, threads: threads)
+        activationBackward(
+            dInput: &d, output: y, dOutput: up, count: count, activation: activation, accumulate: false,
+            threads: threads)
         var biased = [Float](repeating: 0, count: 37 * 1891)
         biasActivationForward(
             output: &biased, input: Array(x.prefix(37 * 1891)), bias: bias, rows: 1891, columns: 37,
-            activation: activation)
+            activation: activation, threads: threads)
         return [y, d, biased].map { $0.map(\.bitPattern) }
     }
     #expect(passes(threads: 1) == passes(threads: 2))

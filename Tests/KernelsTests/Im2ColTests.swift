@@ -196,14 +196,11 @@ func conv2dTransposeByGemmAndCol2imMatchesDirectScatter(caseIndex: Int) {
         padTop: 1, padLeft: 1, outputHeight: 7, outputWidth: 7)
     let image = randomValues(g.imageCount, name: "split.image")
     let columns = randomValues(g.columnRows * g.columnWidth, name: "split.columns")
-    let earlier = blasThreadCount()
-    defer { setBLASThreadCount(earlier) }
     func lowerings(threads: Int) -> ([Float], [Float]) {
-        setBLASThreadCount(threads)
         var unfolded = [Float](repeating: .nan, count: columns.count)
-        im2col(columns: &unfolded, image: image, geometry: g)
+        im2col(columns: &unfolded, image: image, geometry: g, threads: threads)
         var folded = image
-        col2im(image: &folded, columns: columns, geometry: g, accumulate: true)
+        col2im(image: &folded, columns: columns, geometry: g, accumulate: true, threads: threads)
         return (unfolded, folded)
     }
     let one = lowerings(threads: 1), two = lowerings(threads: 2)

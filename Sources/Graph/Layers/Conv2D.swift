@@ -67,10 +67,10 @@ public struct Conv2D: FusesActivation {
 
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
         let g = geometry(b)
-        im2col(columns: b.scratch, image: b.input, geometry: g)
+        im2col(columns: b.scratch, image: b.input, geometry: g, threads: b.threads, elapsed: b.convolutionClock)
         gemm(
             c: b.output, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: settings.filters, k: g.columnWidth,
-            accumulate: false)
+            accumulate: false, elapsed: b.gemmClock)
         b.finishOutput(bias: settings.bias ? b.parameters[1] : nil, rows: g.columnRows, columns: settings.filters)
     }
 
@@ -80,7 +80,7 @@ public struct Conv2D: FusesActivation {
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.scratch, b: b.dOutput, m: g.columnWidth, n: settings.filters, k: g.columnRows,
-                transposeA: true, accumulate: b.accumulateParameters)
+                transposeA: true, accumulate: b.accumulateParameters, elapsed: b.gemmClock)
             if settings.bias {
                 biasBackward(
                     dBias: gradients[1], dOutput: b.dOutput, rows: g.columnRows, columns: settings.filters,
@@ -91,8 +91,10 @@ public struct Conv2D: FusesActivation {
             let dColumns = b.scratch + g.columnRows * g.columnWidth
             gemm(
                 c: dColumns, a: b.dOutput, b: b.parameters[0], m: g.columnRows, n: g.columnWidth,
-                k: settings.filters, transposeB: true, accumulate: false)
-            col2im(image: dInput, columns: dColumns, geometry: g, accumulate: b.accumulateInput)
+                k: settings.filters, transposeB: true, accumulate: false, elapsed: b.gemmClock)
+            col2im(
+                image: dInput, columns: dColumns, geometry: g, accumulate: b.accumulateInput, threads: b.threads,
+                elapsed: b.convolutionClock)
         }
     }
 }

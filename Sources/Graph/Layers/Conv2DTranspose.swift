@@ -72,8 +72,10 @@ public struct Conv2DTranspose: FusesActivation {
         let g = geometry(b), inChannels = b.inputShape[2]
         gemm(
             c: b.scratch, a: b.input, b: b.parameters[0], m: g.columnRows, n: g.columnWidth, k: inChannels,
-            accumulate: false)
-        col2im(image: b.output, columns: b.scratch, geometry: g, accumulate: false)
+            accumulate: false, elapsed: b.gemmClock)
+        col2im(
+            image: b.output, columns: b.scratch, geometry: g, accumulate: false, threads: b.threads,
+            elapsed: b.convolutionClock)
         b.finishOutput(
             bias: settings.bias ? b.parameters[1] : nil, rows: b.batch * b.outputShape[0] * b.outputShape[1],
             columns: settings.filters)
@@ -82,11 +84,11 @@ public struct Conv2DTranspose: FusesActivation {
     public func backward(_ b: LayerBuffers) {
         let g = geometry(b), inChannels = b.inputShape[2]
         b.gradientBeforeEpilogue()
-        im2col(columns: b.scratch, image: b.dOutput, geometry: g)
+        im2col(columns: b.scratch, image: b.dOutput, geometry: g, threads: b.threads, elapsed: b.convolutionClock)
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.input, b: b.scratch, m: inChannels, n: g.columnWidth, k: g.columnRows,
-                transposeA: true, accumulate: b.accumulateParameters)
+                transposeA: true, accumulate: b.accumulateParameters, elapsed: b.gemmClock)
             if settings.bias {
                 biasBackward(
                     dBias: gradients[1], dOutput: b.dOutput,
@@ -97,7 +99,7 @@ public struct Conv2DTranspose: FusesActivation {
         if let dInput = b.dInput {
             gemm(
                 c: dInput, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: inChannels, k: g.columnWidth,
-                transposeB: true, accumulate: b.accumulateInput)
+                transposeB: true, accumulate: b.accumulateInput, elapsed: b.gemmClock)
         }
     }
 }

@@ -25,7 +25,9 @@ public struct Dense: FusesActivation {
 
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
         let inputs = b.inputShape.elementCount
-        gemm(c: b.output, a: b.input, b: b.parameters[0], m: b.batch, n: units, k: inputs, accumulate: false)
+        gemm(
+            c: b.output, a: b.input, b: b.parameters[0], m: b.batch, n: units, k: inputs, accumulate: false,
+            elapsed: b.gemmClock)
         b.finishOutput(bias: bias ? b.parameters[1] : nil, rows: b.batch, columns: units)
     }
 
@@ -35,7 +37,7 @@ public struct Dense: FusesActivation {
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.input, b: b.dOutput, m: inputs, n: units, k: b.batch, transposeA: true,
-                accumulate: b.accumulateParameters)
+                accumulate: b.accumulateParameters, elapsed: b.gemmClock)
             if bias {
                 biasBackward(
                     dBias: gradients[1], dOutput: b.dOutput, rows: b.batch, columns: units,
@@ -45,7 +47,7 @@ public struct Dense: FusesActivation {
         if let dInput = b.dInput {
             gemm(
                 c: dInput, a: b.dOutput, b: b.parameters[0], m: b.batch, n: inputs, k: units, transposeB: true,
-                accumulate: b.accumulateInput)
+                accumulate: b.accumulateInput, elapsed: b.gemmClock)
         }
     }
 }

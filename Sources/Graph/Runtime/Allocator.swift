@@ -6,6 +6,9 @@ extension PhaseProgram {
     struct Allocator {
         let plan: PhasePlan
         let capacity: Int
+        /// Threads each layer's elementwise passes may use, and the bench's counters (usually nil).
+        var threads = 1
+        var timing: StepTiming?
         var values: [FloatBuffer?]
         var gradients: [FloatBuffer?]
         var owned: [FloatBuffer] = []
@@ -95,6 +98,9 @@ extension PhaseProgram {
                 gradients: a.computesParameterGradients ? tensors.compactMap { $0.gradient?.pointer } : nil,
                 scratch: scratch.pointer, doubleScratch: doubleScratch.pointer, training: training)
             buffers.epilogue = a.epilogue
+            buffers.threads = threads
+            buffers.gemmClock = timing?.gemmCounter
+            buffers.convolutionClock = timing?.convolutionCounter
             if runsBackward && a.computesParameterGradients {
                 buffers.accumulateParameters = !writtenLayers.insert("\(a.network).\(a.layerIndex)").inserted
                 for tensor in tensors {

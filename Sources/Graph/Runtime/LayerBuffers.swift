@@ -32,6 +32,11 @@ public struct LayerBuffers {
     /// (`identity` when none is): `output` then holds the activation's output, and `dOutput` arrives
     /// as the gradient of that.
     public var epilogue: Activation = .identity
+    /// Threads the layer's elementwise passes and convolution lowerings may split across.
+    public var threads = 1
+    /// Counters the layer's GEMM and convolution-lowering calls add their durations to (bench only).
+    public var gemmClock: UnsafeMutablePointer<UInt64>?
+    public var convolutionClock: UnsafeMutablePointer<UInt64>?
 }
 
 extension LayerBuffers {
@@ -40,9 +45,11 @@ extension LayerBuffers {
     func finishOutput(bias: UnsafePointer<Float>?, rows: Int, columns: Int) {
         if let bias {
             biasActivationForward(
-                output: output, input: output, bias: bias, rows: rows, columns: columns, activation: epilogue)
+                output: output, input: output, bias: bias, rows: rows, columns: columns, activation: epilogue,
+                threads: threads)
         } else if epilogue != .identity {
-            activationForward(output: output, input: output, count: rows * columns, activation: epilogue)
+            activationForward(
+                output: output, input: output, count: rows * columns, activation: epilogue, threads: threads)
         }
     }
 
@@ -52,6 +59,6 @@ extension LayerBuffers {
         guard epilogue != .identity else { return }
         activationBackward(
             dInput: dOutput, output: output, dOutput: dOutput, count: batch * outputShape.elementCount,
-            activation: epilogue, accumulate: false)
+            activation: epilogue, accumulate: false, threads: threads)
     }
 }

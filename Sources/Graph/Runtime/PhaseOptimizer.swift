@@ -13,9 +13,16 @@ public final class PhaseOptimizer: @unchecked Sendable {
     /// Steps taken so far; the next step is `step + 1`.
     public private(set) var step = 0
 
-    public init(spec: OptimizerSpec, parameters: [Parameter]) {
+    /// Threads a large update splits across.
+    let threads: Int
+    /// The bench's counters, when it is measuring.
+    let timing: StepTiming?
+
+    public init(spec: OptimizerSpec, parameters: [Parameter], threads: Int = 1, timing: StepTiming? = nil) {
         self.spec = spec
         self.parameters = parameters
+        self.threads = max(1, threads)
+        self.timing = timing
         firstMoments = parameters.map { FloatBuffer(count: $0.value.count) }
         if case .adam = spec {
             secondMoments = parameters.map { FloatBuffer(count: $0.value.count) }
@@ -40,13 +47,13 @@ public final class PhaseOptimizer: @unchecked Sendable {
 
     /// Applies the current step's update to `parameters[i]` for each `i` in `indices`.
     ///
-    /// The update is elementwise and memory-bound, so large tensors are split across the BLAS
-    /// threads (idle at this point of the step); the result does not depend on the split.
+    /// The update is elementwise and memory-bound, so large tensors are split across `threads`
+    /// (the BLAS threads, idle at this point of the step); the result does not depend on the split.
     public func update(_ indices: [Int]) {
-        let start = KernelClock.isEnabled ? KernelClock.now() : 0
-        defer { if KernelClock.isEnabled { KernelClock.optimizerNanoseconds &+= KernelClock.now() &- start } }
+        let start = timing == nil ? 0 : monotonicNanoseconds()
+        defer { if let timing { timing.optimizerCounter.pointee &+= monotonicNanoseconds() &- start } }
         let total = indices.reduce(0) { $0 + parameters[$1].value.count }
-        let parts = total >= Self.parallelThreshold ? blasThreadCount() : 1
+        let parts = total >= Self.parallelThreshold ? threads : 1
         forEachPart(parts: parts) { part in self.update(indices, part: part, of: parts) }
     }
 

@@ -54,9 +54,12 @@ public final class PhaseProgram: @unchecked Sendable {
     ///
     /// - Parameter data: the shared buffer the caller fills with `x`; allocated here when nil.
     /// - Parameter fusingActivations: see `PhasePlan`; off only to test that fusing changes no bits.
+    /// - Parameter threads: how many threads elementwise work may split across (default: BLAS's).
+    /// - Parameter timing: counters for `runexp bench`'s breakdown of a step.
     public init(
         phase: PhaseSpec, model: ModelSummary, store: ParameterStore, capacity: Int, priorDimension: Int?,
-        seed: UInt64, data: FloatBuffer? = nil, training: Bool = true, fusingActivations: Bool = true
+        seed: UInt64, data: FloatBuffer? = nil, training: Bool = true, fusingActivations: Bool = true,
+        threads: Int? = nil, timing: StepTiming? = nil
     ) throws {
         let plan = try PhasePlan(
             loss: phase.loss, updated: phase.update.map(\.name), model: model,
@@ -64,10 +67,15 @@ public final class PhaseProgram: @unchecked Sendable {
         self.name = phase.name
         self.plan = plan
         self.capacity = capacity
-        optimizer = PhaseOptimizer(spec: phase.optimizer, parameters: store.trainable(in: phase.update.map(\.name)))
+        let threads = max(1, threads ?? blasThreadCount())
+        optimizer = PhaseOptimizer(
+            spec: phase.optimizer, parameters: store.trainable(in: phase.update.map(\.name)), threads: threads,
+            timing: timing)
         dropout = RandomStream(seed: seed, name: "dropout/\(phase.name)")
         termValues = Array(repeating: 0, count: plan.terms.count)
         var allocator = Allocator(plan: plan, capacity: capacity)
+        allocator.threads = threads
+        allocator.timing = timing
         if let index = plan.data {
             allocator.values[index] = data ?? FloatBuffer(count: capacity * plan.values[index].shape.elementCount)
         }
