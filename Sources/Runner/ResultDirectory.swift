@@ -11,7 +11,7 @@ public struct ResultDirectory: Sendable {
     /// Claims a new folder at `requested`, or beside it when taken; with `replace`, removes what is there.
     public static func create(at requested: String, replace: Bool) throws -> ResultDirectory {
         let manager = FileManager.default
-        let base = URL(fileURLWithPath: requested).standardized
+        let base = absolute(requested)
         try makeFolders(base.deletingLastPathComponent().path)
         if replace, manager.fileExists(atPath: base.path) {
             // --force replaces a run, never an arbitrary folder a mistyped --out points at.
@@ -31,6 +31,13 @@ public struct ResultDirectory: Sendable {
             }
         }
         throw RunError("cannot find a free folder name beside \(base.path)")
+    }
+
+    /// `path` made absolute from the working folder, with `.` and `..` resolved. (Foundation's
+    /// `standardized` on a relative URL drops a leading `..` and turns `./a/../b` into `/b`, so
+    /// `--out ../runs` wrote into `./runs`: the path is made absolute first.)
+    static func absolute(_ path: String) -> URL {
+        URL(fileURLWithPath: path).absoluteURL.standardized
     }
 
     /// Creates `path` and the folders above it, saying which part could not be made and why.
@@ -55,7 +62,7 @@ public struct ResultDirectory: Sendable {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RunError("\(path): no such run folder to resume")
         }
-        return ResultDirectory(url: URL(fileURLWithPath: path).standardized)
+        return ResultDirectory(url: absolute(path))
     }
 
     /// The path of `name` inside the folder.
