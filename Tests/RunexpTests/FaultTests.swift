@@ -115,6 +115,22 @@ struct FaultTests {
         }
     }
 
+    @Test func resumeRefusesCheckpointFilesFromTwoDifferentEpochs() throws {
+        let scratch = try Self.workspace()
+        let (status, _) = try Self.interrupt(scratch, out: "mixed", marker: Self.epochMarker(2), signals: [(SIGINT, 0)])
+        #expect(status == 130)
+        // The parameters of the finished run (epoch 6) beside the training state of an earlier epoch.
+        let parameters = "checkpoint/parameters.safetensors"
+        let target = scratch.url.appendingPathComponent("mixed/\(parameters)")
+        try FileManager.default.removeItem(at: target)
+        try FileManager.default.copyItem(at: scratch.url.appendingPathComponent("whole/\(parameters)"), to: target)
+        let resumed = try RunexpBinary.run(["faults.yaml", "--resume", "mixed"], in: scratch.url)
+        #expect(resumed.status == 2)
+        #expect(
+            resumed.stderr.contains(
+                "is inconsistent: \(parameters) and checkpoint/training.safetensors come from different epochs"))
+    }
+
     /// `ulimit -f` (in 512-byte blocks): every write past it fails with EFBIG, as on a full disk.
     static func runWithFileSizeLimit(_ blocks: Int, _ scratch: Scratch, out: String) throws -> RunexpBinary.Outcome {
         let command = "ulimit -f \(blocks); exec '\(RunexpBinary.executable.path)' faults.yaml --out \(out)"
