@@ -1,7 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-let release: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+// RUNEXP_CHECKED=1 keeps overflow and bounds checks in release builds: scripts/fuzz.sh builds so, because
+// a fuzzer must see every trap that -Ounchecked would turn into silent wrong answers.
+let checked = Context.environment["RUNEXP_CHECKED"] == "1"
+let release: [SwiftSetting] = checked ? [] : [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "runexp",
@@ -35,12 +38,15 @@ let package = Package(
         .executableTarget(
             name: "runexp",
             dependencies: ["Runner", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .target(name: "Fuzzing", dependencies: ["Runner", "Spec", "Data"]),
+        .executableTarget(name: "runexp-fuzz", dependencies: ["Fuzzing"], path: "Sources/RunexpFuzz"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph", "Spec", "Data", "Kernels"], exclude: ["TorchFixtures"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Kernels"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Kernels"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Data"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Spec", "Data"]),
         .testTarget(name: "RunexpTests", dependencies: ["runexp", "Runner", "Spec", "Graph", "Kernels", "Data", "Report"], exclude: ["Catalogue"]),
     ]
 )

@@ -19,12 +19,7 @@ extension IDX {
     /// Reads a folder laid out like MNIST or Fashion-MNIST: `train*images-idx3*`,
     /// `train*labels-idx1*`, `t10k*images-idx3*` and `t10k*labels-idx1*`, gzipped or not.
     public static func readDirectory(_ directory: String) throws -> TrainTestSplits {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-        } catch {
-            throw DataError(directory, "cannot list the folder: \(error.localizedDescription)")
-        }
+        let names = try folderEntries(directory).sorted()
         func file(_ prefix: String, _ kind: String) throws -> String {
             guard let name = names.first(where: { $0.hasPrefix(prefix) && $0.contains(kind) }) else {
                 throw DataError(directory, "no \(prefix)…\(kind)… file (IDX, optionally .gz) in the folder")

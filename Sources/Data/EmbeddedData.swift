@@ -50,13 +50,7 @@ public enum EmbeddedData {
 
 /// The names of the `.png` files in `directory`, sorted so that the order is the same everywhere.
 public func pngNames(in directory: String) throws -> [String] {
-    let names: [String]
-    do {
-        names = try FileManager.default.contentsOfDirectory(atPath: directory)
-    } catch {
-        throw DataError(directory, "cannot list the folder: \(error.localizedDescription)")
-    }
-    let pngs = names.filter { $0.lowercased().hasSuffix(".png") }.sorted()
+    let pngs = try folderEntries(directory).filter { $0.lowercased().hasSuffix(".png") }.sorted()
     guard !pngs.isEmpty else { throw DataError(directory, "the folder holds no .png files") }
     return pngs
 }

@@ -61,12 +61,3 @@ public enum NPY {
         return array
     }
 }
-
-/// The contents of the file at `path`, memory-mapped where the platform allows.
-func readFile(_ path: String) throws -> Data {
-    do {
-        return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-    } catch {
-        throw DataError(path, "cannot read the file: \(error.localizedDescription)")
-    }
-}

@@ -6,20 +6,53 @@ public enum PNGImage {
     /// The image at `path` as uint8 H×W×3 RGB (alpha, if any, is undone from Cairo's
     /// premultiplied form and then dropped).
     public static func readRGB(path: String) throws -> NumericArray {
-        let loaded = cairo_image_surface_create_from_png(path)
+        try readRGB(data: try readFile(path), source: path)
+    }
+
+    /// The PNG bytes `data` as uint8 H×W×3 RGB; `source` names them in errors.
+    public static func readRGB(data: Data, source: String) throws -> NumericArray {
+        try checkDeclaredSize(data, source: source)
+        let loaded = data.withUnsafeBytes { bytes in
+            let reader = PNGByteReader(bytes)
+            return withExtendedLifetime(reader) {
+                cairo_image_surface_create_from_png_stream(
+                    { context, output, length in
+                        guard let context, let output else { return CAIRO_STATUS_READ_ERROR }
+                        let reader = Unmanaged<PNGByteReader>.fromOpaque(context).takeUnretainedValue()
+                        return reader.read(into: output, count: Int(length))
+                    }, Unmanaged.passUnretained(reader).toOpaque())
+            }
+        }
         defer { cairo_surface_destroy(loaded) }
         let status = cairo_surface_status(loaded)
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw DataError(path, "cannot read PNG: \(String(cString: cairo_status_to_string(status)))")
+            throw DataError(source, "cannot read PNG: \(String(cString: cairo_status_to_string(status)))")
         }
         let format = cairo_image_surface_get_format(loaded)
         guard format == CAIRO_FORMAT_ARGB32 || format == CAIRO_FORMAT_RGB24 else {
             // Grey, 16-bit and float PNGs: let Cairo convert them to 8-bit ARGB first.
-            let converted = try convertToARGB32(loaded, path: path)
+            let converted = try convertToARGB32(loaded, path: source)
             defer { cairo_surface_destroy(converted) }
-            return try unpack(converted, hasAlpha: true, path: path)
+            return try unpack(converted, hasAlpha: true, path: source)
         }
-        return try unpack(loaded, hasAlpha: format == CAIRO_FORMAT_ARGB32, path: path)
+        return try unpack(loaded, hasAlpha: format == CAIRO_FORMAT_ARGB32, path: source)
+    }
+
+    /// The most pixels a PNG may declare: 2²⁸ (a gigabyte as 8-bit ARGB), far beyond any photo the
+    /// recipe crops from, so a header that lies about its size is refused before Cairo allocates.
+    public static let pixelLimit = 1 << 28
+
+    /// Refuses a PNG whose header declares more than `pixelLimit` pixels; anything else wrong is
+    /// left to libpng.
+    static func checkDeclaredSize(_ data: Data, source: String) throws {
+        guard data.count >= 24, data.starts(with: [0x89, 0x50, 0x4E, 0x47]) else { return }
+        func word(_ at: Int) -> Int { data.dropFirst(at).prefix(4).reduce(0) { $0 << 8 | Int($1) } }
+        let (width, height) = (word(16), word(20))
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        if overflow || pixels > pixelLimit {
+            throw DataError(
+                source, "PNG header declares \(width)×\(height) pixels, more than the \(pixelLimit) runexp reads")
+        }
     }
 
     private static func convertToARGB32(_ surface: OpaquePointer?, path: String) throws -> OpaquePointer? {
@@ -72,5 +105,22 @@ extension PNGImage {
     public static func readFolder(_ directory: String) throws -> [NumericArray] {
         let folder = URL(fileURLWithPath: directory)
         return try pngNames(in: directory).map { try readRGB(path: folder.appendingPathComponent($0).path) }
+    }
+}
+
+/// Hands Cairo's PNG reader the bytes of a file already in memory, refusing reads past the end.
+private final class PNGByteReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    func read(into output: UnsafeMutablePointer<UInt8>, count: Int) -> cairo_status_t {
+        guard count <= bytes.count - offset, let base = bytes.baseAddress else { return CAIRO_STATUS_READ_ERROR }
+        UnsafeMutableRawPointer(output).copyMemory(from: base + offset, byteCount: count)
+        offset += count
+        return CAIRO_STATUS_SUCCESS
     }
 }

@@ -19,13 +19,13 @@ enum Checkpoint {
         try NumericArray(shape: [values.count], elements: values)
     }
 
-    /// Writes the checkpoint; each file is written whole under a temporary name, then renamed.
+    /// Writes the checkpoint. Both files are written whole under temporary names before either is
+    /// renamed into place, so a full disk leaves the previous pair; the training state records the
+    /// parameters' digest, so a pair from two epochs (a kill between the renames) is recognised.
     static func save(_ trainer: Trainer, to folder: ResultDirectory, specDigest: String) throws {
         let parameters = try trainer.store.parameters.map { NamedArray($0.name, try floats($0.value, $0.shape)) }
-        try FileManager.default.createDirectory(atPath: folder.path("checkpoint"), withIntermediateDirectories: true)
-        try SafeTensors.write(
-            parameters, metadata: ["format": "pt", "runexp": RunexpVersion.string],
-            to: folder.path(parametersFile))
+        let parameterBytes = try SafeTensors.encode(
+            parameters, metadata: ["format": "pt", "runexp": RunexpVersion.string])
         var state: [NamedArray] = [
             NamedArray("progress", try words([UInt64(trainer.epochsDone), UInt64(trainer.step)])),
             NamedArray("stream/shuffle", try words(trainer.shuffle.state.array)),
@@ -49,7 +49,9 @@ enum Checkpoint {
                 }
             }
         }
-        try SafeTensors.write(state, metadata: ["spec_digest": specDigest], to: folder.path(trainingFile))
+        let stateBytes = try SafeTensors.encode(
+            state, metadata: ["spec_digest": specDigest, "parameter_digest": trainer.parameterDigest])
+        try folder.writeTogether([(parametersFile, Data(parameterBytes)), (trainingFile, Data(stateBytes))])
     }
 
     /// True when the folder holds a checkpoint.
@@ -70,6 +72,11 @@ enum Checkpoint {
         let values = Dictionary(parameters.tensors.map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
         for parameter in trainer.store.parameters {
             try parameter.value.set(load(values[parameter.name], parameter.name, parameter.value.count))
+        }
+        if let expected = training.metadata["parameter_digest"], expected != trainer.parameterDigest {
+            throw RunError(
+                "the checkpoint in \(folder.url.path) is inconsistent: \(parametersFile) and \(trainingFile) come from different epochs (the run was killed while writing them); start a new run"
+            )
         }
         func stream(_ name: String) throws -> RandomStream {
             let w = try state[name].map { try $0.elements(as: UInt64.self) } ?? []

@@ -47,6 +47,7 @@ struct CodeOutputs {
         }
         for output in spec.outputs {
             guard case .tsne(let split, let points, let perplexity, let encoder) = output.kind else { continue }
+            try StopSignal.throwIfRequested()
             let settings = TSNESettings(
                 split: split, points: points, perplexity: perplexity, encoder: encoder, origin: output.origin)
             metrics.merge(try writeTSNE(settings)) { $1 }

@@ -11,8 +11,8 @@ public struct ResultDirectory: Sendable {
     /// Claims a new folder at `requested`, or beside it when taken; with `replace`, removes what is there.
     public static func create(at requested: String, replace: Bool) throws -> ResultDirectory {
         let manager = FileManager.default
-        let base = URL(fileURLWithPath: requested).standardized
-        try manager.createDirectory(at: base.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let base = absolute(requested)
+        try makeFolders(base.deletingLastPathComponent().path)
         if replace, manager.fileExists(atPath: base.path) {
             // --force replaces a run, never an arbitrary folder a mistyped --out points at.
             let contents = (try? manager.contentsOfDirectory(atPath: base.path)) ?? []
@@ -33,13 +33,36 @@ public struct ResultDirectory: Sendable {
         throw RunError("cannot find a free folder name beside \(base.path)")
     }
 
+    /// `path` made absolute from the working folder, with `.` and `..` resolved. (Foundation's
+    /// `standardized` on a relative URL drops a leading `..` and turns `./a/../b` into `/b`, so
+    /// `--out ../runs` wrote into `./runs`: the path is made absolute first.)
+    static func absolute(_ path: String) -> URL {
+        URL(fileURLWithPath: path).absoluteURL.standardized
+    }
+
+    /// Creates `path` and the folders above it, saying which part could not be made and why.
+    static func makeFolders(_ path: String) throws {
+        var prefix = ""
+        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) == 0 { continue }
+            let code = errno
+            var info = stat()
+            if code == EEXIST, stat(prefix, &info) == 0 {
+                if info.st_mode & S_IFMT == S_IFDIR { continue }
+                throw RunError("cannot create the output folder \(path): \(prefix) is a file, not a folder")
+            }
+            throw RunError("cannot create the output folder \(path): \(prefix): \(String(cString: strerror(code)))")
+        }
+    }
+
     /// An existing run folder, for `--resume`.
     public static func existing(_ path: String) throws -> ResultDirectory {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw RunError("\(path): no such run folder to resume")
         }
-        return ResultDirectory(url: URL(fileURLWithPath: path).standardized)
+        return ResultDirectory(url: absolute(path))
     }
 
     /// The path of `name` inside the folder.
@@ -50,42 +73,98 @@ public struct ResultDirectory: Sendable {
         try write(name, Data(text.utf8))
     }
 
-    /// Writes `data` to `name` through a temporary file and a rename.
+    /// Writes `data` to `name` through a temporary file and a rename: a reader, a crash or a full
+    /// disk never leaves a partly written file under the final name (at most a `.name.tmp-<pid>`,
+    /// removed when the write fails).
     public func write(_ name: String, _ data: Data) throws {
         let target = url.appendingPathComponent(name)
-        try FileManager.default.createDirectory(
-            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())")
         do {
-            try data.write(to: temporary)
-            guard rename(temporary.path, target.path) == 0 else {
-                throw RunError("cannot rename into \(target.path): \(String(cString: strerror(errno)))")
-            }
-        } catch let error as RunError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+            try FileManager.default.createDirectory(
+                at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw RunError("cannot write \(target.path): \(error.localizedDescription)")
+            throw RunError("cannot create the folder for \(target.path): \(error.localizedDescription)")
+        }
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())").path
+        do {
+            try Self.writeWhole(data, to: temporary)
+            guard rename(temporary, target.path) == 0 else { throw Self.systemError("cannot rename into place") }
+        } catch let error as RunError {
+            unlink(temporary)
+            throw RunError("cannot write \(target.path): \(error.description)")
         }
     }
 
-    /// Appends one line to `name` (the metrics log), creating it when missing.
-    public func append(_ name: String, line: String) throws {
-        let target = path(name)
-        if !FileManager.default.fileExists(atPath: target) {
-            guard FileManager.default.createFile(atPath: target, contents: nil) else {
-                throw RunError("cannot create \(target)")
+    /// Writes several files as one: every file goes to its temporary name first, and only when all
+    /// are whole are they renamed into place, so a full disk leaves the earlier set untouched.
+    public func writeTogether(_ files: [(name: String, data: Data)]) throws {
+        var written: [(temporary: String, target: String)] = []
+        do {
+            for (name, data) in files {
+                let target = url.appendingPathComponent(name)
+                try FileManager.default.createDirectory(
+                    at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let temporary = target.deletingLastPathComponent()
+                    .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())").path
+                written.append((temporary, target.path))
+                do {
+                    try Self.writeWhole(data, to: temporary)
+                } catch let error as RunError {
+                    throw RunError("cannot write \(target.path): \(error.description)")
+                }
+            }
+            for (temporary, target) in written where rename(temporary, target) != 0 {
+                throw RunError("cannot rename into \(target): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            for (temporary, _) in written { unlink(temporary) }
+            throw error
+        }
+    }
+
+    /// Creates `path`, writes every byte and flushes them to disk, or throws the system's reason.
+    static func writeWhole(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw systemError("cannot create it") }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count, let base = buffer.baseAddress {
+                let written = Foundation.write(descriptor, base + offset, buffer.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { throw systemError("the disk refused the write") }
+                offset += written
             }
         }
-        guard let handle = FileHandle(forWritingAtPath: target) else { throw RunError("cannot open \(target)") }
-        defer { try? handle.close() }
-        do {
-            try handle.seekToEnd()
-            try handle.write(contentsOf: Data((line + "\n").utf8))
-        } catch {
-            throw RunError("cannot append to \(target): \(error.localizedDescription)")
+        guard fsync(descriptor) == 0 else { throw systemError("cannot flush it to disk") }
+    }
+
+    static func systemError(_ action: String) -> RunError {
+        RunError("\(action) (\(String(cString: strerror(errno))))")
+    }
+
+    /// Appends one line to `name` (the metrics log), creating it when missing. A line that cannot
+    /// be written whole is taken back, so the log never ends in half a record.
+    public func append(_ name: String, line: String) throws {
+        let target = path(name)
+        let descriptor = open(target, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw RunError("cannot open \(target): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let length = lseek(descriptor, 0, SEEK_END)
+        let bytes = Array((line + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return Foundation.write(descriptor, base + offset, bytes.count - offset)
+            }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                let reason = String(cString: strerror(errno))
+                if length >= 0 { ftruncate(descriptor, length) }
+                throw RunError("cannot append to \(target): \(reason)")
+            }
+            offset += written
         }
     }
 }

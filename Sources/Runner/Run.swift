@@ -45,6 +45,8 @@ public enum RunCommand {
     /// Runs and returns the exit code: 0 done, 1 an expectation missed or the run failed, 2 bad input,
     /// 130 interrupted.
     public static func run(_ options: RunOptions, console: RunConsole) -> Int32 {
+        // From the start, so that Ctrl-C while the data loads still ends in an `interrupted` folder.
+        StopSignal.install()
         let checked: CheckedSpec
         switch SpecCheck.run(path: options.specPath, overrides: options.overrides, seed: options.seed) {
         case .success(let value): checked = value
@@ -89,9 +91,10 @@ public enum RunCommand {
             console.message(
                 "training \(session.checked.spec.name) (seed \(session.checked.spec.seed)) → \(session.folder.url.path)"
             )
-            StopSignal.install()
             session.trainer.epochCheckpoint = {
-                try Checkpoint.save(session.trainer, to: session.folder, specDigest: session.specDigest)
+                try StopSignal.critical {
+                    try Checkpoint.save(session.trainer, to: session.folder, specDigest: session.specDigest)
+                }
             }
             let printer = ProgressPrinter(console: console)
             let outcome = try session.trainer.train(

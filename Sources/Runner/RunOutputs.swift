@@ -17,6 +17,7 @@ struct RunOutputs {
         var figures: [(String, String)] = []
         var notes: [String] = []
         for output in spec.outputs {
+            try StopSignal.throwIfRequested()
             switch output.kind {
             case .curves(let phases):
                 figures += try curves(phases.isEmpty ? spec.phases.map(\.name) : phases)

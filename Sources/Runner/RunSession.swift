@@ -55,7 +55,7 @@ struct RunSession {
             facts["finished"] = .string(ISO8601DateFormatter().string(from: finished))
             facts["seconds"] = .number((finished.timeIntervalSince(started) * 1000).rounded() / 1000)
         }
-        try folder.write("run.json", JSON.object(facts).pretty)
+        try StopSignal.critical { try folder.write("run.json", JSON.object(facts).pretty) }
     }
 
     func finish(_ outcome: TrainingOutcome, console: RunConsole) throws -> Int32 {
@@ -69,10 +69,21 @@ struct RunSession {
             console.message("failed: \(why)")
             return 1
         case .complete:
-            let summary = try writeOutputs()
-            let outputs = RunOutputs(session: self, history: history)
-            let (figures, notes) = try outputs.write()
-            try outputs.writeReport(summary: summary, figures: figures, notes: notes)
+            let summary: [String: Double]
+            let notes: [String]
+            do {
+                summary = try writeOutputs()
+                let outputs = RunOutputs(session: self, history: history)
+                let written = try outputs.write()
+                notes = written.notes
+                try StopSignal.throwIfRequested()
+                try outputs.writeReport(summary: summary, figures: written.figures, notes: notes)
+            } catch is StopSignal.Interrupted {
+                // Training is whole and checkpointed: --resume only writes the outputs again.
+                try writeStatus("interrupted", finished: Date())
+                console.message("interrupted while writing the outputs; --resume \(folder.url.path) writes them again")
+                return 130
+            }
             for note in notes { console.message("note: \(note)") }
             try writeStatus("complete", finished: Date())
             let misses = Expectations.check(checked.spec.expectations, summary)
@@ -84,6 +95,7 @@ struct RunSession {
 
     /// `metrics.json` and the outputs; returns the summary metrics.
     func writeOutputs() throws -> [String: Double] {
+        try StopSignal.throwIfRequested()
         var summary: [String: Double] = [:]
         // The last epoch's evaluation is the final one: the weights have not changed since.
         for (split, value) in history.epochs.last?.splitMSE ?? [] { summary["\(split)_mse"] = value }

@@ -17,9 +17,7 @@ public enum SpecCheck {
         -> Result<CheckedSpec, SpecProblems>
     {
         SpecLoader.load(path: path, overrides: overrides, seed: seed).flatMap { spec in
-            guard spec.data.sampleShape == nil else {
-                return ShapeInference.run(spec).map { CheckedSpec(spec: spec, model: $0) }
-            }
+            guard spec.data.sampleShape == nil else { return validate(spec) }
             // A file decides the shape of x: read it (once; the run reuses what was read).
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             let data: ExperimentData
@@ -28,8 +26,22 @@ public enum SpecCheck {
             } catch {
                 return .failure(SpecProblems([Diagnostic(spec.data.origin, "cannot read the data: \(error)")]))
             }
-            let shape = Array(data.train.images.shape.dropFirst())
-            return ShapeInference.run(spec, dataShape: shape).map { CheckedSpec(spec: spec, model: $0, data: data) }
+            return validate(spec, data: data)
+        }
+    }
+
+    /// Shapes and memory of a loaded spec, reading no file: `data`, when given, decides the shape
+    /// of `x` (a file source); otherwise the spec's own `data.shape` or the source's does.
+    public static func validate(_ spec: ExperimentSpec, data: ExperimentData? = nil) -> Result<
+        CheckedSpec, SpecProblems
+    > {
+        let shape = data.map { Array($0.train.images.shape.dropFirst()) }
+        return ShapeInference.run(spec, dataShape: shape).flatMap { model in
+            let memory = MemoryEstimate(model: model, batchSize: spec.train.batchSize)
+            if let problem = memory.problem(batchSize: spec.train.batchSize) {
+                return .failure(SpecProblems([problem]))
+            }
+            return .success(CheckedSpec(spec: spec, model: model, data: data))
         }
     }
 

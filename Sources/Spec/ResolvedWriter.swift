@@ -164,9 +164,8 @@ public struct ResolvedWriter {
     static func needsQuotes(_ text: String, inFlow: Bool) -> Bool {
         if text.isEmpty || text != text.trimmedSpaces { return true }
         if let first = text.first, "-?:,[]{}#&*!|>'\"%@`".contains(first) {
-            return
-                !(first == "-" && text.count > 1
-                && text.dropFirst().allSatisfy { $0.isNumber || $0 == "." || $0 == "e" || $0 == "-" })
+            // A negative number stays plain (`-1E+5`, `-1_000` too), so that it reads back as a number.
+            return !(first == "-" && ScalarDecoder.isDecimalNumber(text))
         }
         if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") { return true }
         if inFlow, ["[", "]", "{", "}", ","].contains(where: { text.contains($0) }) { return true }

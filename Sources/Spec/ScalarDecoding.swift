@@ -27,8 +27,15 @@ public struct ScalarDecoder {
         -> Double?
     {
         guard let text = plain(node, what, expected: "a number") else { return nil }
-        guard let value = Double(text.filter { $0 != "_" }), value.isFinite else {
+        let parsed = Double(text.filter { $0 != "_" })
+        if let parsed, !parsed.isFinite {
             log.error(node.origin, "\(what) must be a finite number; found '\(text)'")
+            return nil
+        }
+        // Swift's Double(_:) also reads hexadecimal (`-0x7fffffff`), which resolved.yaml would then
+        // write quoted and no longer read back as a number: only decimal numbers are numbers here.
+        guard let value = parsed, Self.isDecimalNumber(text) else {
+            log.error(node.origin, "\(what) must be a decimal number such as 0.5 or 1.0e-3; found '\(text)'")
             return nil
         }
         guard range.contains(value) else {
@@ -36,6 +43,22 @@ public struct ScalarDecoder {
             return nil
         }
         return value
+    }
+
+    /// True when `text` is a decimal number: an optional sign, digits with at most one point (at
+    /// least one digit), an optional exponent `e`/`E` with an optional sign; `_` may separate digits.
+    public static func isDecimalNumber(_ text: String) -> Bool {
+        var rest = Substring(text.filter { $0 != "_" })
+        if let sign = rest.first, sign == "-" || sign == "+" { rest = rest.dropFirst() }
+        let mantissa = rest.prefix { $0 != "e" && $0 != "E" }
+        var exponent = rest.dropFirst(mantissa.count)
+        let digits = mantissa.filter { $0 != "." }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), mantissa.count - digits.count <= 1
+        else { return false }
+        guard !exponent.isEmpty else { return true }
+        exponent = exponent.dropFirst()
+        if let sign = exponent.first, sign == "-" || sign == "+" { exponent = exponent.dropFirst() }
+        return !exponent.isEmpty && exponent.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// `true` or `false`.

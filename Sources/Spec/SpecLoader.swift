@@ -49,12 +49,18 @@ public enum SpecLoader {
 
     static func readText(_ path: String) -> Result<String, Diagnostic> {
         let place = Origin.argument(path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOTDIR { return .failure(Diagnostic(place, "a part of the path is a file, not a folder")) }
             return .failure(Diagnostic(place, "no such file; expected a spec such as experiments/cnn_ae.yaml"))
         }
-        if isDirectory.boolValue {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR:
             return .failure(Diagnostic(place, "is a directory; expected a spec file such as \(path)/cnn_ae.yaml"))
+        default:
+            // A named pipe with no writer would block the read forever; a device never ends.
+            return .failure(Diagnostic(place, "is not a regular file (a named pipe or a device); expected a YAML spec"))
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             return .failure(Diagnostic(place, "cannot be read (permission denied?)"))

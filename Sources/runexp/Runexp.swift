@@ -23,6 +23,9 @@ struct Runexp: ParsableCommand {
 
     /// Usage errors exit 2 like every other bad input (swift-argument-parser's default is 64).
     static func main() {
+        // A file-size limit (ulimit -f) must make a write fail with EFBIG, which the runner reports
+        // as `failed: …`, instead of killing the process halfway through a file.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -6,6 +6,10 @@ struct RunexpBinary {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// True when the process was ended by a signal (a crash, or the timeout's kill).
+        var signaled = false
+        /// True when the process outlived the timeout and was killed.
+        var timedOut = false
     }
 
     /// The package's root folder, found from this file's place in `Tests/RunexpTests/`.
@@ -25,22 +29,30 @@ struct RunexpBinary {
         return packageRoot.appendingPathComponent(".build/debug/runexp")
     }
 
-    /// Runs `runexp arguments…` in `directory` (the package root by default) and waits for it.
-    static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Outcome {
+    /// Runs `runexp arguments…` in `directory` (the package root by default) and waits for it; a
+    /// run that outlives `timeout` seconds is killed and reported as `timedOut`.
+    static func run(
+        _ arguments: [String], in directory: URL = packageRoot, timeout: Double = 600, executable: URL? = nil
+    ) throws -> Outcome {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = executable ?? Self.executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let watchdog = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
         // Read both pipes before waiting, so a long report cannot fill a pipe and stall the child.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        watchdog.cancel()
+        let signaled = process.terminationReason == .uncaughtSignal
         return Outcome(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+            stderr: String(decoding: errData, as: UTF8.self), signaled: signaled,
+            timedOut: signaled && process.terminationStatus == SIGKILL)
     }
 }

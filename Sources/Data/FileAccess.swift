@@ -1,0 +1,51 @@
+import Foundation
+
+/// The contents of the regular file at `path`, memory-mapped where the platform allows.
+///
+/// A folder, a named pipe or a device is refused before anything is opened, so a spec that names
+/// one gets a clear message instead of a hang (a FIFO with no writer blocks forever) or Foundation's
+/// generic "operation could not be completed".
+func readFile(_ path: String) throws -> Data {
+    try requireRegularFile(path)
+    do {
+        return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+    } catch {
+        throw DataError(path, "cannot read the file: \(error.localizedDescription)")
+    }
+}
+
+/// Throws a `DataError` unless `path` names an existing regular file (after following links).
+func requireRegularFile(_ path: String) throws {
+    var info = stat()
+    guard stat(path, &info) == 0 else { throw DataError(path, fileProblem(errno)) }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return
+    case S_IFDIR: throw DataError(path, "is a folder, not a file")
+    case S_IFIFO: throw DataError(path, "is a named pipe (FIFO), not a regular file")
+    default: throw DataError(path, "is a device or socket, not a regular file")
+    }
+}
+
+/// The names in the folder at `directory`, refusing anything that is not a folder with a clear message.
+func folderEntries(_ directory: String) throws -> [String] {
+    var info = stat()
+    guard stat(directory, &info) == 0 else { throw DataError(directory, fileProblem(errno)) }
+    guard info.st_mode & S_IFMT == S_IFDIR else { throw DataError(directory, "is a file, not a folder") }
+    do {
+        return try FileManager.default.contentsOfDirectory(atPath: directory)
+    } catch {
+        throw DataError(directory, "cannot list the folder: \(error.localizedDescription)")
+    }
+}
+
+/// What `errno` from `stat` means for a path a user gave.
+func fileProblem(_ code: Int32) -> String {
+    switch code {
+    case ENOENT: return "no such file or folder"
+    case ENOTDIR: return "a part of the path is a file, not a folder"
+    case EACCES: return "permission denied"
+    case ELOOP: return "too many symbolic links"
+    case ENAMETOOLONG: return "the path is too long"
+    default: return "cannot read: \(String(cString: strerror(code)))"
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Graph
+import Spec
+
+/// A lower bound on the memory training a checked spec takes, compared with the machine's memory
+/// before anything is allocated, so that a layer of 16,777,216 units after another one is refused
+/// with a located message instead of the allocator aborting the process.
+///
+/// Each parameter is held four times (value, gradient and Adam's two moments), and each layer's
+/// output twice per sample of a batch (value and gradient). Scratch space, the data and the
+/// outputs come on top, so a spec that passes can still need more; one that fails cannot run.
+public struct MemoryEstimate: Sendable {
+    /// Bytes of parameters, gradients and optimizer moments.
+    public var parameterBytes: Int
+    /// Bytes of layer outputs and their gradients for one batch.
+    public var activationBytes: Int
+    /// The layer that needs the most, with its network's name and index, for the message.
+    public var largest: (network: String, index: Int, layer: LayerSpec)?
+
+    /// Both parts together (saturating).
+    public var totalBytes: Int { saturatingSum(parameterBytes, activationBytes) }
+
+    /// The estimate for `model` trained in batches of `batchSize`.
+    public init(model: ModelSummary, batchSize: Int) {
+        parameterBytes = 0
+        activationBytes = 0
+        var largestBytes = -1
+        for network in model.networks {
+            for (index, layer) in network.layers.enumerated() {
+                let parameters = layer.parameters.reduce(0) { saturatingSum($0, $1.shape.elementCount) }
+                let ownParameters = saturatingProduct([parameters, 4, MemoryLayout<Float>.size])
+                let ownActivations = saturatingProduct([
+                    layer.output.elementCount, batchSize, 2, MemoryLayout<Float>.size,
+                ])
+                parameterBytes = saturatingSum(parameterBytes, ownParameters)
+                activationBytes = saturatingSum(activationBytes, ownActivations)
+                let own = saturatingSum(ownParameters, ownActivations)
+                if own > largestBytes {
+                    largestBytes = own
+                    largest = (network.name, index, layer.spec)
+                }
+            }
+        }
+    }
+
+    /// A located error when the estimate exceeds `available` bytes (the machine's memory by default).
+    public func problem(batchSize: Int, available: UInt64 = ProcessInfo.processInfo.physicalMemory) -> Diagnostic? {
+        guard UInt64(totalBytes) > available, let largest else { return nil }
+        return Diagnostic(
+            largest.layer.origin,
+            "training needs at least \(Self.bytesText(totalBytes)) (\(Self.bytesText(parameterBytes)) for "
+                + "parameters, gradients and optimizer state; \(Self.bytesText(activationBytes)) for layer outputs "
+                + "in a batch of \(batchSize)), more than this machine's "
+                + "\(Self.bytesText(Int(clamping: available))) of memory; the largest part is network "
+                + "'\(largest.network)', layer \(largest.index) (\(largest.layer.summary))")
+    }
+
+    /// `bytes` in binary units with three significant digits, e.g. `1.05 TiB`.
+    static func bytesText(_ bytes: Int) -> String {
+        if bytes == Int.max { return "more than 8 EiB" }
+        var value = Double(bytes)
+        for unit in ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"] {
+            if value < 1024 { return unit == "bytes" ? "\(bytes) bytes" : String(format: "%.3g %@", value, unit) }
+            value /= 1024
+        }
+        return String(format: "%.3g EiB", value)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Fuzzing
+import Testing
+
+/// Inputs the long fuzz runs found, kept as regular test cases.
+struct FuzzFindingTests {
+    /// `scripts/fuzz.sh 1000000 1`, spec target, iterations 289687, 306453, 429967, 778708 and 901166
+    /// (the same input): `low: -0x7fffffff` in a uniform prior was read as a number by Swift's
+    /// `Double(_:)`, written quoted into resolved.yaml, and that did not load again.
+    static let hexadecimalPriorBound =
+        Data(
+            base64Encoded: """
+                IyEgdHJhaW4uZXBvY2hzPTIKIyEgcGhhc2VzLnJlY29uc3RydWN0aW9uLm9wdGltaXplcj17c2dkOiB7bHI6IDAuMSwgbW9tZW50
+                dW06IDAuOX19Cm5hbWU6IGV2ZXJ5X2xheWVyCnNlZWQ6IDMKZGF0YToge3NvdXJjZToge25weTogZGF0YS5ucHksIGxhYmVsczog
+                bGFiZWxzLm5weX0sIHNoYXBlOiBbMjgsIDI4LCAxXSwgdmFsaWRhdGlvbjogMC4yLCB0cmFpbl9saW1pdDogNTAwfQpwcmlvcjog
+                e3VuaWZvcm06IHtkaW06IDgsIGxvdzogLTB4N2ZmZmZmZmYsIGhpZ2g6IDJ9fQpuZXR3b3JrczoKICBlbmNvZGVyOgogICAgaW5w
+                dXQ6IFsyOCwgMjgsIDFdCiAgICBpbml0OiBoZV9ub3JtYWwKICAgIGxheWVyczoKICAgICAgLSBjb252MmQ6IHtmaWx0ZXJzOiA0
+                LCBrZXJuZWw6IDUsIHN0cmlkZTogMiwgcGFkZGluZzogdmFsaWQsIGJpYXM6IGZhbHNlfQogICAgICAtIGJhdGNoX25vcm06IHtt
+                b21lbnR1bTogMC4yLCBlcHNpbG9uOiAxLjBlLTN9CiAgICAgIC0gbGVha3lfcmVsdTogMC4yCiAgICAgIC0gZHJvcG91dDogMC4z
+                CiAgICAgIC0gZmxhdHRlbgogICAgICAtIGRlbnNlOiB7dW5pdHM6IDgsIGJpYXM6IHRydWV9CiAgICAgIC0gdGFuaAogIGRlY29k
+                ZXI6CiAgICBpbml0OiB4YXZpZXJfbm9ybWFsCiAgICBsYXllcnM6IFtkZW5zZTogMTk2LCByZWx1LCByZXNoYXBlOiBbNywgNywg
+                NF0sIGNvbnYyZF90cmFuc3Bvc2U6IHtmaWx0ZXJzOiAxLCBrZXJuZWw6IDQsIHN0cmlkZTogNCwgcGFkZGluZzogMH0sIHNpZ21v
+                aWRdCiAgY3JpdGljOiB7bGF5ZXJzOiBbZGVuc2U6IDE2LCBsZWFreV9yZWx1LCBkZW5zZTogMV19CnBoYXNlczoKICAtIG5hbWU6
+                IHJlY29uc3RydWN0aW9uCiAgICBsb3NzOiBzc2UoZGVjb2RlcihlbmNvZGVyKHgpKSwgeCkgKyAwLjUgKiBsMShkZWNvZGVyKGVu
+                Y29kZXIoeCkpLCB4KQogICAgdXBkYXRlOiBbZW5jb2RlciwgZGVjb2Rlcl0KICAtIG5hbWU6IGNyaXRpYwogICAgbG9zczogYmNl
+                X2xvZ2l0cyhjcml0aWMoeiksIDEpICsgYmNlX2xvZ2l0cyhjcml0aWMoZW5jb2Rlcih4KSksIDApCiAgICB1cGRhdGU6IFtjcml0
+                aWNdCiAgICBvcHRpbWl6ZXI6IHthZGFtOiB7bHI6IDIuMGUtNCwgYmV0YTE6IDAuNSwgYmV0YTI6IDAuOTksIGVwc2lsb246IDEu
+                MGUtNywgd2VpZ2h0X2RlY2F5OiAxLjBlLTV9fQogIC0gbmFtZTogZ2VuZXJhdG9yCiAgICBsb3NzOiBiY2VfbG9naXRzKGNyaXRp
+                YyhlbmNvZGVyKHgpKSwgMSkgKiAwLjUgLSAwLjEgKiBsMShlbmNvZGVyKHgpLCAwKQogICAgdXBkYXRlOiBbZW5jb2Rlcl0KdHJh
+                aW46IHtlcG9jaHM6IDMsIGJhdGNoX3NpemU6IDMyLCBzaHVmZmxlOiBmYWxzZSwgbG9nX2V2ZXJ5OiAxMH0Kb3V0cHV0czoKICAt
+                IGN1cnZlczogW3JlY29uc3RydWN0aW9uLCBjcml0aWNdCiAgLSByZWNvbnN0cnVjdGlvbnM6IHtzcGxpdDogdmFsaWRhdGlvbiwg
+                Y291bnQ6IDR9CiAgLSB0c25lOiB7c3BsaXQ6IHRlc3QsIHBvaW50czogMTAwLCBwZXJwbGV4aXR5OiA1LCBlbmNvZGVyOiBlbmNv
+                ZGVyfQogIC0gbGF0ZW50OiB7c2FtcGxlczogMTYsIGludGVycG9sYXRpb25zOiAyLCBzdGVwczogMywgZW5jb2RlcjogZW5jb2Rl
+                ciwgZGVjb2RlcjogZGVjb2Rlcn0KZXhwZWN0OgogIHRlc3RfbXNlOiB7bWF4OiAwLjV9CiAgY29kZXNfa25uX2FjY3VyYWN5OiB7
+                bWluOiAwLjEsIG1heDogMX0KcmVwbGF5OiB7ZXBvY2hzOiAxLCB0cmFpbl9saW1pdDogMTAwLCB0b2xlcmFuY2U6IDEuMGUtM30=
+                """, options: .ignoreUnknownCharacters) ?? Data()
+
+    @Test func aHexadecimalNumberInASpecIsRefusedWithItsPlaceInsteadOfBreakingTheResolvedSpec() throws {
+        let target = try #require(FuzzTargets.named("spec"))
+        let input = [UInt8](Self.hexadecimalPriorBound)
+        #expect(input.count == 1724)
+        guard case .refused(let message) = target.run(input) else {
+            Issue.record("not refused: \(target.run(input))")
+            return
+        }
+        #expect(
+            message.hasPrefix(
+                "fuzz.yaml:6:32: error: prior.uniform.low must be a decimal number such as 0.5 or 1.0e-3; found '-0x7fffffff'"
+            ))
+    }
+}
