@@ -42,8 +42,9 @@ public enum PNGImage {
     /// recipe crops from, so a header that lies about its size is refused before Cairo allocates.
     public static let pixelLimit = 1 << 28
 
-    /// Refuses a PNG whose header declares more than `pixelLimit` pixels; anything else wrong is
-    /// left to libpng.
+    /// Refuses a PNG whose header declares more than `pixelLimit` pixels, or one of whose chunks
+    /// declares more bytes than the file holds (libpng allocates a text chunk's declared length, up to
+    /// 2 GB, before finding out); anything else wrong is left to libpng.
     static func checkDeclaredSize(_ data: Data, source: String) throws {
         guard data.count >= 24, data.starts(with: [0x89, 0x50, 0x4E, 0x47]) else { return }
         func word(_ at: Int) -> Int { data.dropFirst(at).prefix(4).reduce(0) { $0 << 8 | Int($1) } }
@@ -52,6 +53,20 @@ public enum PNGImage {
         if overflow || pixels > pixelLimit {
             throw DataError(
                 source, "PNG header declares \(width)×\(height) pixels, more than the \(pixelLimit) runexp reads")
+        }
+        var offset = 8
+        while offset + 8 <= data.count {
+            let length = word(offset)
+            let type = String(decoding: data.dropFirst(offset + 4).prefix(4), as: UTF8.self)
+            let room = data.count - offset - 12
+            guard length <= room else {
+                throw DataError(
+                    source,
+                    "truncated PNG: chunk '\(type)' at byte \(offset) declares \(length) bytes, only \(max(room, 0)) follow"
+                )
+            }
+            if type == "IEND" { return }
+            offset += 12 + length
         }
     }
 
