@@ -15,18 +15,57 @@ public enum Bench {
         public var unit: String
     }
 
+    /// How to run the PyTorch peer script.
+    public struct PeerCommand: Sendable {
+        public var python: String
+        public var script: String
+
+        public init(python: String, script: String) {
+            self.python = python
+            self.script = script
+        }
+    }
+
     /// Measures every figure; `seconds` bounds each throughput measurement.
-    public static func measure(experiments: String, seconds: Double, log: (String) -> Void) throws -> [Figure] {
+    ///
+    /// The throughput figures are taken in `rounds` rounds, each runexp's two models followed by the
+    /// peer (when given), and the medians are reported: on a shared machine the load changes from one
+    /// minute to the next, and interleaving puts both sides under the same spells of it.
+    public static func measure(
+        experiments: String, seconds: Double, rounds: Int = 1, peer: PeerCommand? = nil, log: (String) -> Void
+    ) throws -> (figures: [Figure], peer: [String: Double]) {
+        var samples: [String: [Double]] = [:]
+        var peerSamples: [String: [Double]] = [:]
+        let rounds = max(1, rounds)
+        for round in 1...rounds {
+            let prefix = rounds > 1 ? "round \(round)/\(rounds): " : ""
+            for name in ["cnn_ae", "aae_mlp"] {
+                let training = try trainingThroughput("\(experiments)/\(name).yaml", seconds: seconds)
+                log(
+                    prefix + "\(name): \(Int(training.imagesPerSecond)) img/s; of a step: GEMM "
+                        + "\(formatFixed(training.gemmPercent, 1))%, "
+                        + "im2col/col2im \(formatFixed(training.convolutionPercent, 1))%, "
+                        + "optimizer \(formatFixed(training.optimizerPercent, 1))%, "
+                        + "everything else \(formatFixed(training.overheadPercent - training.optimizerPercent, 1))%")
+                samples["\(name)_train_img_s", default: []].append(training.imagesPerSecond)
+                samples["\(name)_loop_overhead_pct", default: []].append(training.overheadPercent)
+            }
+            if let peer {
+                log(prefix + "running the PyTorch peer…")
+                let figures = try self.peer(python: peer.python, script: peer.script, seconds: seconds).get()
+                for (key, value) in figures { peerSamples[key, default: []].append(value) }
+                if let cnn = figures["cnn_ae_train_img_s"], let aae = figures["aae_mlp_train_img_s"] {
+                    log(prefix + "PyTorch: cnn_ae \(Int(cnn)) img/s, aae_mlp \(Int(aae)) img/s")
+                }
+            }
+        }
         var figures: [Figure] = []
         for name in ["cnn_ae", "aae_mlp"] {
-            let training = try trainingThroughput("\(experiments)/\(name).yaml", seconds: seconds)
-            log(
-                "\(name): \(Int(training.imagesPerSecond)) img/s; of a step: GEMM \(formatFixed(training.gemmPercent, 1))%, "
-                    + "im2col/col2im \(formatFixed(training.convolutionPercent, 1))%, "
-                    + "optimizer \(formatFixed(training.optimizerPercent, 1))%, "
-                    + "everything else \(formatFixed(training.overheadPercent - training.optimizerPercent, 1))%")
-            figures.append(Figure(key: "\(name)_train_img_s", value: training.imagesPerSecond, unit: "img/s"))
-            figures.append(Figure(key: "\(name)_loop_overhead_pct", value: training.overheadPercent, unit: "%"))
+            figures.append(
+                Figure(key: "\(name)_train_img_s", value: median(samples["\(name)_train_img_s"]!), unit: "img/s"))
+            figures.append(
+                Figure(
+                    key: "\(name)_loop_overhead_pct", value: median(samples["\(name)_loop_overhead_pct"]!), unit: "%"))
         }
         let tsne = try tsneOnMNIST()
         log(
@@ -37,7 +76,15 @@ public enum Bench {
         figures.append(
             Figure(key: "sgemm_gflops", value: gemmRate(512, 512, 512, seconds: seconds / 4), unit: "GFLOP/s"))
         figures.append(Figure(key: "peak_rss_mb", value: peakResidentMegabytes(), unit: "MB"))
-        return figures
+        return (figures, peerSamples.mapValues(median))
+    }
+
+    /// The middle value (the mean of the middle two for an even count).
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
     /// A training measurement: throughput, and the share of the step spent outside the heavy kernels.

@@ -23,6 +23,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The peer script, for --peer.")
     var peerScript = "../shared/bench/torch_ref.py"
 
+    @Option(help: "Rounds of throughput measurements (runexp's, then the peer's); medians are reported.")
+    var rounds = 3
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -32,21 +35,15 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         if let threads { setThreads(threads) }
         let figures: [Bench.Figure]
+        let peerFigures: [String: Double]
         do {
-            figures = try Bench.measure(experiments: experiments, seconds: seconds) { FileHandle.standardErrorText($0) }
+            (figures, peerFigures) = try Bench.measure(
+                experiments: experiments, seconds: seconds, rounds: rounds,
+                peer: peer ? Bench.PeerCommand(python: python, script: peerScript) : nil
+            ) { FileHandle.standardErrorText($0) }
         } catch {
             FileHandle.standardErrorText("\(error)")
             throw ExitCode(2)
-        }
-        var peerFigures: [String: Double] = [:]
-        if peer {
-            FileHandle.standardErrorText("running the PyTorch peer…")
-            switch Bench.peer(python: python, script: peerScript, seconds: seconds) {
-            case .success(let values): peerFigures = values
-            case .failure(let error):
-                FileHandle.standardErrorText("\(error)")
-                throw ExitCode(2)
-            }
         }
         if json {
             print(BenchReport.json(figures, peerFigures))

@@ -47,6 +47,12 @@ struct BenchTests {
         #expect(lines.allSatisfy { $0.contains("outside GEMM") })
     }
 
+    @Test func roundsAreSummarizedByTheirMedian() {
+        #expect(Bench.median([3, 1, 2]) == 2)
+        #expect(Bench.median([4, 1, 3, 2]) == 2.5)
+        #expect(Bench.median([7]) == 7)
+    }
+
     @Test func aThroughputMeasurementSplitsTheStepIntoSharesOfAtMostTheWhole() throws {
         let path = RunexpBinary.packageRoot.appendingPathComponent("experiments/aae_mlp.yaml").path
         let training = try Bench.trainingThroughput(path, seconds: 0.05)
