@@ -16,6 +16,6 @@ public func monotonicNanoseconds() -> UInt64 {
 
 /// Adds the time since `start` to `counter` when there is one.
 @inline(__always)
-func addElapsed(since start: UInt64, to counter: UnsafeMutablePointer<UInt64>?) {
+public func addElapsed(since start: UInt64, to counter: UnsafeMutablePointer<UInt64>?) {
     if let counter { counter.pointee &+= monotonicNanoseconds() &- start }
 }

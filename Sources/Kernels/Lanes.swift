@@ -12,12 +12,6 @@ public func loadLanes(_ pointer: UnsafePointer<Float>) -> Lanes {
     UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self)
 }
 
-/// Eight floats from `pointer`, which need not be aligned.
-@inline(__always)
-public func loadLanes(_ pointer: UnsafeMutablePointer<Float>) -> Lanes {
-    UnsafeRawPointer(pointer).loadUnaligned(as: Lanes.self)
-}
-
 /// Stores eight floats at `pointer`, which need not be aligned.
 @inline(__always)
 public func storeLanes(_ lanes: Lanes, _ pointer: UnsafeMutablePointer<Float>) {

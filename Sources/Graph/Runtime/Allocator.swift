@@ -16,8 +16,6 @@ extension PhaseProgram {
         var written = Set<Int>()
         /// Layers (network, index) whose parameter gradients some earlier backward step has written.
         var writtenLayers = Set<String>()
-        /// Every parameter-gradient buffer some backward step writes.
-        var writtenGradients = Set<UnsafeMutablePointer<Float>>()
         let dummy = FloatBuffer(count: 1)
         let noDoubles = DoubleBuffer(count: 1)
         var doubles: [DoubleBuffer] = []
@@ -103,9 +101,6 @@ extension PhaseProgram {
             buffers.convolutionClock = timing?.convolutionCounter
             if runsBackward && a.computesParameterGradients {
                 buffers.accumulateParameters = !writtenLayers.insert("\(a.network).\(a.layerIndex)").inserted
-                for tensor in tensors {
-                    if let gradient = tensor.gradient { writtenGradients.insert(gradient.pointer) }
-                }
             }
             return LayerRun(layer: a.layer, buffers: buffers, runsBackward: runsBackward)
         }

@@ -51,7 +51,7 @@ public final class PhaseOptimizer: @unchecked Sendable {
     /// (the BLAS threads, idle at this point of the step); the result does not depend on the split.
     public func update(_ indices: [Int]) {
         let start = timing == nil ? 0 : monotonicNanoseconds()
-        defer { if let timing { timing.optimizerCounter.pointee &+= monotonicNanoseconds() &- start } }
+        defer { addElapsed(since: start, to: timing?.optimizerCounter) }
         let total = indices.reduce(0) { $0 + parameters[$1].value.count }
         let parts = total >= Self.parallelThreshold ? threads : 1
         forEachPart(parts: parts) { part in self.update(indices, part: part, of: parts) }

@@ -27,7 +27,7 @@ public final class PhaseProgram: @unchecked Sendable {
     /// Gradients of trained tensors that no backward step writes (zeroed each step rather than left
     /// stale); every other gradient is overwritten by its first writer.
     private let unwrittenGradients: [FloatBuffer]
-    /// The optimizer's tensors no run completes (those unwritten ones), updated after backward.
+    /// The optimizer's tensors no backward run writes, updated after backward.
     private let leftoverTensors: [Int]
 
     /// One non-view layer application with its buffers.
@@ -83,9 +83,9 @@ public final class PhaseProgram: @unchecked Sendable {
         self.prior = plan.prior.map { allocator.value($0) }
         losses = allocator.lossRuns()
         runs = allocator.layerRuns(store: store, training: training)
-        let written = allocator.writtenGradients
-        unwrittenGradients = optimizer.parameters.compactMap(\.gradient).filter { !written.contains($0.pointer) }
         leftoverTensors = Self.assignCompletions(&runs, optimizer: optimizer)
+        let trained = optimizer.parameters
+        unwrittenGradients = leftoverTensors.compactMap { trained[$0].gradient }
         storage = allocator.owned + [allocator.dummy]
         doubleStorage = allocator.doubles + [allocator.noDoubles]
         valueStorage = allocator.values
