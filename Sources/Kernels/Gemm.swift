@@ -33,16 +33,3 @@ public func gemm(
         blasint(m), blasint(n), blasint(k), 1, a, blasint(lda), b, blasint(ldb),
         1, c, blasint(n))
 }
-
-/// Sets how many threads OpenBLAS may use for every later call (process-wide).
-///
-/// Determinism across runs needs the same count every time: OpenBLAS may split a product's
-/// reduction differently for different thread counts.
-public func setBLASThreadCount(_ count: Int) {
-    openblas_set_num_threads(Int32(max(1, count)))
-}
-
-/// The number of threads OpenBLAS currently uses.
-public func blasThreadCount() -> Int {
-    Int(openblas_get_num_threads())
-}

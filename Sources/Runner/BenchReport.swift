@@ -73,7 +73,8 @@ public enum BenchReport {
     }
 }
 
-/// Sets the BLAS thread count (the command line has no business importing the kernels).
-public func setBLASThreads(_ count: Int) {
-    setBLASThreadCount(count)
+/// Prepares BLAS as a training run does: workers that sleep between products, and `count`
+/// threads when given (the command line has no business importing the kernels).
+public func prepareThreads(count: Int?) {
+    prepareBLASThreads(count: count)
 }

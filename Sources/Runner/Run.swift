@@ -55,7 +55,7 @@ public enum RunCommand {
             return 2
         }
         let spec = checked.spec
-        if let threads = options.threads { setBLASThreadCount(threads) }
+        prepareBLASThreads(count: options.threads)
         let data: ExperimentData
         let trainer: Trainer
         let folder: ResultDirectory

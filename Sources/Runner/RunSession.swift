@@ -46,7 +46,7 @@ struct RunSession {
             "status": .string(status), "spec": .string(options.specPath), "name": .string(checked.spec.name),
             "seed": .integer(Int(checked.spec.seed)), "runexp_version": .string(RunexpVersion.string),
             "command": .array(options.commandLine.map(JSON.string)), "threads": .integer(blasThreadCount()),
-            "blas": .string("OpenBLAS"), "host": .string(ProcessInfo.processInfo.hostName),
+            "blas": .string(blasDescription()), "blas_thread_timeout": .integer(blasWorkerPollSetting()), "host": .string(ProcessInfo.processInfo.hostName),
             "started": .string(ISO8601DateFormatter().string(from: started)),
             "steps": .integer(trainer.step), "epochs_done": .integer(trainer.epochsDone),
             "spec_digest": .string(specDigest), "code_digest": .string(RunexpVersion.codeDigest),

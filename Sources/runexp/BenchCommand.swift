@@ -33,7 +33,7 @@ struct BenchCommand: ParsableCommand {
     var threads: Int?
 
     func run() throws {
-        if let threads { setThreads(threads) }
+        Runner.prepareThreads(count: threads)
         let figures: [Bench.Figure]
         let peerFigures: [String: Double]
         do {
@@ -53,5 +53,4 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    private func setThreads(_ count: Int) { Runner.setBLASThreads(count) }
 }

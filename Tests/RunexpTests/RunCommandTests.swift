@@ -103,6 +103,21 @@ struct RunCommandTests {
         #expect(outcome.stderr.contains("above the maximum 0.0001 (tiny.yaml:10:10)"))
     }
 
+    @Test func aRunMakesBLASWorkersSleepBetweenProductsUnlessTheUserSaysOtherwise() throws {
+        let folder = try Self.workspace()
+        let quick = ["tiny.yaml", "--set", "train.epochs=1", "--set", "outputs=[]", "--force"]
+        let ours = try RunexpBinary.run(
+            quick + ["--out", "ours"], in: folder, environment: ["OPENBLAS_THREAD_TIMEOUT": nil])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        let run = try json(folder.appendingPathComponent("ours/run.json"))
+        #expect(run["blas_thread_timeout"] as? Int == 4)
+        #expect((run["blas"] as? String)?.hasPrefix("OpenBLAS") == true)
+        let theirs = try RunexpBinary.run(
+            quick + ["--out", "theirs"], in: folder, environment: ["OPENBLAS_THREAD_TIMEOUT": "20"])
+        #expect(theirs.status == 0, "\(theirs.stderr)")
+        #expect(try json(folder.appendingPathComponent("theirs/run.json"))["blas_thread_timeout"] as? Int == 20)
+    }
+
     @Test func aDivergingLossFailsTheRunNamingThePhaseAndStep() throws {
         let folder = try Self.workspace()
         let outcome = try RunexpBinary.run(

@@ -32,11 +32,17 @@ struct RunexpBinary {
     /// Runs `runexp arguments…` in `directory` (the package root by default) and waits for it; a
     /// run that outlives `timeout` seconds is killed and reported as `timedOut`.
     static func run(
-        _ arguments: [String], in directory: URL = packageRoot, timeout: Double = 600, executable: URL? = nil
+        _ arguments: [String], in directory: URL = packageRoot, timeout: Double = 600, executable: URL? = nil,
+        environment: [String: String?] = [:]
     ) throws -> Outcome {
         let process = Process()
         process.executableURL = executable ?? Self.executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (key, value) in environment { merged[key] = value }
+            process.environment = merged
+        }
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
