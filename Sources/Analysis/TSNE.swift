@@ -28,13 +28,14 @@ public enum TSNE {
     }
 
     /// A 2-D map under a full configuration; `progress` (if any) gets the KL estimate every
-    /// `configuration.progressInterval` iterations.
+    /// `configuration.progressInterval` iterations, and may throw to stop the run there (a
+    /// caller's Ctrl-C): the error is passed on.
     ///
     /// Throws for a malformed buffer, NaN or infinite values, an invalid setting, or too few points
     /// for the perplexity (`3 × perplexity` neighbours per point).
     public static func embed(
         points: [Float], count: Int, dimension: Int, configuration: TSNEConfiguration, seed: UInt64 = 0,
-        progress: ((TSNEProgress) -> Void)? = nil
+        progress: ((TSNEProgress) throws -> Void)? = nil
     ) throws -> [Float] {
         try configuration.validate()
         try requireShape(points, count: count, dimension: dimension, what: "points")
@@ -49,7 +50,7 @@ public enum TSNE {
         var positions = try initialPositions(
             points: affinities.reduced, count: count, dimension: affinities.reducedDimension,
             initialization: configuration.initialization, seed: seed)
-        optimize(
+        try optimize(
             positions: &positions, affinities: affinities.joint, configuration: configuration, progress: progress)
         return positions.map { Float($0) }
     }
@@ -98,8 +99,8 @@ public enum TSNE {
     /// Gradient descent with momentum and delta-bar-delta gains, re-centring the map every step.
     static func optimize(
         positions: inout [Double], affinities: SparseAffinities, configuration: TSNEConfiguration,
-        progress: ((TSNEProgress) -> Void)?
-    ) {
+        progress: ((TSNEProgress) throws -> Void)?
+    ) throws {
         let n = affinities.count
         let gradient = BarnesHutGradient(
             affinities: affinities, theta: configuration.theta, threads: configuration.threads)
@@ -112,13 +113,13 @@ public enum TSNE {
             let exaggeration = early ? configuration.earlyExaggeration : configuration.exaggeration
             let momentum = early ? configuration.earlyMomentum : configuration.momentum
             let rate = configuration.learningRate(count: n, exaggeration: exaggeration)
-            positions.withUnsafeMutableBufferPointer { y in
-                direction.withUnsafeMutableBufferPointer { g in
+            try positions.withUnsafeMutableBufferPointer { y in
+                try direction.withUnsafeMutableBufferPointer { g in
                     guard let yb = y.baseAddress, let gb = g.baseAddress else { return }
                     gradient.evaluate(positions: yb, exaggeration: exaggeration, gradient: gb)
                     let done = iteration + 1
                     if let progress, done % configuration.progressInterval == 0 || done == total {
-                        progress(TSNEProgress(iteration: done, klDivergence: gradient.klDivergence(positions: yb)))
+                        try progress(TSNEProgress(iteration: done, klDivergence: gradient.klDivergence(positions: yb)))
                     }
                 }
             }

@@ -14,6 +14,8 @@ import Spec
 struct CodeOutputs {
     let trainer: Trainer
     let folder: ResultDirectory
+    /// Where a long output says how far it is (a redrawn terminal line); nothing by default.
+    var progress: (String) -> Void = { _ in }
     var spec: ExperimentSpec { trainer.checked.spec }
 
     /// How many neighbours the label accuracies count.
@@ -115,9 +117,17 @@ struct CodeOutputs {
         let application = try NetworkApplication(
             [settings.encoder], input: .data, trainer: trainer, origin: settings.origin)
         let codes = try application.apply(images, chosen)
+        let configuration = TSNEConfiguration(perplexity: settings.perplexity)
         let map = try TSNE.embed(
-            points: codes, count: count, dimension: application.outputWidth,
-            configuration: TSNEConfiguration(perplexity: settings.perplexity), seed: spec.seed)
+            points: codes, count: count, dimension: application.outputWidth, configuration: configuration,
+            seed: spec.seed
+        ) { report in
+            // Ctrl-C stops the map within one report's worth of iterations, not at its end.
+            try StopSignal.throwIfRequested()
+            progress(
+                "t-SNE of \(groupedDigits(count)) \(settings.split) codes: iteration \(report.iteration)/\(configuration.iterations)  KL \(formatFixed(report.klDivergence, 3))"
+            )
+        }
         try writeArray("arrays/tsne.npy", try NumericArray(shape: [count, 2], elements: map))
         var metrics: [String: Double] = [:]
         var labels: [Int]?

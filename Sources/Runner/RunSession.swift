@@ -73,7 +73,11 @@ struct RunSession {
             let summary: [String: Double]
             let notes: [String]
             do {
-                summary = try writeOutputs()
+                let terminal = console.isTerminal
+                if terminal { console.progress("writing the outputs…") }
+                // The progress line goes before any message is printed under it.
+                defer { if terminal { console.progress("") } }
+                summary = try writeOutputs { line in if terminal { console.progress(line) } }
                 let outputs = RunOutputs(session: self, history: history)
                 let written = try outputs.write()
                 notes = written.notes
@@ -94,15 +98,16 @@ struct RunSession {
         }
     }
 
-    /// `metrics.json` and the outputs; returns the summary metrics.
-    func writeOutputs() throws -> [String: Double] {
+    /// `metrics.json` and the outputs; returns the summary metrics. `progress` hears how far a
+    /// long output (the t-SNE map) is.
+    func writeOutputs(progress: @escaping (String) -> Void) throws -> [String: Double] {
         try StopSignal.throwIfRequested()
         var summary: [String: Double] = [:]
         // The last epoch's evaluation is the final one: the weights have not changed since.
         for (split, value) in history.epochs.last?.splitMSE ?? [] { summary["\(split)_mse"] = value }
         for (phase, value) in history.epochs.last?.losses ?? [] { summary["loss.\(phase)"] = value }
         if let accuracy = history.epochs.last?.discriminatorAccuracy { summary["discriminator_accuracy"] = accuracy }
-        summary.merge(try CodeOutputs(trainer: trainer, folder: folder).write()) { $1 }
+        summary.merge(try CodeOutputs(trainer: trainer, folder: folder, progress: progress).write()) { $1 }
         var members: [String: JSON] = summary.mapValues(JSON.number)
         members["parameter_digest"] = .string(trainer.parameterDigest)
         members["steps"] = .integer(trainer.step)

@@ -46,6 +46,35 @@ private func shortRun(seed: UInt64, threads: Int = 2) throws -> [Float] {
     #expect(reports[3].klDivergence < reports[0].klDivergence)
 }
 
+private struct StopAsked: Error {}
+
+@Test func tsneStopsAtTheProgressReportThatThrows() throws {
+    let points = gaussianPoints(count: 120, dimension: 6, seed: 6)
+    var configuration = TSNEConfiguration(perplexity: 8, iterations: 200)
+    configuration.progressInterval = 10
+    var seen: [Int] = []
+    #expect(throws: StopAsked.self) {
+        _ = try TSNE.embed(points: points, count: 120, dimension: 6, configuration: configuration) { report in
+            seen.append(report.iteration)
+            if report.iteration == 30 { throw StopAsked() }
+        }
+    }
+    #expect(seen == [10, 20, 30])
+}
+
+@Test func tsneMapIsTheSameWhetherProgressIsWatchedOrNot() throws {
+    let points = gaussianPoints(count: 120, dimension: 6, seed: 6)
+    var configuration = TSNEConfiguration(perplexity: 8, iterations: 60)
+    configuration.progressInterval = 7
+    let unwatched = try TSNE.embed(points: points, count: 120, dimension: 6, configuration: configuration)
+    var reports = 0
+    let watched = try TSNE.embed(points: points, count: 120, dimension: 6, configuration: configuration) { _ in
+        reports += 1
+    }
+    #expect(reports == 9)  // iterations 7, 14, …, 56 and the last
+    #expect(watched.map(\.bitPattern) == unwatched.map(\.bitPattern))
+}
+
 @Test func tsneReducesWideInputsWithPCAFirst() throws {
     // 60 dimensions exceed the configured 8, so the PCA step runs before the neighbour search.
     let (points, labels) = threeClusters(perCluster: 40, dimension: 60, seed: 8)

@@ -38,14 +38,16 @@ struct FaultTests {
         return run?["status"] as? String
     }
 
-    /// Starts a run into `out`, waits until its metrics log holds `marker`, then sends each signal
-    /// after its delay (microseconds); returns the exit status and whether a signal ended it.
+    /// Starts a run into `out` (with `overrides`), waits until its metrics log holds `marker` (or,
+    /// given `file`, until that file of the result folder exists), then sends each signal after its
+    /// delay (microseconds); returns the exit status and whether a signal ended it.
     static func interrupt(
-        _ scratch: Scratch, out: String, marker: String, signals: [(Int32, useconds_t)]
+        _ scratch: Scratch, out: String, marker: String, file: String? = nil, overrides: [String] = [],
+        signals: [(Int32, useconds_t)]
     ) throws -> (status: Int32, signaled: Bool) {
         let process = Process()
         process.executableURL = RunexpBinary.executable
-        process.arguments = ["faults.yaml", "--out", out]
+        process.arguments = ["faults.yaml", "--out", out] + overrides.flatMap { ["--set", $0] }
         process.currentDirectoryURL = scratch.url
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
@@ -53,7 +55,12 @@ struct FaultTests {
         let log = scratch.url.appendingPathComponent("\(out)/metrics.jsonl")
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, process.isRunning {
-            if ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains(marker) { break }
+            if let file,
+                FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("\(out)/\(file)").path)
+            {
+                break
+            }
+            if file == nil, ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains(marker) { break }
             usleep(2_000)
         }
         for (signal, delay) in signals {
@@ -93,6 +100,28 @@ struct FaultTests {
             #expect(Self.status(folder) == "complete")
             Scratch.expectSameResults(scratch.url.appendingPathComponent("whole"), folder, files: Self.compared)
         }
+    }
+
+    @Test func aSignalDuringTheTSNEMapStopsTheMapThereAndResumeDrawsIt() throws {
+        let scratch = try Scratch()
+        try scratch.writeImages(count: 1000)
+        try scratch.write("faults.yaml", Self.spec + "\n")
+        // The codes are written just before the map starts (their metrics take milliseconds); a map
+        // of 1,000 points runs for several seconds, so half a second later the map is under way.
+        let overrides = ["train.epochs=1", "outputs=[tsne: {points: 1000, perplexity: 30}]"]
+        let (status, signaled) = try Self.interrupt(
+            scratch, out: "map", marker: "", file: "arrays/codes.npy", overrides: overrides,
+            signals: [(SIGINT, 500_000)])
+        #expect(!signaled && status == 130, "status \(status)")
+        let folder = scratch.url.appendingPathComponent("map")
+        #expect(Self.status(folder) == "interrupted")
+        // Stopped inside the map, not after it: nothing of the map was written.
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("arrays/tsne.npy").path))
+        Scratch.expectEveryFileIsWhole(folder)
+        let resumed = try RunexpBinary.run(
+            ["faults.yaml", "--resume", "map"] + overrides.flatMap { ["--set", $0] }, in: scratch.url)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("plots/tsne.png").path))
     }
 
     @Test func aSecondSignalWhileShuttingDownLeavesOnlyWholeFilesAndStillResumes() throws {
