@@ -2,8 +2,11 @@ import CBLAS
 import Foundation
 
 /// How long, as a power of two of CPU cycles, an OpenBLAS worker keeps polling for the next
-/// product before it sleeps. 4 (16 cycles) is OpenBLAS's smallest: sleep at once.
-public let blasWorkerPollExponent = 4
+/// product before it sleeps: 2^16 cycles, about 25 µs. Long enough to catch a product that follows
+/// at once (a weight gradient, then the input gradient); short enough to leave the core to runexp's
+/// own threads between layers. Interleaved `runexp bench` runs put 16 ahead of 4 (sleep at once:
+/// the wake-up costs each product), 14, 18 and 20.
+public let blasWorkerPollExponent = 16
 
 /// Prepares OpenBLAS for a training process: the worker threads sleep as soon as a product ends,
 /// and, when `count` is given, that many threads share each product (process-wide).
@@ -11,9 +14,8 @@ public let blasWorkerPollExponent = 4
 /// OpenBLAS's default keeps each worker polling `sched_yield` for about 2^28 cycles (0.1 s) after
 /// every product. A training step runs a product every millisecond or so, so the workers never
 /// sleep, and everything runexp splits across threads between products (im2col, activations,
-/// the optimizer) shares the second core with a poller and runs at half speed. Waking a sleeping
-/// worker costs a few microseconds per product instead. A user's own `OPENBLAS_THREAD_TIMEOUT`
-/// wins. Call before the first product, from one thread.
+/// the optimizer) shares the second core with a poller and runs at half speed. A user's own
+/// `OPENBLAS_THREAD_TIMEOUT` wins. Call before the first product, from one thread.
 public func prepareBLASThreads(count: Int?) {
     if getenv("OPENBLAS_THREAD_TIMEOUT") == nil {
         setenv("OPENBLAS_THREAD_TIMEOUT", String(blasWorkerPollExponent), 0)

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Testing
 
 /// `runexp SPEC` end to end on a tiny spec, run as a user runs it.
@@ -110,7 +111,7 @@ struct RunCommandTests {
             quick + ["--out", "ours"], in: folder, environment: ["OPENBLAS_THREAD_TIMEOUT": nil])
         #expect(ours.status == 0, "\(ours.stderr)")
         let run = try json(folder.appendingPathComponent("ours/run.json"))
-        #expect(run["blas_thread_timeout"] as? Int == 4)
+        #expect(run["blas_thread_timeout"] as? Int == blasWorkerPollExponent)
         #expect((run["blas"] as? String)?.hasPrefix("OpenBLAS") == true)
         let theirs = try RunexpBinary.run(
             quick + ["--out", "theirs"], in: folder, environment: ["OPENBLAS_THREAD_TIMEOUT": "20"])
