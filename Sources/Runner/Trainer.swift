@@ -97,6 +97,7 @@ public final class Trainer {
         let train = checked.spec.train
         let count = data.train.count
         let batches = (count + train.batchSize - 1) / train.batchSize
+        let logInterval = train.logEvery.steps(totalSteps: train.epochs * batches)
         let started = Date()
         var imagesSeen = 0
         while epochsDone < train.epochs {
@@ -127,7 +128,7 @@ public final class Trainer {
                 }
                 windowSteps += 1
                 imagesSeen += indices.count
-                if step % train.logEvery == 0 {
+                if step % logInterval == 0 {
                     try record(stepRecord(window.map { $0 / Double(windowSteps) }))
                     window = window.map { _ in 0 }
                     windowSteps = 0

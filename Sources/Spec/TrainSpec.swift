@@ -4,8 +4,28 @@ public struct TrainSpec: Sendable, Equatable {
     public var batchSize: Int
     /// Reshuffle the training set (from the seed's shuffle stream) every epoch.
     public var shuffle: Bool
-    /// Record the phase losses every this many steps.
-    public var logEvery: Int
+    /// How often the phase losses are recorded.
+    public var logEvery: LogInterval
+}
+
+/// How often a run records its phase losses (the mean over the steps since the last record).
+public enum LogInterval: Sendable, Equatable {
+    /// About `LogInterval.autoPoints` records over the whole run, however long it is, so that a short
+    /// run still draws a loss curve.
+    case auto
+    /// Every this many steps.
+    case every(Int)
+
+    /// How many records `auto` aims for.
+    public static let autoPoints = 200
+
+    /// The interval in steps for a run of `totalSteps` steps.
+    public func steps(totalSteps: Int) -> Int {
+        switch self {
+        case .auto: return max(1, totalSteps / LogInterval.autoPoints)
+        case .every(let steps): return steps
+        }
+    }
 }
 
 /// The reduced budget `runexp replay` trains a committed spec with, and how close it must come.
@@ -26,13 +46,23 @@ extension SpecDecoder {
             scalars.int($0, "train.batch_size", in: 1...65_536)
         }
         let shuffle = map.optional("shuffle", default: .scalar("true")) { scalars.bool($0, "train.shuffle") }
-        let logEvery = map.optional("log_every", default: .scalar("50")) {
-            scalars.int($0, "train.log_every", in: 1...1_000_000_000)
-        }
+        let logEvery = map.optional("log_every", default: .scalar("auto")) { decodeLogInterval($0) }
         map.finish()
         node = map.resolvedNode
         guard let epochs, let batchSize, let shuffle, let logEvery else { return nil }
         return TrainSpec(epochs: epochs, batchSize: batchSize, shuffle: shuffle, logEvery: logEvery)
+    }
+
+    private func decodeLogInterval(_ node: YAMLNode) -> LogInterval? {
+        if let text = node.scalarText, !node.isQuoted, Int(text) != nil {
+            return scalars.int(node, "train.log_every", in: 1...1_000_000_000).map { .every($0) }
+        }
+        guard node.scalarText == "auto" else {
+            log.error(
+                node.origin, "train.log_every must be auto or a whole number of steps; found \(node.kindDescription)")
+            return nil
+        }
+        return .auto
     }
 
     func decodeReplay(_ node: inout YAMLNode) -> ReplaySpec? {

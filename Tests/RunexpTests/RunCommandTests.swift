@@ -104,6 +104,17 @@ struct RunCommandTests {
         #expect(outcome.stderr.contains("above the maximum 0.0001 (tiny.yaml:10:10)"))
     }
 
+    @Test func aShortRunWithLogEveryAutoRecordsEveryStep() throws {
+        let folder = try Self.workspace()
+        let outcome = try RunexpBinary.run(
+            ["tiny.yaml", "--out", "out", "--set", "train.log_every=auto", "--set", "outputs=[curves]"], in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = try String(contentsOf: folder.appendingPathComponent("out/metrics.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        // 12 steps in all, far fewer than 200: one record per step, so the curve has every step.
+        #expect(lines.filter { $0.contains("\"kind\":\"step\"") }.count == 12)
+    }
+
     @Test func aRunMakesBLASWorkersSleepBetweenProductsUnlessTheUserSaysOtherwise() throws {
         let folder = try Self.workspace()
         let quick = ["tiny.yaml", "--set", "train.epochs=1", "--set", "outputs=[]", "--force"]

@@ -13,6 +13,28 @@ struct SpecDecoderTests {
         #expect(seed.value.origin == .defaulted)
     }
 
+    @Test func logEveryDefaultsToAutoWhichMakesAbout200RecordsAndNeverLessThanEveryStep() throws {
+        let spec = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml").get()
+        #expect(spec.train.logEvery == .auto)
+        #expect(LogInterval.auto.steps(totalSteps: 5400) == 27)
+        #expect(LogInterval.auto.steps(totalSteps: 18) == 1)
+        #expect(LogInterval.every(50).steps(totalSteps: 18) == 50)
+        let every = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml", overrides: ["train.log_every=7"])
+            .get()
+        #expect(every.train.logEvery == .every(7))
+    }
+
+    @Test(arguments: [("often", "found 'often'"), ("2.5", "found '2.5'"), ("[1]", "found a list"), ("0", "in 1…")])
+    func logEveryIsAutoOrAWholeNumberOfSteps(value: String, message: String) throws {
+        let result = SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml", overrides: ["train.log_every=\(value)"])
+        guard case .failure(let problems) = result else {
+            Issue.record("log_every: \(value) was accepted")
+            return
+        }
+        #expect(problems.description.contains("train.log_every must be"), "\(problems.description)")
+        #expect(problems.description.contains(message), "\(problems.description)")
+    }
+
     @Test func layerShorthandsMeanTheirMainSetting() throws {
         let spec = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml").get()
         #expect(
