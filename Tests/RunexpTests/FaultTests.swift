@@ -38,11 +38,18 @@ struct FaultTests {
         return run?["status"] as? String
     }
 
-    /// Starts a run into `out` (with `overrides`), waits until its metrics log holds `marker` (or,
-    /// given `file`, until that file of the result folder exists), then sends each signal after its
-    /// delay (microseconds); returns the exit status and whether a signal ended it.
+    /// What a test waits for before it signals a run.
+    enum Moment {
+        /// The metrics log holds this text.
+        case logged(String)
+        /// This file of the result folder exists.
+        case written(String)
+    }
+
+    /// Starts a run into `out` (with `overrides`), waits for the moment, then sends each signal
+    /// after its delay (microseconds); returns the exit status and whether a signal ended it.
     static func interrupt(
-        _ scratch: Scratch, out: String, marker: String, file: String? = nil, overrides: [String] = [],
+        _ scratch: Scratch, out: String, at moment: Moment, overrides: [String] = [],
         signals: [(Int32, useconds_t)]
     ) throws -> (status: Int32, signaled: Bool) {
         let process = Process()
@@ -54,13 +61,14 @@ struct FaultTests {
         try process.run()
         let log = scratch.url.appendingPathComponent("\(out)/metrics.jsonl")
         let deadline = Date().addingTimeInterval(300)
-        while Date() < deadline, process.isRunning {
-            if let file,
-                FileManager.default.fileExists(atPath: scratch.url.appendingPathComponent("\(out)/\(file)").path)
-            {
-                break
+        waiting: while Date() < deadline, process.isRunning {
+            switch moment {
+            case .logged(let marker):
+                if ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains(marker) { break waiting }
+            case .written(let file):
+                let url = scratch.url.appendingPathComponent("\(out)/\(file)")
+                if FileManager.default.fileExists(atPath: url.path) { break waiting }
             }
-            if file == nil, ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains(marker) { break }
             usleep(2_000)
         }
         for (signal, delay) in signals {
@@ -86,7 +94,7 @@ struct FaultTests {
             let signal = index % 2 == 0 ? SIGINT : SIGTERM
             let out = "part\(index)"
             let (status, signaled) = try Self.interrupt(
-                scratch, out: out, marker: moment.marker, signals: [(signal, moment.delay)])
+                scratch, out: out, at: .logged(moment.marker), signals: [(signal, moment.delay)])
             let folder = scratch.url.appendingPathComponent(out)
             #expect(!signaled && status == 130, "\(out): status \(status); the run ended before the signal?")
             #expect(Self.status(folder) == "interrupted", "\(out) after \(moment.marker) + \(moment.delay) µs")
@@ -110,7 +118,7 @@ struct FaultTests {
         // of 1,000 points runs for several seconds, so half a second later the map is under way.
         let overrides = ["train.epochs=1", "outputs=[tsne: {points: 1000, perplexity: 30}]"]
         let (status, signaled) = try Self.interrupt(
-            scratch, out: "map", marker: "", file: "arrays/codes.npy", overrides: overrides,
+            scratch, out: "map", at: .written("arrays/codes.npy"), overrides: overrides,
             signals: [(SIGINT, 500_000)])
         #expect(!signaled && status == 130, "status \(status)")
         let folder = scratch.url.appendingPathComponent("map")
@@ -132,7 +140,8 @@ struct FaultTests {
             let first = useconds_t(random.nextInt(below: 200_000))
             let second = useconds_t(random.nextInt(below: 3_000))
             let (status, signaled) = try Self.interrupt(
-                scratch, out: out, marker: Self.epochMarker(1 + trial), signals: [(SIGINT, first), (SIGINT, second)])
+                scratch, out: out, at: .logged(Self.epochMarker(1 + trial)),
+                signals: [(SIGINT, first), (SIGINT, second)])
             #expect(!signaled && status == 130, "\(out): status \(status)")
             let folder = scratch.url.appendingPathComponent(out)
             // Killed at once, it may leave a temporary file, never a partial one under its real name.
@@ -146,7 +155,8 @@ struct FaultTests {
 
     @Test func resumeRefusesCheckpointFilesFromTwoDifferentEpochs() throws {
         let scratch = try Self.workspace()
-        let (status, _) = try Self.interrupt(scratch, out: "mixed", marker: Self.epochMarker(2), signals: [(SIGINT, 0)])
+        let (status, _) = try Self.interrupt(
+            scratch, out: "mixed", at: .logged(Self.epochMarker(2)), signals: [(SIGINT, 0)])
         #expect(status == 130)
         // The parameters of the finished run (epoch 6) beside the training state of an earlier epoch.
         let parameters = "checkpoint/parameters.safetensors"
