@@ -46,6 +46,10 @@ public protocol Layer: Sendable {
     func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize
     /// True when the output is the input seen with another shape (no arithmetic, no buffer of its own).
     var isView: Bool { get }
+    /// True when forward leaves nothing for backward but its output, and the same input and weights
+    /// always give the same output (no random masks, no batch statistics, no scratch). A later
+    /// phase of the same step may then copy an earlier phase's output instead of running forward.
+    var outputIsReusable: Bool { get }
     /// Computes `output` from `input` for `buffers.batch` samples.
     func forward(_ buffers: LayerBuffers, random: inout RandomStream)
     /// Adds parameter gradients into `gradients` (when present) and writes or adds the input gradient
@@ -67,6 +71,7 @@ public struct ScratchSize: Sendable, Equatable {
 extension Layer {
     public func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize { ScratchSize() }
     public var isView: Bool { false }
+    public var outputIsReusable: Bool { false }
 }
 
 /// Why a layer cannot take an input: said in the user's terms.
@@ -93,6 +98,8 @@ public protocol ActivationLayer: ElementwiseLayer {
 }
 
 extension ActivationLayer {
+    public var outputIsReusable: Bool { true }
+
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
         activationForward(
             output: b.output, input: b.input, count: b.batch * b.inputShape.elementCount,
@@ -117,6 +124,7 @@ public protocol ViewLayer: Layer {}
 
 extension ViewLayer {
     public var isView: Bool { true }
+    public var outputIsReusable: Bool { true }
     public func parameters(for input: SampleShape) -> [ParameterShape] { [] }
     public func flops(input: SampleShape, output: SampleShape) -> Int { 0 }
     public func forward(_ buffers: LayerBuffers, random: inout RandomStream) {}

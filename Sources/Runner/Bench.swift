@@ -114,6 +114,7 @@ public enum Bench {
                 phase: $0, model: model, store: store, capacity: batch,
                 priorDimension: spec.prior?.dimension, seed: spec.seed, data: data, timing: timing)
         }
+        PhaseProgram.shareForwardPasses(phases)
         var sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         for phase in phases { phase.step(batch: batch, sampler: &sampler) }  // warm-up
         timing.reset()

@@ -69,6 +69,7 @@ public final class Trainer {
                 phase: $0, model: model, store: store, capacity: capacity,
                 priorDimension: spec.prior?.dimension, seed: spec.seed, data: batchBuffer)
         }
+        PhaseProgram.shareForwardPasses(phases)
         evaluator = try Evaluator.reconstructionChain(spec).map {
             try Evaluator(chain: $0, model: model, store: store, capacity: capacity, seed: spec.seed)
         }

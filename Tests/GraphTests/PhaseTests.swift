@@ -70,7 +70,8 @@ struct PhaseTests {
 
     /// Trains the AAE (or `text`) for a few steps on seeded data and returns every tensor's bits.
     func train(
-        seed: UInt64, steps: Int = 4, text: String = aae, fusing: Bool = true, updateAfterBackward: Bool = false
+        seed: UInt64, steps: Int = 4, text: String = aae, fusing: Bool = true, updateAfterBackward: Bool = false,
+        sharing: Bool = false
     ) throws -> [[UInt32]] {
         let spec = try SpecLoader.load(text: text, file: "aae.yaml", seed: seed).get()
         let model = try ShapeInference.run(spec).get()
@@ -81,6 +82,7 @@ struct PhaseTests {
                 phase: $0, model: model, store: store, capacity: 8, priorDimension: spec.prior?.dimension,
                 seed: spec.seed, data: data, fusingActivations: fusing)
         }
+        if sharing { PhaseProgram.shareForwardPasses(phases) }
         var sampler: PriorSampler? = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         var stream = RandomStream(seed: spec.seed, name: "test data")
         for step in 0..<steps {

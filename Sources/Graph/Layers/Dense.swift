@@ -5,6 +5,7 @@ import Spec
 public struct Dense: FusesActivation {
     public let units: Int
     public let bias: Bool
+    public var outputIsReusable: Bool { true }
 
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> {
         guard input.count == 1 else {

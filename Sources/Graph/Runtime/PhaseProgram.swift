@@ -15,6 +15,14 @@ public final class PhaseProgram: @unchecked Sendable {
     public let prior: FloatBuffer?
     /// Masks for dropout layers, from the phase's own stream.
     public var dropout: RandomStream
+    /// The networks whose weights this phase trains.
+    public let updatedNetworks: Set<String>
+    /// Per run: its output is copied from an earlier phase's instead of computed (`shareForwardPasses`).
+    var copiedRuns: [Bool]
+    /// The copies `forward` makes first, per sample: from an earlier phase's buffer into this one's.
+    var copies: [ForwardCopy] = []
+    /// The run of each non-view application of the plan, by application index.
+    let runOfApplication: [Int?]
 
     private var runs: [LayerRun]
     private let losses: [LossRun]
@@ -66,6 +74,7 @@ public final class PhaseProgram: @unchecked Sendable {
             priorDimension: priorDimension, fusingActivations: fusingActivations)
         self.name = phase.name
         self.plan = plan
+        updatedNetworks = Set(phase.update.map(\.name))
         self.capacity = capacity
         let threads = max(1, threads ?? blasThreadCount())
         optimizer = PhaseOptimizer(
@@ -83,6 +92,13 @@ public final class PhaseProgram: @unchecked Sendable {
         self.prior = plan.prior.map { allocator.value($0) }
         losses = allocator.lossRuns()
         runs = allocator.layerRuns(store: store, training: training)
+        copiedRuns = Array(repeating: false, count: runs.count)
+        var next = 0
+        runOfApplication = plan.applications.map { application in
+            guard !application.layer.isView else { return nil }
+            defer { next += 1 }
+            return next
+        }
         leftoverTensors = Self.assignCompletions(&runs, optimizer: optimizer)
         let trained = optimizer.parameters
         unwrittenGradients = leftoverTensors.compactMap { trained[$0].gradient }
@@ -102,9 +118,12 @@ public final class PhaseProgram: @unchecked Sendable {
     public func forward(batch: Int) -> Double {
         precondition(batch > 0 && batch <= capacity, "batch \(batch) outside 1…\(capacity)")
         self.batch = batch
+        for copy in copies {
+            copy.destination.update(from: copy.source, count: batch * copy.floatsPerSample)
+        }
         for index in runs.indices {
             runs[index].buffers.batch = batch
-            runs[index].layer.forward(runs[index].buffers, random: &dropout)
+            if !copiedRuns[index] { runs[index].layer.forward(runs[index].buffers, random: &dropout) }
         }
         for (index, loss) in losses.enumerated() {
             let target: LossTarget = loss.target.map { .buffer($0) } ?? .constant(constantTarget(loss.term))
