@@ -7,17 +7,7 @@ import Testing
 extension PhaseTests {
     /// The AAE's (or `text`'s) programs, linked by `shareForwardPasses`.
     func sharedPrograms(_ text: String = aae) throws -> [PhaseProgram] {
-        let spec = try SpecLoader.load(text: text, file: "aae.yaml").get()
-        let model = try ShapeInference.run(spec).get()
-        let store = ParameterStore(model: model, spec: spec, seed: spec.seed)
-        let data = FloatBuffer(count: 8 * (model.dataShape?.elementCount ?? 0))
-        let programs = try spec.phases.map {
-            try PhaseProgram(
-                phase: $0, model: model, store: store, capacity: 8, priorDimension: spec.prior?.dimension,
-                seed: spec.seed, data: data)
-        }
-        PhaseProgram.shareForwardPasses(programs)
-        return programs
+        try plannedPhases(text, sharing: true).phases
     }
 
     @Test func theGeneratorPhaseCopiesTheEncoderPassOfTheDiscriminatorPhase() throws {

@@ -69,10 +69,11 @@ struct PhaseTests {
     }
 
     /// Trains the AAE (or `text`) for a few steps on seeded data and returns every tensor's bits.
-    func train(
-        seed: UInt64, steps: Int = 4, text: String = aae, fusing: Bool = true, updateAfterBackward: Bool = false,
-        sharing: Bool = false
-    ) throws -> [[UInt32]] {
+    /// The phases of `text`'s spec planned for batches of up to 8 over one shared `x` buffer; with
+    /// `sharing`, linked by `shareForwardPasses` as the trainer links them.
+    func plannedPhases(_ text: String, seed: UInt64? = nil, fusing: Bool = true, sharing: Bool = false) throws -> (
+        spec: ExperimentSpec, store: ParameterStore, data: FloatBuffer, phases: [PhaseProgram]
+    ) {
         let spec = try SpecLoader.load(text: text, file: "aae.yaml", seed: seed).get()
         let model = try ShapeInference.run(spec).get()
         let store = ParameterStore(model: model, spec: spec, seed: spec.seed)
@@ -83,6 +84,14 @@ struct PhaseTests {
                 seed: spec.seed, data: data, fusingActivations: fusing)
         }
         if sharing { PhaseProgram.shareForwardPasses(phases) }
+        return (spec, store, data, phases)
+    }
+
+    func train(
+        seed: UInt64, steps: Int = 4, text: String = aae, fusing: Bool = true, updateAfterBackward: Bool = false,
+        sharing: Bool = false
+    ) throws -> [[UInt32]] {
+        let (spec, store, data, phases) = try plannedPhases(text, seed: seed, fusing: fusing, sharing: sharing)
         var sampler: PriorSampler? = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         var stream = RandomStream(seed: spec.seed, name: "test data")
         for step in 0..<steps {
