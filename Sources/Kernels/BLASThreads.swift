@@ -8,8 +8,9 @@ import Foundation
 /// the wake-up costs each product), 14, 18 and 20.
 public let blasWorkerPollExponent = 16
 
-/// Prepares OpenBLAS for a training process: the worker threads sleep as soon as a product ends,
-/// and, when `count` is given, that many threads share each product (process-wide).
+/// Prepares OpenBLAS for a training process: the worker threads sleep shortly after a product
+/// ends (after `blasWorkerPollExponent`), and, when `count` is given, that many threads share each
+/// product (process-wide).
 ///
 /// OpenBLAS's default keeps each worker polling `sched_yield` for about 2^28 cycles (0.1 s) after
 /// every product. A training step runs a product every millisecond or so, so the workers never
@@ -17,11 +18,13 @@ public let blasWorkerPollExponent = 16
 /// the optimizer) shares the second core with a poller and runs at half speed. A user's own
 /// `OPENBLAS_THREAD_TIMEOUT` wins. Call before the first product, from one thread.
 public func prepareBLASThreads(count: Int?) {
-    if getenv("OPENBLAS_THREAD_TIMEOUT") == nil {
-        setenv("OPENBLAS_THREAD_TIMEOUT", String(blasWorkerPollExponent), 0)
-        // OpenBLAS read its settings when it loaded and started its workers with them; read
-        // them again and restart the workers with the new setting.
+    if getenv("OPENBLAS_THREAD_TIMEOUT") == nil, openblas_thread_timeout() != blasWorkerPollExponent {
+        // OpenBLAS read its settings when it loaded and started its workers with them: give it the
+        // setting, make it read the environment again and restart the workers with it. The variable
+        // is removed again so that child processes (the bench's PyTorch peer) see the user's own.
+        setenv("OPENBLAS_THREAD_TIMEOUT", String(blasWorkerPollExponent), 1)
         openblas_read_env()
+        unsetenv("OPENBLAS_THREAD_TIMEOUT")
         _ = blas_thread_shutdown_()
         _ = blas_thread_init()
     }
