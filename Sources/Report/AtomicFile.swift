@@ -16,20 +16,48 @@ import Foundation
 public enum AtomicFile {
     /// Writes `data` to `path`, replacing any existing file atomically.
     public static func write(data: some DataProtocol, to path: String) throws {
-        let temporary = temporaryPath(for: path)
-        do {
-            try writeAndSync(data, to: temporary)
-            guard rename(temporary, path) == 0 else { throw systemError(path, "cannot rename into place") }
-        } catch {
-            unlink(temporary)
-            throw error
-        }
-        syncFolder(of: path)
+        try writeTogether([(Data(data), path)])
     }
 
     /// Writes `text` as UTF-8 to `path`, replacing any existing file atomically.
     public static func write(text: String, to path: String) throws {
         try write(data: Array(text.utf8), to: path)
+    }
+
+    /// Writes several files as one: each goes whole to its temporary name first, and only when all
+    /// are whole are they renamed into place, so a failure (a full disk) leaves the earlier set of
+    /// files untouched and no temporary file behind.
+    public static func writeTogether(_ files: [(data: Data, path: String)]) throws {
+        var temporaries: [String] = []
+        do {
+            for file in files {
+                let temporary = temporaryPath(for: file.path)
+                temporaries.append(temporary)
+                try writeAndSync(file.data, to: temporary, naming: file.path)
+            }
+            for (file, temporary) in zip(files, temporaries) where rename(temporary, file.path) != 0 {
+                throw systemError(file.path, "cannot rename into place")
+            }
+        } catch {
+            for temporary in temporaries { unlink(temporary) }
+            throw error
+        }
+        for file in files { syncFolder(of: file.path) }
+    }
+
+    /// Appends `bytes` to `path` (creating it) all or nothing: bytes that cannot all be written are
+    /// taken back, so a log never ends in half a record.
+    public static func append(_ bytes: [UInt8], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw systemError(path, "cannot open it") }
+        defer { close(descriptor) }
+        let length = lseek(descriptor, 0, SEEK_END)
+        let failure = bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+        if let failure {
+            let code = errno
+            if length >= 0 { ftruncate(descriptor, length) }
+            throw systemError(path, failure, code: code)
+        }
     }
 
     /// The hidden temporary name beside `path`: same folder, so the final rename stays atomic.
@@ -39,23 +67,31 @@ public enum AtomicFile {
         return url.deletingLastPathComponent().appendingPathComponent(name).path
     }
 
-    private static func writeAndSync(_ data: some DataProtocol, to temporary: String) throws {
+    /// Writes `data` to the new file `temporary` and flushes it; errors name `path`, the file the
+    /// caller asked for.
+    private static func writeAndSync(_ data: some DataProtocol, to temporary: String, naming path: String) throws {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw systemError(temporary, "cannot create") }
+        guard descriptor >= 0 else { throw systemError(path, "cannot create it") }
         defer { close(descriptor) }
         for region in data.regions {
-            try region.withUnsafeBytes { buffer in
-                guard let base = buffer.baseAddress else { return }
-                var offset = 0
-                while offset < buffer.count {
-                    let written = systemWrite(descriptor, base + offset, buffer.count - offset)
-                    if written < 0 && errno == EINTR { continue }
-                    guard written > 0 else { throw systemError(temporary, "cannot write") }
-                    offset += written
-                }
+            if let failure = region.withUnsafeBytes({ writeAll($0, to: descriptor) }) {
+                throw systemError(path, failure)
             }
         }
-        guard fsync(descriptor) == 0 else { throw systemError(temporary, "cannot flush to disk") }
+        guard fsync(descriptor) == 0 else { throw systemError(path, "cannot flush it to disk") }
+    }
+
+    /// Writes every byte of `buffer` (retrying short and interrupted writes); what failed, or nil.
+    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> String? {
+        guard let base = buffer.baseAddress else { return nil }
+        var offset = 0
+        while offset < buffer.count {
+            let written = systemWrite(descriptor, base + offset, buffer.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return "the disk refused the write" }
+            offset += written
+        }
+        return nil
     }
 
     /// Flushes the folder entry so the rename itself survives a power cut; a failure here is not
@@ -68,7 +104,8 @@ public enum AtomicFile {
         close(descriptor)
     }
 
-    private static func systemError(_ path: String, _ action: String) -> ReportError {
-        ReportError(path, "\(action): \(String(cString: strerror(errno)))")
+    /// `path: action (the system's reason)`.
+    private static func systemError(_ path: String, _ action: String, code: Int32 = errno) -> ReportError {
+        ReportError(path, "\(action) (\(String(cString: strerror(code))))")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Report
 
 /// The folder a run writes: `results/<name>/seed-<seed>/` by default, never overwritten.
 ///
@@ -77,94 +78,37 @@ public struct ResultDirectory: Sendable {
     /// disk never leaves a partly written file under the final name (at most a `.name.tmp-<pid>`,
     /// removed when the write fails).
     public func write(_ name: String, _ data: Data) throws {
-        let target = url.appendingPathComponent(name)
-        do {
-            try FileManager.default.createDirectory(
-                at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        } catch {
-            throw RunError("cannot create the folder for \(target.path): \(error.localizedDescription)")
-        }
-        let temporary = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())").path
-        do {
-            try Self.writeWhole(data, to: temporary)
-            guard rename(temporary, target.path) == 0 else { throw Self.systemError("cannot rename into place") }
-        } catch let error as RunError {
-            unlink(temporary)
-            throw RunError("cannot write \(target.path): \(error.description)")
-        }
+        try writeTogether([(name, data)])
     }
 
-    /// Writes several files as one: every file goes to its temporary name first, and only when all
-    /// are whole are they renamed into place, so a full disk leaves the earlier set untouched.
+    /// Writes several files as one (`AtomicFile.writeTogether`): only when all are whole are they
+    /// renamed into place, so a full disk leaves the earlier set untouched.
     public func writeTogether(_ files: [(name: String, data: Data)]) throws {
-        var written: [(temporary: String, target: String)] = []
-        do {
-            for (name, data) in files {
-                let target = url.appendingPathComponent(name)
+        var targets: [(data: Data, path: String)] = []
+        for (name, data) in files {
+            let target = url.appendingPathComponent(name)
+            do {
                 try FileManager.default.createDirectory(
                     at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let temporary = target.deletingLastPathComponent()
-                    .appendingPathComponent(".\(target.lastPathComponent).tmp-\(getpid())").path
-                written.append((temporary, target.path))
-                do {
-                    try Self.writeWhole(data, to: temporary)
-                } catch let error as RunError {
-                    throw RunError("cannot write \(target.path): \(error.description)")
-                }
+            } catch {
+                throw RunError("cannot create the folder for \(target.path): \(error.localizedDescription)")
             }
-            for (temporary, target) in written where rename(temporary, target) != 0 {
-                throw RunError("cannot rename into \(target): \(String(cString: strerror(errno)))")
-            }
-        } catch {
-            for (temporary, _) in written { unlink(temporary) }
-            throw error
+            targets.append((data, target.path))
         }
-    }
-
-    /// Creates `path`, writes every byte and flushes them to disk, or throws the system's reason.
-    static func writeWhole(_ data: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw systemError("cannot create it") }
-        defer { close(descriptor) }
-        try data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count, let base = buffer.baseAddress {
-                let written = Foundation.write(descriptor, base + offset, buffer.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { throw systemError("the disk refused the write") }
-                offset += written
-            }
+        do {
+            try AtomicFile.writeTogether(targets)
+        } catch let error as ReportError {
+            throw RunError("cannot write \(error.source): \(error.problem)")
         }
-        guard fsync(descriptor) == 0 else { throw systemError("cannot flush it to disk") }
-    }
-
-    static func systemError(_ action: String) -> RunError {
-        RunError("\(action) (\(String(cString: strerror(errno))))")
     }
 
     /// Appends one line to `name` (the metrics log), creating it when missing. A line that cannot
     /// be written whole is taken back, so the log never ends in half a record.
     public func append(_ name: String, line: String) throws {
-        let target = path(name)
-        let descriptor = open(target, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw RunError("cannot open \(target): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        let length = lseek(descriptor, 0, SEEK_END)
-        let bytes = Array((line + "\n").utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return Foundation.write(descriptor, base + offset, bytes.count - offset)
-            }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else {
-                let reason = String(cString: strerror(errno))
-                if length >= 0 { ftruncate(descriptor, length) }
-                throw RunError("cannot append to \(target): \(reason)")
-            }
-            offset += written
+        do {
+            try AtomicFile.append(Array((line + "\n").utf8), to: path(name))
+        } catch let error as ReportError {
+            throw RunError("cannot append to \(error.source): \(error.problem)")
         }
     }
 }

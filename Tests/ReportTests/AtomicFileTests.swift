@@ -33,3 +33,24 @@ import Testing
         #expect(error.description.contains("missing"))
     }
 }
+
+@Test func filesWrittenTogetherAreAllReplacedOrNoneIs() throws {
+    let folder = try makeScratchFolder()
+    let first = folder + "/parameters.bin", second = folder + "/state.bin"
+    try AtomicFile.writeTogether([(Data("epoch 1".utf8), first), (Data("epoch 1".utf8), second)])
+    // The second file cannot be written (its folder is missing): the first must not move to epoch 2.
+    let missing = folder + "/missing/state.bin"
+    #expect(throws: ReportError.self) {
+        try AtomicFile.writeTogether([(Data("epoch 2".utf8), first), (Data("epoch 2".utf8), missing)])
+    }
+    #expect(try readBytes(first) == Array("epoch 1".utf8))
+    #expect(try readBytes(second) == Array("epoch 1".utf8))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted() == ["parameters.bin", "state.bin"])
+}
+
+@Test func appendAddsWholeLinesAndCreatesTheFile() throws {
+    let path = try makeScratchFolder() + "/log.jsonl"
+    try AtomicFile.append(Array("one\n".utf8), to: path)
+    try AtomicFile.append(Array("two\n".utf8), to: path)
+    #expect(try readBytes(path) == Array("one\ntwo\n".utf8))
+}
