@@ -17,14 +17,13 @@ extension PhaseProgram {
     /// output (no dropout, batch norm or convolution scratch). `programs` run in this order every
     /// step; a program is otherwise unchanged, and run alone it still computes everything.
     public static func shareForwardPasses(_ programs: [PhaseProgram]) {
+        let chains = programs.map { $0.chainsOnData() }
         for later in programs.indices {
-            let target = programs[later]
-            for (network, chain) in target.chainsOnData() {
+            for (network, chain) in chains[later] {
                 for earlier in (0..<later).reversed() {
-                    let source = programs[earlier]
-                    if source.updatedNetworks.contains(network) { break }
-                    guard let sourceChain = source.chainsOnData()[network] else { continue }
-                    target.copy(chain, from: source, sourceChain)
+                    if programs[earlier].updatedNetworks.contains(network) { break }
+                    guard let sourceChain = chains[earlier][network] else { continue }
+                    programs[later].copy(chain, from: programs[earlier], sourceChain)
                     break
                 }
             }
@@ -67,8 +66,10 @@ extension PhaseProgram {
         guard data === source.data, capacity == source.capacity, mine.count == theirs.count,
             zip(mine, theirs).allSatisfy({ $0.layerIndex == $1.layerIndex && $0.epilogue == $1.epilogue })
         else { return }
-        for (position, application) in chain.enumerated() {
-            guard let run = runOfApplication[application] else { continue }
+        // Runs are the plan's applications in order, views left out.
+        let applications = plan.applications
+        for (position, application) in chain.enumerated() where !applications[application].layer.isView {
+            let run = applications[..<application].filter { !$0.layer.isView }.count
             let sourceApplication = sourceChain[position]
             copies.append(
                 ForwardCopy(

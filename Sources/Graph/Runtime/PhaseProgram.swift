@@ -21,8 +21,6 @@ public final class PhaseProgram: @unchecked Sendable {
     var copiedRuns: [Bool]
     /// The copies `forward` makes first, per sample: from an earlier phase's buffer into this one's.
     var copies: [ForwardCopy] = []
-    /// The run of each non-view application of the plan, by application index.
-    let runOfApplication: [Int?]
 
     private var runs: [LayerRun]
     private let losses: [LossRun]
@@ -69,16 +67,17 @@ public final class PhaseProgram: @unchecked Sendable {
         seed: UInt64, data: FloatBuffer? = nil, training: Bool = true, fusingActivations: Bool = true,
         threads: Int? = nil, timing: StepTiming? = nil
     ) throws {
+        let updated = phase.update.map(\.name)
         let plan = try PhasePlan(
-            loss: phase.loss, updated: phase.update.map(\.name), model: model,
-            priorDimension: priorDimension, fusingActivations: fusingActivations)
+            loss: phase.loss, updated: updated, model: model, priorDimension: priorDimension,
+            fusingActivations: fusingActivations)
         self.name = phase.name
         self.plan = plan
-        updatedNetworks = Set(phase.update.map(\.name))
+        updatedNetworks = Set(updated)
         self.capacity = capacity
         let threads = max(1, threads ?? blasThreadCount())
         optimizer = PhaseOptimizer(
-            spec: phase.optimizer, parameters: store.trainable(in: phase.update.map(\.name)), threads: threads,
+            spec: phase.optimizer, parameters: store.trainable(in: updated), threads: threads,
             timing: timing)
         dropout = RandomStream(seed: seed, name: "dropout/\(phase.name)")
         termValues = Array(repeating: 0, count: plan.terms.count)
@@ -93,12 +92,6 @@ public final class PhaseProgram: @unchecked Sendable {
         losses = allocator.lossRuns()
         runs = allocator.layerRuns(store: store, training: training)
         copiedRuns = Array(repeating: false, count: runs.count)
-        var next = 0
-        runOfApplication = plan.applications.map { application in
-            guard !application.layer.isView else { return nil }
-            defer { next += 1 }
-            return next
-        }
         leftoverTensors = Self.assignCompletions(&runs, optimizer: optimizer)
         let trained = optimizer.parameters
         unwrittenGradients = leftoverTensors.compactMap { trained[$0].gradient }
