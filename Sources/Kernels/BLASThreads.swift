@@ -42,8 +42,13 @@ public func blasWorkerPollSetting() -> Int {
 /// Determinism across runs needs the same count every time: OpenBLAS may split a product's
 /// reduction differently for different thread counts.
 public func setBLASThreadCount(_ count: Int) {
+    _ = loadedBLASThreadCount
     openblas_set_num_threads(Int32(max(1, count)))
 }
+
+/// The number of threads OpenBLAS started with: all cores, or the user's `OPENBLAS_NUM_THREADS`.
+/// Read before the first `setBLASThreadCount`, which keeps it.
+public let loadedBLASThreadCount: Int = blasThreadCount()
 
 /// The number of threads OpenBLAS currently uses.
 public func blasThreadCount() -> Int {
