@@ -26,30 +26,43 @@ public enum Bench {
         }
     }
 
+    /// The modes `--determinism` names: `fast`, `portable`, or `both` (fast first); nil for
+    /// anything else.
+    public static func modes(named name: String) -> [DeterminismMode]? {
+        name == "both" ? [.fast, .portable] : DeterminismMode(rawValue: name).map { [$0] }
+    }
+
     /// Measures every figure; `seconds` bounds each throughput measurement.
     ///
-    /// The throughput figures are taken in `rounds` rounds, each runexp's two models followed by the
-    /// peer (when given), and the medians are reported: on a shared machine the load changes from one
-    /// minute to the next, and interleaving puts both sides under the same spells of it.
+    /// The throughput figures are taken in `rounds` rounds, each runexp's two models (in each of
+    /// `modes`) followed by the peer (when given), and the medians are reported: on a shared machine
+    /// the load changes from one minute to the next, and interleaving puts every side under the
+    /// same spells of it. The first mode's figures have the plain keys; another mode's keys end in
+    /// its name (`cnn_ae_train_img_s_portable`).
     public static func measure(
-        experiments: String, seconds: Double, rounds: Int = 1, peer: PeerCommand? = nil, log: (String) -> Void
+        experiments: String, seconds: Double, rounds: Int = 1, peer: PeerCommand? = nil,
+        modes: [DeterminismMode] = [.fast], threads: Int? = nil, log: (String) -> Void
     ) throws -> (figures: [Figure], peer: [String: Double]) {
         var samples: [String: [Double]] = [:]
         var peerSamples: [String: [Double]] = [:]
         let rounds = max(1, rounds)
+        let modes = modes.isEmpty ? [.fast] : modes
+        func key(_ base: String, _ mode: DeterminismMode) -> String {
+            mode == modes[0] ? base : "\(base)_\(mode.rawValue)"
+        }
+        for mode in modes { log(try ArithmeticSetup.apply(mode, threads: threads).summary) }
         for round in 1...rounds {
             let prefix = rounds > 1 ? "round \(round)/\(rounds): " : ""
             for name in ["cnn_ae", "aae_mlp"] {
-                let training = try trainingThroughput("\(experiments)/\(name).yaml", seconds: seconds)
-                log(
-                    prefix + "\(name): \(Int(training.imagesPerSecond)) img/s; of a step: GEMM "
-                        + "\(formatFixed(training.gemmPercent, 1))%, "
-                        + "im2col/col2im \(formatFixed(training.convolutionPercent, 1))%, "
-                        + "optimizer \(formatFixed(training.optimizerPercent, 1))%, "
-                        + "everything else \(formatFixed(training.overheadPercent - training.optimizerPercent, 1))%")
-                samples["\(name)_train_img_s", default: []].append(training.imagesPerSecond)
-                samples["\(name)_loop_overhead_pct", default: []].append(training.overheadPercent)
+                for mode in modes {
+                    _ = try ArithmeticSetup.apply(mode, threads: threads)
+                    let training = try trainingThroughput("\(experiments)/\(name).yaml", seconds: seconds)
+                    log(prefix + training.line(modes.count > 1 ? "\(name) (\(mode.rawValue))" : name))
+                    samples[key("\(name)_train_img_s", mode), default: []].append(training.imagesPerSecond)
+                    samples[key("\(name)_loop_overhead_pct", mode), default: []].append(training.overheadPercent)
+                }
             }
+            _ = try ArithmeticSetup.apply(modes[0], threads: threads)
             if let peer {
                 log(prefix + "running the PyTorch peer…")
                 let figures = try self.peer(python: peer.python, script: peer.script, seconds: seconds).get()
@@ -61,11 +74,12 @@ public enum Bench {
         }
         var figures: [Figure] = []
         for name in ["cnn_ae", "aae_mlp"] {
-            figures.append(
-                Figure(key: "\(name)_train_img_s", value: median(samples["\(name)_train_img_s"]!), unit: "img/s"))
-            figures.append(
-                Figure(
-                    key: "\(name)_loop_overhead_pct", value: median(samples["\(name)_loop_overhead_pct"]!), unit: "%"))
+            for mode in modes {
+                for (base, unit) in [("\(name)_train_img_s", "img/s"), ("\(name)_loop_overhead_pct", "%")] {
+                    let key = key(base, mode)
+                    figures.append(Figure(key: key, value: median(samples[key] ?? []), unit: unit))
+                }
+            }
         }
         let tsne = try tsneOnMNIST()
         log(
@@ -73,8 +87,12 @@ public enum Bench {
         )
         figures.append(Figure(key: "tsne_10k_s", value: tsne.seconds, unit: "s"))
         figures.append(Figure(key: "tsne_10k_knn_accuracy", value: tsne.mapAccuracy ?? 0, unit: ""))
-        figures.append(
-            Figure(key: "sgemm_gflops", value: gemmRate(512, 512, 512, seconds: seconds / 4), unit: "GFLOP/s"))
+        for mode in modes {
+            _ = try ArithmeticSetup.apply(mode, threads: threads)
+            let rate = gemmRate(512, 512, 512, seconds: seconds / 4)
+            figures.append(Figure(key: key("sgemm_gflops", mode), value: rate, unit: "GFLOP/s"))
+        }
+        _ = try ArithmeticSetup.apply(modes[0], threads: threads)
         figures.append(Figure(key: "peak_rss_mb", value: peakResidentMegabytes(), unit: "MB"))
         return (figures, peerSamples.mapValues(median))
     }
@@ -96,6 +114,13 @@ public enum Bench {
         var optimizerPercent: Double
         /// 100 × (step time − time in GEMM, im2col and col2im) / step time.
         var overheadPercent: Double
+
+        /// The log line: throughput and where a step's time went.
+        func line(_ label: String) -> String {
+            "\(label): \(Int(imagesPerSecond)) img/s; of a step: GEMM \(formatFixed(gemmPercent, 1))%, "
+                + "im2col/col2im \(formatFixed(convolutionPercent, 1))%, optimizer \(formatFixed(optimizerPercent, 1))%, "
+                + "everything else \(formatFixed(overheadPercent - optimizerPercent, 1))%"
+        }
     }
 
     /// Images per second of one full training step (every phase) at the spec's batch size, on

@@ -33,7 +33,8 @@ public enum BenchReport {
         return table.render(indent: 0)
     }
 
-    /// The issue's targets, each with the figure it reads and whether this run met it.
+    /// The issue's targets, each with the figure it reads and whether this run met it, and what
+    /// portable determinism costs when both modes were measured.
     public static func targets(_ figures: [Bench.Figure], _ peer: [String: Double]) -> [String] {
         let values = Dictionary(figures.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var lines: [String] = []
@@ -42,6 +43,10 @@ public enum BenchReport {
                 let r = ratio(figure, other)
                 lines.append(
                     "\(name) throughput ≥ 1.3× PyTorch: \(formatFixed(r, 2))× — \(r >= 1.3 ? "met" : "MISSED")")
+            }
+            if let fast = values["\(name)_train_img_s"], let portable = values["\(name)_train_img_s_portable"] {
+                let r = portable.value / max(fast.value, 1e-12)
+                lines.append("\(name) in portable determinism: \(formatFixed(r, 2))× fast determinism's throughput")
             }
             if let overhead = values["\(name)_loop_overhead_pct"] {
                 let met = overhead.value < 15
@@ -71,10 +76,4 @@ public enum BenchReport {
         }
         return JSON.object(members).pretty
     }
-}
-
-/// Prepares BLAS as a training run does: workers that sleep between products, and `count`
-/// threads when given (the command line has no business importing the kernels).
-public func prepareThreads(count: Int?) {
-    prepareBLASThreads(count: count)
 }

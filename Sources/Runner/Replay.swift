@@ -1,15 +1,28 @@
+import Data
 import Foundation
 import Spec
 
 /// `runexp replay`: re-runs committed specs with the reduced budget each declares (`replay:`) and
 /// compares the results with the references committed under `results/<name>/`.
+///
+/// A replay runs in portable determinism (unless told otherwise), so a reference recorded on one
+/// machine is met bit for bit on any other: its parameter digest and images must be identical,
+/// and `reference.json` beside it says which mode, kernels and threads recorded it.
 public enum Replay {
-    /// One spec's outcome: the metrics compared and what missed.
+    /// One spec's outcome: the metrics compared, what missed, and what the reader should know.
     public struct Outcome: Sendable {
         public var spec: String
         public var rows: [(metric: String, reference: Double?, replayed: Double?, ok: Bool)]
         public var misses: [String]
+        /// Why differences are expected (the reference ran other kernels), when they are.
+        public var notes: [String] = []
     }
+
+    /// The mode `--determinism` names, or nil.
+    public static func mode(named name: String) -> DeterminismMode? { DeterminismMode(rawValue: name) }
+
+    /// The file beside a reference's metrics that records how it was computed.
+    static let referenceFacts = "reference.json"
 
     /// The `--set` arguments that shrink a spec to its replay budget.
     static func budget(_ spec: ExperimentSpec) -> (overrides: [String], tolerance: Double) {
@@ -19,27 +32,36 @@ public enum Replay {
         return (overrides, spec.replay?.tolerance ?? 1e-4)
     }
 
-    /// Replays `specPath`; with `record`, writes the references instead of comparing.
-    public static func run(specPath: String, results: String, record: Bool, console: RunConsole) throws -> Outcome {
+    /// Replays `specPath` in `mode`; with `record`, writes the references instead of comparing.
+    /// A comparison runs with the thread count the reference was recorded with.
+    public static func run(
+        specPath: String, results: String, record: Bool, mode: DeterminismMode = .portable, console: RunConsole
+    ) throws -> Outcome {
         let spec = try SpecLoader.load(path: specPath).mapError { RunError($0.description) }.get()
         let (overrides, tolerance) = budget(spec)
+        let reference = URL(fileURLWithPath: results).appendingPathComponent(spec.name)
+        let recorded = record ? nil : ArithmeticSetup.recorded(in: reference.appendingPathComponent(referenceFacts))
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
             "runexp-replay-\(getpid())-\(spec.name)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         var options = RunOptions(specPath: specPath)
         options.overrides = overrides
+        options.determinism = mode.rawValue
+        options.threads = recorded?.threads
         options.out = scratch.path
         options.force = true
         let quiet = RunConsole(progress: { _ in }, message: { _ in }, isTerminal: false)
         let code = RunCommand.run(options, console: quiet)
         guard code == 0 || code == 1 else { throw RunError("\(specPath): the replay run failed (exit \(code))") }
-        let reference = URL(fileURLWithPath: results).appendingPathComponent(spec.name)
         if record {
             try recordReference(from: scratch, to: reference)
             console.message("\(specPath): recorded \(reference.path)")
             return Outcome(spec: specPath, rows: [], misses: [])
         }
-        return try compare(specPath, spec, replayed: scratch, reference: reference, tolerance: tolerance)
+        var outcome = try compare(specPath, spec, replayed: scratch, reference: reference, tolerance: tolerance)
+        let replayed = ArithmeticSetup.recorded(in: scratch.appendingPathComponent("run.json"))
+        try compareBits(&outcome, replayed: (scratch, replayed), reference: (reference, recorded))
+        return outcome
     }
 
     static func recordReference(from run: URL, to reference: URL) throws {
@@ -49,6 +71,8 @@ public enum Replay {
         for name in ["metrics.json", "resolved.yaml"] {
             try manager.copyItem(at: run.appendingPathComponent(name), to: reference.appendingPathComponent(name))
         }
+        try ArithmeticSetup.copyFacts(
+            from: run.appendingPathComponent("run.json"), to: reference.appendingPathComponent(referenceFacts))
         let images = (try? manager.contentsOfDirectory(atPath: run.appendingPathComponent("images").path)) ?? []
         for name in images where name.hasSuffix(".png") {
             try manager.copyItem(
@@ -82,15 +106,57 @@ public enum Replay {
         return Outcome(spec: path, rows: rows, misses: misses)
     }
 
+    /// Where the replay ran the reference's kernels on its threads, requires the same bits: the
+    /// same parameter digest and the same pixels in every image. Otherwise notes why differences
+    /// are expected (or that the reference does not say how it was recorded).
+    static func compareBits(
+        _ outcome: inout Outcome, replayed: (folder: URL, setup: ArithmeticSetup?),
+        reference: (folder: URL, setup: ArithmeticSetup?)
+    ) throws {
+        let path = outcome.spec
+        guard let mine = replayed.setup else { return }
+        guard let theirs = reference.setup else {
+            outcome.notes.append(
+                "\(path): the reference does not say how it was recorded (no \(referenceFacts)); "
+                    + "`runexp replay --record \(path)` records it in portable determinism")
+            return
+        }
+        if let why = ArithmeticSetup.expectedDifference(theirs, mine) {
+            outcome.notes.append(
+                "\(path): the reference ran \(theirs.summary); this replay ran \(mine.summary): \(why)")
+            return
+        }
+        let digest = try RunDiff.texts(replayed.folder.path)["parameter_digest"]
+        let expected = try RunDiff.texts(reference.folder.path)["parameter_digest"]
+        if digest != expected {
+            outcome.misses.append(
+                "\(path): the parameters are not the reference's bits (digest \(digest ?? "missing"), the reference "
+                    + "says \(expected ?? "nothing")) although both ran \(mine.summary)")
+        }
+        for image in RunDiff.pngs(reference.folder.path) {
+            let original = try PNGImage.readRGB(path: reference.folder.appendingPathComponent(image).path)
+            let copy = try? PNGImage.readRGB(path: replayed.folder.appendingPathComponent(image).path)
+            if copy != original {
+                outcome.misses.append(
+                    "\(path): \(image) is not the reference's pixels although both ran \(mine.summary)")
+            }
+        }
+    }
+
     /// The outcomes as one table.
     public static func table(_ outcomes: [Outcome]) -> String {
         var table = TextTable(
-            ["spec", "metric", "reference", "replayed", ""], alignments: [.left, .left, .right, .right, .left])
+            ["spec", "metric", "reference", "replayed", "relative", ""],
+            alignments: [.left, .left, .right, .right, .right, .left])
         for outcome in outcomes {
             for row in outcome.rows {
+                var relative = "—"
+                if let x = row.reference, let y = row.replayed {
+                    relative = x == y ? "0" : String(format: "%.1e", abs(x - y) / max(abs(x), abs(y)))
+                }
                 table.add([
                     outcome.spec, row.metric, row.reference.map { String(format: "%.6g", $0) } ?? "—",
-                    row.replayed.map { String(format: "%.6g", $0) } ?? "—", row.ok ? "ok" : "MISS",
+                    row.replayed.map { String(format: "%.6g", $0) } ?? "—", relative, row.ok ? "ok" : "MISS",
                 ])
             }
         }

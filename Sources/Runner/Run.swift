@@ -9,6 +9,8 @@ public struct RunOptions: Sendable {
     public var specPath: String
     public var overrides: [String] = []
     public var seed: UInt64?
+    /// `--determinism` as typed (`fast` or `portable`), which overrides the spec's.
+    public var determinism: String?
     public var out: String?
     public var threads: Int?
     public var force = false
@@ -48,18 +50,22 @@ public enum RunCommand {
         // From the start, so that Ctrl-C while the data loads still ends in an `interrupted` folder.
         StopSignal.install()
         let checked: CheckedSpec
-        switch SpecCheck.run(path: options.specPath, overrides: options.overrides, seed: options.seed) {
+        switch SpecCheck.run(
+            path: options.specPath, overrides: options.overrides, seed: options.seed,
+            determinism: options.determinism)
+        {
         case .success(let value): checked = value
         case .failure(let problems):
             console.message(problems.description)
             return 2
         }
         let spec = checked.spec
-        prepareBLASThreads(count: options.threads)
+        let arithmetic: ArithmeticSetup
         let data: ExperimentData
         let trainer: Trainer
         let folder: ResultDirectory
         do {
+            arithmetic = try ArithmeticSetup.apply(spec.determinism, threads: options.threads)
             let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
             data = try checked.data ?? ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
             trainer = try Trainer(checked: checked, data: data)
@@ -73,7 +79,8 @@ public enum RunCommand {
             console.message("error: \(error)")
             return 2
         }
-        let session = RunSession(options: options, checked: checked, trainer: trainer, folder: folder)
+        let session = RunSession(
+            options: options, checked: checked, arithmetic: arithmetic, trainer: trainer, folder: folder)
         if options.resume != nil {
             do {
                 try session.resume(console: console)
@@ -88,9 +95,10 @@ public enum RunCommand {
     static func execute(_ session: RunSession, _ console: RunConsole) -> Int32 {
         do {
             try session.begin()
-            console.message(
-                "training \(session.checked.spec.name) (seed \(session.checked.spec.seed)) → \(session.folder.url.path)"
-            )
+            let spec = session.checked.spec
+            // Fast mode is the default and needs no word; portable mode says what it pinned.
+            let pinned = spec.determinism == .portable ? ", \(session.arithmetic.summary)" : ""
+            console.message("training \(spec.name) (seed \(spec.seed)\(pinned)) → \(session.folder.url.path)")
             session.trainer.epochCheckpoint = {
                 try StopSignal.critical {
                     try Checkpoint.save(session.trainer, to: session.folder, specDigest: session.specDigest)

@@ -40,6 +40,9 @@ public struct RunDiff: Sendable {
     public var images: [Image] = []
     /// Images only one run has.
     public var unmatchedImages: [String] = []
+    /// Why the runs may differ in their last bits although spec and seed agree (other kernels or
+    /// thread counts), when they may.
+    public var arithmeticNote: String?
 
     /// True when the specs, metrics (within the tolerance) and images agree.
     public var identical: Bool {
@@ -53,6 +56,11 @@ public struct RunDiff: Sendable {
         var diff = RunDiff(a: a, b: b)
         diff.specChanges = changes(try resolved(a), try resolved(b))
         diff.environment = changes(try environment(a), try environment(b))
+        if let x = ArithmeticSetup.recorded(in: URL(fileURLWithPath: "\(a)/run.json")),
+            let y = ArithmeticSetup.recorded(in: URL(fileURLWithPath: "\(b)/run.json"))
+        {
+            diff.arithmeticNote = ArithmeticSetup.expectedDifference(x, y)
+        }
         let ma = try numbers(a), mb = try numbers(b)
         diff.metrics = Set(ma.keys).union(mb.keys).sorted().map { key in
             let x = ma[key], y = mb[key]
@@ -110,7 +118,7 @@ public struct RunDiff: Sendable {
             throw RunError("\(folder)/run.json: not valid JSON")
         }
         var facts: [String: String] = [:]
-        for key in ["runexp_version", "code_digest", "threads", "blas", "host", "status"] {
+        for key in ["runexp_version", "code_digest", "blas", "cpu", "host", "status"] + ArithmeticSetup.factKeys {
             switch run[key] {
             case .string(let s)?: facts[key] = s
             case .integer(let i)?: facts[key] = String(i)

@@ -3,7 +3,8 @@ import Foundation
 import Report
 
 extension RunDiff {
-    /// The comparison as terminal text, ending with `identical` or `different`.
+    /// The comparison as terminal text, ending with `identical` or `different` (and why the bits may
+    /// differ, when the runs used other kernels or threads).
     public var text: String {
         var sections: [String] = ["A: \(a)\nB: \(b)"]
         if !specChanges.isEmpty {
@@ -37,7 +38,7 @@ extension RunDiff {
             for path in unmatchedImages { table.add([path, "only in one run"]) }
             sections.append("images:\n" + table.render())
         }
-        sections.append(identical ? "identical" : "different")
+        sections.append(identical ? "identical" : "different" + (arithmeticNote.map { ": \($0)" } ?? ""))
         return sections.joined(separator: "\n\n")
     }
 

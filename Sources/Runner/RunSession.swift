@@ -9,6 +9,7 @@ import Spec
 struct RunSession {
     let options: RunOptions
     let checked: CheckedSpec
+    let arithmetic: ArithmeticSetup
     let trainer: Trainer
     let folder: ResultDirectory
     let started = Date()
@@ -45,13 +46,14 @@ struct RunSession {
         var facts: [String: JSON] = [
             "status": .string(status), "spec": .string(options.specPath), "name": .string(checked.spec.name),
             "seed": .integer(Int(checked.spec.seed)), "runexp_version": .string(RunexpVersion.string),
-            "command": .array(options.commandLine.map(JSON.string)), "threads": .integer(blasThreadCount()),
+            "command": .array(options.commandLine.map(JSON.string)),
             "blas": .string(blasDescription()), "blas_thread_timeout": .integer(blasWorkerPollSetting()),
-            "host": .string(ProcessInfo.processInfo.hostName),
+            "host": .string(ProcessInfo.processInfo.hostName), "cpu": .string(ProcessorDescription.current.model),
             "started": .string(ISO8601DateFormatter().string(from: started)),
             "steps": .integer(trainer.step), "epochs_done": .integer(trainer.epochsDone),
             "spec_digest": .string(specDigest), "code_digest": .string(RunexpVersion.codeDigest),
         ]
+        facts.merge(arithmetic.facts) { $1 }
         if let finished {
             facts["finished"] = .string(ISO8601DateFormatter().string(from: finished))
             facts["seconds"] = .number((finished.timeIntervalSince(started) * 1000).rounded() / 1000)

@@ -13,10 +13,10 @@ public struct CheckedSpec: Sendable {
 /// `runexp check`: loads a spec with its overrides and validates names and shapes, without training.
 public enum SpecCheck {
     /// The checked spec, or every problem found (syntax, keys, names, then shapes).
-    public static func run(path: String, overrides: [String] = [], seed: UInt64? = nil)
-        -> Result<CheckedSpec, SpecProblems>
-    {
-        SpecLoader.load(path: path, overrides: overrides, seed: seed).flatMap { spec in
+    public static func run(
+        path: String, overrides: [String] = [], seed: UInt64? = nil, determinism: String? = nil
+    ) -> Result<CheckedSpec, SpecProblems> {
+        SpecLoader.load(path: path, overrides: overrides, seed: seed, determinism: determinism).flatMap { spec in
             guard spec.data.sampleShape == nil else { return validate(spec) }
             // A file decides the shape of x: read it (once; the run reuses what was read).
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -35,6 +35,7 @@ public enum SpecCheck {
     public static func validate(_ spec: ExperimentSpec, data: ExperimentData? = nil) -> Result<
         CheckedSpec, SpecProblems
     > {
+        if let problem = ArithmeticSetup.problem(spec) { return .failure(SpecProblems([problem])) }
         let shape = data.map { Array($0.train.images.shape.dropFirst()) }
         return ShapeInference.run(spec, dataShape: shape).flatMap { model in
             let memory = MemoryEstimate(model: model, batchSize: spec.train.batchSize)

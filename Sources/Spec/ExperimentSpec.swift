@@ -3,6 +3,7 @@ public struct ExperimentSpec: Sendable {
     public var name: String
     public var description: String?
     public var seed: UInt64
+    public var determinism: DeterminismMode
     public var data: DataSpec
     public var prior: PriorSpec?
     public var networks: [NetworkSpec]
@@ -35,6 +36,7 @@ extension SpecDecoder {
         }
         let description = map.ifPresent("description") { scalars.string($0, "description") }
         let seed = map.optional("seed", default: .scalar("0")) { scalars.int($0, "seed", in: 0...Int.max) }
+        let determinism = map.optional("determinism", default: .scalar("fast")) { decodeDeterminism($0) }
         let data = map.required("data") { decodeData(&$0) }
         let prior = map.ifPresent("prior") { decodePrior(&$0) }
         let networks = map.required("networks") { decodeNetworks(&$0) }
@@ -52,9 +54,12 @@ extension SpecDecoder {
                 allPhasesRead: allPhasesRead
             ).run()
         }
-        guard let name, let seed, let data, let networks, let phases, let train, let outputs else { return nil }
+        guard let name, let seed, let determinism, let data, let networks, let phases, let train, let outputs else {
+            return nil
+        }
         let spec = ExperimentSpec(
-            name: name, description: description, seed: UInt64(seed), data: data, prior: prior,
+            name: name, description: description, seed: UInt64(seed), determinism: determinism, data: data,
+            prior: prior,
             networks: networks, phases: phases, train: train, outputs: outputs, expectations: expectations,
             replay: replay, file: file, resolved: map.resolvedNode)
         return log.isEmpty ? spec : nil

@@ -5,20 +5,24 @@ public enum SpecLoader {
     /// Spec files are hand-written; anything larger is not a spec.
     public static let sizeLimit = 1 << 20
 
-    /// The decoded spec, or every problem found, in file order.
-    public static func load(path: String, overrides: [String] = [], seed: UInt64? = nil)
-        -> Result<ExperimentSpec, SpecProblems>
-    {
+    /// The decoded spec, or every problem found, in file order. `seed` and `determinism` are the
+    /// command line's `--seed` and `--determinism` (as typed: the spec's rule checks it), which
+    /// override the spec's.
+    public static func load(
+        path: String, overrides: [String] = [], seed: UInt64? = nil, determinism: String? = nil
+    ) -> Result<ExperimentSpec, SpecProblems> {
         switch readText(path) {
-        case .success(let text): return load(text: text, file: path, overrides: overrides, seed: seed)
+        case .success(let text):
+            return load(text: text, file: path, overrides: overrides, seed: seed, determinism: determinism)
         case .failure(let diagnostic): return .failure(SpecProblems([diagnostic]))
         }
     }
 
     /// Like `load(path:)`, for text already in memory; `file` names it in messages.
-    public static func load(text: String, file: String, overrides: [String] = [], seed: UInt64? = nil)
-        -> Result<ExperimentSpec, SpecProblems>
-    {
+    public static func load(
+        text: String, file: String, overrides: [String] = [], seed: UInt64? = nil,
+        determinism: String? = nil
+    ) -> Result<ExperimentSpec, SpecProblems> {
         var root: YAMLNode
         switch YAMLReader(file: file).read(text) {
         case .success(let node): root = node
@@ -26,14 +30,8 @@ public enum SpecLoader {
         }
         var problems: [Diagnostic] = []
         var parsed = overrides.map { SpecOverride.parse($0) }
-        if let seed {
-            let argument = "--seed \(seed)"
-            parsed.append(
-                .success(
-                    SpecOverride(
-                        path: ["seed"], value: .scalar(String(seed), .argument(argument)),
-                        argument: argument)))
-        }
+        if let seed { parsed.append(.success(.option("seed", String(seed)))) }
+        if let determinism { parsed.append(.success(.option("determinism", determinism))) }
         for override in parsed {
             switch override.flatMap({ $0.apply(to: root) }) {
             case .success(let node): root = node

@@ -27,6 +27,12 @@ public struct SpecOverride: Sendable, Equatable {
         }
     }
 
+    /// A top-level key set by a command-line option of its own: `--seed 7` sets `seed`.
+    static func option(_ key: String, _ value: String) -> SpecOverride {
+        let argument = "--\(key) \(value)"
+        return SpecOverride(path: [key], value: .scalar(value, .argument(argument)), argument: argument)
+    }
+
     /// `root` with this override applied, or a diagnostic when the path cannot be followed.
     public func apply(to root: YAMLNode) -> Result<YAMLNode, Diagnostic> {
         var node = root

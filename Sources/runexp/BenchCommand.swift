@@ -29,17 +29,30 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    @Option(help: "BLAS threads (default: all cores).")
+    @Option(help: "BLAS threads (default: all cores; in portable determinism, 2).")
     var threads: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "fast (this CPU's best kernels), portable (pinned, as replay runs), or both, interleaved.",
+            valueName: "fast|portable|both"))
+    var determinism = "fast"
+
+    func validate() throws {
+        if Bench.modes(named: determinism) == nil {
+            throw ValidationError("--determinism must be fast, portable or both; found '\(determinism)'")
+        }
+    }
+
     func run() throws {
-        Runner.prepareThreads(count: threads)
+        let modes = Bench.modes(named: determinism) ?? []
         let figures: [Bench.Figure]
         let peerFigures: [String: Double]
         do {
             (figures, peerFigures) = try Bench.measure(
                 experiments: experiments, seconds: seconds, rounds: rounds,
-                peer: peer ? Bench.PeerCommand(python: python, script: peerScript) : nil
+                peer: peer ? Bench.PeerCommand(python: python, script: peerScript) : nil, modes: modes,
+                threads: threads
             ) { FileHandle.standardErrorText($0) }
         } catch {
             FileHandle.standardErrorText("\(error)")

@@ -51,6 +51,12 @@ struct SpecOptions: ParsableArguments {
 
     @Option(help: "Override the spec's seed.")
     var seed: UInt64?
+
+    @Option(
+        help: ArgumentHelp(
+            "Override the spec's determinism: fast (this CPU's best kernels) or portable (the same bits on every machine).",
+            valueName: "fast|portable"))
+    var determinism: String?
 }
 
 /// `runexp check SPEC`: validates a spec and prints its networks, schedule and resolved values.
@@ -61,7 +67,9 @@ struct Check: ParsableCommand {
     @OptionGroup var options: SpecOptions
 
     func run() throws {
-        switch SpecCheck.run(path: options.spec, overrides: options.overrides, seed: options.seed) {
+        switch SpecCheck.run(
+            path: options.spec, overrides: options.overrides, seed: options.seed, determinism: options.determinism)
+        {
         case .success(let checked):
             print(SpecCheck.report(checked))
         case .failure(let problems):

@@ -13,7 +13,7 @@ struct Train: ParsableCommand {
     @Option(help: "The result directory (default: results/<name>/seed-<seed>, or a new one beside it).")
     var out: String?
 
-    @Option(help: "BLAS threads (default: all cores).")
+    @Option(help: "BLAS threads (default: all cores; in portable determinism, 2).")
     var threads: Int?
 
     @Flag(help: "Replace the result directory if it exists.")
@@ -26,6 +26,7 @@ struct Train: ParsableCommand {
         var run = RunOptions(specPath: options.spec)
         run.overrides = options.overrides
         run.seed = options.seed
+        run.determinism = options.determinism
         run.out = out
         run.threads = threads
         run.force = force

@@ -41,6 +41,19 @@ struct BenchTests {
         #expect(lines.contains("aae_mlp step time outside GEMM and convolution < 15%: 16.0% — MISSED"))
     }
 
+    @Test func withBothModesMeasuredALineSaysWhatPortableDeterminismCosts() {
+        let figures = Self.figures + [Bench.Figure(key: "cnn_ae_train_img_s_portable", value: 2700, unit: "img/s")]
+        let lines = BenchReport.targets(figures, [:])
+        #expect(lines.contains("cnn_ae in portable determinism: 0.90× fast determinism's throughput"))
+        #expect(!lines.contains { $0.hasPrefix("aae_mlp in portable") })
+    }
+
+    @Test func theDeterminismOptionNamesOneModeOrBothWithFastFirst() {
+        #expect(Bench.modes(named: "both") == [.fast, .portable])
+        #expect(Bench.modes(named: "portable") == [.portable])
+        #expect(Bench.modes(named: "slow") == nil)
+    }
+
     @Test func withoutThePeerOnlyTheOverheadTargetsAreJudged() {
         let lines = BenchReport.targets(Self.figures, [:])
         #expect(lines.count == 2)

@@ -13,6 +13,16 @@ struct SpecDecoderTests {
         #expect(seed.value.origin == .defaulted)
     }
 
+    @Test func determinismDefaultsToFastAndTheCommandLinesModeWinsMarkedWithItsOption() throws {
+        let spec = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml").get()
+        #expect(spec.determinism == .fast)
+        let text = SpecExamples.aae + "\ndeterminism: fast\n"
+        let portable = try SpecLoader.load(text: text, file: "aae.yaml", determinism: "portable").get()
+        #expect(portable.determinism == .portable)
+        let entry = try #require(portable.resolved.entries?.first { $0.key == "determinism" })
+        #expect(entry.value.origin == .argument("--determinism portable"))
+    }
+
     @Test func logEveryDefaultsToAutoWhichMakesAbout200RecordsAndNeverLessThanEveryStep() throws {
         let spec = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml").get()
         #expect(spec.train.logEvery == .auto)

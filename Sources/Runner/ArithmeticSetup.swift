@@ -1,0 +1,140 @@
+import Foundation
+import Kernels
+import Report
+import Spec
+
+/// The choices a run's bits depend on besides its spec and seed: the determinism mode, the
+/// OpenBLAS kernel family and the thread count. Two runs of one spec and seed with equal setups
+/// write the same bits. `run.json` and replay references record it; `runexp diff` compares it.
+public struct ArithmeticSetup: Sendable, Equatable {
+    public var mode: DeterminismMode
+    /// The OpenBLAS kernel family every product ran on (OpenBLAS's name: `Haswell`, `SkylakeX`, …).
+    public var blasCore: String
+    /// The instructions those kernels execute: `AVX2+FMA`.
+    public var instructionSet: String
+    /// How many threads products and elementwise passes split across: the count fixes the split.
+    public var threads: Int
+
+    /// Portable mode's kernels: Haswell's AVX2+FMA kernels, which every x86-64 machine of this kind
+    /// (Intel Xeon or AMD EPYC) and nearly every x86-64 CPU since 2013 executes. On AMD they give
+    /// the bits of OpenBLAS's own choice there (Zen); the AVX-512 kernels OpenBLAS picks on Intel
+    /// are faster but round differently and would shut out CPUs without AVX-512.
+    public static let portableCore = "Haswell"
+
+    /// Portable mode's thread count unless `--threads` says otherwise. The count decides how a
+    /// product is split, so it must not follow the machine's cores; 2 is what this kind of machine
+    /// has, and what the committed references were recorded with.
+    public static let portableThreads = 2
+
+    /// The keys under which `run.json` and a replay reference record a setup.
+    static let factKeys = ["determinism", "blas_core", "instruction_set", "threads"]
+
+    /// Pins (portable) or restores (fast) every CPU-dependent choice for the products that follow
+    /// in this process, and returns what it chose; `threads` nil means the mode's default (fast:
+    /// OpenBLAS's own count, all cores). Call from one thread, before any product runs.
+    public static func apply(_ mode: DeterminismMode, threads: Int?) throws -> ArithmeticSetup {
+        prepareBLASThreads(count: nil)
+        let core: String
+        let count: Int
+        switch mode {
+        case .fast:
+            (core, count) = (BLASCore.fastestName, threads ?? loadedBLASThreadCount)
+        case .portable:
+            if let why = portableUnsupported() { throw RunError(why) }
+            (core, count) = (portableCore, threads ?? portableThreads)
+        }
+        guard BLASCore.select(core) else {
+            throw RunError("OpenBLAS did not switch to its \(core) kernels; it runs \(BLASCore.activeName)")
+        }
+        setBLASThreadCount(count)
+        let active = BLASCore.activeName
+        return ArithmeticSetup(
+            mode: mode, blasCore: active, instructionSet: BLASCore.named(active)?.instructionSet ?? "unknown",
+            threads: blasThreadCount())
+    }
+
+    /// Why this CPU cannot run portable mode, or nil when it can.
+    static func portableUnsupported() -> String? {
+        guard let core = BLASCore.named(portableCore), !core.runs() else { return nil }
+        return "portable determinism runs OpenBLAS's \(core) kernels, which this CPU "
+            + "(\(ProcessorDescription.current.model)) cannot execute; use `determinism: fast`"
+    }
+
+    /// The spec's determinism, when this machine cannot give it, as a problem at the spec's place.
+    static func problem(_ spec: ExperimentSpec) -> Diagnostic? {
+        guard spec.determinism == .portable, let why = portableUnsupported() else { return nil }
+        let origin = spec.resolved.entries?.first { $0.key == "determinism" }?.value.origin ?? .defaulted
+        return Diagnostic(origin, why)
+    }
+
+    /// One line for people: `portable determinism: OpenBLAS Haswell kernels (AVX2+FMA), 2 threads`.
+    public var summary: String {
+        "\(mode.rawValue) determinism: OpenBLAS \(blasCore) kernels (\(instructionSet)), \(threads) thread"
+            + (threads == 1 ? "" : "s")
+    }
+
+    /// The setup as `run.json` and a replay reference record it.
+    var facts: [String: JSON] {
+        [
+            "determinism": .string(mode.rawValue), "blas_core": .string(blasCore),
+            "instruction_set": .string(instructionSet), "threads": .integer(threads),
+        ]
+    }
+
+    /// The setup a `run.json` or a replay reference's `reference.json` records; nil when the file
+    /// is missing or records none.
+    static func recorded(in file: URL) -> ArithmeticSetup? {
+        guard let text = try? String(contentsOf: file, encoding: .utf8),
+            case .object(let facts)? = JSONReader.parse(text)
+        else { return nil }
+        return ArithmeticSetup(facts: facts)
+    }
+
+    /// Writes the setup of the run whose `run.json` is `runFile`, and the CPU it ran on, as a replay
+    /// reference's `reference.json`.
+    static func copyFacts(from runFile: URL, to file: URL) throws {
+        let text = try String(contentsOf: runFile, encoding: .utf8)
+        guard case .object(let facts)? = JSONReader.parse(text) else {
+            throw RunError("\(runFile.path): not valid JSON")
+        }
+        let kept = facts.filter { factKeys.contains($0.key) || $0.key == "cpu" }
+        try AtomicFile.write(text: JSON.object(kept).pretty, to: file.path)
+    }
+
+    /// Why two runs of one spec and seed on setups `a` and `b` may differ in their last bits, or nil
+    /// when they ran the same kernels on the same threads and the bits must be equal (whichever
+    /// mode chose them).
+    static func expectedDifference(_ a: ArithmeticSetup, _ b: ArithmeticSetup) -> String? {
+        guard a.blasCore != b.blasCore || a.threads != b.threads else { return nil }
+        var causes: [String] = []
+        if a.mode != b.mode { causes.append("determinism modes (\(a.mode.rawValue), \(b.mode.rawValue))") }
+        if a.blasCore != b.blasCore { causes.append("kernels (OpenBLAS \(a.blasCore), \(b.blasCore))") }
+        if a.threads != b.threads { causes.append("thread counts (\(a.threads), \(b.threads))") }
+        let listed =
+            causes.count > 1
+            ? causes.dropLast().joined(separator: ", ") + " and " + causes[causes.count - 1] : causes[0]
+        return "the runs used different \(listed): \(expectedSpread)"
+    }
+
+    /// What other kernels do to a short training's figures: measured across OpenBLAS's families
+    /// on the committed experiments' replays (docs/determinism.md).
+    static let expectedSpread =
+        "relative differences of about 1e-3 in losses and MSE, and up to 2e-2 in t-SNE and k-NN accuracies, are expected"
+
+    /// Reads a setup back from recorded facts; nil when one is missing (a folder written before
+    /// runexp recorded them).
+    init?(facts: [String: JSON]) {
+        guard case .string(let mode)? = facts["determinism"], let mode = DeterminismMode(rawValue: mode),
+            case .string(let core)? = facts["blas_core"], case .string(let instructions)? = facts["instruction_set"],
+            case .integer(let threads)? = facts["threads"]
+        else { return nil }
+        self.init(mode: mode, blasCore: core, instructionSet: instructions, threads: threads)
+    }
+
+    init(mode: DeterminismMode, blasCore: String, instructionSet: String, threads: Int) {
+        self.mode = mode
+        self.blasCore = blasCore
+        self.instructionSet = instructionSet
+        self.threads = threads
+    }
+}

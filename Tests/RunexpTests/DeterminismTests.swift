@@ -1,0 +1,134 @@
+import Foundation
+import Kernels
+import Testing
+
+/// Fast and portable determinism, run as a user runs them. A machine whose OpenBLAS picks another
+/// kernel family is played by starting the binary with `OPENBLAS_CORETYPE` set.
+struct DeterminismTests {
+    /// A tiny dense autoencoder whose products are big enough for kernel families to round
+    /// differently; a linear output keeps its evaluation quick in a debug build.
+    static let spec = """
+        name: tiny_dense
+        data: {source: mnist, shape: [784], train_limit: 100}
+        networks:
+          encoder: {layers: [dense: 64, relu, dense: 8]}
+          decoder: {layers: [dense: 64, relu, dense: 784]}
+        phases:
+          - {name: reconstruction, loss: "mse(decoder(encoder(x)), x)", update: [encoder, decoder]}
+        train: {epochs: 1, batch_size: 50}
+        outputs: [reconstructions: {count: 4}]
+        replay: {epochs: 1}
+        """
+
+    func workspace() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runexp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Self.spec.write(to: folder.appendingPathComponent("dense.yaml"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    /// Trains into `out` as on a machine whose OpenBLAS picks `core`, and returns run.json's facts.
+    func train(_ folder: URL, _ out: String, core: String, _ extra: [String] = []) throws -> [String: Any] {
+        let outcome = try RunexpBinary.run(
+            ["dense.yaml", "--out", out] + extra, in: folder, environment: ["OPENBLAS_CORETYPE": core])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let data = try Data(contentsOf: folder.appendingPathComponent("\(out)/run.json"))
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    func digest(_ folder: URL, _ out: String) throws -> String {
+        let data = try Data(contentsOf: folder.appendingPathComponent("\(out)/metrics.json"))
+        let metrics = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return try #require(metrics?["parameter_digest"] as? String)
+    }
+
+    @Test func aPortableReplayIsTheSameBitsUnderEveryCoreTypeThisCPURuns() throws {
+        let folder = try workspace()
+        let recorded = try RunexpBinary.run(["replay", "--record", "--results", "refs", "dense.yaml"], in: folder)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let outcome = try RunexpBinary.run(
+            ["replay", "--results", "refs", "dense.yaml", "--core-types", "all"], in: folder)
+        #expect(outcome.status == 0, "\(outcome.stdout)\n\(outcome.stderr)")
+        let runnable = BLASCore.known.filter { $0.runs() }
+        #expect(runnable.count >= 2, "this CPU runs one kernel family only: nothing to compare")
+        for core in runnable {
+            #expect(outcome.stdout.contains("OpenBLAS picks \(core)"))
+        }
+        #expect(outcome.stdout.hasSuffix("replayed under \(runnable.count) core types: all match\n"))
+    }
+
+    @Test func fastRunsFollowTheKernelsSoAPortableReplayCouldFail() throws {
+        // The test above means something only if the families round differently: in fast mode,
+        // SSE3 and AVX2 kernels give other bits.
+        let folder = try workspace()
+        // Two threads in both, as portable mode has, so that only the kernels differ.
+        _ = try train(folder, "sse3", core: "Prescott", ["--threads", "2"])
+        _ = try train(folder, "avx2", core: "Haswell", ["--threads", "2"])
+        #expect(try digest(folder, "sse3") != digest(folder, "avx2"))
+        _ = try train(folder, "sse3-portable", core: "Prescott", ["--determinism", "portable"])
+        #expect(try digest(folder, "sse3-portable") == digest(folder, "avx2"))
+    }
+
+    @Test func runJSONRecordsTheModeTheKernelsTheirInstructionsTheThreadsAndTheCPU() throws {
+        let folder = try workspace()
+        let fast = try train(folder, "fast", core: "Prescott")
+        #expect(fast["determinism"] as? String == "fast")
+        #expect(fast["blas_core"] as? String == "Prescott")  // the user's OPENBLAS_CORETYPE stands
+        #expect(fast["instruction_set"] as? String == "SSE3")
+        #expect(fast["cpu"] as? String == ProcessorDescription.current.model)
+        let portable = try train(folder, "portable", core: "Prescott", ["--determinism", "portable"])
+        #expect(portable["determinism"] as? String == "portable")
+        #expect(portable["blas_core"] as? String == "Haswell")
+        #expect(portable["instruction_set"] as? String == "AVX2+FMA")
+        #expect(portable["threads"] as? Int == 2)
+        let resolved = try String(contentsOf: folder.appendingPathComponent("portable/resolved.yaml"), encoding: .utf8)
+        #expect(resolved.contains("determinism: portable"))
+    }
+
+    @Test func aMisspeltDeterminismIsRefusedAtTheOptionWithTheNearestName() throws {
+        let folder = try workspace()
+        let outcome = try RunexpBinary.run(["check", "dense.yaml", "--determinism", "portabel"], in: folder)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("--determinism portabel: error: unknown determinism 'portabel'"))
+        #expect(outcome.stderr.contains("did you mean 'portable'?"))
+    }
+
+    @Test func diffSaysTheRunsUsedDifferentKernelsAndWhatToExpect() throws {
+        let folder = try workspace()
+        _ = try train(folder, "a", core: "Prescott", ["--threads", "2"])
+        _ = try train(folder, "b", core: "Haswell", ["--threads", "2"])
+        let outcome = try RunexpBinary.run(["diff", "a", "b"], in: folder)
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.contains("blas_core"))
+        #expect(
+            outcome.stdout.hasSuffix(
+                "different: the runs used different kernels (OpenBLAS Prescott, Haswell): relative differences of "
+                    + "about 1e-3 in losses and MSE, and up to 2e-2 in t-SNE and k-NN accuracies, are expected\n"))
+    }
+
+    @Test func aPortableReplayWhoseParametersAreNotTheReferencesBitsMisses() throws {
+        let folder = try workspace()
+        _ = try RunexpBinary.run(["replay", "--record", "--results", "refs", "dense.yaml"], in: folder)
+        let metrics = folder.appendingPathComponent("refs/tiny_dense/metrics.json")
+        let text = try String(contentsOf: metrics, encoding: .utf8)
+        let digest = try #require(text.split(separator: "\"").drop { $0 != "parameter_digest" }.dropFirst(2).first)
+        try text.replacingOccurrences(of: String(digest), with: "0000000000000000")
+            .write(to: metrics, atomically: true, encoding: .utf8)
+        let outcome = try RunexpBinary.run(["replay", "--results", "refs", "dense.yaml"], in: folder)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("dense.yaml: the parameters are not the reference's bits"))
+        #expect(outcome.stderr.contains("the reference says 0000000000000000"))
+    }
+
+    @Test func aReplayOnOtherKernelsThanTheReferencesSaysWhatDifferencesToExpect() throws {
+        let folder = try workspace()
+        _ = try RunexpBinary.run(["replay", "--record", "--results", "refs", "dense.yaml"], in: folder)
+        let outcome = try RunexpBinary.run(
+            ["replay", "--results", "refs", "dense.yaml", "--determinism", "fast"], in: folder,
+            environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        #expect(
+            outcome.stderr.contains(
+                "note: dense.yaml: the reference ran portable determinism: OpenBLAS Haswell kernels (AVX2+FMA), 2 threads; "
+                    + "this replay ran fast determinism: OpenBLAS Prescott kernels (SSE3)"))
+    }
+}
