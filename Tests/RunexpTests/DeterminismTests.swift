@@ -20,17 +20,12 @@ struct DeterminismTests {
         replay: {epochs: 1}
         """
 
-    func workspace() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runexp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Self.spec.write(to: folder.appendingPathComponent("dense.yaml"), atomically: true, encoding: .utf8)
-        return folder
-    }
+    func workspace() throws -> URL { try RunCommandTests.workspace(base: Self.spec) }
 
     /// Trains into `out` as on a machine whose OpenBLAS picks `core`, and returns run.json's facts.
     func train(_ folder: URL, _ out: String, core: String, _ extra: [String] = []) throws -> [String: Any] {
         let outcome = try RunexpBinary.run(
-            ["dense.yaml", "--out", out] + extra, in: folder, environment: ["OPENBLAS_CORETYPE": core])
+            ["tiny.yaml", "--out", out] + extra, in: folder, environment: ["OPENBLAS_CORETYPE": core])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let data = try Data(contentsOf: folder.appendingPathComponent("\(out)/run.json"))
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
@@ -44,10 +39,10 @@ struct DeterminismTests {
 
     @Test func aPortableReplayIsTheSameBitsUnderEveryCoreTypeThisCPURuns() throws {
         let folder = try workspace()
-        let recorded = try RunexpBinary.run(["replay", "--record", "--results", "refs", "dense.yaml"], in: folder)
+        let recorded = try RunexpBinary.run(["replay", "--record", "--results", "refs", "tiny.yaml"], in: folder)
         #expect(recorded.status == 0, "\(recorded.stderr)")
         let outcome = try RunexpBinary.run(
-            ["replay", "--results", "refs", "dense.yaml", "--core-types", "all"], in: folder)
+            ["replay", "--results", "refs", "tiny.yaml", "--core-types", "all"], in: folder)
         #expect(outcome.status == 0, "\(outcome.stdout)\n\(outcome.stderr)")
         let runnable = BLASCore.known.filter { $0.runs() }
         #expect(runnable.count >= 2, "this CPU runs one kernel family only: nothing to compare")
@@ -87,7 +82,7 @@ struct DeterminismTests {
 
     @Test func aMisspeltDeterminismIsRefusedAtTheOptionWithTheNearestName() throws {
         let folder = try workspace()
-        let outcome = try RunexpBinary.run(["check", "dense.yaml", "--determinism", "portabel"], in: folder)
+        let outcome = try RunexpBinary.run(["check", "tiny.yaml", "--determinism", "portabel"], in: folder)
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("--determinism portabel: error: unknown determinism 'portabel'"))
         #expect(outcome.stderr.contains("did you mean 'portable'?"))
@@ -108,27 +103,27 @@ struct DeterminismTests {
 
     @Test func aPortableReplayWhoseParametersAreNotTheReferencesBitsMisses() throws {
         let folder = try workspace()
-        _ = try RunexpBinary.run(["replay", "--record", "--results", "refs", "dense.yaml"], in: folder)
+        _ = try RunexpBinary.run(["replay", "--record", "--results", "refs", "tiny.yaml"], in: folder)
         let metrics = folder.appendingPathComponent("refs/tiny_dense/metrics.json")
         let text = try String(contentsOf: metrics, encoding: .utf8)
         let digest = try #require(text.split(separator: "\"").drop { $0 != "parameter_digest" }.dropFirst(2).first)
         try text.replacingOccurrences(of: String(digest), with: "0000000000000000")
             .write(to: metrics, atomically: true, encoding: .utf8)
-        let outcome = try RunexpBinary.run(["replay", "--results", "refs", "dense.yaml"], in: folder)
+        let outcome = try RunexpBinary.run(["replay", "--results", "refs", "tiny.yaml"], in: folder)
         #expect(outcome.status == 1)
-        #expect(outcome.stderr.contains("dense.yaml: the parameters are not the reference's bits"))
+        #expect(outcome.stderr.contains("tiny.yaml: the parameters are not the reference's bits"))
         #expect(outcome.stderr.contains("the reference says 0000000000000000"))
     }
 
     @Test func aReplayOnOtherKernelsThanTheReferencesSaysWhatDifferencesToExpect() throws {
         let folder = try workspace()
-        _ = try RunexpBinary.run(["replay", "--record", "--results", "refs", "dense.yaml"], in: folder)
+        _ = try RunexpBinary.run(["replay", "--record", "--results", "refs", "tiny.yaml"], in: folder)
         let outcome = try RunexpBinary.run(
-            ["replay", "--results", "refs", "dense.yaml", "--determinism", "fast"], in: folder,
+            ["replay", "--results", "refs", "tiny.yaml", "--determinism", "fast"], in: folder,
             environment: ["OPENBLAS_CORETYPE": "Prescott"])
         #expect(
             outcome.stderr.contains(
-                "note: dense.yaml: the reference ran portable determinism: OpenBLAS Haswell kernels (AVX2+FMA), 2 threads; "
+                "note: tiny.yaml: the reference ran portable determinism: OpenBLAS Haswell kernels (AVX2+FMA), 2 threads; "
                     + "this replay ran fast determinism: OpenBLAS Prescott kernels (SSE3)"))
     }
 }

@@ -16,11 +16,11 @@ struct RunCommandTests {
         outputs: [curves, reconstructions: {count: 6}]
         """
 
-    /// A fresh folder holding the tiny spec (with `extra` appended).
-    static func workspace(_ extra: String = "") throws -> URL {
+    /// A fresh folder holding `tiny.yaml`: the tiny spec, or `base`, with `extra` appended.
+    static func workspace(_ extra: String = "", base: String = spec) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runexp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try (spec + "\n" + extra).write(
+        try (base + "\n" + extra).write(
             to: folder.appendingPathComponent("tiny.yaml"), atomically: true, encoding: .utf8)
         return folder
     }
