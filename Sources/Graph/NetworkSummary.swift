@@ -63,6 +63,8 @@ public struct PhaseSummary: Sendable {
     /// Networks the loss calls whose weights this phase leaves alone; gradients still flow through them.
     public var passesThrough: [String]
     public var optimizer: OptimizerSpec
+    /// The loss with its meaning decided: what the planner compiles and the outputs read.
+    public var resolved: ResolvedLoss
 }
 
 /// Everything `check` reports about a valid spec, and what the graph builder starts from.
@@ -74,4 +76,7 @@ public struct ModelSummary: Sendable {
 
     /// The summary of the network called `name`.
     public func network(named name: String) -> NetworkSummary? { networks.first { $0.name == name } }
+
+    /// The summary of the phase called `name`.
+    public func phase(named name: String) -> PhaseSummary? { phases.first { $0.name == name } }
 }

@@ -1,17 +1,22 @@
 import Spec
 
-/// Infers every network's input shape from the losses that call it and checks that all shapes fit.
+/// Resolves a spec's losses (`ResolvedLoss`, see LossResolution.swift), inferring every network's
+/// input shape from the losses that call it and checking that all shapes fit.
 ///
 /// A network's input is its declared `input`, or else the shape of the first batch a loss applies it
 /// to, in phase order. Every later application must agree; a loss compares batches of equal shape.
 public struct ShapeInference {
-    let spec: ExperimentSpec
-    private let log = DiagnosticLog()
-    private var summaries: [String: NetworkSummary] = [:]
-    private var failed: Set<String> = []
-    private var dataShape: SampleShape?
+    let context: LossContext
+    let outputs: [OutputSpec]
+    /// Set when the spec has problems elsewhere (its layers may not even decode): only the rules
+    /// that need no shape run.
+    var checkingNamesOnly = false
+    let log = DiagnosticLog()
+    var summaries: [String: NetworkSummary] = [:]
+    var failed: Set<String> = []
+    var dataShape: SampleShape?
     /// What each network whose input was inferred was first applied to, for messages.
-    private var firstArguments: [String: String] = [:]
+    var firstArguments: [String: String] = [:]
 
     /// Resolves the shapes of `spec`, or reports every mismatch.
     /// - Parameter dataShape: the shape of one sample of `x` when the data had to be read to know it.
@@ -23,34 +28,55 @@ public struct ShapeInference {
     }
 
     init(spec: ExperimentSpec) {
-        self.spec = spec
-        self.dataShape = spec.data.sampleShape
+        context = spec.losses
+        outputs = spec.outputs
+        dataShape = spec.data.sampleShape
+    }
+
+    /// The problems of the losses of a spec that has problems elsewhere: the rules that need no
+    /// shape (names, what is a batch and what a number, what a phase updates), so that `check`
+    /// reports them beside the others.
+    public static func lossProblems(_ losses: LossContext) -> [Diagnostic] {
+        var inference = ShapeInference(context: losses, outputs: [], checkingNamesOnly: true)
+        for phase in losses.phases { _ = inference.resolve(phase) }
+        return inference.log.sorted
+    }
+
+    init(context: LossContext, outputs: [OutputSpec], checkingNamesOnly: Bool) {
+        self.context = context
+        self.outputs = outputs
+        self.checkingNamesOnly = checkingNamesOnly
     }
 
     private mutating func resolve() -> Result<ModelSummary, SpecProblems> {
-        for network in spec.networks {
+        for network in context.networks {
             if let input = network.input { summarize(network, input: input) }
         }
         if dataShape == nil { dataShape = inputOfFirstNetworkAppliedToX() }
-        for phase in spec.phases { _ = shape(of: phase.loss) }
+        let resolved = context.phases.map { resolve($0) }
         checkOutputs()
         // Only when nothing else failed: otherwise the first mismatch is the reason, not this.
-        for network in spec.networks where log.isEmpty && summaries[network.name] == nil {
+        for network in context.networks where log.isEmpty && summaries[network.name] == nil {
             log.error(
                 network.origin,
                 "cannot infer the input shape of network '\(network.name)': no loss applies it to a batch of known shape; give it `input: [...]`"
             )
         }
         guard log.isEmpty else { return .failure(SpecProblems(log.sorted)) }
-        let networks = spec.networks.compactMap { summaries[$0.name] }
-        let phases = spec.phases.map { phase in
-            let called = phase.loss.calls.map(\.name).filter { spec.network(named: $0) != nil }
+        let networks = context.networks.compactMap { summaries[$0.name] }
+        var phases: [PhaseSummary] = []
+        for (phase, loss) in zip(context.phases, resolved) {
+            guard let loss else {
+                // A loss that reads x of unknown shape stops without a word of its own.
+                return .failure(
+                    SpecProblems([Diagnostic(phase.loss.origin, "the shape of x is unknown; give data.shape")]))
+            }
             let updates = phase.update.map(\.name)
-            var passes: [String] = []
-            for name in called where !updates.contains(name) && !passes.contains(name) { passes.append(name) }
-            return PhaseSummary(
-                name: phase.name, loss: phase.lossText, updates: updates, passesThrough: passes,
-                optimizer: phase.optimizer)
+            phases.append(
+                PhaseSummary(
+                    name: phase.name, loss: phase.lossText, updates: updates,
+                    passesThrough: loss.networks.filter { !updates.contains($0) }, optimizer: phase.optimizer,
+                    resolved: loss))
         }
         return .success(ModelSummary(networks: networks, phases: phases, dataShape: dataShape))
     }
@@ -64,55 +90,9 @@ public struct ShapeInference {
         }
     }
 
-    /// When a file source's sample shape is unknown until run time, `x` takes the declared input of
-    /// the first network applied to it.
-    private func inputOfFirstNetworkAppliedToX() -> SampleShape? {
-        for phase in spec.phases {
-            if let name = firstNetworkApplied(to: "x", in: phase.loss), let input = spec.network(named: name)?.input {
-                return input
-            }
-        }
-        return nil
-    }
-
-    private func firstNetworkApplied(to variable: String, in expression: LossExpression) -> String? {
-        switch expression {
-        case .call(let name, let args, _):
-            if args.count == 1, case .variable(variable, _) = args[0] { return name }
-            return args.lazy.compactMap { firstNetworkApplied(to: variable, in: $0) }.first
-        case .add(let a, let b, _), .subtract(let a, let b, _), .multiply(let a, let b, _):
-            return firstNetworkApplied(to: variable, in: a) ?? firstNetworkApplied(to: variable, in: b)
-        case .negate(let a, _): return firstNetworkApplied(to: variable, in: a)
-        case .number, .variable: return nil
-        }
-    }
-
-    /// The sample shape of a batch-valued expression; nil for numbers and for what could not be resolved.
-    private mutating func shape(of expression: LossExpression) -> SampleShape? {
-        switch expression {
-        case .number: return nil
-        case .variable("x", _): return dataShape
-        case .variable("z", _): return spec.prior.map { [$0.dimension] }
-        case .variable: return nil
-        case .call(let name, let arguments, let origin):
-            let shapes = arguments.map { shape(of: $0) }
-            if let network = spec.network(named: name) {
-                guard let input = shapes.first ?? nil else { return nil }
-                return apply(network, to: input, describedAs: arguments[0].text, at: origin)
-            }
-            checkLoss(name, arguments, shapes, at: origin)
-            return nil
-        case .add(let a, let b, _), .subtract(let a, let b, _), .multiply(let a, let b, _):
-            _ = shape(of: a)
-            _ = shape(of: b)
-            return nil
-        case .negate(let a, _):
-            _ = shape(of: a)
-            return nil
-        }
-    }
-
-    private mutating func apply(
+    /// The output shape of `network` applied to a batch of `input`'s shape, or nil (reported) when
+    /// it does not take that shape.
+    mutating func applyShape(
         _ network: NetworkSpec, to input: SampleShape, describedAs argument: String,
         at origin: Origin
     ) -> SampleShape? {
@@ -134,23 +114,10 @@ public struct ShapeInference {
         return summaries[network.name]?.output
     }
 
-    private func checkLoss(
-        _ name: String, _ arguments: [LossExpression], _ shapes: [SampleShape?],
-        at origin: Origin
-    ) {
-        guard shapes.count == 2, let prediction = shapes[0], let target = shapes[1], prediction != target else {
-            return
-        }
-        log.error(
-            origin,
-            "\(name) compares batches of the same shape, but \(arguments[0].text) is \(prediction.shapeText) and \(arguments[1].text) is \(target.shapeText)"
-        )
-    }
-
     /// The latent outputs decode prior samples: the decoder must take the prior's dimension.
     private func checkOutputs() {
-        guard let prior = spec.prior else { return }
-        for output in spec.outputs {
+        guard let prior = context.prior else { return }
+        for output in outputs {
             guard case .latent(_, _, _, _, let decoder) = output.kind, let summary = summaries[decoder] else {
                 continue
             }

@@ -136,8 +136,7 @@ public enum Bench {
         let timing = StepTiming()
         let phases = try spec.phases.map {
             try PhaseProgram(
-                phase: $0, model: model, store: store, capacity: batch,
-                priorDimension: spec.prior?.dimension, seed: spec.seed, data: data, timing: timing)
+                phase: $0, model: model, store: store, capacity: batch, seed: spec.seed, data: data, timing: timing)
         }
         PhaseProgram.shareForwardPasses(phases)
         var sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }

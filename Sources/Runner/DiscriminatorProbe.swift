@@ -18,10 +18,15 @@ final class DiscriminatorProbe {
     static func make(_ trainer: Trainer) throws -> DiscriminatorProbe? {
         let spec = trainer.checked.spec
         guard let prior = spec.prior else { return nil }
-        for phase in spec.phases {
-            let calls = networkCalls(phase.loss)
-            guard let critic = calls.first(where: { $0.argument == "z" })?.name,
-                let chain = calls.first(where: { $0.name == critic && $0.argument != "z" })?.chain
+        for (phase, summary) in zip(spec.phases, trainer.checked.model.phases) {
+            let loss = summary.resolved
+            let applications = loss.nodes.compactMap { node -> (name: String, input: Int)? in
+                if case .network(let name, let input) = node.operation { return (name, input) }
+                return nil
+            }
+            guard let critic = applications.first(where: { loss.nodes[$0.input].operation == .prior })?.name,
+                let chain = applications.lazy.filter({ $0.name == critic }).compactMap({ loss.chainOverData($0.input) })
+                    .first
             else { continue }
             let origin = phase.loss.origin
             let codes = try NetworkApplication(chain + [critic], input: .data, trainer: trainer, origin: origin)
@@ -48,26 +53,5 @@ final class DiscriminatorProbe {
         let fake = try onCodes.apply(split, Array(0..<count)).filter { $0 < 0 }.count
         let real = try onPrior.apply(latent: priorSamples).filter { $0 > 0 }.count
         return Double(fake + real) / Double(count + priorSamples.count / max(onPrior.inputWidth, 1))
-    }
-
-    /// Every network call in a loss with the name of what it is applied to when that is `x` or `z`,
-    /// and the chain of networks between it and `x` (innermost first).
-    static func networkCalls(_ e: LossExpression) -> [(name: String, argument: String?, chain: [String])] {
-        switch e {
-        case .call(let name, let args, _):
-            var found = args.flatMap(networkCalls)
-            if args.count == 1, LossFunction(rawValue: name) == nil {
-                switch args[0] {
-                case .variable(let v, _): found.append((name, v, []))
-                default:
-                    if let chain = args[0].networksOverX { found.append((name, "x-chain", chain)) }
-                }
-            }
-            return found
-        case .add(let a, let b, _), .subtract(let a, let b, _), .multiply(let a, let b, _):
-            return networkCalls(a) + networkCalls(b)
-        case .negate(let a, _): return networkCalls(a)
-        default: return []
-        }
     }
 }

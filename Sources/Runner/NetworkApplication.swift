@@ -6,8 +6,7 @@ import Spec
 /// One network, or a chain of networks, applied in evaluation mode to images of a split (through
 /// `x`) or to given latent vectors (through `z`), a batch at a time within the program's capacity.
 ///
-/// It is an evaluation-mode `PhaseProgram` of the synthetic loss `sse(chain, 0)`, which updates
-/// nothing: the loss only gives the planner a root, and its value is ignored. Dropout is off and
+/// It runs the graph's forward-only program (`PhaseProgram(applying:over:…)`): dropout is off and
 /// batch normalization uses its running statistics, so the outputs depend only on the weights.
 final class NetworkApplication {
     /// What the first network of the chain reads.
@@ -30,9 +29,8 @@ final class NetworkApplication {
 
     /// Plans `networks` (innermost first) over `input` for batches of up to `capacity` samples.
     ///
-    /// Throws when a network is missing, when the prior's dimension differs from what the chain
-    /// reads through `z`, or when the planner rejects the chain. `priorDimension` is the spec's
-    /// prior's, nil without one.
+    /// Throws when a network is missing, or when the prior's dimension differs from what the chain
+    /// reads through `z`. `priorDimension` is the spec's prior's, nil without one.
     init(
         networks: [String], input: Input, model: ModelSummary, store: ParameterStore, capacity: Int,
         priorDimension: Int?, seed: UInt64, origin: Origin
@@ -44,35 +42,25 @@ final class NetworkApplication {
         }
         // z is as wide as what the first network reads, so a plain autoencoder's decoder can be
         // explored without a prior; a prior, when there is one, must draw vectors of that width.
-        var latentWidth: Int?
-        if input == .latent {
-            let reads = model.network(named: first)?.input.elementCount ?? 0
-            if let priorDimension, priorDimension != reads {
-                throw RunError(
-                    "\(origin.place): '\(first)' reads \(reads) values, but the prior draws \(priorDimension)")
-            }
-            latentWidth = reads
+        let reads = model.network(named: first)?.input ?? []
+        if input == .latent, let priorDimension, priorDimension != reads.elementCount {
+            throw RunError(
+                "\(origin.place): '\(first)' reads \(reads.elementCount) values, but the prior draws \(priorDimension)")
         }
-        var chain = LossExpression.variable(input == .data ? "x" : "z", origin)
-        for name in networks { chain = .call(name, [chain], origin) }
-        let loss = LossExpression.call("sse", [chain, .number(0, origin)], origin)
-        let phase = PhaseSpec(
-            name: "apply \(networks.joined(separator: "∘"))", loss: loss, lossText: loss.text, update: [],
-            optimizer: .sgd(lr: 0, momentum: 0, weightDecay: 0), origin: origin)
-        let program: PhaseProgram
-        do {
-            program = try PhaseProgram(
-                phase: phase, model: model, store: store, capacity: max(capacity, 1),
-                priorDimension: latentWidth, seed: seed, training: false)
-        } catch {
-            throw RunError("cannot apply '\(first)' in evaluation mode: \(error)")
+        if input == .data, model.dataShape != reads {
+            throw RunError(
+                "\(origin.place): '\(first)' reads \(reads.shapeText), but the data is \(model.dataShape?.shapeText ?? "of unknown shape")"
+            )
         }
+        let program = PhaseProgram(
+            applying: networks, over: input == .data ? .data(reads) : .latent(reads), model: model, store: store,
+            capacity: max(capacity, 1), seed: seed)
+        guard let output = program.plan.output else { throw RunError("the plan of '\(first)' computes nothing") }
         self.networks = networks
         self.program = program
-        outputValue = program.plan.terms[0].prediction
-        outputWidth = program.plan.values[outputValue].shape.elementCount
-        let inputIndex = input == .data ? program.plan.data : program.plan.prior
-        inputWidth = inputIndex.map { program.plan.values[$0].shape.elementCount } ?? 0
+        outputValue = output
+        outputWidth = program.plan.values[output].shape.elementCount
+        inputWidth = reads.elementCount
     }
 
     /// Convenience: plans `networks` with the trainer's model, parameters, capacity and prior.

@@ -117,7 +117,7 @@ struct RunOutputs {
         guard let split = session.trainer.data.split(name), split.count > 0 else { return nil }
         var stream = RandomStream(seed: spec.seed, name: "outputs/reconstructions")
         let chosen = Array(
-            Shuffling.permutation(count: split.count, random: &stream).prefix(min(count, spec.train.batchSize)))
+            Shuffling.permutation(count: split.count, random: &stream).prefix(count))
         guard let outputs = try session.trainer.reconstructions(of: split, chosen) else { return nil }
         let shape = Array(split.images.shape.dropFirst())
         let (height, width, channels) = (shape[0], shape[1], shape.count > 2 ? shape[2] : 1)

@@ -16,7 +16,10 @@ public enum SpecCheck {
     public static func run(
         path: String, overrides: [String] = [], seed: UInt64? = nil, determinism: String? = nil
     ) -> Result<CheckedSpec, SpecProblems> {
-        SpecLoader.load(path: path, overrides: overrides, seed: seed, determinism: determinism).flatMap { spec in
+        SpecLoader.load(path: path, overrides: overrides, seed: seed, determinism: determinism).mapError { problems in
+            // The losses' own rules run even where the spec has other problems: all at once.
+            problems.losses.map { problems.adding(ShapeInference.lossProblems($0)) } ?? problems
+        }.flatMap { spec in
             guard spec.data.sampleShape == nil else { return validate(spec) }
             // A file decides the shape of x: read it (once; the run reuses what was read).
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path

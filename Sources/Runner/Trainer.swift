@@ -66,11 +66,10 @@ public final class Trainer {
         let batchBuffer = FloatBuffer(count: capacity * (model.dataShape?.elementCount ?? 0))
         phases = try spec.phases.map {
             try PhaseProgram(
-                phase: $0, model: model, store: store, capacity: capacity,
-                priorDimension: spec.prior?.dimension, seed: spec.seed, data: batchBuffer)
+                phase: $0, model: model, store: store, capacity: capacity, seed: spec.seed, data: batchBuffer)
         }
         PhaseProgram.shareForwardPasses(phases)
-        evaluator = try Evaluator.reconstructionChain(spec).map {
+        evaluator = try Evaluator.reconstructionChain(model).map {
             try Evaluator(chain: $0, model: model, store: store, capacity: capacity, seed: spec.seed)
         }
         self.store = store

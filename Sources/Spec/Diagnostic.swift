@@ -44,9 +44,20 @@ public final class DiagnosticLog {
 /// Every problem found in a spec, in file order: what a failed load returns.
 public struct SpecProblems: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [Diagnostic]
+    /// The losses and what they name, when they decoded although the spec has problems: the loss
+    /// rules still run on them, so that every problem is reported at once.
+    public var losses: LossContext?
 
-    public init(_ diagnostics: [Diagnostic]) {
+    public init(_ diagnostics: [Diagnostic], losses: LossContext? = nil) {
         self.diagnostics = diagnostics
+        self.losses = losses
+    }
+
+    /// These problems and `more`, in file order, each once.
+    public func adding(_ more: [Diagnostic]) -> SpecProblems {
+        let log = DiagnosticLog()
+        for diagnostic in diagnostics + more { log.error(diagnostic.origin, diagnostic.message) }
+        return SpecProblems(log.sorted, losses: losses)
     }
 
     /// One problem per line.

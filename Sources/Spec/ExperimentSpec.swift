@@ -24,9 +24,34 @@ public struct ExperimentSpec: Sendable {
     }
 }
 
+/// A spec's phases and what their losses can name (networks, the prior), whatever else the spec
+/// holds: what Graph's resolution of the losses reads.
+public struct LossContext: Sendable {
+    public var networks: [NetworkSpec]
+    public var phases: [PhaseSpec]
+    public var prior: PriorSpec?
+
+    public init(networks: [NetworkSpec], phases: [PhaseSpec], prior: PriorSpec?) {
+        self.networks = networks
+        self.phases = phases
+        self.prior = prior
+    }
+
+    /// The network called `name`, if the spec declares one.
+    public func network(named name: String) -> NetworkSpec? {
+        networks.first { $0.name == name }
+    }
+}
+
+extension ExperimentSpec {
+    /// The spec's losses and what they can name.
+    public var losses: LossContext { LossContext(networks: networks, phases: phases, prior: prior) }
+}
+
 extension SpecDecoder {
-    /// Decodes a whole spec; returns nil when anything was reported.
-    public func decodeExperiment(_ root: YAMLNode, file: String) -> ExperimentSpec? {
+    /// Decodes a whole spec; returns nil when anything was reported. `losses` receives the phases,
+    /// networks and prior whenever they decoded, even when something else did not.
+    public func decodeExperiment(_ root: YAMLNode, file: String, losses: inout LossContext?) -> ExperimentSpec? {
         guard var map = MappingReader(root, "the spec", log: log) else { return nil }
         let fallbackName = SpecDecoder.baseName(file)
         let name = map.optional("name", default: .scalar(fallbackName)) { node -> String? in
@@ -49,8 +74,9 @@ extension SpecDecoder {
         let replay = map.ifPresent("replay") { decodeReplay(&$0) }
         map.finish()
         if let networks, let phases {
+            losses = LossContext(networks: networks, phases: phases, prior: prior)
             ReferenceCheck(
-                networks: networks, phases: phases, prior: prior, outputs: outputs ?? [], log: log,
+                networks: networks, phases: phases, outputs: outputs ?? [], log: log,
                 allPhasesRead: allPhasesRead
             ).run()
         }

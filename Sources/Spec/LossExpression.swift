@@ -52,14 +52,4 @@ public indirect enum LossExpression: Sendable, Equatable {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
         return "\(value)"
     }
-
-    /// Every call of a network or function in the expression, outermost first, left to right.
-    public var calls: [(name: String, origin: Origin)] {
-        switch self {
-        case .number, .variable: return []
-        case .call(let name, let args, let origin): return [(name, origin)] + args.flatMap(\.calls)
-        case .add(let a, let b, _), .subtract(let a, let b, _), .multiply(let a, let b, _): return a.calls + b.calls
-        case .negate(let a, _): return a.calls
-        }
-    }
 }

@@ -39,9 +39,10 @@ public enum SpecLoader {
             }
         }
         let log = DiagnosticLog()
-        let spec = SpecDecoder(log: log).decodeExperiment(root, file: file)
+        var losses: LossContext?
+        let spec = SpecDecoder(log: log).decodeExperiment(root, file: file, losses: &losses)
         problems += log.sorted
-        guard let spec, problems.isEmpty else { return .failure(SpecProblems(problems)) }
+        guard let spec, problems.isEmpty else { return .failure(SpecProblems(problems, losses: losses)) }
         return .success(spec)
     }
 

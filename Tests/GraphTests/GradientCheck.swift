@@ -30,7 +30,7 @@ struct GradientCheck {
             programs.append(
                 try PhaseProgram(
                     phase: phase, model: model, store: store, capacity: capacity,
-                    priorDimension: spec.prior?.dimension, seed: seed, data: data))
+                    seed: seed, data: data))
         }
         self.programs = programs
         if let prior = spec.prior {

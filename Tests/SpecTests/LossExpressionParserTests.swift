@@ -72,10 +72,4 @@ struct LossExpressionParserTests {
         let minus = String(repeating: "-", count: 10_000) + "x"
         #expect((try? LossExpressionParser.parse(minus, origin: start).get()) == nil)
     }
-
-    @Test func callsListsNetworksOutermostFirst() throws {
-        let names = try parse("bce_logits(discriminator(z), 1) + bce_logits(discriminator(encoder(x)), 0)").calls.map(
-            \.name)
-        #expect(names == ["bce_logits", "discriminator", "bce_logits", "discriminator", "encoder"])
-    }
 }

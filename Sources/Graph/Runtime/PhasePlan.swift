@@ -49,23 +49,43 @@ public struct PhasePlan: Sendable {
     /// The value holding the data batch `x`, and the prior batch `z`, when the loss uses them.
     public var data: Int?
     public var prior: Int?
+    /// The value a chain plan computes (`init(chain:over:model:)`); nil for a loss.
+    public var output: Int?
 
-    /// Builds the plan of `phase`'s loss; `updated` names the networks whose weights it trains.
+    /// What a chain plan reads.
+    public enum ChainInput: Sendable {
+        /// Data batches of this sample shape, through `x`.
+        case data(SampleShape)
+        /// Latent vectors of this shape, through `z`.
+        case latent(SampleShape)
+    }
+
+    /// Builds the plan of a phase's resolved loss; `updated` names the networks whose weights it trains.
     ///
     /// With `fusingActivations`, an activation right after a dense or convolution layer runs inside
     /// that layer's output pass (same arithmetic, same bits, one pass fewer each way).
-    public init(
-        loss: LossExpression, updated: [String], model: ModelSummary, priorDimension: Int?,
-        fusingActivations: Bool = true
-    ) throws {
-        var builder = Builder(
-            model: model, updated: Set(updated), priorDimension: priorDimension, fusing: fusingActivations)
-        let result = try builder.compile(loss)
-        guard case .scalar(let total) = result else {
-            throw Diagnostic(loss.origin, "the loss must be a number, not a batch")
-        }
+    public init(loss: ResolvedLoss, updated: [String], model: ModelSummary, fusingActivations: Bool = true) {
+        var builder = Builder(loss: loss, model: model, updated: Set(updated), fusing: fusingActivations)
+        let total = builder.scalar(builder.compile(loss.root))
         self = builder.plan
         self.total = total
+    }
+
+    /// The forward pass of `networks` (innermost first) over the data batch or a latent batch, with
+    /// no loss and no gradient: what evaluation and the outputs run.
+    public init(chain networks: [String], over input: ChainInput, model: ModelSummary) {
+        var builder = Builder(loss: nil, model: model, updated: [], fusing: true)
+        var current: Int
+        switch input {
+        case .data(let shape): current = builder.input(data: true, shape)
+        case .latent(let shape): current = builder.input(data: false, shape)
+        }
+        for name in networks {
+            guard let network = model.network(named: name) else { preconditionFailure("no network '\(name)'") }
+            current = builder.apply(network, to: current)
+        }
+        self = builder.plan
+        output = current
     }
 
     init() {}
@@ -80,45 +100,50 @@ extension PhasePlan {
     }
 
     struct Builder {
+        let loss: ResolvedLoss?
         let model: ModelSummary
         let updated: Set<String>
-        let priorDimension: Int?
         let fusing: Bool
         var plan = PhasePlan()
 
-        mutating func compile(_ expression: LossExpression) throws -> Operand {
-            switch expression {
-            case .number(let value, _): return .constant(value)
-            case .variable(let name, let origin): return .tensor(try variable(name, origin))
-            case .call(let name, let arguments, let origin):
-                let operands = try arguments.map { try compile($0) }
-                if let network = model.network(named: name) {
-                    guard case .tensor(let input)? = operands.first else {
-                        throw Diagnostic(origin, "network '\(name)' must be applied to a batch")
-                    }
-                    return .tensor(apply(network, to: input))
+        /// Compiles the node (and what it reads) into values, applications and loss terms.
+        mutating func compile(_ index: Int) -> Operand {
+            guard let node = loss?.nodes[index] else { preconditionFailure("a chain plan has no loss") }
+            switch node.operation {
+            case .data, .prior:
+                guard case .batch(let shape) = node.value else { preconditionFailure("x or z is not a batch") }
+                return .tensor(input(data: node.operation == .data, shape))
+            case .constant(let value): return .constant(value)
+            case .network(let name, let input):
+                guard case .tensor(let value) = compile(input), let network = model.network(named: name) else {
+                    preconditionFailure("network '\(name)' resolved without a batch or a summary")
                 }
-                return .scalar(try loss(name, operands, origin))
-            case .add(let a, let b, let origin): return try combine(a, b, origin) { .add($0, $1) }
-            case .subtract(let a, let b, let origin): return try combine(a, b, origin) { .subtract($0, $1) }
-            case .multiply(let a, let b, let origin): return try combine(a, b, origin) { .multiply($0, $1) }
-            case .negate(let a, let origin):
-                return .scalar(.negate(try scalar(try compile(a), origin)))
+                return .tensor(apply(network, to: value))
+            case .loss(let function, let prediction, let target):
+                guard case .tensor(let predicted) = compile(prediction) else {
+                    preconditionFailure("a loss resolved without a batch to predict")
+                }
+                let term: Target
+                switch compile(target) {
+                case .tensor(let value): term = .value(value)
+                case .constant(let value): term = .constant(Float(value))
+                case .scalar: preconditionFailure("a loss resolved with a number as its target")
+                }
+                plan.terms.append(LossTerm(kind: LossKind(function), prediction: predicted, target: term))
+                return .scalar(.term(plan.terms.count - 1))
+            case .add(let a, let b): return .scalar(.add(scalar(compile(a)), scalar(compile(b))))
+            case .subtract(let a, let b): return .scalar(.subtract(scalar(compile(a)), scalar(compile(b))))
+            case .multiply(let a, let b): return .scalar(.multiply(scalar(compile(a)), scalar(compile(b))))
+            case .negate(let a): return .scalar(.negate(scalar(compile(a))))
             }
         }
 
-        mutating func variable(_ name: String, _ origin: Origin) throws -> Int {
-            if name == "x", let data = plan.data { return data }
-            if name == "z", let prior = plan.prior { return prior }
-            let shape: SampleShape?
-            switch name {
-            case "x": shape = model.dataShape
-            case "z": shape = priorDimension.map { [$0] }
-            default: shape = nil
-            }
-            guard let shape else { throw Diagnostic(origin, "'\(name)' has no known shape") }
+        /// The value of `x` (`data`) or `z`, made at its first use: every use reads the same batch.
+        mutating func input(data: Bool, _ shape: SampleShape) -> Int {
+            if data, let existing = plan.data { return existing }
+            if !data, let existing = plan.prior { return existing }
             let index = addValue(shape, root: nil, needsGradient: false)
-            if name == "x" { plan.data = index } else { plan.prior = index }
+            if data { plan.data = index } else { plan.prior = index }
             return index
         }
 
@@ -161,38 +186,11 @@ extension PhasePlan {
             return true
         }
 
-        mutating func loss(_ name: String, _ operands: [Operand], _ origin: Origin) throws -> ScalarExpression {
-            guard let function = LossFunction(rawValue: name), operands.count == 2,
-                case .tensor(let prediction) = operands[0]
-            else { throw Diagnostic(origin, "'\(name)' is not a loss of a prediction and a target") }
-            let kind = LossKind(function)
-            let target: Target
-            switch operands[1] {
-            case .tensor(let value):
-                if plan.values[value].needsGradient, kind == .bce || kind == .bceLogits {
-                    throw Diagnostic(origin, "the target of \(name) must not depend on a network this phase trains")
-                }
-                target = .value(value)
-            case .constant(let value): target = .constant(Float(value))
-            case .scalar: throw Diagnostic(origin, "the target of \(name) must be a batch or a constant")
-            }
-            plan.terms.append(LossTerm(kind: kind, prediction: prediction, target: target))
-            return .term(plan.terms.count - 1)
-        }
-
-        mutating func combine(
-            _ a: LossExpression, _ b: LossExpression, _ origin: Origin,
-            _ make: (ScalarExpression, ScalarExpression) -> ScalarExpression
-        ) throws -> Operand {
-            let left = try compile(a), right = try compile(b)
-            return .scalar(make(try scalar(left, origin), try scalar(right, origin)))
-        }
-
-        func scalar(_ operand: Operand, _ origin: Origin) throws -> ScalarExpression {
+        func scalar(_ operand: Operand) -> ScalarExpression {
             switch operand {
             case .scalar(let s): return s
             case .constant(let value): return .constant(value)
-            case .tensor: throw Diagnostic(origin, "a batch cannot be used as a number here")
+            case .tensor: preconditionFailure("a batch resolved as a number")
             }
         }
     }

@@ -56,30 +56,57 @@ public final class PhaseProgram: @unchecked Sendable {
         var dTarget: (UnsafeMutablePointer<Float>, accumulate: Bool)?
     }
 
-    /// Plans `phase` for batches of up to `capacity` samples, training in `training` mode.
+    /// Plans `phase` for batches of up to `capacity` samples, training in `training` mode; `model`
+    /// holds its resolved loss.
     ///
     /// - Parameter data: the shared buffer the caller fills with `x`; allocated here when nil.
     /// - Parameter fusingActivations: see `PhasePlan`; off only to test that fusing changes no bits.
     /// - Parameter threads: how many threads elementwise work may split across (default: BLAS's).
     /// - Parameter timing: counters for `runexp bench`'s breakdown of a step.
-    public init(
-        phase: PhaseSpec, model: ModelSummary, store: ParameterStore, capacity: Int, priorDimension: Int?,
-        seed: UInt64, data: FloatBuffer? = nil, training: Bool = true, fusingActivations: Bool = true,
-        threads: Int? = nil, timing: StepTiming? = nil
+    public convenience init(
+        phase: PhaseSpec, model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64,
+        data: FloatBuffer? = nil, training: Bool = true, fusingActivations: Bool = true, threads: Int? = nil,
+        timing: StepTiming? = nil
     ) throws {
+        guard let summary = model.phase(named: phase.name) else {
+            throw Diagnostic(phase.origin, "phase '\(phase.name)' was not resolved with the model")
+        }
         let updated = phase.update.map(\.name)
-        let plan = try PhasePlan(
-            loss: phase.loss, updated: updated, model: model, priorDimension: priorDimension,
-            fusingActivations: fusingActivations)
-        self.name = phase.name
+        self.init(
+            name: phase.name,
+            plan: PhasePlan(
+                loss: summary.resolved, updated: updated, model: model, fusingActivations: fusingActivations),
+            updated: updated, optimizer: phase.optimizer, store: store, capacity: capacity, seed: seed, data: data,
+            training: training, threads: threads, timing: timing)
+    }
+
+    /// Plans the forward pass of `networks` (innermost first) over `input` for batches of up to
+    /// `capacity` samples, in evaluation mode (no dropout; batch norm's running statistics): the
+    /// one way evaluation and the outputs run networks. It trains nothing and has no loss; fill
+    /// `data` or `prior`, call `forward`, read `output(ofValue: plan.output!)`.
+    public convenience init(
+        applying networks: [String], over input: PhasePlan.ChainInput, model: ModelSummary, store: ParameterStore,
+        capacity: Int, seed: UInt64
+    ) {
+        self.init(
+            name: "apply " + networks.joined(separator: "∘"),
+            plan: PhasePlan(chain: networks, over: input, model: model), updated: [],
+            optimizer: .sgd(lr: 0, momentum: 0, weightDecay: 0), store: store, capacity: capacity, seed: seed,
+            data: nil, training: false, threads: nil, timing: nil)
+    }
+
+    init(
+        name: String, plan: PhasePlan, updated: [String], optimizer spec: OptimizerSpec, store: ParameterStore,
+        capacity: Int, seed: UInt64, data: FloatBuffer?, training: Bool, threads: Int?, timing: StepTiming?
+    ) {
+        self.name = name
         self.plan = plan
         updatedNetworks = Set(updated)
         self.capacity = capacity
         let threads = max(1, threads ?? blasThreadCount())
         optimizer = PhaseOptimizer(
-            spec: phase.optimizer, parameters: store.trainable(in: updated), threads: threads,
-            timing: timing)
-        dropout = RandomStream(seed: seed, name: "dropout/\(phase.name)")
+            spec: spec, parameters: store.trainable(in: updated), threads: threads, timing: timing)
+        dropout = RandomStream(seed: seed, name: "dropout/\(name)")
         termValues = Array(repeating: 0, count: plan.terms.count)
         var allocator = Allocator(plan: plan, capacity: capacity)
         allocator.threads = threads
