@@ -114,19 +114,41 @@ public struct ShapeInference {
         return summaries[network.name]?.output
     }
 
-    /// The latent outputs decode prior samples: the decoder must take the prior's dimension.
+    /// The outputs run networks after training: an encoder reads images (x), a decoder its codes
+    /// (and the prior's samples) and makes images.
     private func checkOutputs() {
-        guard let prior = context.prior else { return }
         for output in outputs {
-            guard case .latent(_, _, _, _, let decoder) = output.kind, let summary = summaries[decoder] else {
-                continue
-            }
-            if summary.input != [prior.dimension] {
-                log.error(
-                    output.origin,
-                    "latent outputs decode samples of the \(prior.dimension)-d prior, but network '\(decoder)' takes \(summary.input.shapeText)"
-                )
+            switch output.kind {
+            case .tsne(_, _, _, let encoder): checkReadsImages(encoder, output)
+            case .latent(_, _, _, let encoder, let decoder):
+                checkReadsImages(encoder, output)
+                guard let decoding = summaries[decoder] else { continue }
+                if let prior = context.prior, decoding.input != [prior.dimension] {
+                    log.error(
+                        output.origin,
+                        "latent outputs decode samples of the \(prior.dimension)-d prior, but network '\(decoder)' takes \(decoding.input.shapeText)"
+                    )
+                }
+                if let codes = summaries[encoder]?.output, codes.elementCount != decoding.input.elementCount {
+                    log.error(
+                        output.origin,
+                        "'\(encoder)' makes codes of \(codes.elementCount) values, but '\(decoder)' reads \(decoding.input.elementCount)"
+                    )
+                }
+                if let x = dataShape, decoding.output.elementCount != x.elementCount {
+                    log.error(
+                        output.origin,
+                        "'\(decoder)' makes \(decoding.output.elementCount) values per sample, but the images are \(x.shapeText) (\(x.elementCount) values)"
+                    )
+                }
+            case .curves, .reconstructions: continue
             }
         }
+    }
+
+    private func checkReadsImages(_ encoder: String, _ output: OutputSpec) {
+        guard let reads = summaries[encoder]?.input, let x = dataShape, reads != x else { return }
+        log.error(
+            output.origin, "'\(encoder)' must read the images (x is \(x.shapeText)), but it takes \(reads.shapeText)")
     }
 }

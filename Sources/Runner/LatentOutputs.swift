@@ -64,17 +64,8 @@ struct LatentOutputs {
         let split = CodeOutputs.codeSplit(trainer.data)
         let encode = try NetworkApplication([encoder], input: .data, trainer: trainer, origin: origin)
         let decode = try NetworkApplication([decoder], input: .latent, trainer: trainer, origin: origin)
+        // `check` (ShapeInference) saw that the decoder reads the codes and makes images.
         let shape = try ImageShape(split.images)
-        guard decode.outputWidth == shape.size else {
-            throw RunError(
-                "\(origin.place): '\(decoder)' makes \(decode.outputWidth) values per sample, but the images are \(shape.text) (\(shape.size) values)"
-            )
-        }
-        guard encode.outputWidth == decode.inputWidth else {
-            throw RunError(
-                "\(origin.place): '\(encoder)' makes codes of \(encode.outputWidth) values, but '\(decoder)' reads \(decode.inputWidth)"
-            )
-        }
         let context = Context(
             split: split, codes: try encode.apply(split.images), dimension: encode.outputWidth, shape: shape,
             decode: decode, labeled: trainer.data.labeled)

@@ -16,6 +16,9 @@ public struct RunOptions: Sendable {
     public var force = false
     /// An existing run folder to continue from its last checkpoint.
     public var resume: String?
+    /// Check, read the data and plan every phase and evaluation as the run would, then stop before
+    /// the first step, writing nothing.
+    public var dryRun = false
     public var commandLine: [String] = []
 
     public init(specPath: String) {
@@ -56,7 +59,7 @@ public enum RunCommand {
         {
         case .success(let value): checked = value
         case .failure(let problems):
-            console.message(problems.description)
+            console.message(SpecCheck.describe(problems, file: options.specPath))
             return 2
         }
         let spec = checked.spec
@@ -69,6 +72,12 @@ public enum RunCommand {
             let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
             data = try checked.data ?? ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
             trainer = try Trainer(checked: checked, data: data)
+            if options.dryRun {
+                console.message(
+                    "dry run: \(spec.name) (seed \(spec.seed)) planned \(trainer.phases.count) phases on "
+                        + "\(data.train.count) training images; nothing trained, nothing written")
+                return 0
+            }
             if let resume = options.resume {
                 folder = try ResultDirectory.existing(resume)
             } else {
@@ -76,7 +85,7 @@ public enum RunCommand {
                     at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)", replace: options.force)
             }
         } catch {
-            console.message("error: \(error)")
+            console.message(errorLine(error))
             return 2
         }
         let session = RunSession(
@@ -85,7 +94,7 @@ public enum RunCommand {
             do {
                 try session.resume(console: console)
             } catch {
-                console.message("error: \(error)")
+                console.message(errorLine(error))
                 return 2
             }
         }
@@ -119,8 +128,13 @@ public enum RunCommand {
             return try session.finish(outcome, console: console)
         } catch {
             try? session.writeStatus("failed: \(error)")
-            console.message("error: \(error)")
+            console.message(errorLine(error))
             return 1
         }
     }
+}
+
+/// An error as one line for the user, with exactly one `error:`: a located diagnostic carries its own.
+func errorLine(_ error: Error) -> String {
+    (error as? Diagnostic)?.description ?? "error: \(error)"
 }

@@ -20,8 +20,9 @@ public enum SpecCheck {
             // The losses' own rules run even where the spec has other problems: all at once.
             problems.losses.map { problems.adding(ShapeInference.lossProblems($0)) } ?? problems
         }.flatMap { spec in
-            guard spec.data.sampleShape == nil else { return validate(spec) }
-            // A file decides the shape of x: read it (once; the run reuses what was read).
+            // A file is read here, as the run would read it: a missing or broken file is check's to
+            // report, and without a declared shape the file decides the shape of x. The run reuses it.
+            guard spec.data.source.readsFile else { return validate(spec) }
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             let data: ExperimentData
             do {
@@ -39,14 +40,32 @@ public enum SpecCheck {
         CheckedSpec, SpecProblems
     > {
         if let problem = ArithmeticSetup.problem(spec) { return .failure(SpecProblems([problem])) }
-        let shape = data.map { Array($0.train.images.shape.dropFirst()) }
-        return ShapeInference.run(spec, dataShape: shape).flatMap { model in
+        let imageShape = data.map { Array($0.train.images.shape.dropFirst()) } ?? spec.data.source.sampleShape
+        return ShapeInference.run(spec, dataShape: spec.data.shape == nil ? imageShape : nil).flatMap { model in
             let memory = MemoryEstimate(model: model, batchSize: spec.train.batchSize)
             if let problem = memory.problem(batchSize: spec.train.batchSize) {
                 return .failure(SpecProblems([problem]))
             }
+            if let problem = sizeMismatch(spec, model: model, imageShape: imageShape) {
+                return .failure(SpecProblems([problem]))
+            }
             return .success(CheckedSpec(spec: spec, model: model, data: data))
         }
+    }
+
+    /// The images must hold as many values as `x` has: `data.shape` reshapes, it cannot resize.
+    static func sizeMismatch(_ spec: ExperimentSpec, model: ModelSummary, imageShape: SampleShape?) -> Diagnostic? {
+        guard let imageShape, let x = model.dataShape, imageShape.elementCount != x.elementCount else { return nil }
+        return Diagnostic(
+            spec.data.origin,
+            "each image holds \(imageShape.elementCount) values (\(imageShape.shapeText)), but the networks expect "
+                + "\(x.elementCount) (x is \(x.shapeText)); set data.shape or change the first layer")
+    }
+
+    /// Every problem of the spec `file`, a line each, then how many: what `check` and a run print.
+    public static func describe(_ problems: SpecProblems, file: String) -> String {
+        let count = problems.diagnostics.count
+        return problems.description + "\n\(count) error\(count == 1 ? "" : "s") in \(file)"
     }
 
     /// The report `runexp check` prints for a valid spec.

@@ -77,14 +77,6 @@ public final class Trainer {
         discriminatorProbe = nil
         sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         shuffle = RandomStream(seed: spec.seed, name: "shuffle")
-        let expected = model.dataShape?.elementCount ?? 0
-        let found = data.train.images.count / max(data.train.count, 1)
-        guard expected == found else {
-            throw DataError(
-                data.description,
-                "each image holds \(found) values, but the networks expect \(expected) (x is \(model.dataShape?.shapeText ?? "?")); set data.shape or change the first layer"
-            )
-        }
         discriminatorProbe = try DiscriminatorProbe.make(self)
     }
 

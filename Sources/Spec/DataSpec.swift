@@ -26,6 +26,14 @@ public struct DataSpec: Sendable, Equatable {
             }
         }
 
+        /// Whether reading it opens a file (which may be missing or broken) rather than data inside runexp.
+        public var readsFile: Bool {
+            switch self {
+            case .mnist, .mnistM: return false
+            case .fashionMNIST, .npy, .npz, .homework, .idx: return true
+            }
+        }
+
         static let embeddedNames = ["mnist", "mnist-m", "fashion-mnist"]
         static let fileKinds = ["npy", "npz", "homework", "idx"]
     }

@@ -73,9 +73,7 @@ struct Check: ParsableCommand {
         case .success(let checked):
             print(SpecCheck.report(checked))
         case .failure(let problems):
-            FileHandle.standardErrorText(problems.description)
-            let count = problems.diagnostics.count
-            FileHandle.standardErrorText("\(count) error\(count == 1 ? "" : "s") in \(options.spec)")
+            FileHandle.standardErrorText(SpecCheck.describe(problems, file: options.spec))
             throw ExitCode(2)
         }
     }

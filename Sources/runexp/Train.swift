@@ -22,6 +22,9 @@ struct Train: ParsableCommand {
     @Option(help: "Continue the run in this result directory from its last checkpoint.")
     var resume: String?
 
+    @Flag(help: "Check, read the data and plan everything as the run would, then stop before the first step.")
+    var dryRun = false
+
     func run() throws {
         var run = RunOptions(specPath: options.spec)
         run.overrides = options.overrides
@@ -31,6 +34,7 @@ struct Train: ParsableCommand {
         run.threads = threads
         run.force = force
         run.resume = resume
+        run.dryRun = dryRun
         run.commandLine = CommandLine.arguments
         let terminal = isatty(STDERR_FILENO) != 0
         let console = RunConsole(

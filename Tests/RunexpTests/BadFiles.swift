@@ -92,8 +92,8 @@ enum HostilePickles {
             0x65, 0x85, 0x52, 0x2E,
         ]
 
-    /// `pickle` in a homework file; the refusal names `global` and the file offset of the opcode
-    /// that names it (`at` bytes into the pickle).
+    /// `pickle` in a homework file; the refusal (by check, before anything runs) names `global` and
+    /// the file offset of the opcode that names it (`at` bytes into the pickle).
     static func pickleCase(_ pickle: [UInt8], global: String, at: Int) -> BadDataFileTests.Case {
         BadDataFileTests.Case(
             description: "homework pickle calls \(global)",
@@ -102,7 +102,7 @@ enum HostilePickles {
                 try scratch.write("bad.yaml", BadDataFileTests.spec("{homework: MNIST_M.npy}", channels: 3))
             }, arguments: ["bad.yaml", "--out", "out"],
             messages: [
-                "error: {dir}/MNIST_M.npy: pickle names the global \(global), which is not allowed (only numpy",
+                "bad.yaml:2:7: error: cannot read the data: {dir}/MNIST_M.npy: pickle names the global \(global), which is not allowed (only numpy",
                 "at byte \(header.count + at)\n",
             ])
     }

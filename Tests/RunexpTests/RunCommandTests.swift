@@ -74,9 +74,9 @@ struct RunCommandTests {
     @Test func moreReconstructionsThanABatchHoldAreAllDrawn() throws {
         // The batch holds 50 images; the evaluation program runs 60 in two batches.
         let folder = try Self.workspace()
+        let wider = "outputs.1={reconstructions: {count: 60}}"
         let outcome = try RunexpBinary.run(
-            ["tiny.yaml", "--out", "out", "--set", "train.epochs=1", "--set", "outputs.1={reconstructions: {count: 60}}"],
-            in: folder)
+            ["tiny.yaml", "--out", "out", "--set", "train.epochs=1", "--set", wider], in: folder)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let (width, _) = try pngSize(folder.appendingPathComponent("out/images/reconstructions.png"))
         #expect(width > 60 * 112)
