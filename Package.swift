@@ -42,11 +42,14 @@ let package = Package(
         .executableTarget(name: "runexp-fuzz", dependencies: ["Fuzzing"], path: "Sources/RunexpFuzz"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),
-        .testTarget(name: "GraphTests", dependencies: ["Graph", "Spec", "Data", "Kernels"], exclude: ["TorchFixtures"]),
+        .testTarget(
+            name: "GraphTests", dependencies: ["Graph", "Spec", "Data", "Kernels"], exclude: ["TorchFixtures"]),
         .testTarget(name: "DataTests", dependencies: ["Data", "Kernels"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Kernels"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Data"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Spec", "Data"]),
-        .testTarget(name: "RunexpTests", dependencies: ["runexp", "Runner", "Spec", "Graph", "Kernels", "Data", "Report"], exclude: ["Catalogue"]),
+        .testTarget(
+            name: "RunexpTests", dependencies: ["runexp", "Runner", "Spec", "Graph", "Kernels", "Data", "Report"],
+            exclude: ["Catalogue"]),
     ]
 )
