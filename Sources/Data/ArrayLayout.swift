@@ -10,12 +10,12 @@ enum ArrayLayout {
         let expected = try NumericArray.byteCount(shape: shape, dtype: dtype, source: source)
         guard storage.count == expected else {
             let relation = storage.count < expected ? "truncated" : "has trailing bytes"
-            throw DataError(
+            throw SourceError(
                 source,
                 "data \(relation): shape \(shape) of \(dtype) needs \(expected) bytes, found \(storage.count)")
         }
         if dtype == .bool, let bad = storage.firstIndex(where: { $0 > 1 }) {
-            throw DataError(source, "bool element \(bad) holds \(storage[bad]), expected 0 or 1")
+            throw SourceError(source, "bool element \(bad) holds \(storage[bad]), expected 0 or 1")
         }
         if order != .host {
             storage.withUnsafeMutableBytes { swapByteOrder($0, itemSize: dtype.itemSize) }
@@ -34,7 +34,7 @@ enum ArrayLayout {
         let expected = try NumericArray.byteCount(shape: shape, dtype: dtype, source: source)
         guard payload.count == expected else {
             let relation = payload.count < expected ? "truncated" : "has trailing bytes"
-            throw DataError(
+            throw SourceError(
                 source,
                 "data \(relation): shape \(shape) of \(dtype) needs \(expected) bytes, found \(payload.count)")
         }

@@ -32,7 +32,7 @@ extension LabeledImages {
         bytes.reserveCapacity(indices.count * imageSize)
         for index in indices {
             guard index >= 0, index < count else {
-                throw DataError("data set", "index \(index) is outside 0..<\(count)")
+                throw SourceError("data set", "index \(index) is outside 0..<\(count)")
             }
             bytes += images.bytes[(index * imageSize)..<((index + 1) * imageSize)]
         }
@@ -47,12 +47,13 @@ extension LabeledImages {
         fraction: Double, random: inout Source
     ) throws -> (train: LabeledImages, validation: LabeledImages) {
         guard fraction > 0, fraction < 1 else {
-            throw DataError("data set", "validation fraction \(fraction) must lie strictly between 0 and 1")
+            throw SourceError("data set", "validation fraction \(fraction) must lie strictly between 0 and 1")
         }
         let order = Shuffling.permutation(count: count, random: &random)
         let held = Int((Double(count) * fraction).rounded())
         guard held > 0, held < count else {
-            throw DataError("data set", "a validation fraction of \(fraction) of \(count) images leaves a split empty")
+            throw SourceError(
+                "data set", "a validation fraction of \(fraction) of \(count) images leaves a split empty")
         }
         return (try subset(Array(order[held...]).sorted()), try subset(Array(order[..<held]).sorted()))
     }
@@ -64,10 +65,11 @@ extension LabeledImages {
     {
         let imageSize = images.count / max(images.shape[0], 1)
         guard output.count >= indices.count * imageSize else {
-            throw DataError("data set", "batch buffer holds \(output.count) floats, needs \(indices.count * imageSize)")
+            throw SourceError(
+                "data set", "batch buffer holds \(output.count) floats, needs \(indices.count * imageSize)")
         }
         if let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
-            throw DataError("data set", "batch index \(bad) is outside 0..<\(count)")
+            throw SourceError("data set", "batch index \(bad) is outside 0..<\(count)")
         }
         images.bytes.withUnsafeBufferPointer { pixels in
             for (slot, index) in indices.enumerated() {

@@ -1,5 +1,5 @@
 /// Bounds-checked reads of fixed-width integers from a byte buffer; every read past the end is a
-/// `DataError` naming `source`, never a trap.
+/// `SourceError` naming `source`, never a trap.
 struct ByteView {
     let bytes: UnsafeRawBufferPointer
     let source: String
@@ -8,7 +8,7 @@ struct ByteView {
 
     private func check(_ offset: Int, _ width: Int, _ what: String) throws {
         guard offset >= 0, width >= 0, offset <= bytes.count, width <= bytes.count - offset else {
-            throw DataError(
+            throw SourceError(
                 source,
                 "truncated: expected \(width) bytes of \(what) at offset \(offset), but the data is \(bytes.count) bytes"
             )
@@ -40,7 +40,7 @@ struct ByteView {
     /// A little-endian 64-bit length or offset, refused when it does not fit in `Int`.
     func u64(_ offset: Int, _ what: String) throws -> Int {
         let value = try littleEndian(offset, width: 8, what)
-        guard value <= UInt64(Int.max) else { throw DataError(source, "\(what) \(value) is too large") }
+        guard value <= UInt64(Int.max) else { throw SourceError(source, "\(what) \(value) is too large") }
         return Int(value)
     }
 

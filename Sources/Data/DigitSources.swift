@@ -22,7 +22,7 @@ extension IDX {
         let names = try folderEntries(directory).sorted()
         func file(_ prefix: String, _ kind: String) throws -> String {
             guard let name = names.first(where: { $0.hasPrefix(prefix) && $0.contains(kind) }) else {
-                throw DataError(directory, "no \(prefix)…\(kind)… file (IDX, optionally .gz) in the folder")
+                throw SourceError(directory, "no \(prefix)…\(kind)… file (IDX, optionally .gz) in the folder")
             }
             return URL(fileURLWithPath: directory).appendingPathComponent(name).path
         }
@@ -42,7 +42,7 @@ public enum FashionMNIST {
     /// Reads the train and test splits from `directory`, saying how to install them when missing.
     public static func read(directory: String = defaultDirectory) throws -> TrainTestSplits {
         guard FileManager.default.fileExists(atPath: directory) else {
-            throw DataError(
+            throw SourceError(
                 directory,
                 "Fashion-MNIST is not installed; install it with `sudo apt-get install dataset-fashion-mnist` or give an idx: folder"
             )

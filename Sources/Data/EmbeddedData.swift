@@ -51,6 +51,6 @@ public enum EmbeddedData {
 /// The names of the `.png` files in `directory`, sorted so that the order is the same everywhere.
 public func pngNames(in directory: String) throws -> [String] {
     let pngs = try folderEntries(directory).filter { $0.lowercased().hasSuffix(".png") }.sorted()
-    guard !pngs.isEmpty else { throw DataError(directory, "the folder holds no .png files") }
+    guard !pngs.isEmpty else { throw SourceError(directory, "the folder holds no .png files") }
     return pngs
 }

@@ -10,31 +10,31 @@ func readFile(_ path: String) throws -> Data {
     do {
         return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
     } catch {
-        throw DataError(path, "cannot read the file: \(error.localizedDescription)")
+        throw SourceError(path, "cannot read the file: \(error.localizedDescription)")
     }
 }
 
-/// Throws a `DataError` unless `path` names an existing regular file (after following links).
+/// Throws a `SourceError` unless `path` names an existing regular file (after following links).
 func requireRegularFile(_ path: String) throws {
     var info = stat()
-    guard stat(path, &info) == 0 else { throw DataError(path, fileProblem(errno)) }
+    guard stat(path, &info) == 0 else { throw SourceError(path, fileProblem(errno)) }
     switch info.st_mode & S_IFMT {
     case S_IFREG: return
-    case S_IFDIR: throw DataError(path, "is a folder, not a file")
-    case S_IFIFO: throw DataError(path, "is a named pipe (FIFO), not a regular file")
-    default: throw DataError(path, "is a device or socket, not a regular file")
+    case S_IFDIR: throw SourceError(path, "is a folder, not a file")
+    case S_IFIFO: throw SourceError(path, "is a named pipe (FIFO), not a regular file")
+    default: throw SourceError(path, "is a device or socket, not a regular file")
     }
 }
 
 /// The names in the folder at `directory`, refusing anything that is not a folder with a clear message.
 func folderEntries(_ directory: String) throws -> [String] {
     var info = stat()
-    guard stat(directory, &info) == 0 else { throw DataError(directory, fileProblem(errno)) }
-    guard info.st_mode & S_IFMT == S_IFDIR else { throw DataError(directory, "is a file, not a folder") }
+    guard stat(directory, &info) == 0 else { throw SourceError(directory, fileProblem(errno)) }
+    guard info.st_mode & S_IFMT == S_IFDIR else { throw SourceError(directory, "is a file, not a folder") }
     do {
         return try FileManager.default.contentsOfDirectory(atPath: directory)
     } catch {
-        throw DataError(directory, "cannot list the folder: \(error.localizedDescription)")
+        throw SourceError(directory, "cannot list the folder: \(error.localizedDescription)")
     }
 }
 

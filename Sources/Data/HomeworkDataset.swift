@@ -20,17 +20,17 @@ public struct HomeworkDataset: Sendable, Equatable {
         try data.withUnsafeBytes { raw in
             let header = try NpyHeader.parse(raw, source: source)
             guard header.descr == "|O" else {
-                throw DataError(
+                throw SourceError(
                     source, "expected an object array ('|O') of (images, labels) pairs, found dtype '\(header.descr)'")
             }
             let pickle = UnsafeRawBufferPointer(rebasing: raw[header.dataOffset...])
             var machine = PickleMachine(pickle, source: source, fileOffset: header.dataOffset)
             let result = try machine.run()
             guard case .object(let object) = result, case .array(let array) = object.kind else {
-                throw DataError(source, "the pickle holds a \(result.kindName), expected a numpy object array")
+                throw SourceError(source, "the pickle holds a \(result.kindName), expected a numpy object array")
             }
             guard array.shape == [3, 2], header.shape == [3, 2] else {
-                throw DataError(
+                throw SourceError(
                     source,
                     "expected an object array of shape (3, 2) (train/valid/test × images/labels), found \(array.shape)")
             }
@@ -48,13 +48,13 @@ public struct HomeworkDataset: Sendable, Equatable {
     ) throws -> LabeledImages {
         guard case .object(let imageObject) = images, case .array(let imageArray) = imageObject.kind,
             case .object(let labelObject) = labels, case .array(let labelArray) = labelObject.kind
-        else { throw DataError(source, "expected two numpy arrays, found \(images.kindName) and \(labels.kindName)") }
+        else { throw SourceError(source, "expected two numpy arrays, found \(images.kindName) and \(labels.kindName)") }
         let pixels = try imageArray.materialize(input: input, source: source + " images")
         guard pixels.dtype == .uint8, pixels.shape.count == 4 || pixels.shape.count == 3 else {
-            throw DataError(source, "images must be uint8 N×H×W×C, found \(pixels.dtype) of shape \(pixels.shape)")
+            throw SourceError(source, "images must be uint8 N×H×W×C, found \(pixels.dtype) of shape \(pixels.shape)")
         }
         guard pixels.shape[0] > 0 else {
-            throw DataError(source, "the split holds no images (shape \(pixels.shape)); expected at least one")
+            throw SourceError(source, "the split holds no images (shape \(pixels.shape)); expected at least one")
         }
         let classes = try classIndices(
             try labelArray.materialize(input: input, source: source + " labels"), source: source + " labels")

@@ -38,7 +38,7 @@ public enum IDX {
     private static func header(_ view: ByteView) throws -> (DType, [Int], Int) {
         let magic = try view.bigEndian(0, width: 4, "IDX magic number")
         guard magic >> 16 == 0 else {
-            throw DataError(
+            throw SourceError(
                 view.source,
                 "not an IDX file: expected magic 0x000008XX-0x00000EXX, found 0x\(String(magic, radix: 16))")
         }
@@ -47,11 +47,11 @@ public enum IDX {
             0x08: .uint8, 0x09: .int8, 0x0B: .int16, 0x0C: .int32, 0x0D: .float32, 0x0E: .float64,
         ]
         guard let dtype = types[code] else {
-            throw DataError(
+            throw SourceError(
                 view.source, "unknown IDX type code 0x\(String(code, radix: 16)); expected 08, 09, 0b, 0c, 0d or 0e")
         }
         let rank = Int(magic & 0xFF)
-        guard rank >= 1 else { throw DataError(view.source, "IDX file declares 0 dimensions") }
+        guard rank >= 1 else { throw SourceError(view.source, "IDX file declares 0 dimensions") }
         let shape = try (0..<rank).map { Int(try view.bigEndian(4 + 4 * $0, width: 4, "IDX dimension \($0)")) }
         return (dtype, shape, 4 + 4 * rank)
     }
@@ -64,11 +64,11 @@ public enum IDX {
     /// Pairs decoded IDX image (N×H×W) and label (N) arrays, adding the channel dimension.
     static func labeledImages(images: NumericArray, labels: NumericArray, source: String) throws -> LabeledImages {
         guard images.dtype == .uint8, images.shape.count == 3 else {
-            throw DataError(
+            throw SourceError(
                 source, "expected uint8 images of shape N×H×W, found \(images.dtype) of shape \(images.shape)")
         }
         guard labels.shape.count == 1 else {
-            throw DataError(source, "expected labels of shape N, found \(labels.shape)")
+            throw SourceError(source, "expected labels of shape N, found \(labels.shape)")
         }
         let withChannel = try images.reshaped(images.shape + [1])
         return try LabeledImages(images: withChannel, labels: try classIndices(labels, source: source), source: source)

@@ -79,7 +79,7 @@ public enum DataInspector {
             return [summary("array", try IDX.read(data: data, source: path))]
         }
         let found = magic.map { String($0, radix: 16) }.joined(separator: " ")
-        throw DataError(
+        throw SourceError(
             path, "unknown file type: expected .npy, .npz, IDX (optionally gzipped) or PNG, found bytes \(found)")
     }
 

@@ -8,11 +8,11 @@ public struct LabeledImages: Sendable, Equatable {
     /// Pairs images with labels, checking there is one label per image.
     public init(images: NumericArray, labels: [UInt8], source: String = "data set") throws {
         guard images.dtype == .uint8, images.shape.count >= 3 else {
-            throw DataError(
+            throw SourceError(
                 source, "images must be uint8 N×H×W or N×H×W×C, found \(images.dtype) of shape \(images.shape)")
         }
         guard images.shape[0] == labels.count else {
-            throw DataError(source, "\(images.shape[0]) images but \(labels.count) labels")
+            throw SourceError(source, "\(images.shape[0]) images but \(labels.count) labels")
         }
         self.images = images
         self.labels = labels
@@ -29,7 +29,7 @@ public func classIndices(_ labels: NumericArray, source: String) throws -> [UInt
         return try (0..<labels.count).map { index in
             let value = labels.value(at: index)
             guard value >= 0, value <= 255, value == value.rounded() else {
-                throw DataError(source, "label \(index) is \(value); expected a class index from 0 to 255")
+                throw SourceError(source, "label \(index) is \(value); expected a class index from 0 to 255")
             }
             return UInt8(value)
         }
@@ -42,13 +42,13 @@ public func classIndices(_ labels: NumericArray, source: String) throws -> [UInt
                 if value == 1 && hot == nil {
                     hot = column
                 } else if value != 0 {
-                    throw DataError(source, "label row \(row) is not one-hot: column \(column) holds \(value)")
+                    throw SourceError(source, "label row \(row) is not one-hot: column \(column) holds \(value)")
                 }
             }
-            guard let hot else { throw DataError(source, "label row \(row) is not one-hot: all zeros") }
+            guard let hot else { throw SourceError(source, "label row \(row) is not one-hot: all zeros") }
             return UInt8(hot)
         }
     default:
-        throw DataError(source, "labels of shape \(labels.shape): expected N class indices or N×K one-hot rows")
+        throw SourceError(source, "labels of shape \(labels.shape): expected N class indices or N×K one-hot rows")
     }
 }

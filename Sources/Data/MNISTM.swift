@@ -15,15 +15,15 @@ public enum MNISTM {
         guard digits.dtype == .uint8, shape.count == 3 || (shape.count == 4 && shape[3] == 1),
             shape[1] == side, shape[2] == side
         else {
-            throw DataError(
+            throw SourceError(
                 "MNIST-M", "digits must be uint8 N×28×28 or N×28×28×1, found \(digits.dtype) of shape \(shape)")
         }
-        guard !backgrounds.isEmpty else { throw DataError("MNIST-M", "no background photos given") }
+        guard !backgrounds.isEmpty else { throw SourceError("MNIST-M", "no background photos given") }
         for (index, photo) in backgrounds.enumerated() {
             guard photo.dtype == .uint8, photo.shape.count == 3, photo.shape[2] == 3,
                 photo.shape[0] >= side, photo.shape[1] >= side
             else {
-                throw DataError(
+                throw SourceError(
                     "MNIST-M", "background \(index) must be uint8 H×W×3 with H, W ≥ 28, found \(photo.shape)")
             }
         }

@@ -31,12 +31,12 @@ public enum NPZ {
         try data.withUnsafeBytes { raw in
             let zip = ZipReader(raw, source: source)
             let entries = try zip.entries()
-            guard !entries.isEmpty else { throw DataError(source, "archive holds no arrays") }
+            guard !entries.isEmpty else { throw SourceError(source, "archive holds no arrays") }
             var seen = Set<String>()
             return try entries.map { entry in
                 let name = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
                 guard seen.insert(name).inserted else {
-                    throw DataError(source, "archive holds two members named \(name)")
+                    throw SourceError(source, "archive holds two members named \(name)")
                 }
                 let member = "\(source)[\(entry.name)]"
                 let contents = try zip.contents(of: entry, limit: memberLimit)
@@ -51,7 +51,7 @@ public enum NPZ {
         var seen = Set<String>()
         for named in arrays {
             guard seen.insert(named.name).inserted else {
-                throw DataError("npz", "two arrays named \(named.name)")
+                throw SourceError("npz", "two arrays named \(named.name)")
             }
             try zip.add(name: named.name + ".npy", contents: NPY.encode(named.array), compress: compressed)
         }
@@ -60,7 +60,7 @@ public enum NPZ {
 
     /// Writes `arrays` as an `.npz` file at `path`.
     public static func write(_ arrays: [NamedArray], to path: String, compressed: Bool = false) throws {
-        try writeFile(Data(try encode(arrays, compressed: compressed)), to: path)
+        try AtomicFile.write(data: try encode(arrays, compressed: compressed), to: path)
     }
 }
 
@@ -68,7 +68,7 @@ extension Array where Element == NamedArray {
     /// The array named `name`, or an error naming `source` and the names that exist.
     public func array(named name: String, source: String) throws -> NumericArray {
         guard let found = first(where: { $0.name == name }) else {
-            throw DataError(source, "no array named \(name); found \(map(\.name).joined(separator: ", "))")
+            throw SourceError(source, "no array named \(name); found \(map(\.name).joined(separator: ", "))")
         }
         return found.array
     }

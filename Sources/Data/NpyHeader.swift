@@ -14,7 +14,7 @@ public struct NpyHeader: Sendable, Equatable {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else {
             let found = Array(bytes.prefix(6)).map { String($0, radix: 16) }.joined(separator: " ")
-            throw DataError(source, "not a .npy file: expected magic 93 4e 55 4d 50 59 (\\x93NUMPY), found \(found)")
+            throw SourceError(source, "not a .npy file: expected magic 93 4e 55 4d 50 59 (\\x93NUMPY), found \(found)")
         }
         let major = bytes[6]
         let lengthStart: Int
@@ -25,22 +25,22 @@ public struct NpyHeader: Sendable, Equatable {
             headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
         case 2, 3:
             guard bytes.count >= 12 else {
-                throw DataError(source, "truncated .npy header: expected 12 bytes of preamble, found \(bytes.count)")
+                throw SourceError(source, "truncated .npy header: expected 12 bytes of preamble, found \(bytes.count)")
             }
             lengthStart = 12
             headerLength = (8..<12).reduce(0) { $0 | Int(bytes[$1]) << (8 * ($1 - 8)) }
         default:
-            throw DataError(source, "unsupported .npy format version \(major).\(bytes[7]); expected 1.0, 2.0 or 3.0")
+            throw SourceError(source, "unsupported .npy format version \(major).\(bytes[7]); expected 1.0, 2.0 or 3.0")
         }
         let dataOffset = lengthStart + headerLength
         guard dataOffset <= bytes.count else {
-            throw DataError(
+            throw SourceError(
                 source,
                 "truncated .npy header: header says \(headerLength) bytes, only \(bytes.count - lengthStart) present")
         }
         let text = bytes[lengthStart..<dataOffset]
         guard text.last == 0x0A else {
-            throw DataError(source, "malformed .npy header: expected it to end with a newline")
+            throw SourceError(source, "malformed .npy header: expected it to end with a newline")
         }
         var parser = HeaderDictParser(text: Array(text), source: source)
         let dict = try parser.parseDict()
@@ -52,23 +52,23 @@ public struct NpyHeader: Sendable, Equatable {
     public func numericType(source: String) throws -> (dtype: DType, order: ByteOrder) {
         let chars = Array(descr)
         if chars.count >= 2 && chars[1] == "O" {
-            throw DataError(
+            throw SourceError(
                 source,
                 "unsupported dtype '\(descr)' (an object array: read it with HomeworkDataset): expected bool, int, uint or float"
             )
         }
         guard chars.count >= 3, let size = Int(String(chars[2...])) else {
-            throw DataError(source, "unsupported dtype '\(descr)': expected a numeric type such as '<f4' or '|u1'")
+            throw SourceError(source, "unsupported dtype '\(descr)': expected a numeric type such as '<f4' or '|u1'")
         }
         let order: ByteOrder
         switch chars[0] {
         case "<": order = .little
         case ">": order = .big
         case "|", "=": order = .host
-        default: throw DataError(source, "unsupported dtype '\(descr)': unknown byte order '\(chars[0])'")
+        default: throw SourceError(source, "unsupported dtype '\(descr)': unknown byte order '\(chars[0])'")
         }
         guard let dtype = DType(kind: chars[1], size: size) else {
-            throw DataError(source, "unsupported dtype '\(descr)': expected bool, int, uint or float")
+            throw SourceError(source, "unsupported dtype '\(descr)': expected bool, int, uint or float")
         }
         return (dtype, order)
     }
@@ -96,7 +96,7 @@ struct HeaderDictParser {
             switch key {
             case "descr" where descr == nil:
                 if try peekNonSpace() == UInt8(ascii: "[") {
-                    throw DataError(
+                    throw SourceError(
                         source, "structured dtypes (a 'descr' list) are not supported; expected one numeric type")
                 }
                 descr = try parseString()
@@ -115,8 +115,8 @@ struct HeaderDictParser {
         return (descr, fortran, shape)
     }
 
-    private func fail(_ what: String) -> DataError {
-        DataError(source, "malformed .npy header at character \(position): \(what)")
+    private func fail(_ what: String) -> SourceError {
+        SourceError(source, "malformed .npy header at character \(position): \(what)")
     }
 
     private mutating func peekNonSpace() throws -> UInt8 {
@@ -166,7 +166,7 @@ struct HeaderDictParser {
 
     private mutating func parseDimension() throws -> Int {
         if try peekNonSpace() == UInt8(ascii: "-") {
-            throw DataError(source, "malformed .npy header: shape has a negative dimension")
+            throw SourceError(source, "malformed .npy header: shape has a negative dimension")
         }
         var value = 0
         var digits = 0
@@ -174,7 +174,7 @@ struct HeaderDictParser {
             let (shifted, overflowA) = value.multipliedReportingOverflow(by: 10)
             let (next, overflowB) = shifted.addingReportingOverflow(digit)
             guard !overflowA, !overflowB else {
-                throw DataError(source, "malformed .npy header: shape dimension too large to represent")
+                throw SourceError(source, "malformed .npy header: shape dimension too large to represent")
             }
             value = next
             digits += 1

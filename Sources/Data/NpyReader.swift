@@ -13,13 +13,13 @@ public struct ArrayRequirements: Sendable {
         self.finite = finite
     }
 
-    /// Throws a `DataError` naming `source` if `array` breaks a requirement.
+    /// Throws a `SourceError` naming `source` if `array` breaks a requirement.
     public func check(_ array: NumericArray, source: String) throws {
         if nonEmpty && array.count == 0 {
-            throw DataError(source, "array of shape \(array.shape) is empty; expected at least one element")
+            throw SourceError(source, "array of shape \(array.shape) is empty; expected at least one element")
         }
         if finite, let bad = array.firstNonFiniteIndex() {
-            throw DataError(source, "element \(bad) is \(array.value(at: bad)); expected finite numbers (no NaN)")
+            throw SourceError(source, "element \(bad) is \(array.value(at: bad)); expected finite numbers (no NaN)")
         }
     }
 }

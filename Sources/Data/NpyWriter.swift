@@ -30,15 +30,6 @@ extension NPY {
 
     /// Writes `array` as a `.npy` file at `path`.
     public static func write(_ array: NumericArray, to path: String, byteOrder: ByteOrder = .little) throws {
-        try writeFile(Data(encode(array, byteOrder: byteOrder)), to: path)
-    }
-}
-
-/// Writes `data` to `path` atomically, reporting failure as a `DataError`.
-func writeFile(_ data: Data, to path: String) throws {
-    do {
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-        throw DataError(path, "cannot write the file: \(error.localizedDescription)")
+        try AtomicFile.write(data: encode(array, byteOrder: byteOrder), to: path)
     }
 }

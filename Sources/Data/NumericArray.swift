@@ -17,11 +17,11 @@ public struct NumericArray: Sendable, Equatable {
     public init(shape: [Int], dtype: DType, bytes: [UInt8]) throws {
         let expected = try NumericArray.byteCount(shape: shape, dtype: dtype, source: "array")
         guard bytes.count == expected else {
-            throw DataError(
+            throw SourceError(
                 "array", "shape \(shape) of \(dtype) needs \(expected) bytes, found \(bytes.count)")
         }
         if dtype == .bool, let bad = bytes.firstIndex(where: { $0 > 1 }) {
-            throw DataError("array", "bool element \(bad) is \(bytes[bad]), expected 0 or 1")
+            throw SourceError("array", "bool element \(bad) is \(bytes[bad]), expected 0 or 1")
         }
         self.shape = shape
         self.dtype = dtype
@@ -47,11 +47,11 @@ public struct NumericArray: Sendable, Equatable {
         var product = 1
         for dim in shape {
             guard dim >= 0 else {
-                throw DataError(source, "shape \(shape) has a negative dimension \(dim)")
+                throw SourceError(source, "shape \(shape) has a negative dimension \(dim)")
             }
             let (next, overflow) = product.multipliedReportingOverflow(by: dim)
             guard !overflow else {
-                throw DataError(source, "shape \(shape) has more elements than fit in memory")
+                throw SourceError(source, "shape \(shape) has more elements than fit in memory")
             }
             product = next
         }
@@ -63,7 +63,7 @@ public struct NumericArray: Sendable, Equatable {
         let elements = try elementCount(shape: shape, source: source)
         let (total, overflow) = elements.multipliedReportingOverflow(by: dtype.itemSize)
         guard !overflow else {
-            throw DataError(source, "shape \(shape) of \(dtype) has more bytes than fit in memory")
+            throw SourceError(source, "shape \(shape) of \(dtype) has more bytes than fit in memory")
         }
         return total
     }
@@ -72,7 +72,7 @@ public struct NumericArray: Sendable, Equatable {
     public func reshaped(_ newShape: [Int]) throws -> NumericArray {
         let newCount = try NumericArray.elementCount(shape: newShape, source: "reshape")
         guard newCount == count else {
-            throw DataError("reshape", "cannot reshape \(shape) (\(count) elements) to \(newShape)")
+            throw SourceError("reshape", "cannot reshape \(shape) (\(count) elements) to \(newShape)")
         }
         return NumericArray(validatedShape: newShape, dtype: dtype, bytes: bytes)
     }

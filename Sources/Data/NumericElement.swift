@@ -60,7 +60,7 @@ extension NumericArray {
         as type: Element.Type, _ body: (UnsafeBufferPointer<Element>) throws -> Result
     ) throws -> Result {
         guard Element.dtype == dtype else {
-            throw DataError("array", "expected \(Element.dtype) elements, found \(dtype)")
+            throw SourceError("array", "expected \(Element.dtype) elements, found \(dtype)")
         }
         return try bytes.withUnsafeBytes { raw in
             try raw.withMemoryRebound(to: Element.self) { try body($0) }

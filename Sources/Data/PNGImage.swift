@@ -26,7 +26,7 @@ public enum PNGImage {
         defer { cairo_surface_destroy(loaded) }
         let status = cairo_surface_status(loaded)
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw DataError(source, "cannot read PNG: \(String(cString: cairo_status_to_string(status)))")
+            throw SourceError(source, "cannot read PNG: \(String(cString: cairo_status_to_string(status)))")
         }
         let format = cairo_image_surface_get_format(loaded)
         guard format == CAIRO_FORMAT_ARGB32 || format == CAIRO_FORMAT_RGB24 else {
@@ -51,7 +51,7 @@ public enum PNGImage {
         let (width, height) = (word(16), word(20))
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         if overflow || pixels > pixelLimit {
-            throw DataError(
+            throw SourceError(
                 source, "PNG header declares \(width)×\(height) pixels, more than the \(pixelLimit) runexp reads")
         }
         var offset = 8
@@ -60,7 +60,7 @@ public enum PNGImage {
             let type = String(decoding: data.dropFirst(offset + 4).prefix(4), as: UTF8.self)
             let room = data.count - offset - 12
             guard length <= room else {
-                throw DataError(
+                throw SourceError(
                     source,
                     "truncated PNG: chunk '\(type)' at byte \(offset) declares \(length) bytes, only \(max(room, 0)) follow"
                 )
@@ -80,7 +80,7 @@ public enum PNGImage {
         cairo_destroy(context)
         guard cairo_surface_status(target) == CAIRO_STATUS_SUCCESS else {
             cairo_surface_destroy(target)
-            throw DataError(path, "cannot convert the PNG to 8-bit RGB")
+            throw SourceError(path, "cannot convert the PNG to 8-bit RGB")
         }
         return target
     }
@@ -93,7 +93,7 @@ public enum PNGImage {
         let height = Int(cairo_image_surface_get_height(surface))
         let stride = Int(cairo_image_surface_get_stride(surface))
         guard width > 0, height > 0, let data = cairo_image_surface_get_data(surface) else {
-            throw DataError(path, "PNG has no pixels (\(width)×\(height))")
+            throw SourceError(path, "PNG has no pixels (\(width)×\(height))")
         }
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
         rgb.withUnsafeMutableBufferPointer { output in

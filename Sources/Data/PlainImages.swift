@@ -6,10 +6,10 @@ public enum PlainImages {
     public static func normalize(_ array: NumericArray, source: String) throws -> NumericArray {
         let shape = array.shape
         guard let first = shape.first, first > 0, array.count > 0 else {
-            throw DataError(source, "image array of shape \(shape) is empty; expected at least one image")
+            throw SourceError(source, "image array of shape \(shape) is empty; expected at least one image")
         }
         guard array.dtype == .uint8 || array.dtype.isFloatingPoint else {
-            throw DataError(source, "images must be uint8 (0–255) or float (0–1), found \(array.dtype)")
+            throw SourceError(source, "images must be uint8 (0–255) or float (0–1), found \(array.dtype)")
         }
         if array.dtype.isFloatingPoint { try checkUnitRange(array, source: source) }
         switch shape.count {
@@ -17,7 +17,7 @@ public enum PlainImages {
         case 3: return try array.reshaped(shape + [1])
         case 4 where [1, 3].contains(shape[3]): return array
         default:
-            throw DataError(
+            throw SourceError(
                 source, "images of shape \(shape): expected N×784, N×H×W or N×H×W×C with C = 1 or 3")
         }
     }
@@ -30,7 +30,7 @@ public enum PlainImages {
         default: bad = try array.withUnsafeElements(as: Double.self) { $0.firstIndex { $0 < 0 || $0 > 1 } }
         }
         if let bad {
-            throw DataError(source, "element \(bad) is \(array.value(at: bad)); float images must lie in [0, 1]")
+            throw SourceError(source, "element \(bad) is \(array.value(at: bad)); float images must lie in [0, 1]")
         }
     }
 
@@ -43,7 +43,7 @@ public enum PlainImages {
         let labels = try classIndices(
             try NPY.read(path: labelsPath, requirements: .init(nonEmpty: true)), source: labelsPath)
         guard labels.count == images.shape[0] else {
-            throw DataError(labelsPath, "\(labels.count) labels for the \(images.shape[0]) images in \(path)")
+            throw SourceError(labelsPath, "\(labels.count) labels for the \(images.shape[0]) images in \(path)")
         }
         return (images, labels)
     }

@@ -33,10 +33,10 @@ public enum SafeTensors {
         var seen = Set<String>()
         for named in tensors {
             guard named.name != metadataKey else {
-                throw DataError("safetensors", "a tensor cannot be named \(metadataKey)")
+                throw SourceError("safetensors", "a tensor cannot be named \(metadataKey)")
             }
             guard seen.insert(named.name).inserted else {
-                throw DataError("safetensors", "two tensors named \(named.name)")
+                throw SourceError("safetensors", "two tensors named \(named.name)")
             }
         }
         let ordered = tensors.sorted {
@@ -77,7 +77,7 @@ public enum SafeTensors {
     /// The bytes go to `.<name>.tmp-<pid>` in the same folder, are flushed to disk and then renamed
     /// over `path`, so a crash leaves either the old file or the whole new one under `path`.
     public static func write(_ tensors: [NamedArray], metadata: [String: String] = [:], to path: String) throws {
-        try writeFileReplacing(path, with: try encode(tensors, metadata: metadata))
+        try AtomicFile.write(data: try encode(tensors, metadata: metadata), to: path)
     }
 
     /// Writes `(name, array)` pairs and `metadata` as a `.safetensors` file at `path`; see `write(_:metadata:to:)`.
@@ -92,7 +92,7 @@ public enum SafeTensors {
         try decode(bytes: try readFile(path), source: path)
     }
 
-    /// Decodes `.safetensors` bytes, refusing anything malformed with a `DataError` naming `source`.
+    /// Decodes `.safetensors` bytes, refusing anything malformed with a `SourceError` naming `source`.
     public static func decode(bytes: some ContiguousBytes, source: String) throws -> Contents {
         try bytes.withUnsafeBytes { try decode(raw: $0, source: source) }
     }

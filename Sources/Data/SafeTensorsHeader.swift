@@ -12,7 +12,7 @@ struct SafeTensorsEntry {
 /// It reads exactly the format's shape: one object whose members are `__metadata__` (an object of
 /// strings) or tensors (objects with `dtype`, `shape` and `data_offsets`), with JSON strings,
 /// non-negative integers and whitespace. Anything else — floats, `true`, `null`, unknown or repeated
-/// keys, nesting beyond the format — is a `DataError` naming `source` and the byte where it went wrong.
+/// keys, nesting beyond the format — is a `SourceError` naming `source` and the byte where it went wrong.
 struct SafeTensorsHeaderParser {
     private let bytes: UnsafeRawBufferPointer
     private let source: String
@@ -26,7 +26,7 @@ struct SafeTensorsHeaderParser {
     /// The header's tensors in header order, and its metadata.
     mutating func parse() throws -> (entries: [SafeTensorsEntry], metadata: [String: String]) {
         guard bytes.first == UInt8(ascii: "{") else {
-            throw DataError(source, "header does not start with '{'; this is not a safetensors file")
+            throw SourceError(source, "header does not start with '{'; this is not a safetensors file")
         }
         var entries: [SafeTensorsEntry] = []
         var metadata: [String: String]? = nil
@@ -220,9 +220,9 @@ struct SafeTensorsHeaderParser {
     }
 
     /// A well-formed header that breaks the format's rules.
-    private func refusal(_ problem: String) -> DataError { DataError(source, "header: \(problem)") }
+    private func refusal(_ problem: String) -> SourceError { SourceError(source, "header: \(problem)") }
 
-    private func failure(_ problem: String) -> DataError {
-        DataError(source, "header is not valid safetensors JSON at byte \(position): \(problem)")
+    private func failure(_ problem: String) -> SourceError {
+        SourceError(source, "header is not valid safetensors JSON at byte \(position): \(problem)")
     }
 }

@@ -21,7 +21,7 @@ struct ZipReader {
     func entries() throws -> [ZipEntry] {
         let (count, directoryOffset, directorySize) = try directoryLocation()
         guard directoryOffset <= view.count, directorySize <= view.count - directoryOffset else {
-            throw DataError(view.source, "zip central directory lies outside the file")
+            throw SourceError(view.source, "zip central directory lies outside the file")
         }
         var entries: [ZipEntry] = []
         var offset = directoryOffset
@@ -38,39 +38,39 @@ struct ZipReader {
         var end = view.count - 22
         while end >= lowest, try view.u32(end, "end of central directory") != 0x0605_4B50 { end -= 1 }
         guard end >= lowest else {
-            throw DataError(view.source, "not a zip archive: no end-of-central-directory record found")
+            throw SourceError(view.source, "not a zip archive: no end-of-central-directory record found")
         }
         var count = try view.u16(end + 10, "zip entry count")
         var size = try view.u32(end + 12, "zip directory size")
         var offset = try view.u32(end + 16, "zip directory offset")
         if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF {
             guard end >= 20, try view.u32(end - 20, "zip64 locator") == 0x0706_4B50 else {
-                throw DataError(view.source, "zip64 archive without a zip64 end-of-directory locator")
+                throw SourceError(view.source, "zip64 archive without a zip64 end-of-directory locator")
             }
             let record = try view.u64(end - 12, "zip64 record offset")
             guard try view.u32(record, "zip64 end of directory") == 0x0606_4B50 else {
-                throw DataError(view.source, "zip64 end-of-directory record missing at offset \(record)")
+                throw SourceError(view.source, "zip64 end-of-directory record missing at offset \(record)")
             }
             count = try view.u64(record + 32, "zip64 entry count")
             size = try view.u64(record + 40, "zip64 directory size")
             offset = try view.u64(record + 48, "zip64 directory offset")
         }
         guard count <= view.count / 46 else {
-            throw DataError(view.source, "zip directory claims \(count) entries, more than the file can hold")
+            throw SourceError(view.source, "zip directory claims \(count) entries, more than the file can hold")
         }
         return (count, offset, size)
     }
 
     private func centralEntry(at offset: Int) throws -> (ZipEntry, next: Int) {
         guard try view.u32(offset, "zip directory entry") == 0x0201_4B50 else {
-            throw DataError(view.source, "zip directory entry at offset \(offset) has a bad signature")
+            throw SourceError(view.source, "zip directory entry at offset \(offset) has a bad signature")
         }
         let flags = try view.u16(offset + 8, "zip flags")
         let nameLength = try view.u16(offset + 28, "zip name length")
         let extraLength = try view.u16(offset + 30, "zip extra length")
         let commentLength = try view.u16(offset + 32, "zip comment length")
         let name = String(decoding: try view.slice(offset + 46, count: nameLength, "zip member name"), as: UTF8.self)
-        guard flags & 1 == 0 else { throw DataError(view.source, "zip member \(name) is encrypted") }
+        guard flags & 1 == 0 else { throw SourceError(view.source, "zip member \(name) is encrypted") }
         var size = try view.u32(offset + 24, "zip size")
         var compressed = try view.u32(offset + 20, "zip compressed size")
         var local = try view.u32(offset + 42, "zip local header offset")
@@ -116,21 +116,21 @@ struct ZipReader {
         switch entry.method {
         case 0:
             guard entry.compressedSize == entry.size else {
-                throw DataError(member, "stored member sizes differ: \(entry.compressedSize) vs \(entry.size)")
+                throw SourceError(member, "stored member sizes differ: \(entry.compressedSize) vs \(entry.size)")
             }
             bytes = [UInt8](data)
         case 8:
             guard entry.size <= limit else {
-                throw DataError(member, "member declares \(entry.size) bytes, more than the limit \(limit)")
+                throw SourceError(member, "member declares \(entry.size) bytes, more than the limit \(limit)")
             }
             bytes = try Zlib.inflate(data, wrapping: .raw, expectedSize: entry.size, limit: limit, source: member)
         default:
-            throw DataError(
+            throw SourceError(
                 member, "unsupported zip compression method \(entry.method); expected 0 (stored) or 8 (deflate)")
         }
         let crc = bytes.withUnsafeBytes { Zlib.crc32($0) }
         guard crc == entry.crc else {
-            throw DataError(
+            throw SourceError(
                 member, "CRC-32 mismatch: directory says \(hex(entry.crc)), contents give \(hex(crc))")
         }
         return bytes
@@ -139,7 +139,7 @@ struct ZipReader {
     private func storedData(of entry: ZipEntry) throws -> UnsafeRawBufferPointer {
         let offset = entry.localHeaderOffset
         guard try view.u32(offset, "zip local header") == 0x0403_4B50 else {
-            throw DataError(view.source, "zip member \(entry.name): no local header at offset \(offset)")
+            throw SourceError(view.source, "zip member \(entry.name): no local header at offset \(offset)")
         }
         let nameLength = try view.u16(offset + 26, "zip local name length")
         let extraLength = try view.u16(offset + 28, "zip local extra length")

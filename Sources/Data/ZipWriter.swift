@@ -14,7 +14,7 @@ struct ZipWriter {
         let data = compress ? try contents.withUnsafeBytes { try Zlib.deflateRaw($0, source: source) } : contents
         let offset = output.count
         guard data.count < 0xFFFF_FFFF, contents.count < 0xFFFF_FFFF, offset < 0xFFFF_FFFF, count < 0xFFFF else {
-            throw DataError(source, "member \(name) is too large for a zip archive without zip64")
+            throw SourceError(source, "member \(name) is too large for a zip archive without zip64")
         }
         let nameBytes = Array(name.utf8)
         let method = compress ? 8 : 0

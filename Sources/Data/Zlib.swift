@@ -1,6 +1,6 @@
 import CZlib
 
-/// zlib's inflate, deflate and CRC-32, with every failure reported as a `DataError`.
+/// zlib's inflate, deflate and CRC-32, with every failure reported as a `SourceError`.
 enum Zlib {
     /// Deflate cannot compress better than about 1032 to 1, so a declared size beyond this bound
     /// is a lie; checking it first keeps a tiny crafted file from reserving gigabytes.
@@ -25,13 +25,13 @@ enum Zlib {
         capacityHint: Int? = nil
     ) throws -> [UInt8] {
         guard let inputBase = input.baseAddress, !input.isEmpty else {
-            throw DataError(source, "compressed data is empty")
+            throw SourceError(source, "compressed data is empty")
         }
         var capacity = try initialCapacity(
             inputCount: input.count, expectedSize: expectedSize, limit: limit, hint: capacityHint, source: source)
         var stream = z_stream()
         guard inflateInit2_(&stream, wrapping.windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
-        else { throw DataError(source, "zlib could not start inflating") }
+        else { throw SourceError(source, "zlib could not start inflating") }
         defer { inflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: capacity)
         var produced = 0
@@ -62,11 +62,11 @@ enum Zlib {
             }
             if status == Z_DATA_ERROR || status == Z_NEED_DICT {
                 let reason = stream.msg.map { String(cString: $0) } ?? "invalid deflate data"
-                throw DataError(source, "corrupt compressed data at input byte \(consumed): \(reason)")
+                throw SourceError(source, "corrupt compressed data at input byte \(consumed): \(reason)")
             }
-            if status == Z_MEM_ERROR { throw DataError(source, "out of memory while inflating") }
+            if status == Z_MEM_ERROR { throw SourceError(source, "out of memory while inflating") }
             if used == 0 && made == 0 && produced < capacity {
-                throw DataError(source, "compressed data is truncated after \(consumed) of \(input.count) bytes")
+                throw SourceError(source, "compressed data is truncated after \(consumed) of \(input.count) bytes")
             }
         }
         try checkEnd(
@@ -82,7 +82,7 @@ enum Zlib {
         let bound = maxInflatedSize(compressedCount: inputCount)
         guard let expectedSize else { return min(max(hint ?? inputCount * 4, 1 << 16), limit, bound) }
         guard expectedSize <= bound else {
-            throw DataError(
+            throw SourceError(
                 source, "declared size \(expectedSize) bytes is impossible for \(inputCount) bytes of deflate data")
         }
         // One spare byte past the expected size reveals a stream that inflates to more than declared.
@@ -93,16 +93,16 @@ enum Zlib {
         produced: Int, consumed: Int, inputCount: Int, expectedSize: Int?, limit: Int, source: String
     ) throws {
         if let expectedSize, produced != expectedSize {
-            throw DataError(
+            throw SourceError(
                 source,
                 "inflated size differs from the declared size: expected \(expectedSize) bytes, found \(produced)"
                     + (produced > expectedSize ? " or more" : ""))
         }
         if expectedSize == nil && produced >= limit {
-            throw DataError(source, "inflated data exceeds the limit of \(limit) bytes")
+            throw SourceError(source, "inflated data exceeds the limit of \(limit) bytes")
         }
         if consumed < inputCount {
-            throw DataError(source, "\(inputCount - consumed) unexpected bytes after the end of the compressed data")
+            throw SourceError(source, "\(inputCount - consumed) unexpected bytes after the end of the compressed data")
         }
     }
 
@@ -112,7 +112,7 @@ enum Zlib {
         let initStatus = deflateInit2_(
             &stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
             Int32(MemoryLayout<z_stream>.size))
-        guard initStatus == Z_OK else { throw DataError(source, "zlib could not start deflating") }
+        guard initStatus == Z_OK else { throw SourceError(source, "zlib could not start deflating") }
         defer { deflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(input.count))) + 64)
         var consumed = 0
@@ -135,7 +135,7 @@ enum Zlib {
             consumed += inChunk - Int(stream.avail_in)
             produced += outChunk - Int(stream.avail_out)
             guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                throw DataError(source, "zlib failed while deflating (status \(status))")
+                throw SourceError(source, "zlib failed while deflating (status \(status))")
             }
         }
         output.removeLast(output.count - produced)

@@ -3,7 +3,7 @@ import Foundation
 /// One reader under fuzzing: its seed inputs, its dictionary, and the call that feeds it one input.
 ///
 /// The body returns when the reader accepted the input and throws when it refused it. A refusal
-/// must be the reader's own error type with a place (a `DataError` naming the file, or located
+/// must be the reader's own error type with a place (a `SourceError` naming the file, or located
 /// spec diagnostics); any other error, and of course a trap, is a finding.
 public struct FuzzTarget: Sendable {
     /// The name `runexp-fuzz --target` takes, e.g. `npy`.

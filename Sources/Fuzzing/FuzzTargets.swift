@@ -15,7 +15,7 @@ public enum FuzzTargets {
 
     static func utf8(_ texts: [String]) -> [[UInt8]] { texts.map { Array($0.utf8) } }
 
-    static func isDataError(_ error: any Error) -> Bool { error is DataError }
+    static func isSourceError(_ error: any Error) -> Bool { error is SourceError }
 
     /// A spec as `runexp check` reads it: YAML, `--set` overrides (leading `#! key=value` lines), the
     /// typed spec, names, shapes and the memory bound, then the printed report. What it accepts must
@@ -79,7 +79,7 @@ public enum FuzzTargets {
         seeds: [
             SeedFiles.npyUint8Images, SeedFiles.npyFloat32Rows, SeedFiles.npyFloat64BigFortran,
             SeedFiles.npyInt16Version2, SeedFiles.npyBoolVersion3, SeedFiles.npyLabelsInt64, SeedFiles.npyScalar,
-        ], dictionary: utf8(FormatTokens.npy), maxLength: 4096, isExpected: isDataError,
+        ], dictionary: utf8(FormatTokens.npy), maxLength: 4096, isExpected: isSourceError,
         body: { bytes in
             let array = try NPY.read(data: Data(bytes), source: "fuzz.npy")
             let adopted = try NPY.read(taking: bytes, source: "fuzz.npy")
@@ -92,7 +92,7 @@ public enum FuzzTargets {
         name: "npz", summary: ".npz bytes through NPZ.read(data:) (zip, zip64, deflate) and PlainImages",
         seeds: [SeedFiles.npzStoredSplits, SeedFiles.npzDeflatedSplits],
         dictionary: FormatTokens.zip + utf8(FormatTokens.npy), maxLength: 8192, repair: ChecksumRepair.zip,
-        isExpected: isDataError,
+        isExpected: isSourceError,
         body: { bytes in
             for member in try NPZ.read(data: Data(bytes), source: "fuzz.npz") { try useAsImages(member.array) }
         })
@@ -104,14 +104,14 @@ public enum FuzzTargets {
         seeds: [
             SeedFiles.homeworkProtocol2, SeedFiles.homeworkProtocol3, SeedFiles.homeworkProtocol4,
             SeedFiles.homeworkProtocol5, SeedFiles.homeworkOneHotProtocol4,
-        ], dictionary: FormatTokens.pickle, maxLength: 8192, isExpected: isDataError,
+        ], dictionary: FormatTokens.pickle, maxLength: 8192, isExpected: isSourceError,
         body: { bytes in _ = try HomeworkDataset.read(data: Data(bytes), source: "fuzz.npy") })
 
     /// An IDX file, plain or gzipped.
     public static let idx = FuzzTarget(
         name: "idx", summary: "IDX bytes, plain or gzipped, through IDX.read(data:)",
         seeds: [SeedFiles.idxImages, SeedFiles.idxLabelsGz, SeedFiles.idxFloat32Gz, SeedFiles.idxInt16],
-        dictionary: FormatTokens.idx, maxLength: 4096, isExpected: isDataError,
+        dictionary: FormatTokens.idx, maxLength: 4096, isExpected: isSourceError,
         body: { bytes in _ = try IDX.read(data: Data(bytes), source: "fuzz-idx3-ubyte") })
 
     /// A PNG photo, as the MNIST-M recipe reads backgrounds.
@@ -120,14 +120,14 @@ public enum FuzzTargets {
         seeds: [
             SeedFiles.pngRGB, SeedFiles.pngRGBA, SeedFiles.pngGray, SeedFiles.pngGrayAlpha, SeedFiles.pngPalette,
             SeedFiles.pngRGB16, SeedFiles.pngGray1, SeedFiles.pngInterlaced,
-        ], dictionary: FormatTokens.png, maxLength: 4096, repair: ChecksumRepair.png, isExpected: isDataError,
+        ], dictionary: FormatTokens.png, maxLength: 4096, repair: ChecksumRepair.png, isExpected: isSourceError,
         body: { bytes in _ = try PNGImage.readRGB(data: Data(bytes), source: "fuzz.png") })
 
     /// A safetensors file, as `--resume` reads checkpoints; what it accepts must write back the same.
     public static let safetensors = FuzzTarget(
         name: "safetensors", summary: "safetensors bytes through SafeTensors.decode, then an encode/decode round trip",
         seeds: SafeTensorsSeeds.all, dictionary: utf8(FormatTokens.safetensors), maxLength: 4096,
-        isExpected: isDataError,
+        isExpected: isSourceError,
         body: { bytes in
             let contents = try SafeTensors.decode(bytes: bytes, source: "fuzz.safetensors")
             let written = try SafeTensors.encode(contents.tensors, metadata: contents.metadata)
@@ -144,6 +144,6 @@ public enum FuzzTargets {
         _ = ArraySummary(name: "fuzz", array: array).description
         do {
             _ = try PlainImages.normalize(array, source: "fuzz")
-        } catch is DataError {}
+        } catch is SourceError {}
     }
 }

@@ -1,3 +1,4 @@
+import Data
 import CCairo
 
 /// The file formats a figure can be rendered to.
@@ -24,10 +25,10 @@ private let appendToSink: cairo_write_func_t = { closure, data, length in
     return CAIRO_STATUS_SUCCESS
 }
 
-/// Throws a `ReportError` naming `source` when `status` is not success.
+/// Throws a `SourceError` naming `source` when `status` is not success.
 func checkCairo(_ status: cairo_status_t, _ source: String, _ action: String) throws {
     guard status == CAIRO_STATUS_SUCCESS else {
-        throw ReportError(source, "\(action): \(String(cString: cairo_status_to_string(status)))")
+        throw SourceError(source, "\(action): \(String(cString: cairo_status_to_string(status)))")
     }
 }
 
@@ -47,7 +48,7 @@ func renderFigure(
     format: FigureFormat, width: Int, height: Int, source: String, draw: (OpaquePointer) throws -> Void
 ) throws -> [UInt8] {
     guard width > 0, height > 0, width <= 32_767, height <= 32_767 else {
-        throw ReportError(source, "figure size \(width)×\(height) is outside 1…32767")
+        throw SourceError(source, "figure size \(width)×\(height) is outside 1…32767")
     }
     switch format {
     case .png:
@@ -90,7 +91,7 @@ private func vectorSurface(
 private func drawOnSurface(_ surface: OpaquePointer?, source: String, draw: (OpaquePointer) throws -> Void) throws {
     try checkCairo(cairo_surface_status(surface), source, "cannot create the drawing surface")
     guard let context = cairo_create(surface) else {
-        throw ReportError(source, "cannot create a Cairo context")
+        throw SourceError(source, "cannot create a Cairo context")
     }
     defer { cairo_destroy(context) }
     useReportFont(context)

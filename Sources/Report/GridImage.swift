@@ -15,17 +15,17 @@ public struct GridImage: Equatable, Sendable {
     /// An image from float intensities in [0, 1] (HWC order).
     public init(height: Int, width: Int, channels: Int, values: [Float]) throws {
         guard height > 0, width > 0 else {
-            throw ReportError("image", "size \(height)×\(width) has no pixels")
+            throw SourceError("image", "size \(height)×\(width) has no pixels")
         }
         guard channels == 1 || channels == 3 else {
-            throw ReportError("image", "expected 1 or 3 channels, found \(channels)")
+            throw SourceError("image", "expected 1 or 3 channels, found \(channels)")
         }
         let (pixels, overflow) = height.multipliedReportingOverflow(by: width)
         guard !overflow, pixels <= 1 << 26 else {
-            throw ReportError("image", "size \(height)×\(width) is too large to draw")
+            throw SourceError("image", "size \(height)×\(width) is too large to draw")
         }
         guard values.count == pixels * channels else {
-            throw ReportError(
+            throw SourceError(
                 "image",
                 "\(height)×\(width)×\(channels) needs \(height * width * channels) values, found \(values.count)")
         }
@@ -68,11 +68,11 @@ extension GridImage {
         case 2:
             let side = Int(Double(shape[1]).squareRoot().rounded())
             guard side * side == shape[1] else {
-                throw ReportError("images", "cannot take rows of \(shape[1]) values as square images; give the size")
+                throw SourceError("images", "cannot take rows of \(shape[1]) values as square images; give the size")
             }
             return try images(from: array, height: side, width: side, channels: 1)
         default:
-            throw ReportError("images", "expected N×H×W×C, N×H×W or N×D images, found shape \(shape)")
+            throw SourceError("images", "expected N×H×W×C, N×H×W or N×D images, found shape \(shape)")
         }
     }
 
@@ -84,7 +84,7 @@ extension GridImage {
         let (area, areaOverflow) = height.multipliedReportingOverflow(by: width)
         let (size, sizeOverflow) = area.multipliedReportingOverflow(by: channels)
         guard !areaOverflow, !sizeOverflow, size > 0, array.count % size == 0 else {
-            throw ReportError(
+            throw SourceError(
                 "images", "\(array.count) values do not split into \(height)×\(width)×\(channels) images")
         }
         let values = array.dtype == .uint8 ? array.bytes.map { Float($0) / 255 } : array.floats()

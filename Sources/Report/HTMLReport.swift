@@ -1,3 +1,4 @@
+import Data
 import Foundation
 
 /// One self-contained HTML page for a run: title, facts, spec, metrics table, curves and images.
@@ -65,7 +66,7 @@ public struct HTMLReport: Sendable {
     /// A PNG image with a caption, embedded as a `data:` URL.
     public mutating func addPNG(_ png: [UInt8], caption: String) throws {
         guard png.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
-            throw ReportError(caption, "the image to embed is not a PNG")
+            throw SourceError(caption, "the image to embed is not a PNG")
         }
         let source = "data:image/png;base64," + Foundation.Data(png).base64EncodedString()
         addFigure("<img src=\"\(source)\" alt=\"\(escape(caption))\">", caption: caption)
@@ -77,9 +78,9 @@ public struct HTMLReport: Sendable {
         do {
             bytes = try Foundation.Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ReportError(path, "cannot read the image: \(error.localizedDescription)")
+            throw SourceError(path, "cannot read the image: \(error.localizedDescription)")
         }
-        do { try addPNG([UInt8](bytes), caption: caption) } catch { throw ReportError(path, "is not a PNG") }
+        do { try addPNG([UInt8](bytes), caption: caption) } catch { throw SourceError(path, "is not a PNG") }
     }
 
     /// An SVG drawn by this module (`LinePlot` or `ScatterPlot`), inlined with a caption.

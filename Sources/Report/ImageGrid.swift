@@ -1,3 +1,4 @@
+import Data
 import CCairo
 
 /// Rows of small images drawn as one PNG: each image scaled up by an integer factor with
@@ -67,8 +68,8 @@ public struct ImageGrid: Sendable {
     public func writePNG(to path: String) throws {
         do {
             try AtomicFile.write(data: try pngBytes(), to: path)
-        } catch let error as ReportError where error.source == "image grid" {
-            throw ReportError(path, error.problem)
+        } catch let error as SourceError where error.source == "image grid" {
+            throw SourceError(path, error.problem)
         }
     }
 
@@ -79,7 +80,7 @@ public struct ImageGrid: Sendable {
     }
 
     private func paintBackgroundAndLabels(on surface: OpaquePointer?, layout: GridLayout) throws {
-        guard let context = cairo_create(surface) else { throw ReportError("image grid", "cannot draw") }
+        guard let context = cairo_create(surface) else { throw SourceError("image grid", "cannot draw") }
         defer { cairo_destroy(context) }
         cairo_set_source_rgb(context, background.red, background.green, background.blue)
         cairo_paint(context)
@@ -96,7 +97,7 @@ public struct ImageGrid: Sendable {
     private func copyPixels(into surface: OpaquePointer?, layout: GridLayout) throws {
         cairo_surface_flush(surface)
         guard let data = cairo_image_surface_get_data(surface) else {
-            throw ReportError("image grid", "the image has no pixel memory")
+            throw SourceError("image grid", "the image has no pixel memory")
         }
         let stride = Int(cairo_image_surface_get_stride(surface))
         for (rowIndex, row) in rows.enumerated() {
@@ -141,9 +142,9 @@ struct GridLayout {
 
     init(grid: ImageGrid) throws {
         let images = grid.rows.flatMap(\.images)
-        guard !images.isEmpty else { throw ReportError("image grid", "has no images to draw") }
+        guard !images.isEmpty else { throw SourceError("image grid", "has no images to draw") }
         guard (1...64).contains(grid.scale), (0...64).contains(grid.gap) else {
-            throw ReportError("image grid", "scale \(grid.scale) must be 1…64 and gap \(grid.gap) 0…64")
+            throw SourceError("image grid", "scale \(grid.scale) must be 1…64 and gap \(grid.gap) 0…64")
         }
         scale = grid.scale
         gap = grid.gap
@@ -156,7 +157,7 @@ struct GridLayout {
         width = labelWidth + gap + columns * (cellWidth * scale + gap)
         height = gap + grid.rows.count * (cellHeight * scale + gap)
         guard width <= 32_767, height <= 32_767 else {
-            throw ReportError("image grid", "the grid would be \(width)×\(height) pixels, over Cairo's 32767")
+            throw SourceError("image grid", "the grid would be \(width)×\(height) pixels, over Cairo's 32767")
         }
     }
 

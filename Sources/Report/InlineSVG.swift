@@ -1,3 +1,4 @@
+import Data
 import Foundation
 
 /// Turns a standalone SVG file from Cairo into markup that can sit inside an HTML page.
@@ -11,12 +12,12 @@ enum InlineSVG {
     static func prepare(_ svg: [UInt8], idPrefix: String, source: String) throws -> String {
         var text = String(decoding: svg, as: UTF8.self)
         guard let start = text.range(of: "<svg") else {
-            throw ReportError(source, "the figure to inline has no <svg> element")
+            throw SourceError(source, "the figure to inline has no <svg> element")
         }
         let lowered = text.lowercased()
         for forbidden in ["<script", "javascript:", "<foreignobject", " onload=", " onclick="]
         where lowered.contains(forbidden) {
-            throw ReportError(source, "the figure to inline contains \(forbidden), which a report never embeds")
+            throw SourceError(source, "the figure to inline contains \(forbidden), which a report never embeds")
         }
         text = String(text[start.lowerBound...])
         for namespace in [

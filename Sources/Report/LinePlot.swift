@@ -1,3 +1,4 @@
+import Data
 import CCairo
 
 /// A plot of named curves against a shared x axis: per-step losses of each phase (often smoothed),
@@ -94,12 +95,12 @@ public struct LinePlot: Sendable {
     }
 
     private func renderNaming(_ path: String, _ format: FigureFormat) throws -> [UInt8] {
-        do { return try render(format) } catch let error as ReportError { throw ReportError(path, error.problem) }
+        do { return try render(format) } catch let error as SourceError { throw SourceError(path, error.problem) }
     }
 
     private func validate() throws {
         for entry in series where entry.x.count != entry.y.count {
-            throw ReportError(
+            throw SourceError(
                 title, "series '\(entry.name)' has \(entry.x.count) x values but \(entry.y.count) y values")
         }
     }

@@ -1,3 +1,4 @@
+import Data
 import CCairo
 
 /// One line of a plot's legend: a swatch (a line, a marker, or both) and a name.
@@ -65,7 +66,7 @@ struct PlotFrame {
         area = PlotArea(
             left: left.rounded(), top: top, width: (width - left - right).rounded(), height: height - top - bottom)
         guard area.width >= 40, area.height >= 40 else {
-            throw ReportError(captions.title, "figure \(Int(width))×\(Int(height)) leaves no room for the data")
+            throw SourceError(captions.title, "figure \(Int(width))×\(Int(height)) leaves no room for the data")
         }
     }
 

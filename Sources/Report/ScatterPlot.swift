@@ -1,3 +1,4 @@
+import Data
 import CCairo
 
 /// A 2-D point cloud: a t-SNE map or 2-D latent codes, coloured by label (tab10, with a legend of
@@ -53,10 +54,10 @@ public struct ScatterPlot: Sendable {
     /// The figure encoded as `format`.
     public func render(_ format: FigureFormat) throws -> [UInt8] {
         guard x.count == y.count else {
-            throw ReportError(title, "scatter has \(x.count) x values but \(y.count) y values")
+            throw SourceError(title, "scatter has \(x.count) x values but \(y.count) y values")
         }
         if let labels, labels.count != x.count {
-            throw ReportError(title, "scatter has \(x.count) points but \(labels.count) labels")
+            throw SourceError(title, "scatter has \(x.count) points but \(labels.count) labels")
         }
         let bytes = try renderFigure(format: format, width: width, height: height, source: title) { context in
             try draw(context, batchedPerLabel: format != .png)
@@ -70,7 +71,7 @@ public struct ScatterPlot: Sendable {
     /// Writes the figure as `format` to `path`, atomically.
     public func write(_ format: FigureFormat, to path: String) throws {
         let bytes: [UInt8]
-        do { bytes = try render(format) } catch let error as ReportError { throw ReportError(path, error.problem) }
+        do { bytes = try render(format) } catch let error as SourceError { throw SourceError(path, error.problem) }
         try AtomicFile.write(data: bytes, to: path)
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 import Kernels
-import Report
+import Data
 import Spec
 
 /// The choices a run's bits depend on besides its spec and seed: the determinism mode, the

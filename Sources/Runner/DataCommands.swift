@@ -20,7 +20,7 @@ public enum DataCommands {
     {
         let splits = try IDX.readDirectory(digits)
         let photos = try PNGImage.readFolder(backgrounds)
-        guard !photos.isEmpty else { throw DataError(backgrounds, "no PNG photos in this folder") }
+        guard !photos.isEmpty else { throw SourceError(backgrounds, "no PNG photos in this folder") }
         var recipe = RandomStream(seed: seed, name: "data/mnist-m")
         let train = try MNISTM.make(digits: splits.train, backgrounds: photos, random: &recipe)
         let test = try MNISTM.make(digits: splits.test, backgrounds: photos, random: &recipe)

@@ -97,7 +97,7 @@ public struct ExperimentData: Sendable {
                 source: path)
         }
         guard let train = try split("train") else {
-            throw DataError(path, "no train_x array; expected train_x, train_y, valid_x, valid_y, test_x, test_y")
+            throw SourceError(path, "no train_x array; expected train_x, train_y, valid_x, valid_y, test_x, test_y")
         }
         return ExperimentData(
             train: train, validation: try split("valid"), test: try split("test"),

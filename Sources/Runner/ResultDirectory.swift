@@ -1,5 +1,5 @@
 import Foundation
-import Report
+import Data
 
 /// The folder a run writes: `results/<name>/seed-<seed>/` by default, never overwritten.
 ///
@@ -97,7 +97,7 @@ public struct ResultDirectory: Sendable {
         }
         do {
             try AtomicFile.writeTogether(targets)
-        } catch let error as ReportError {
+        } catch let error as SourceError {
             throw RunError("cannot write \(error.source): \(error.problem)")
         }
     }
@@ -107,7 +107,7 @@ public struct ResultDirectory: Sendable {
     public func append(_ name: String, line: String) throws {
         do {
             try AtomicFile.append(Array((line + "\n").utf8), to: path(name))
-        } catch let error as ReportError {
+        } catch let error as SourceError {
             throw RunError("cannot append to \(error.source): \(error.problem)")
         }
     }

@@ -32,24 +32,60 @@ public struct RunConsole: Sendable {
     public var progress: @Sendable (String) -> Void
     /// A line for the user.
     public var message: @Sendable (String) -> Void
+    /// An error that ends the run or refuses it; the command line renders it.
+    public var error: @Sendable (Error) -> Void
     /// Whether progress lines can be redrawn in place (standard error is a terminal).
     public var isTerminal: Bool
 
     public init(
         progress: @escaping @Sendable (String) -> Void, message: @escaping @Sendable (String) -> Void,
-        isTerminal: Bool
+        error: @escaping @Sendable (Error) -> Void, isTerminal: Bool
     ) {
         self.progress = progress
         self.message = message
+        self.error = error
         self.isTerminal = isTerminal
     }
 }
 
+/// How a run ended; the command line turns it into an exit code.
+public enum RunResult: Sendable, Equatable {
+    /// Trained and wrote everything (or, for a dry run, planned everything).
+    case done
+    /// Trained, but an `expect:` was missed.
+    case missedExpectation
+    /// Stopped by a problem during training or writing (`failed: …` in run.json).
+    case failed
+    /// Refused before anything ran: the spec, the data, the folder.
+    case refused
+    /// Stopped by Ctrl-C or SIGTERM.
+    case interrupted
+}
+
+/// An error whose text names its place itself: one `file:line:col: error: …` line per problem (and,
+/// for a refused spec, how many).
+public struct LocatedError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    /// A spec refused with every problem found, as `check` prints them.
+    public init(_ problems: SpecProblems, file: String) {
+        description = SpecCheck.describe(problems, file: file)
+    }
+
+    /// `error` when its text names its place (a located diagnostic, or one of these); nil otherwise.
+    public static func from(_ error: Error) -> LocatedError? {
+        if let located = error as? LocatedError { return located }
+        if let diagnostic = error as? Diagnostic { return LocatedError(description: diagnostic.description) }
+        return nil
+    }
+
+    init(description: String) { self.description = description }
+}
+
 /// `runexp SPEC`: checks the spec, loads the data, trains, and writes the result directory.
 public enum RunCommand {
-    /// Runs and returns the exit code: 0 done, 1 an expectation missed or the run failed, 2 bad input,
-    /// 130 interrupted.
-    public static func run(_ options: RunOptions, console: RunConsole) -> Int32 {
+    /// Runs, reporting through `console`, and says how it ended.
+    public static func run(_ options: RunOptions, console: RunConsole) -> RunResult {
         // From the start, so that Ctrl-C while the data loads still ends in an `interrupted` folder.
         StopSignal.install()
         let checked: CheckedSpec
@@ -59,8 +95,8 @@ public enum RunCommand {
         {
         case .success(let value): checked = value
         case .failure(let problems):
-            console.message(SpecCheck.describe(problems, file: options.specPath))
-            return 2
+            console.error(LocatedError(problems, file: options.specPath))
+            return .refused
         }
         let spec = checked.spec
         let arithmetic: ArithmeticSetup
@@ -76,7 +112,7 @@ public enum RunCommand {
                 console.message(
                     "dry run: \(spec.name) (seed \(spec.seed)) planned \(trainer.phases.count) phases on "
                         + "\(data.train.count) training images; nothing trained, nothing written")
-                return 0
+                return .done
             }
             if let resume = options.resume {
                 folder = try ResultDirectory.existing(resume)
@@ -85,8 +121,8 @@ public enum RunCommand {
                     at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)", replace: options.force)
             }
         } catch {
-            console.message(errorLine(error))
-            return 2
+            console.error(error)
+            return .refused
         }
         let session = RunSession(
             options: options, checked: checked, arithmetic: arithmetic, trainer: trainer, folder: folder)
@@ -94,14 +130,14 @@ public enum RunCommand {
             do {
                 try session.resume(console: console)
             } catch {
-                console.message(errorLine(error))
-                return 2
+                console.error(error)
+                return .refused
             }
         }
         return execute(session, console)
     }
 
-    static func execute(_ session: RunSession, _ console: RunConsole) -> Int32 {
+    static func execute(_ session: RunSession, _ console: RunConsole) -> RunResult {
         do {
             try session.begin()
             let spec = session.checked.spec
@@ -128,13 +164,8 @@ public enum RunCommand {
             return try session.finish(outcome, console: console)
         } catch {
             try? session.writeStatus("failed: \(error)")
-            console.message(errorLine(error))
-            return 1
+            console.error(error)
+            return .failed
         }
     }
-}
-
-/// An error as one line for the user, with exactly one `error:`: a located diagnostic carries its own.
-func errorLine(_ error: Error) -> String {
-    (error as? Diagnostic)?.description ?? "error: \(error)"
 }

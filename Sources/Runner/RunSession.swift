@@ -61,16 +61,16 @@ struct RunSession {
         try StopSignal.critical { try folder.write("run.json", JSON.object(facts).pretty) }
     }
 
-    func finish(_ outcome: TrainingOutcome, console: RunConsole) throws -> Int32 {
+    func finish(_ outcome: TrainingOutcome, console: RunConsole) throws -> RunResult {
         switch outcome {
         case .interrupted(let epoch):
             try writeStatus("interrupted", finished: Date())
             console.message("interrupted during epoch \(epoch + 1); partial results in \(folder.url.path)")
-            return 130
+            return .interrupted
         case .failed(let why):
             try writeStatus("failed: \(why)", finished: Date())
             console.message("failed: \(why)")
-            return 1
+            return .failed
         case .complete:
             let summary: [String: Double]
             let notes: [String]
@@ -89,14 +89,14 @@ struct RunSession {
                 // Training is whole and checkpointed: --resume only writes the outputs again.
                 try writeStatus("interrupted", finished: Date())
                 console.message("interrupted while writing the outputs; --resume \(folder.url.path) writes them again")
-                return 130
+                return .interrupted
             }
             for note in notes { console.message("note: \(note)") }
             try writeStatus("complete", finished: Date())
             let misses = Expectations.check(checked.spec.expectations, summary)
             console.message("report: \(folder.path("report.html"))")
             for miss in misses { console.message("expectation missed: \(miss)") }
-            return misses.isEmpty ? 0 : 1
+            return misses.isEmpty ? .done : .missedExpectation
         }
     }
 

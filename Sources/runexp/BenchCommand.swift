@@ -55,8 +55,7 @@ struct BenchCommand: ParsableCommand {
                 threads: threads
             ) { FileHandle.standardErrorText($0) }
         } catch {
-            FileHandle.standardErrorText("\(error)")
-            throw ExitCode(2)
+            throw Exit.failing(error)
         }
         if json {
             print(BenchReport.json(figures, peerFigures))

@@ -23,11 +23,11 @@ struct DataCommand: ParsableCommand {
                 do {
                     print(try DataCommands.inspect(path: file))
                 } catch {
-                    FileHandle.standardErrorText("\(error)")
+                    Exit.show(error)
                     failed = true
                 }
             }
-            if failed { throw ExitCode(2) }
+            try Exit.unlessDone(failed ? Exit.badInput : Exit.done)
         }
     }
 
@@ -58,8 +58,7 @@ struct DataCommand: ParsableCommand {
                         digits: digits, backgrounds: backgrounds, out: out, seed: seed,
                         validation: validation))
             } catch {
-                FileHandle.standardErrorText("\(error)")
-                throw ExitCode(2)
+                throw Exit.failing(error)
             }
         }
     }

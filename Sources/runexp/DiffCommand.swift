@@ -27,10 +27,9 @@ struct DiffCommand: ParsableCommand {
             diff = try RunDiff.compare(a, b, tolerance: tol)
             if let html { try diff.writeHTML(to: html) }
         } catch {
-            FileHandle.standardErrorText("\(error)")
-            throw ExitCode(2)
+            throw Exit.failing(error)
         }
         print(diff.text)
-        if !diff.identical { throw ExitCode(1) }
+        try Exit.unlessDone(diff.identical ? Exit.done : Exit.differs)
     }
 }

@@ -51,7 +51,8 @@ struct ReplayCommand: ParsableCommand {
             ? ((try? FileManager.default.contentsOfDirectory(atPath: "experiments")) ?? [])
                 .filter { $0.hasSuffix(".yaml") }.sorted().map { "experiments/\($0)" }
             : specs
-        let console = RunConsole(progress: { _ in }, message: { FileHandle.standardErrorText($0) }, isTerminal: false)
+        let console = RunConsole(
+            progress: { _ in }, message: { FileHandle.standardErrorText($0) }, error: Exit.show, isTerminal: false)
         let mode = Replay.mode(named: determinism) ?? .portable
         var outcomes: [Replay.Outcome] = []
         for path in paths {
@@ -60,8 +61,7 @@ struct ReplayCommand: ParsableCommand {
                 outcomes.append(
                     try Replay.run(specPath: path, results: results, record: record, mode: mode, console: console))
             } catch {
-                FileHandle.standardErrorText("\(error)")
-                throw ExitCode(2)
+                throw Exit.failing(error)
             }
         }
         if record { return }
@@ -70,7 +70,7 @@ struct ReplayCommand: ParsableCommand {
         let misses = outcomes.flatMap(\.misses)
         for miss in misses { FileHandle.standardErrorText(miss) }
         print(misses.isEmpty ? "\(outcomes.count) specs replayed: all match" : "\(misses.count) misses")
-        if !misses.isEmpty { throw ExitCode(1) }
+        try Exit.unlessDone(misses.isEmpty ? Exit.done : Exit.differs)
     }
 
     private func replayAcrossCores(_ names: String) throws {
@@ -83,11 +83,9 @@ struct ReplayCommand: ParsableCommand {
                 fflush(nil)  // before the child writes below it
             }
         } catch {
-            FileHandle.standardErrorText("error: \(error)")
-            throw ExitCode(2)
+            throw Exit.failing(error)
         }
         print(ReplayAcrossCores.summary(replays))
-        let status = ReplayAcrossCores.status(replays)
-        if status != 0 { throw ExitCode(status) }
+        try Exit.unlessDone(ReplayAcrossCores.status(replays))
     }
 }

@@ -34,7 +34,7 @@ struct Runexp: ParsableCommand {
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
             FileHandle.standardErrorText(fullMessage(for: error))
-            exit(withError: ExitCode(2))
+            exit(withError: ExitCode(Exit.badInput))
         }
     }
 }
@@ -73,8 +73,7 @@ struct Check: ParsableCommand {
         case .success(let checked):
             print(SpecCheck.report(checked))
         case .failure(let problems):
-            FileHandle.standardErrorText(SpecCheck.describe(problems, file: options.spec))
-            throw ExitCode(2)
+            throw Exit.failing(LocatedError(problems, file: options.spec))
         }
     }
 }

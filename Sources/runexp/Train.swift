@@ -41,9 +41,7 @@ struct Train: ParsableCommand {
             progress: { line in
                 FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
             },
-            message: { FileHandle.standardErrorText($0) },
-            isTerminal: terminal)
-        let code = RunCommand.run(run, console: console)
-        if code != 0 { throw ExitCode(code) }
+            message: { FileHandle.standardErrorText($0) }, error: Exit.show, isTerminal: terminal)
+        try Exit.unlessDone(Exit.code(RunCommand.run(run, console: console)))
     }
 }

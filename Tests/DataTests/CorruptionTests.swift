@@ -3,7 +3,7 @@ import Testing
 
 @testable import Data
 
-/// Runs `read` on `variants` mutations of `original` and records any error that is not a DataError.
+/// Runs `read` on `variants` mutations of `original` and records any error that is not a SourceError.
 func expectOnlyDataErrors(
     _ original: [UInt8], variants: Int, seed: UInt64, read: (Data) throws -> Void
 ) {
@@ -17,9 +17,9 @@ func expectOnlyDataErrors(
         if cut { bytes.removeLast(Int(generator.next() % UInt64(bytes.count))) }
         do {
             try read(Data(bytes))
-        } catch is DataError {
+        } catch is SourceError {
         } catch {
-            Issue.record("not a DataError: \(error)")
+            Issue.record("not a SourceError: \(error)")
         }
     }
 }

@@ -42,7 +42,7 @@ import Testing
     ).path
     try Data("not a png".utf8).write(to: URL(fileURLWithPath: path))
     defer { try? FileManager.default.removeItem(atPath: path) }
-    #expect(throws: DataError.self) { _ = try PNGImage.readRGB(path: path) }
+    #expect(throws: SourceError.self) { _ = try PNGImage.readRGB(path: path) }
     do {
         _ = try PNGImage.readRGB(path: path)
     } catch {

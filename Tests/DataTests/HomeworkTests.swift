@@ -69,15 +69,15 @@ func homeworkReadsFortranImagesAndBigEndianOneHotLabels(name: String, data: Data
 
 @Test func classIndicesRejectsRowsThatAreNotOneHot() throws {
     let twoHot = try NumericArray(shape: [2, 3], elements: [0.0, 1, 0, 1, 1, 0])
-    #expect(throws: DataError("l", "label row 1 is not one-hot: column 1 holds 1.0")) {
+    #expect(throws: SourceError("l", "label row 1 is not one-hot: column 1 holds 1.0")) {
         _ = try classIndices(twoHot, source: "l")
     }
     let blank = try NumericArray(shape: [1, 3], elements: [Float(0), 0, 0])
-    #expect(throws: DataError("l", "label row 0 is not one-hot: all zeros")) {
+    #expect(throws: SourceError("l", "label row 0 is not one-hot: all zeros")) {
         _ = try classIndices(blank, source: "l")
     }
     let fractional = try NumericArray(shape: [2], elements: [1.0, 2.5])
-    #expect(throws: DataError("l", "label 1 is 2.5; expected a class index from 0 to 255")) {
+    #expect(throws: SourceError("l", "label 1 is 2.5; expected a class index from 0 to 255")) {
         _ = try classIndices(fractional, source: "l")
     }
 }

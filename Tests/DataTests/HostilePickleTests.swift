@@ -14,7 +14,7 @@ func homeworkError(_ data: Data) -> String {
     do {
         _ = try HomeworkDataset.read(data: data, source: "evil.npy")
         return "no error"
-    } catch let error as DataError {
+    } catch let error as SourceError {
         return error.description
     } catch {
         return "unexpected error type: \(error)"

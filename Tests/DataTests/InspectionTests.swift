@@ -17,19 +17,19 @@ func temporaryPath(_ name: String) -> String {
 
 @Test func plainImagesRejectOutOfRangeNaNEmptyAndOddShapes() throws {
     let big = try NumericArray(shape: [1, 784], elements: [Float](repeating: 2, count: 784))
-    #expect(throws: DataError("d", "element 0 is 2.0; float images must lie in [0, 1]")) {
+    #expect(throws: SourceError("d", "element 0 is 2.0; float images must lie in [0, 1]")) {
         _ = try PlainImages.normalize(big, source: "d")
     }
     let nan = try NumericArray(shape: [1, 2, 2], elements: [0.5, .nan, 0, 1])
-    #expect(throws: DataError("d", "element 1 is nan; expected finite numbers (no NaN)")) {
+    #expect(throws: SourceError("d", "element 1 is nan; expected finite numbers (no NaN)")) {
         _ = try PlainImages.normalize(nan, source: "d")
     }
     let empty = try NumericArray(shape: [0, 784], elements: [UInt8]())
-    #expect(throws: DataError("d", "image array of shape [0, 784] is empty; expected at least one image")) {
+    #expect(throws: SourceError("d", "image array of shape [0, 784] is empty; expected at least one image")) {
         _ = try PlainImages.normalize(empty, source: "d")
     }
     let odd = try NumericArray(shape: [2, 5], elements: [UInt8](repeating: 1, count: 10))
-    #expect(throws: DataError("d", "images of shape [2, 5]: expected N×784, N×H×W or N×H×W×C with C = 1 or 3")) {
+    #expect(throws: SourceError("d", "images of shape [2, 5]: expected N×784, N×H×W or N×H×W×C with C = 1 or 3")) {
         _ = try PlainImages.normalize(odd, source: "d")
     }
 }
@@ -44,7 +44,7 @@ func temporaryPath(_ name: String) -> String {
     #expect(read.images.shape == [2, 3, 3, 1])
     #expect(read.labels == [4, 9])
     try NPY.write(try NumericArray(shape: [3], elements: [Int64(4), 9, 1]), to: labelsPath)
-    #expect(throws: DataError(labelsPath, "3 labels for the 2 images in \(imagesPath)")) {
+    #expect(throws: SourceError(labelsPath, "3 labels for the 2 images in \(imagesPath)")) {
         _ = try PlainImages.read(path: imagesPath, labelsPath: labelsPath)
     }
 }
@@ -75,7 +75,7 @@ func temporaryPath(_ name: String) -> String {
     defer { try? FileManager.default.removeItem(atPath: path) }
     try Data("hello".utf8).write(to: URL(fileURLWithPath: path))
     #expect(
-        throws: DataError(
+        throws: SourceError(
             path, "unknown file type: expected .npy, .npz, IDX (optionally gzipped) or PNG, found bytes 68 65 6c 6c 6f")
     ) {
         _ = try DataInspector.inspect(path: path)

@@ -82,7 +82,7 @@ func npzError(_ bytes: [UInt8]) -> String {
 
 @Test func npzLookupNamesMissingArray() throws {
     let arrays = try npzSample()
-    #expect(throws: DataError("t.npz", "no array named test_x; found train_x, train_y, scale")) {
+    #expect(throws: SourceError("t.npz", "no array named test_x; found train_x, train_y, scale")) {
         _ = try arrays.array(named: "test_x", source: "t.npz")
     }
 }

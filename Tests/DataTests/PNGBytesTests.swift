@@ -21,7 +21,7 @@ struct PNGBytesTests {
             Data(contentsOf: EmbeddedData.resourceDirectory.appendingPathComponent("backgrounds/\(name)")))
         bytes.replaceSubrange(16..<24, with: [0, 0, 0x75, 0x30, 0, 0, 0x75, 0x30])  // 30000 × 30000
         #expect(
-            throws: DataError(
+            throws: SourceError(
                 "lies.png", "PNG header declares 30000×30000 pixels, more than the 268435456 runexp reads")
         ) {
             try PNGImage.readRGB(data: Data(bytes), source: "lies.png")
@@ -31,6 +31,8 @@ struct PNGBytesTests {
     @Test func aTruncatedPNGIsADataError() throws {
         let name = try #require(try EmbeddedData.backgroundNames().first)
         let bytes = try Data(contentsOf: EmbeddedData.resourceDirectory.appendingPathComponent("backgrounds/\(name)"))
-        #expect(throws: DataError.self) { try PNGImage.readRGB(data: bytes.prefix(bytes.count / 2), source: "cut.png") }
+        #expect(throws: SourceError.self) {
+            try PNGImage.readRGB(data: bytes.prefix(bytes.count / 2), source: "cut.png")
+        }
     }
 }

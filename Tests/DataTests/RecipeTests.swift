@@ -58,13 +58,13 @@ func gradientBackground(height: Int, width: Int, offset: UInt8) throws -> Numeri
 @Test func mnistMRejectsWrongShapesAndSmallBackgrounds() throws {
     var random = SplitMix(seed: 1)
     let digits = try NumericArray(shape: [1, 28, 28], elements: [UInt8](repeating: 0, count: 784))
-    #expect(throws: DataError("MNIST-M", "background 0 must be uint8 H×W×3 with H, W ≥ 28, found [27, 40, 3]")) {
+    #expect(throws: SourceError("MNIST-M", "background 0 must be uint8 H×W×3 with H, W ≥ 28, found [27, 40, 3]")) {
         _ = try MNISTM.make(
             digits: digits, backgrounds: [try gradientBackground(height: 27, width: 40, offset: 0)], random: &random)
     }
     let wide = try NumericArray(shape: [1, 28, 28, 3], elements: [UInt8](repeating: 0, count: 784 * 3))
     #expect(
-        throws: DataError("MNIST-M", "digits must be uint8 N×28×28 or N×28×28×1, found uint8 of shape [1, 28, 28, 3]")
+        throws: SourceError("MNIST-M", "digits must be uint8 N×28×28 or N×28×28×1, found uint8 of shape [1, 28, 28, 3]")
     ) {
         _ = try MNISTM.make(
             digits: wide, backgrounds: [try gradientBackground(height: 28, width: 28, offset: 0)], random: &random)
@@ -137,7 +137,7 @@ func gradientBackground(height: Int, width: Int, offset: UInt8) throws -> Numeri
 
 @Test func fashionMNISTMissingSaysHowToInstall() {
     #expect(
-        throws: DataError(
+        throws: SourceError(
             "/nonexistent/fashion",
             "Fashion-MNIST is not installed; install it with `sudo apt-get install dataset-fashion-mnist` or give an idx: folder"
         )
@@ -154,7 +154,7 @@ func gradientBackground(height: Int, width: Int, offset: UInt8) throws -> Numeri
     let images = try NumericArray(shape: [2, 1, 1, 1], elements: [UInt8(1), 2])
     let data = try LabeledImages(images: images, labels: [0, 1])
     var buffer = [Float](repeating: 0, count: 2)
-    #expect(throws: DataError("data set", "batch index 2 is outside 0..<2")) {
+    #expect(throws: SourceError("data set", "batch index 2 is outside 0..<2")) {
         try buffer.withUnsafeMutableBufferPointer { try data.writeBatch([0, 2], scale: 1, into: $0) }
     }
 }

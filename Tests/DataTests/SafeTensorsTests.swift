@@ -113,10 +113,10 @@ func decodeSafeTensors(_ bytes: [UInt8]) throws -> SafeTensors.Contents {
 
 @Test func safeTensorsEncodeRefusesDuplicateNamesAndTheMetadataKey() throws {
     let array = try NumericArray(shape: [1], elements: [Float(1)])
-    #expect(throws: DataError("safetensors", "two tensors named a")) {
+    #expect(throws: SourceError("safetensors", "two tensors named a")) {
         try SafeTensors.encode([NamedArray("a", array), NamedArray("a", array)])
     }
-    #expect(throws: DataError("safetensors", "a tensor cannot be named __metadata__")) {
+    #expect(throws: SourceError("safetensors", "a tensor cannot be named __metadata__")) {
         try SafeTensors.encode([NamedArray("__metadata__", array)])
     }
 }
@@ -149,7 +149,7 @@ func safeTensorsFolder() throws -> String {
     do {
         try SafeTensors.write([NamedArray](), to: path)
         Issue.record("expected an error")
-    } catch let error as DataError {
+    } catch let error as SourceError {
         #expect(error.source == path)
         #expect(error.problem.contains("cannot create"))
     }
@@ -157,7 +157,7 @@ func safeTensorsFolder() throws -> String {
 
 @Test func safeTensorsReadOfAMissingFileIsADataError() throws {
     let path = "/nonexistent-\(UUID().uuidString).safetensors"
-    #expect(throws: DataError.self) { try SafeTensors.read(path: path) }
+    #expect(throws: SourceError.self) { try SafeTensors.read(path: path) }
 }
 
 /// `safeTensorsSample()` without the tensors the reference-written fixtures lack.
@@ -195,7 +195,7 @@ func safeTensorsFixtureSample() throws -> [NamedArray] {
     do {
         try SafeTensors.write(try safeTensorsSample(), to: path)
         Issue.record("expected an error")
-    } catch let error as DataError {
+    } catch let error as SourceError {
         #expect(error.source == path)
         #expect(error.problem.contains("cannot rename"))
     }

@@ -63,10 +63,10 @@ struct FuzzTargetTests {
         struct Surprise: Error {}
         let target = FuzzTarget(
             name: "surprise", summary: "throws a foreign error on long inputs", seeds: [[1, 2, 3], [4, 5]],
-            dictionary: [], maxLength: 64, isExpected: { $0 is DataError },
+            dictionary: [], maxLength: 64, isExpected: { $0 is SourceError },
             body: { bytes in
                 if bytes.count > 3 { throw Surprise() }
-                if bytes.count < 2 { throw DataError("x", "short") }
+                if bytes.count < 2 { throw SourceError("x", "short") }
             })
         let report = FuzzCampaign(target: target, seed: 1, iterations: 500).run()
         #expect(!report.unexpected.isEmpty)

@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import Testing
 
@@ -73,8 +74,8 @@ private func sampleReport(spec: String = "name: cnn_ae\nseed: 0\n") throws -> HT
 @Test func svgWithScriptIsRefused() throws {
     var report = HTMLReport(title: "t")
     let hostile = Array("<svg><script>alert(1)</script></svg>".utf8)
-    #expect(throws: ReportError.self) { try report.addSVG(hostile, caption: "bad") }
-    #expect(throws: ReportError.self) { try report.addPNG(Array("not a png".utf8), caption: "bad") }
+    #expect(throws: SourceError.self) { try report.addSVG(hostile, caption: "bad") }
+    #expect(throws: SourceError.self) { try report.addPNG(Array("not a png".utf8), caption: "bad") }
 }
 
 @Test func reportWrittenTwiceIsByteIdentical() throws {

@@ -99,7 +99,7 @@ private func pixel(_ image: NumericArray, x: Int, y: Int) -> [UInt8] {
 
 @Test func nonSquareFlatRowsAreRejectedWithAnError() throws {
     let batch = try NumericArray(shape: [2, 10], elements: [Float](repeating: 0, count: 20))
-    #expect(throws: ReportError.self) { try GridImage.images(from: batch) }
+    #expect(throws: SourceError.self) { try GridImage.images(from: batch) }
 }
 
 @Test func rowLabelsWidenTheGridAndAreDrawnInInk() throws {
@@ -126,7 +126,7 @@ private func pixel(_ image: NumericArray, x: Int, y: Int) -> [UInt8] {
 }
 
 @Test func emptyGridIsAnErrorNotACrash() throws {
-    #expect(throws: ReportError.self) { try ImageGrid(rows: []).pngBytes() }
+    #expect(throws: SourceError.self) { try ImageGrid(rows: []).pngBytes() }
 }
 
 @Test func sameGridWrittenTwiceIsByteIdentical() throws {
@@ -141,9 +141,9 @@ private func pixel(_ image: NumericArray, x: Int, y: Int) -> [UInt8] {
 }
 
 @Test func absurdImageSizesAreAnErrorNotAnOverflowTrap() throws {
-    #expect(throws: ReportError.self) {
+    #expect(throws: SourceError.self) {
         try GridImage(height: Int.max / 2, width: 4, channels: 1, values: [])
     }
     let empty = try NumericArray(shape: [0, Int.max / 4, 8, 3], dtype: .uint8, bytes: [])
-    #expect(throws: ReportError.self) { try GridImage.images(from: empty) }
+    #expect(throws: SourceError.self) { try GridImage.images(from: empty) }
 }

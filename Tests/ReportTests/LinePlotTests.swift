@@ -89,12 +89,12 @@ private func lossPlot() -> LinePlot {
 @Test func mismatchedSeriesLengthsAreAnErrorNamingTheSeries() throws {
     var plot = LinePlot(title: "bad")
     plot.add(.init(name: "short", x: [0, 1, 2], y: [1]))
-    #expect(throws: ReportError("bad", "series 'short' has 3 x values but 1 y values")) { try plot.render(.png) }
+    #expect(throws: SourceError("bad", "series 'short' has 3 x values but 1 y values")) { try plot.render(.png) }
 }
 
 @Test func tooSmallFigureIsAnErrorNotACrash() throws {
     let plot = LinePlot(title: "tiny", width: 30, height: 20)
-    #expect(throws: ReportError.self) { try plot.render(.png) }
+    #expect(throws: SourceError.self) { try plot.render(.png) }
 }
 
 @Test func writeErrorsNameTheDestinationFile() throws {
@@ -103,7 +103,7 @@ private func lossPlot() -> LinePlot {
     do {
         try LinePlot(title: "tiny", width: 30, height: 20).write(.png, to: path)
         Issue.record("expected an error")
-    } catch let error as ReportError {
+    } catch let error as SourceError {
         #expect(error.source == path)
     }
 }

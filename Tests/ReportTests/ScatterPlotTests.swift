@@ -60,5 +60,5 @@ private func ring(count: Int) -> (x: [Double], y: [Double], labels: [Int]) {
 
 @Test func scatterWithWrongLabelCountIsAnError() throws {
     let plot = ScatterPlot(title: "bad", x: [1, 2], y: [1, 2], labels: [0])
-    #expect(throws: ReportError.self) { try plot.render(.png) }
+    #expect(throws: SourceError.self) { try plot.render(.png) }
 }

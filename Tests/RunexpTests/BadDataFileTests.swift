@@ -146,6 +146,7 @@ struct BadDataFileTests {
             #expect(outcome.stderr.contains(message), "expected '\(message)' in: \(outcome.stderr)")
         }
         #expect(!outcome.stderr.contains("Fatal error"))
+        BrokenSpecCatalogueTests.expectOneErrorPerLine(outcome.stderr, bad.description)
         #expect(scratch.listing() == before, "the command wrote files")
     }
 }

@@ -25,4 +25,23 @@ struct BrokenSpecCatalogueTests {
         #expect(outcome.stdout.isEmpty)
         #expect(!outcome.stderr.contains("Fatal error"))
     }
+
+    @Test(arguments: specs)
+    func aRunRefusesACatalogueSpecWithExactlyOneErrorPerLine(_ spec: String) throws {
+        let outcome = try RunexpBinary.run([spec, "--dry-run"], in: Self.folder)
+        #expect(outcome.status == 2)
+        Self.expectOneErrorPerLine(outcome.stderr, spec)
+    }
+
+    /// Every line of a refusal but the count is one problem with exactly one `error:`, after its
+    /// place when it has one.
+    static func expectOneErrorPerLine(_ stderr: String, _ what: String) {
+        let lines = stderr.split(separator: "\n").map(String.init)
+        #expect(!lines.isEmpty, "\(what): nothing printed")
+        for line in lines where !line.hasPrefix("note:") && !(line.contains(" error") && line.contains(" in ")) {
+            #expect(
+                line.components(separatedBy: "error:").count == 2,
+                "\(what): '\(line)' does not carry exactly one error:")
+        }
+    }
 }

@@ -3,7 +3,7 @@ extension PickleArray {
     /// The numeric array this describes; `input` is the pickle the payload ranges point into.
     func materialize(input: UnsafeRawBufferPointer, source: String) throws -> NumericArray {
         guard let dtype, let numeric = DType(kind: dtype.kind, size: dtype.size) else {
-            throw DataError(
+            throw SourceError(
                 source,
                 "expected a numeric array, found an array of dtype \(dtype.map { "\($0.kind)\($0.size)" } ?? "unknown")"
             )
@@ -21,18 +21,18 @@ extension PickleArray {
             return try ArrayLayout.adopt(
                 bytes, shape: shape, dtype: numeric, order: order, fortran: fortran, source: source)
         case .objects, .missing:
-            throw DataError(source, "array of shape \(shape) has no numeric data")
+            throw SourceError(source, "array of shape \(shape) has no numeric data")
         }
     }
 
     /// The object elements of an object array, in C order.
     func objectElements(source: String) throws -> [PickleValue] {
         guard dtype?.isObject == true, case .objects(let elements) = payload else {
-            throw DataError(source, "expected a numpy object array (dtype O), found another array")
+            throw SourceError(source, "expected a numpy object array (dtype O), found another array")
         }
         let count = try NumericArray.elementCount(shape: shape, source: source)
         guard elements.count == count else {
-            throw DataError(
+            throw SourceError(
                 source, "object array of shape \(shape) holds \(elements.count) elements, expected \(count)")
         }
         guard fortran, shape.count == 2 else { return elements }
@@ -47,7 +47,7 @@ func decodeLatin1(_ utf8: UnsafeRawBufferPointer, expectedCount: Int, source: St
     for byte in utf8 where byte & 0xC0 != 0x80 { count += 1 }
     guard count == expectedCount else {
         let relation = count < expectedCount ? "truncated" : "has trailing bytes"
-        throw DataError(
+        throw SourceError(
             source, "array data \(relation): expected \(expectedCount) bytes, the latin-1 text holds \(count)")
     }
     var index = 0
@@ -74,7 +74,7 @@ func decodeLatin1(_ utf8: UnsafeRawBufferPointer, expectedCount: Int, source: St
         initialized = count
     }
     if let failure {
-        throw DataError(
+        throw SourceError(
             source, "array data is not latin-1 text: bad UTF-8 or a code point above 255 at text byte \(failure)")
     }
     return decoded

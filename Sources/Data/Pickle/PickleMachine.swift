@@ -40,8 +40,8 @@ struct PickleMachine {
     }
 
     /// An error at the current opcode, with its byte offset in the file.
-    func fail(_ what: String) -> DataError {
-        DataError(view.source, "\(what) at byte \(fileOffset + opcodeStart)")
+    func fail(_ what: String) -> SourceError {
+        SourceError(view.source, "\(what) at byte \(fileOffset + opcodeStart)")
     }
 
     // MARK: Opcodes that push a constant read from the input.

@@ -1,7 +1,18 @@
 import Foundation
 import Testing
 
-@testable import Report
+@testable import Data
+
+/// A new, empty folder for one test.
+private func makeScratchFolder(_ name: String = #function) throws -> String {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runexp-atomic-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.path
+}
+
+private func readBytes(_ path: String) throws -> [UInt8] {
+    Array(try Foundation.Data(contentsOf: URL(fileURLWithPath: path)))
+}
 
 @Test func atomicWriteLeavesNoTemporaryFileBehind() throws {
     let folder = try makeScratchFolder()
@@ -29,7 +40,7 @@ import Testing
     do {
         try AtomicFile.write(text: "x", to: path)
         Issue.record("expected an error")
-    } catch let error as ReportError {
+    } catch let error as SourceError {
         #expect(error.description.contains("missing"))
     }
 }
@@ -40,7 +51,7 @@ import Testing
     try AtomicFile.writeTogether([(Data("epoch 1".utf8), first), (Data("epoch 1".utf8), second)])
     // The second file cannot be written (its folder is missing): the first must not move to epoch 2.
     let missing = folder + "/missing/state.bin"
-    #expect(throws: ReportError.self) {
+    #expect(throws: SourceError.self) {
         try AtomicFile.writeTogether([(Data("epoch 2".utf8), first), (Data("epoch 2".utf8), missing)])
     }
     #expect(try readBytes(first) == Array("epoch 1".utf8))

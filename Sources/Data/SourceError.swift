@@ -1,8 +1,10 @@
-/// A problem with a data file or buffer: names the source and says what was expected and what was found.
+/// A problem with a file, a buffer or a figure: names its source and says what was expected and
+/// what was found, or what the system refused.
 ///
-/// Every reader in this module reports bad input as one of these values rather than trapping, so
-/// that the command line can print it and exit with status 2.
-public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
+/// Every reader and writer (data files here, figures and pages in Report) reports failure as one of
+/// these values rather than trapping, so that the runner can record `failed: …` and the command
+/// line can print it.
+public struct SourceError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The file path or buffer name the bad input came from.
     public let source: String
     /// What is wrong, including what was expected and what was found.

@@ -105,7 +105,7 @@ public enum AtomicFile {
     }
 
     /// `path: action (the system's reason)`.
-    private static func systemError(_ path: String, _ action: String, code: Int32 = errno) -> ReportError {
-        ReportError(path, "\(action) (\(String(cString: strerror(code))))")
+    private static func systemError(_ path: String, _ action: String, code: Int32 = errno) -> SourceError {
+        SourceError(path, "\(action) (\(String(cString: strerror(code))))")
     }
 }
