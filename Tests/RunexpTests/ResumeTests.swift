@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import Testing
 
@@ -41,6 +42,45 @@ struct ResumeTests {
             let part = try Data(contentsOf: folder.appendingPathComponent("part/\(name)"))
             #expect(whole == part, "\(name) differs after resuming")
         }
+    }
+
+    /// A one-epoch run whose `checkpoint/training.safetensors` entry `key` is replaced by `words`;
+    /// returns what resuming it printed and its exit status.
+    func resumeTampered(_ key: String, _ words: [UInt64]) throws -> RunexpBinary.Outcome {
+        let folder = try RunCommandTests.workspace()
+        #expect(try RunexpBinary.run(["tiny.yaml", "--out", "run", "--set", "train.epochs=2"], in: folder).status == 0)
+        let path = folder.appendingPathComponent("run/checkpoint/training.safetensors").path
+        let contents = try SafeTensors.read(path: path)
+        let tensors = try contents.tensors.map { named in
+            named.name == key ? NamedArray(key, try NumericArray(shape: [words.count], elements: words)) : named
+        }
+        #expect(tensors.map(\.name).contains(key))
+        try Foundation.Data(SafeTensors.encode(tensors, metadata: contents.metadata)).write(
+            to: URL(fileURLWithPath: path))
+        return try RunexpBinary.run(
+            ["tiny.yaml", "--resume", "run", "--set", "train.epochs=2"], in: folder, timeout: 60)
+    }
+
+    @Test func aCheckpointWhoseProgressDoesNotFitTheSpecIsRefused() throws {
+        for progress: [UInt64] in [[1000, 1_000_000_000_000], [1, UInt64.max], [2, 3]] {
+            let outcome = try resumeTampered("progress", progress)
+            #expect(outcome.status == 2, "\(progress): \(outcome.stderr)")
+            #expect(outcome.stderr.contains("error: the checkpoint's progress record does not fit this spec"))
+        }
+    }
+
+    @Test func aCheckpointWithAZeroedRandomStreamIsRefusedRatherThanRunForever() throws {
+        let outcome = try resumeTampered("stream/shuffle", [0, 0, 0, 0])
+        #expect(!outcome.timedOut)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("error: checkpoint's random stream 'stream/shuffle' is not a stream's state"))
+    }
+
+    @Test func aCheckpointWithAnImpossibleOptimizerStepIsRefusedWithoutATrap() throws {
+        let outcome = try resumeTampered("optimizer/reconstruction/step", [UInt64.max])
+        #expect(!outcome.signaled)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("error: checkpoint's 'optimizer/reconstruction/step' is not a step count"))
     }
 
     @Test func resumeRefusesAFolderMadeFromAnotherSpec() throws {

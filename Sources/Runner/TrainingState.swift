@@ -1,0 +1,118 @@
+import Graph
+import Kernels
+
+/// Everything training carries from one epoch to the next besides the spec, as one table: the
+/// weights, each phase's optimizer moments and step, the position of every random stream, and how
+/// far training got. Each entry says where it is stored and how to read it from the trainer and
+/// give it back, so saving and restoring walk the same table and cannot disagree.
+struct TrainingState {
+    /// Which checkpoint file holds an entry: the weights (loadable by PyTorch) or the rest.
+    enum File { case parameters, training }
+
+    /// An entry's values as stored: float tensors, or 64-bit words (counters, stream states).
+    enum Values {
+        case floats([Float], shape: [Int])
+        case words([UInt64])
+    }
+
+    /// One entry: its key, its file, and how to take it from and give it to the trainer. `give`
+    /// refuses values that do not fit (wrong size, a position training cannot be at).
+    struct Entry {
+        var key: String
+        var file: File
+        var take: () -> Values
+        var give: (Values) throws -> Void
+    }
+
+    let entries: [Entry]
+
+    /// The table of `trainer`'s state.
+    init(_ trainer: Trainer) {
+        var entries = trainer.store.parameters.map { parameter in
+            Self.floats(parameter.name, .parameters, parameter.value, parameter.shape)
+        }
+        entries.append(Self.progress(trainer))
+        entries.append(Self.stream("stream/shuffle", { trainer.shuffle }, { trainer.shuffle = $0 }))
+        if trainer.sampler != nil {
+            entries.append(
+                Self.stream(
+                    "stream/prior", { trainer.sampler?.stream ?? RandomStream(seed: 0, name: "") },
+                    { trainer.sampler?.stream = $0 }))
+        }
+        for phase in trainer.phases {
+            entries.append(Self.stream("stream/dropout/\(phase.name)", { phase.dropout }, { phase.dropout = $0 }))
+            entries.append(Self.optimizerStep(phase))
+            let optimizer = phase.optimizer
+            for (index, parameter) in optimizer.parameters.enumerated() {
+                let prefix = "optimizer/\(phase.name)"
+                entries.append(
+                    Self.floats(
+                        "\(prefix)/first/\(parameter.name)", .training, optimizer.firstMoments[index], parameter.shape))
+                if index < optimizer.secondMoments.count {
+                    entries.append(
+                        Self.floats(
+                            "\(prefix)/second/\(parameter.name)", .training, optimizer.secondMoments[index],
+                            parameter.shape))
+                }
+            }
+        }
+        self.entries = entries
+    }
+
+    static func floats(_ key: String, _ file: File, _ buffer: FloatBuffer, _ shape: [Int]) -> Entry {
+        Entry(
+            key: key, file: file, take: { .floats(buffer.values, shape: shape) },
+            give: { values in
+                guard case .floats(let floats, _) = values, floats.count == buffer.count else {
+                    throw RunError("checkpoint tensor '\(key)' has the wrong size (\(buffer.count) values expected)")
+                }
+                buffer.set(floats)
+            })
+    }
+
+    /// Epochs done and steps taken: a checkpoint is written after a whole epoch, so the two must
+    /// agree with each other and with the spec.
+    static func progress(_ trainer: Trainer) -> Entry {
+        Entry(
+            key: "progress", file: .training,
+            take: { .words([UInt64(trainer.epochsDone), UInt64(trainer.step)]) },
+            give: { values in
+                let train = trainer.checked.spec.train
+                let perEpoch = (trainer.data.train.count + train.batchSize - 1) / train.batchSize
+                guard case .words(let words) = values, words.count == 2, words[0] <= UInt64(train.epochs),
+                    words[1] == words[0] * UInt64(perEpoch)
+                else {
+                    throw RunError(
+                        "the checkpoint's progress record does not fit this spec (\(train.epochs) epochs of "
+                            + "\(perEpoch) steps)")
+                }
+                trainer.restoreProgress(epochsDone: Int(words[0]), step: Int(words[1]))
+            })
+    }
+
+    static func stream(_ key: String, _ get: @escaping () -> RandomStream, _ set: @escaping (RandomStream) -> Void)
+        -> Entry
+    {
+        Entry(
+            key: key, file: .training, take: { .words(get().state.array) },
+            give: { values in
+                // xoshiro's all-zero state is a fixed point: a stream there would repeat one value forever.
+                guard case .words(let w) = values, w.count == 4, w.contains(where: { $0 != 0 }) else {
+                    throw RunError("checkpoint's random stream '\(key)' is not a stream's state")
+                }
+                set(RandomStream(state: RandomStreamState(w[0], w[1], w[2], w[3])))
+            })
+    }
+
+    static func optimizerStep(_ phase: PhaseProgram) -> Entry {
+        let key = "optimizer/\(phase.name)/step"
+        return Entry(
+            key: key, file: .training, take: { .words([UInt64(phase.optimizer.step)]) },
+            give: { values in
+                guard case .words(let w) = values, w.count == 1, w[0] <= UInt64(Int32.max) else {
+                    throw RunError("checkpoint's '\(key)' is not a step count")
+                }
+                phase.optimizer.restore(step: Int(w[0]))
+            })
+    }
+}
