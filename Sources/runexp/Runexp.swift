@@ -26,6 +26,9 @@ struct Runexp: ParsableCommand {
         // A file-size limit (ulimit -f) must make a write fail with EFBIG, which the runner reports
         // as `failed: …`, instead of killing the process halfway through a file.
         signal(SIGXFSZ, SIG_IGN)
+        // Likewise a reader that went away (`runexp SPEC | head -1`): the write fails and is dropped,
+        // and the run finishes and records itself instead of dying at its next line of output.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

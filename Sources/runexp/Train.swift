@@ -38,9 +38,7 @@ struct Train: ParsableCommand {
         run.commandLine = CommandLine.arguments
         let terminal = isatty(STDERR_FILENO) != 0
         let console = RunConsole(
-            progress: { line in
-                FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
-            },
+            progress: { line in FileHandle.standardErrorBytes("\r\u{1B}[2K" + line) },
             message: { FileHandle.standardErrorText($0) }, error: Exit.show, isTerminal: terminal)
         try Exit.unlessDone(Exit.code(RunCommand.run(run, console: console)))
     }

@@ -82,6 +82,24 @@ struct RunCommandTests {
         #expect(width > 60 * 112)
     }
 
+    @Test func aReaderThatGoesAwayDoesNotStopTheRun() throws {
+        // `runexp SPEC 2>&1 | head -1`: the pipe's reader is gone before the run's first line.
+        let folder = try Self.workspace()
+        let process = Process()
+        process.executableURL = RunexpBinary.executable
+        process.arguments = ["tiny.yaml", "--out", "out", "--set", "train.epochs=1"]
+        process.currentDirectoryURL = folder
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try pipe.fileHandleForReading.close()
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+        let run = try json(folder.appendingPathComponent("out/run.json"))
+        #expect(run["status"] as? String == "complete")
+    }
+
     @Test func theSameSeedGivesIdenticalMetricsAndImages() throws {
         let folder = try Self.workspace()
         for out in ["a", "b"] {
