@@ -16,11 +16,13 @@ struct RunOutputs {
     func write() throws -> (figures: [(path: String, caption: String)], notes: [String]) {
         var figures: [(String, String)] = []
         var notes: [String] = []
+        var curvesWritten = 0
         for output in spec.outputs {
             try StopSignal.throwIfRequested()
             switch output.kind {
             case .curves(let phases):
-                figures += try curves(phases.isEmpty ? spec.phases.map(\.name) : phases)
+                figures += try curves(phases.isEmpty ? spec.phases.map(\.name) : phases, number: curvesWritten)
+                curvesWritten += 1
             case .reconstructions(let split, let count):
                 if let figure = try reconstructions(split, count) { figures.append(figure) }
             case .tsne(let split, _, let perplexity, _):
@@ -40,7 +42,12 @@ struct RunOutputs {
         return (figures, notes)
     }
 
-    func curves(_ phases: [String]) throws -> [(String, String)] {
+    /// The loss curves of `phases`. The first `curves` output (`number` 0) writes `plots/curves` and
+    /// `plots/epoch_losses`, and the plots of the whole run (MSE per epoch, the discriminator); a
+    /// later one adds its own `plots/curves-2`, `plots/epoch_losses-2`, … beside them.
+    func curves(_ phases: [String], number: Int) throws -> [(String, String)] {
+        let suffix = number == 0 ? "" : "-\(number + 1)"
+        let which = number == 0 ? "Each phase's" : phases.joined(separator: ", ") + ":"
         var losses = LinePlot(title: "\(spec.name): phase losses", xLabel: "step", yLabel: "loss")
         for (index, phase) in phases.enumerated() {
             let points = history.steps.compactMap { record in record.losses[phase].map { (Double(record.step), $0) } }
@@ -52,16 +59,13 @@ struct RunOutputs {
                     name: phase, x: points.map(\.0), y: Smoothing.exponentialMovingAverage(points.map(\.1)),
                     color: color))
         }
-        var figures: [(String, String)] = []
-        for format in [FigureFormat.png, .svg] {
-            let name = "plots/curves.\(format == .png ? "png" : "svg")"
-            try folder.write(name, Data(try losses.render(format)))
-        }
-        figures.append(
-            ("plots/curves.png", "Each phase's loss over training (faint: per logged step; solid: smoothed)"))
+        try write(losses, "plots/curves\(suffix)")
+        var figures = [
+            ("plots/curves\(suffix).png", "\(which) loss over training (faint: per logged step; solid: smoothed)")
+        ]
         let epochs = history.epochs
-        figures += try epochCurves(phases, epochs)
-        guard epochs.contains(where: { !$0.splitMSE.isEmpty }) else { return figures }
+        figures += try epochCurves(phases, epochs, suffix: suffix, which: which)
+        guard number == 0, epochs.contains(where: { !$0.splitMSE.isEmpty }) else { return figures }
         var mse = LinePlot(
             title: "\(spec.name): reconstruction MSE per epoch", xLabel: "epoch", yLabel: "per-pixel MSE")
         for split in ["train", "validation", "test"] {
@@ -80,7 +84,9 @@ struct RunOutputs {
     }
 
     /// Each phase's mean loss per epoch and, for adversarial specs, the discriminator's accuracy.
-    func epochCurves(_ phases: [String], _ epochs: [EpochMetrics]) throws -> [(String, String)] {
+    func epochCurves(_ phases: [String], _ epochs: [EpochMetrics], suffix: String, which: String) throws -> [(
+        String, String
+    )] {
         var figures: [(String, String)] = []
         var losses = LinePlot(title: "\(spec.name): mean phase loss per epoch", xLabel: "epoch", yLabel: "loss")
         for phase in phases {
@@ -89,10 +95,10 @@ struct RunOutputs {
             }
             losses.add(.init(name: phase, x: points.map(\.0), y: points.map(\.1), style: .lineWithMarkers))
         }
-        try write(losses, "plots/epoch_losses")
-        figures.append(("plots/epoch_losses.png", "Each phase's mean loss over every epoch"))
+        try write(losses, "plots/epoch_losses\(suffix)")
+        figures.append(("plots/epoch_losses\(suffix).png", "\(which) mean loss over every epoch"))
         let accuracy = epochs.compactMap { e in e.discriminatorAccuracy.map { (Double(e.epoch), $0) } }
-        guard !accuracy.isEmpty else { return figures }
+        guard suffix.isEmpty, !accuracy.isEmpty else { return figures }
         var plot = LinePlot(
             title: "\(spec.name): discriminator accuracy, prior samples against codes", xLabel: "epoch",
             yLabel: "accuracy")

@@ -82,6 +82,25 @@ struct RunCommandTests {
         #expect(width > 60 * 112)
     }
 
+    @Test func twoCurvesOutputsWriteTwoPlotsAndTheReportShowsEachOnce() throws {
+        let folder = try Self.workspace()
+        let outcome = try RunexpBinary.run(
+            [
+                "tiny.yaml", "--out", "out", "--set", "train.epochs=1", "--set",
+                "outputs=[curves, curves: [reconstruction]]",
+            ],
+            in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let out = folder.appendingPathComponent("out")
+        for name in ["plots/curves.png", "plots/curves-2.png", "plots/epoch_losses.png", "plots/epoch_losses-2.png"] {
+            #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), "\(name) missing")
+        }
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.components(separatedBy: "Each phase&#39;s loss over training").count == 2)
+        #expect(html.components(separatedBy: "reconstruction: loss over training").count == 2)
+        #expect(html.components(separatedBy: "Reconstruction MSE of each split").count == 2)
+    }
+
     @Test func aReaderThatGoesAwayDoesNotStopTheRun() throws {
         // `runexp SPEC 2>&1 | head -1`: the pipe's reader is gone before the run's first line.
         let folder = try Self.workspace()
