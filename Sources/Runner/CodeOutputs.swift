@@ -51,7 +51,8 @@ struct CodeOutputs {
             guard case .tsne(let split, let points, let perplexity, let encoder) = output.kind else { continue }
             try StopSignal.throwIfRequested()
             let settings = TSNESettings(
-                split: split, points: points, perplexity: perplexity, encoder: encoder, origin: output.origin)
+                split: OutputSplits.choose(split, available: OutputSplits.available(trainer.data)), points: points,
+                perplexity: perplexity, encoder: encoder, origin: output.origin)
             metrics.merge(try writeTSNE(settings)) { $1 }
             // One map per run: a second `tsne` output would overwrite the first's files.
             break

@@ -15,7 +15,8 @@ struct RunOutputs {
     /// and notes about outputs this version cannot make yet.
     func write() throws -> (figures: [(path: String, caption: String)], notes: [String]) {
         var figures: [(String, String)] = []
-        var notes: [String] = []
+        let splits = OutputSplits.available(session.trainer.data)
+        var notes = OutputSplits.notes(spec, available: splits)
         var curvesWritten = 0
         for output in spec.outputs {
             try StopSignal.throwIfRequested()
@@ -24,11 +25,13 @@ struct RunOutputs {
                 figures += try curves(phases.isEmpty ? spec.phases.map(\.name) : phases, number: curvesWritten)
                 curvesWritten += 1
             case .reconstructions(let split, let count):
-                if let figure = try reconstructions(split, count) { figures.append(figure) }
+                let used = OutputSplits.choose(split, available: splits)
+                if let figure = try reconstructions(used, count) { figures.append(figure) }
             case .tsne(let split, _, let perplexity, _):
                 // Drawn by CodeOutputs before metrics.json, since its accuracy is a summary metric.
                 if let figure = CodeOutputs.tsneFigure(
-                    in: folder, split: split, perplexity: perplexity, labeled: session.trainer.data.labeled)
+                    in: folder, split: OutputSplits.choose(split, available: splits), perplexity: perplexity,
+                    labeled: session.trainer.data.labeled)
                 {
                     figures.append(figure)
                 }

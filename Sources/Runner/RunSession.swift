@@ -42,7 +42,7 @@ struct RunSession {
 
     /// `run.json`: the facts of the run. Timings and the machine live here only, so that two runs
     /// of the same spec and seed produce identical metrics and images.
-    func writeStatus(_ status: String, finished: Date? = nil) throws {
+    func writeStatus(_ status: String, finished: Date? = nil, notes: [String] = []) throws {
         var facts: [String: JSON] = [
             "status": .string(status), "spec": .string(options.specPath), "name": .string(checked.spec.name),
             "seed": .integer(Int(checked.spec.seed)), "runexp_version": .string(RunexpVersion.string),
@@ -54,6 +54,7 @@ struct RunSession {
             "spec_digest": .string(specDigest), "code_digest": .string(RunexpVersion.codeDigest),
         ]
         facts.merge(arithmetic.facts) { $1 }
+        if !notes.isEmpty { facts["notes"] = .array(notes.map(JSON.string)) }
         if let finished {
             facts["finished"] = .string(ISO8601DateFormatter().string(from: finished))
             facts["seconds"] = .number((finished.timeIntervalSince(started) * 1000).rounded() / 1000)
@@ -92,7 +93,7 @@ struct RunSession {
                 return .interrupted
             }
             for note in notes { console.message("note: \(note)") }
-            try writeStatus("complete", finished: Date())
+            try writeStatus("complete", finished: Date(), notes: notes)
             let misses = Expectations.check(checked.spec.expectations, summary)
             console.message("report: \(folder.path("report.html"))")
             for miss in misses { console.message("expectation missed: \(miss)") }

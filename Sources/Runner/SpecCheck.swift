@@ -74,6 +74,8 @@ public enum SpecCheck {
         if let shape = checked.model.dataShape {
             sections.append("data: \(dataDescription(checked.spec.data)), x is \(shape.shapeText) per sample")
         }
+        let splits = checked.data.map(OutputSplits.available) ?? OutputSplits.available(checked.spec.data)
+        sections += OutputSplits.notes(checked.spec, available: splits).map { "note: \($0)" }
         sections += checked.model.networks.map(networkTable)
         sections.append(phaseTable(checked))
         sections.append(
