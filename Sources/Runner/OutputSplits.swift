@@ -31,7 +31,8 @@ enum OutputSplits {
             }
             let used = choose(requested, available: available)
             guard used != requested else { return nil }
-            return "\(output.origin.place): \(OutputSpec.name(of: output.kind)) asks for the \(requested) split, which the data does not "
+            return
+                "\(output.origin.place): \(OutputSpec.name(of: output.kind)) asks for the \(requested) split, which the data does not "
                 + "have (it has \(available.joined(separator: ", "))): drawn from \(used) instead"
         }
     }

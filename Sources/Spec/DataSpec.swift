@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the training data comes from and how it is split.
 public struct DataSpec: Sendable, Equatable {
     /// A data source runexp knows how to read.
@@ -69,6 +71,15 @@ extension SpecDecoder {
             origin: node.origin)
     }
 
+    /// A path as the spec or the command line gives it. One typed on the command line (`--set`) is
+    /// made absolute against the current folder, as every command-line tool does; one written in
+    /// the spec stays relative, to be read against the spec's folder.
+    private func filePath(_ node: YAMLNode, _ what: String) -> String? {
+        guard let path = scalars.string(node, what) else { return nil }
+        guard case .argument = node.origin, !path.hasPrefix("/") else { return path }
+        return URL(fileURLWithPath: path).standardized.path
+    }
+
     private func decodeSource(_ node: inout YAMLNode) -> DataSpec.Source? {
         if let name = node.scalarText, !node.isNull {
             let kinds = DataSpec.Source.embeddedNames + DataSpec.Source.fileKinds
@@ -90,8 +101,8 @@ extension SpecDecoder {
             log.error(node.origin, "data.source must name exactly one of npy, npz, homework, idx with its path\(hint)")
             return nil
         }
-        let path = map.required(kind) { scalars.string($0, "data.source.\(kind)") }
-        let labels = kind == "npy" ? map.ifPresent("labels") { scalars.string($0, "data.source.labels") } : nil
+        let path = map.required(kind) { filePath($0, "data.source.\(kind)") }
+        let labels = kind == "npy" ? map.ifPresent("labels") { filePath($0, "data.source.labels") } : nil
         map.finish()
         node = map.resolvedNode
         guard let path else { return nil }

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+/// A path typed on the command line is read against the current folder; a path written in a spec,
+/// against the spec's folder.
+struct CommandLinePathTests {
+    func workspace() throws -> Scratch {
+        let scratch = try Scratch()
+        try scratch.writeImages(count: 120)
+        try scratch.write(
+            "specs/spec.yaml",
+            OutputSplitTests.spec.replacingOccurrences(of: "d.npy", with: "../d.npy")
+                .replacingOccurrences(of: "l.npy", with: "../l.npy"))
+        return scratch
+    }
+
+    @Test func aDataPathGivenWithSetIsReadFromTheCurrentFolder() throws {
+        let scratch = try workspace()
+        let outcome = try RunexpBinary.run(
+            ["check", "specs/spec.yaml", "--set", "data.source={npy: d.npy, labels: l.npy}"], in: scratch.url)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("valid (plain, seed 0)"))
+    }
+
+    @Test func aDataPathWrittenInTheSpecIsReadFromTheSpecsFolder() throws {
+        let scratch = try workspace()
+        let outcome = try RunexpBinary.run(["check", "specs/spec.yaml"], in: scratch.url)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+    }
+}
