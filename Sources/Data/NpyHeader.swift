@@ -54,7 +54,7 @@ public struct NpyHeader: Sendable, Equatable {
         if chars.count >= 2 && chars[1] == "O" {
             throw SourceError(
                 source,
-                "unsupported dtype '\(descr)' (an object array: read it with HomeworkDataset): expected bool, int, uint or float"
+                "unsupported dtype '\(descr)' (an object array: a pickle such as the assignment's MNIST_M.npy, read as `{homework: PATH}`): expected bool, int, uint or float"
             )
         }
         guard chars.count >= 3, let size = Int(String(chars[2...])) else {

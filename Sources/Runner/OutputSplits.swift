@@ -21,8 +21,17 @@ enum OutputSplits {
         return ["test", "validation", "train"].first(where: available.contains) ?? requested
     }
 
-    /// One line per output whose split the data does not have, saying which one it uses instead.
-    static func notes(_ spec: ExperimentSpec, available: [String]) -> [String] {
+    /// One line per output whose split the data does not have, saying which one it uses instead,
+    /// and for a t-SNE map of unlabelled data, why it has one colour.
+    static func notes(_ spec: ExperimentSpec, available: [String], labeled: Bool) -> [String] {
+        let unlabeled = spec.outputs.filter { if case .tsne = $0.kind { !labeled } else { false } }.map { output in
+            "\(output.origin.place): tsne colours the map by label, but the data has none, so it has one colour; "
+                + "give the labels with `source: {npy: PATH, labels: PATH}`"
+        }
+        return substitutions(spec, available: available) + unlabeled
+    }
+
+    static func substitutions(_ spec: ExperimentSpec, available: [String]) -> [String] {
         spec.outputs.compactMap { output in
             let requested: String
             switch output.kind {

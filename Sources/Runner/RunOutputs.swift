@@ -16,7 +16,7 @@ struct RunOutputs {
     func write() throws -> (figures: [(path: String, caption: String)], notes: [String]) {
         var figures: [(String, String)] = []
         let splits = OutputSplits.available(session.trainer.data)
-        var notes = OutputSplits.notes(spec, available: splits)
+        var notes = OutputSplits.notes(spec, available: splits, labeled: session.trainer.data.labeled)
         var curvesWritten = 0
         for output in spec.outputs {
             try StopSignal.throwIfRequested()

@@ -28,7 +28,7 @@ public enum SpecCheck {
             do {
                 data = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: folder)
             } catch {
-                return .failure(SpecProblems([Diagnostic(spec.data.origin, "cannot read the data: \(error)")]))
+                return .failure(SpecProblems([Diagnostic(spec.data.sourceOrigin, "cannot read the data: \(error)")]))
             }
             return validate(spec, data: data)
         }
@@ -75,7 +75,8 @@ public enum SpecCheck {
             sections.append("data: \(dataDescription(checked.spec.data)), x is \(shape.shapeText) per sample")
         }
         let splits = checked.data.map(OutputSplits.available) ?? OutputSplits.available(checked.spec.data)
-        sections += OutputSplits.notes(checked.spec, available: splits).map { "note: \($0)" }
+        let labeled = checked.data?.labeled ?? true  // the embedded sets are labelled
+        sections += OutputSplits.notes(checked.spec, available: splits, labeled: labeled).map { "note: \($0)" }
         sections += checked.model.networks.map(networkTable)
         sections.append(phaseTable(checked))
         sections.append(

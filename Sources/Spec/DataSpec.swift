@@ -49,6 +49,8 @@ public struct DataSpec: Sendable, Equatable {
     public var trainLimit: Int?
     /// Where `data:` was written.
     public var origin: Origin
+    /// Where the source was given: a line of the spec, or the `--set` that gave it.
+    public var sourceOrigin: Origin
 
     /// The shape of `x` as the networks see it, when it can be known without reading a file.
     public var sampleShape: [Int]? { shape ?? source.sampleShape }
@@ -57,7 +59,11 @@ public struct DataSpec: Sendable, Equatable {
 extension SpecDecoder {
     func decodeData(_ node: inout YAMLNode) -> DataSpec? {
         guard var map = MappingReader(node, "data", log: log) else { return nil }
-        let source = map.required("source") { decodeSource(&$0) }
+        var sourceOrigin = node.origin
+        let source = map.required("source") { node -> DataSpec.Source? in
+            sourceOrigin = node.origin
+            return decodeSource(&node)
+        }
         let validation = map.optional("validation", default: .scalar("0.1")) {
             scalars.double($0, "data.validation", in: 0...0.9)
         }
@@ -68,7 +74,7 @@ extension SpecDecoder {
         guard let source, let validation else { return nil }
         return DataSpec(
             source: source, validation: validation, shape: shape, trainLimit: trainLimit,
-            origin: node.origin)
+            origin: node.origin, sourceOrigin: sourceOrigin)
     }
 
     /// A path as the spec or the command line gives it. One typed on the command line (`--set`) is

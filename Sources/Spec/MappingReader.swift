@@ -81,10 +81,8 @@ public struct MappingReader {
     /// Reports every key nothing read, suggesting the nearest known key.
     public func finish() {
         for entry in node.entries ?? [] where !known.contains(entry.key) {
-            let hint =
-                NearestName.find(entry.key, in: known).map { "; did you mean '\($0)'?" }
-                ?? "; expected one of: \(known.joined(separator: ", "))"
-            log.error(entry.keyOrigin, "unknown key '\(entry.key)' in \(subject)\(hint)")
+            log.error(
+                entry.keyOrigin, "unknown key '\(entry.key)' in \(subject)\(NearestName.hint(entry.key, in: known))")
         }
     }
 }

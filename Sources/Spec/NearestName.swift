@@ -10,12 +10,17 @@ public enum NearestName {
         }
         guard let best else { return nil }
         let limit = max(2, min(name.count, best.name.count) / 3)
-        return best.distance <= limit ? best.name : nil
+        // A name every letter of which must change (`kl` → `l1`) is no typo of it.
+        return best.distance <= limit && best.distance < name.count ? best.name : nil
     }
 
-    /// `"; did you mean 'x'?"` when a near name exists, otherwise the empty string.
+    /// `"; did you mean 'x'?"` when a near name exists, else the names that do exist (the first
+    /// twelve): an unknown name always says what the user could have written.
     public static func hint(_ name: String, in candidates: [String]) -> String {
-        find(name, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
+        if let near = find(name, in: candidates) { return "; did you mean '\(near)'?" }
+        guard !candidates.isEmpty else { return "" }
+        let shown = candidates.prefix(12).joined(separator: ", ")
+        return "; expected one of: \(shown)" + (candidates.count > 12 ? ", …" : "")
     }
 
     /// Levenshtein distance, with a transposition counted as one edit (`relu` → `rleu`).

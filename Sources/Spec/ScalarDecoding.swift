@@ -86,10 +86,7 @@ public struct ScalarDecoder {
     public func choice(_ node: YAMLNode, _ what: String, _ choices: [String]) -> String? {
         guard let text = string(node, what) else { return nil }
         guard choices.contains(text) else {
-            let hint =
-                NearestName.find(text, in: choices).map { "; did you mean '\($0)'?" }
-                ?? "; expected one of: \(choices.joined(separator: ", "))"
-            log.error(node.origin, "unknown \(what) '\(text)'\(hint)")
+            log.error(node.origin, "unknown \(what) '\(text)'\(NearestName.hint(text, in: choices))")
             return nil
         }
         return text

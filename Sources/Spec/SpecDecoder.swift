@@ -29,10 +29,7 @@ public struct SpecDecoder {
             return nil
         }
         guard kinds.contains(entry.key) else {
-            let hint =
-                NearestName.find(entry.key, in: kinds).map { "; did you mean '\($0)'?" }
-                ?? "; expected one of: \(kinds.joined(separator: ", "))"
-            log.error(entry.keyOrigin, "unknown \(what) '\(entry.key)'\(hint)")
+            log.error(entry.keyOrigin, "unknown \(what) '\(entry.key)'\(NearestName.hint(entry.key, in: kinds))")
             return nil
         }
         return (entry.key, entry.value, entry.keyOrigin)

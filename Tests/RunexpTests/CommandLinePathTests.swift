@@ -27,4 +27,27 @@ struct CommandLinePathTests {
         let outcome = try RunexpBinary.run(["check", "specs/spec.yaml"], in: scratch.url)
         #expect(outcome.status == 0, "\(outcome.stderr)")
     }
+
+    @Test func theAssignmentsPickleReadAsAPlainArrayIsRefusedAtTheSetWithTheSourceToUse() throws {
+        let scratch = try workspace()
+        let pickle = DataCommandTests.shared.appendingPathComponent("homework/MNIST_M_sample_p3.npy")
+        try FileManager.default.copyItem(at: pickle, to: scratch.url.appendingPathComponent("MNIST_M.npy"))
+        let outcome = try RunexpBinary.run(
+            ["check", "specs/spec.yaml", "--set", "data.source={npy: MNIST_M.npy}"], in: scratch.url)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.hasPrefix("--set data.source={npy: MNIST_M.npy}: error: cannot read the data: "))
+        #expect(outcome.stderr.contains("read as `{homework: PATH}`"))
+        #expect(!outcome.stderr.contains("HomeworkDataset"))
+    }
+
+    @Test func anUnknownLossListsTheNamesThatExistRatherThanAFarOneItMightBe() throws {
+        let scratch = try workspace()
+        let outcome = try RunexpBinary.run(
+            ["check", "specs/spec.yaml", "--set", "phases.reconstruction.loss=kl(decoder(encoder(x)), x)"],
+            in: scratch.url)
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr.contains("unknown network or loss 'kl'; expected one of: encoder, decoder, mse, sse, l1"))
+        #expect(!outcome.stderr.contains("did you mean 'l1'"))
+    }
 }

@@ -45,4 +45,16 @@ struct OutputSplitTests {
         let report = try String(contentsOfFile: scratch.path("out/report.html"), encoding: .utf8)
         #expect(report.contains("drawn from validation instead"))
     }
+
+    @Test func checkSaysATSNEMapOfUnlabelledDataHasOneColourAndHowToGiveLabels() throws {
+        let scratch = try workspace()
+        let outcome = try RunexpBinary.run(
+            ["check", "spec.yaml", "--set", "data.source={npy: d.npy}", "--set", "outputs=[tsne: {split: train}]"],
+            in: scratch.url)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(
+            outcome.stdout.contains(
+                "note: --set outputs=[tsne: {split: train}]: tsne colours the map by label, but the data has none"))
+        #expect(outcome.stdout.contains("give the labels with `source: {npy: PATH, labels: PATH}`"))
+    }
 }
