@@ -2,6 +2,7 @@ import Data
 import Foundation
 import Graph
 import Kernels
+import Spec
 
 /// The trainer's whole state at an epoch boundary (`TrainingState`), as two `.safetensors` files
 /// under `checkpoint/`: `parameters.safetensors` (every tensor by its dotted name, loadable by
@@ -43,8 +44,9 @@ enum Checkpoint {
         let training = try SafeTensors.read(path: folder.path(trainingFile))
         guard training.metadata["spec_digest"] == specDigest else {
             throw RunError(
-                "\(folder.url.path) was made from a different spec (or other --set/--seed values); resume it with the same spec and options, or start a new run"
-            )
+                "\(folder.url.path) was made from a different spec\(differences(folder, trainer.checked.spec.resolved)); "
+                    + "resume it with the same spec and options (`runexp resume \(folder.url.path)` reuses them), or "
+                    + "start a new run")
         }
         let parameters = try SafeTensors.read(path: folder.path(parametersFile))
         var stored: [TrainingState.File: [String: NumericArray]] = [:]
@@ -66,5 +68,19 @@ enum Checkpoint {
                 "the checkpoint in \(folder.url.path) is inconsistent: \(parametersFile) and \(trainingFile) come from different epochs (the run was killed while writing them); start a new run"
             )
         }
+    }
+
+    /// `: train.epochs is 12 there and 2 here, …`: the resolved values in which the run folder's
+    /// spec and this one differ (the first five), or nothing when the folder does not say.
+    static func differences(_ folder: ResultDirectory, _ resolved: YAMLNode) -> String {
+        guard let recorded = try? RunDiff.resolved(folder.url.path) else { return "" }
+        var current: [String: String] = [:]
+        RunDiff.flatten(resolved, "", into: &current)
+        let changes = RunDiff.changes(recorded, current)
+        guard !changes.isEmpty else { return "" }
+        let listed = changes.prefix(5).map { change in
+            "\(change.key) is \(change.a ?? "absent") there and \(change.b ?? "absent") here"
+        }
+        return ": " + listed.joined(separator: ", ") + (changes.count > 5 ? ", and \(changes.count - 5) more" : "")
     }
 }

@@ -121,3 +121,23 @@ public struct RunError: Error, CustomStringConvertible, Sendable {
         self.description = description
     }
 }
+
+/// How a run was started, as its `run.json` records it: what `runexp resume DIR` repeats.
+public struct RunRecord: Sendable {
+    /// The command line, the executable first.
+    public var command: [String]
+    /// The folder it was started in; nil for a run recorded before runexp wrote it.
+    public var folder: String?
+
+    /// Reads `folder/run.json`.
+    public static func read(_ folder: String) throws -> RunRecord {
+        let path = URL(fileURLWithPath: folder).appendingPathComponent("run.json").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+            case .object(let facts)? = JSONReader.parse(text), case .array(let items)? = facts["command"]
+        else { throw RunError("\(folder): no run.json with the command that started it; is it a run folder?") }
+        let command = items.compactMap { item -> String? in if case .string(let s) = item { s } else { nil } }
+        var started: String?
+        if case .string(let cwd)? = facts["cwd"] { started = cwd }
+        return RunRecord(command: command, folder: started)
+    }
+}

@@ -47,6 +47,7 @@ struct RunSession {
             "status": .string(status), "spec": .string(options.specPath), "name": .string(checked.spec.name),
             "seed": .integer(Int(checked.spec.seed)), "runexp_version": .string(RunexpVersion.string),
             "command": .array(options.commandLine.map(JSON.string)),
+            "cwd": .string(FileManager.default.currentDirectoryPath),
             "blas": .string(blasDescription()), "blas_thread_timeout": .integer(blasWorkerPollSetting()),
             "host": .string(ProcessInfo.processInfo.hostName), "cpu": .string(ProcessorDescription.current.model),
             "started": .string(ISO8601DateFormatter().string(from: started)),

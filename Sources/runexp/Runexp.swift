@@ -17,7 +17,8 @@ struct Runexp: ParsableCommand {
             """,
         version: RunexpVersion.string,
         subcommands: [
-            Train.self, Check.self, DataCommand.self, BenchCommand.self, DiffCommand.self, ReplayCommand.self,
+            Train.self, Check.self, ResumeCommand.self, DataCommand.self, BenchCommand.self, DiffCommand.self,
+            ReplayCommand.self,
         ],
         defaultSubcommand: Train.self)
 
@@ -52,14 +53,31 @@ struct SpecOptions: ParsableArguments {
         help: ArgumentHelp("Override a spec value, e.g. --set train.epochs=5 (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(help: "Override the spec's seed.")
-    var seed: UInt64?
+    @Option(name: .customLong("seed"), help: "Override the spec's seed.")
+    var seeds: [UInt64] = []
 
     @Option(
+        name: .customLong("determinism"),
         help: ArgumentHelp(
             "Override the spec's determinism: fast (this CPU's best kernels) or portable (the same bits on every machine).",
             valueName: "fast|portable"))
-    var determinism: String?
+    var determinisms: [String] = []
+
+    /// `--seed`, given at most once.
+    var seed: UInt64? { seeds.last }
+    /// `--determinism`, given at most once.
+    var determinism: String? { determinisms.last }
+
+    /// A value given twice is refused rather than the first silently dropped.
+    func validate() throws {
+        if seeds.count > 1 {
+            throw ValidationError(
+                "--seed is given \(seeds.count) times (\(seeds.map(String.init).joined(separator: ", "))); give one")
+        }
+        if determinisms.count > 1 {
+            throw ValidationError("--determinism is given \(determinisms.count) times; give one")
+        }
+    }
 }
 
 /// `runexp check SPEC`: validates a spec and prints its networks, schedule and resolved values.

@@ -26,6 +26,11 @@ struct Train: ParsableCommand {
     var dryRun = false
 
     func run() throws {
+        try Self.execute(runOptions(commandLine: CommandLine.arguments))
+    }
+
+    /// What this command line asks the runner to do; `commandLine` is what run.json records.
+    func runOptions(commandLine: [String]) -> RunOptions {
         var run = RunOptions(specPath: options.spec)
         run.overrides = options.overrides
         run.seed = options.seed
@@ -35,7 +40,12 @@ struct Train: ParsableCommand {
         run.force = force
         run.resume = resume
         run.dryRun = dryRun
-        run.commandLine = CommandLine.arguments
+        run.commandLine = commandLine
+        return run
+    }
+
+    /// Runs `run`, showing progress on standard error, and ends with the run's exit code.
+    static func execute(_ run: RunOptions) throws {
         let terminal = isatty(STDERR_FILENO) != 0
         let console = RunConsole(
             progress: { line in FileHandle.standardErrorBytes("\r\u{1B}[2K" + line) },

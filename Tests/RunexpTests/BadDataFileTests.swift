@@ -40,7 +40,7 @@ struct BadDataFileTests {
                 try scratch.write("bad.yaml", spec(source))
                 try files(scratch)
             }, arguments: ["check", "bad.yaml"],
-            messages: ["bad.yaml:2:7: error: cannot read the data: {dir}/", message, "1 error in bad.yaml"])
+            messages: ["bad.yaml:2:16: error: cannot read the data: {dir}/", message, "1 error in bad.yaml"])
     }
 
     static let cases: [Case] =

@@ -102,7 +102,7 @@ enum HostilePickles {
                 try scratch.write("bad.yaml", BadDataFileTests.spec("{homework: MNIST_M.npy}", channels: 3))
             }, arguments: ["bad.yaml", "--out", "out"],
             messages: [
-                "bad.yaml:2:7: error: cannot read the data: {dir}/MNIST_M.npy: pickle names the global \(global), which is not allowed (only numpy",
+                "bad.yaml:2:16: error: cannot read the data: {dir}/MNIST_M.npy: pickle names the global \(global), which is not allowed (only numpy",
                 "at byte \(header.count + at)\n",
             ])
     }

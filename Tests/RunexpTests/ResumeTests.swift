@@ -5,9 +5,13 @@ import Testing
 /// Ctrl-C stops a run cleanly, and `--resume` finishes it with the same results, byte for byte, as a
 /// run that was never interrupted.
 struct ResumeTests {
-    @Test func anInterruptedRunResumesToTheSameResults() throws {
+    static let long = ["--set", "train.epochs=12"]
+
+    /// A workspace with a whole 12-epoch run in `whole` and the same run stopped by Ctrl-C after its
+    /// second epoch in `part`.
+    func interruptedRun() throws -> URL {
         let folder = try RunCommandTests.workspace()
-        let long = ["--set", "train.epochs=12"]
+        let long = Self.long
         #expect(try RunexpBinary.run(["tiny.yaml", "--out", "whole"] + long, in: folder).status == 0)
 
         let process = Process()
@@ -30,10 +34,10 @@ struct ResumeTests {
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: folder.appendingPathComponent("part/run.json"))) as? [String: Any]
         #expect(run?["status"] as? String == "interrupted")
+        return folder
+    }
 
-        let resumed = try RunexpBinary.run(["tiny.yaml", "--resume", "part"] + long, in: folder)
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(resumed.stderr.contains("resuming after epoch"))
+    func expectSameResults(_ folder: URL) throws {
         for name in [
             "metrics.json", "metrics.jsonl", "images/reconstructions.png", "plots/curves.svg",
             "checkpoint/parameters.safetensors", "checkpoint/training.safetensors",
@@ -42,6 +46,32 @@ struct ResumeTests {
             let part = try Data(contentsOf: folder.appendingPathComponent("part/\(name)"))
             #expect(whole == part, "\(name) differs after resuming")
         }
+    }
+
+    @Test func anInterruptedRunResumesToTheSameResults() throws {
+        let folder = try interruptedRun()
+        let resumed = try RunexpBinary.run(["tiny.yaml", "--resume", "part"] + Self.long, in: folder)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("resuming after epoch"))
+        try expectSameResults(folder)
+    }
+
+    @Test func resumeRepeatsTheRunsOwnSpecAndOptionsFromAnyFolder() throws {
+        let folder = try interruptedRun()
+        let elsewhere = try Scratch()
+        let part = folder.appendingPathComponent("part").path
+        let resumed = try RunexpBinary.run(["resume", part], in: elsewhere.url)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("resuming after epoch"))
+        try expectSameResults(folder)
+        #expect(elsewhere.listing().isEmpty, "resume wrote into the folder it was started from")
+    }
+
+    @Test func aSeedGivenTwiceIsRefusedRatherThanOneDropped() throws {
+        let folder = try RunCommandTests.workspace()
+        let outcome = try RunexpBinary.run(["check", "tiny.yaml", "--seed", "0", "--seed", "1"], in: folder)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("--seed is given 2 times (0, 1); give one"))
     }
 
     /// A one-epoch run whose `checkpoint/training.safetensors` entry `key` is replaced by `words`;
@@ -88,6 +118,7 @@ struct ResumeTests {
         #expect(try RunexpBinary.run(["tiny.yaml", "--out", "run", "--set", "train.epochs=1"], in: folder).status == 0)
         let outcome = try RunexpBinary.run(["tiny.yaml", "--resume", "run", "--set", "train.epochs=2"], in: folder)
         #expect(outcome.status == 2)
-        #expect(outcome.stderr.contains("was made from a different spec"))
+        #expect(outcome.stderr.contains("was made from a different spec: train.epochs is 1 there and 2 here;"))
+        #expect(outcome.stderr.contains("`runexp resume "))
     }
 }
