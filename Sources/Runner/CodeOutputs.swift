@@ -5,7 +5,8 @@ import Kernels
 import Report
 import Spec
 
-/// The encoder's codes and what is measured on them: `arrays/codes.npy` and `labels.npy`, the
+/// The encoder's codes and what is measured on them: `arrays/codes_<split>.npy` and
+/// `labels_<split>.npy` for every split the data has, the
 /// codes' 10-NN label accuracy and fit to a normal prior, and the t-SNE map (`arrays/tsne.npy`,
 /// `plots/tsne.{png,svg}`).
 ///
@@ -60,18 +61,28 @@ struct CodeOutputs {
         return metrics
     }
 
-    /// `arrays/codes.npy` (float32 N×D), `arrays/labels.npy` (uint8) when labelled, and the
-    /// codes' metrics: `codes_knn_accuracy`, and for a normal prior `codes_mean_distance`,
+    /// `arrays/codes_<split>.npy` (float32 N×D) and `arrays/labels_<split>.npy` (uint8, when
+    /// labelled) for each split the data has, and the codes' metrics on the code split (test, else
+    /// validation, else train): `codes_knn_accuracy`, and for a normal prior `codes_mean_distance`,
     /// `codes_cov_distance` and `codes_frechet_distance`.
     func writeCodes(encoder: String, origin: Origin) throws -> [String: Double] {
-        let (_, split) = Self.codeSplit(trainer.data)
         let application = try NetworkApplication([encoder], input: .data, trainer: trainer, origin: origin)
-        let codes = try application.apply(split)
         let dimension = application.outputWidth
-        try writeArray("arrays/codes.npy", try NumericArray(shape: [split.count, dimension], elements: codes))
+        let (measured, split) = Self.codeSplit(trainer.data)
+        var codes: [Float] = []
+        for name in OutputSplits.available(trainer.data) {
+            guard let images = trainer.data.split(name) else { continue }
+            let encoded = try application.apply(images)
+            try writeArray(
+                "arrays/codes_\(name).npy", try NumericArray(shape: [images.count, dimension], elements: encoded))
+            if trainer.data.labeled {
+                try writeArray(
+                    "arrays/labels_\(name).npy", try NumericArray(shape: [images.count], elements: images.labels))
+            }
+            if name == measured { codes = encoded }
+        }
         var metrics: [String: Double] = [:]
         if trainer.data.labeled {
-            try writeArray("arrays/labels.npy", try NumericArray(shape: [split.count], elements: split.labels))
             if split.count > Self.neighbors {
                 metrics["codes_knn_accuracy"] = try kNNAccuracy(
                     points: codes, count: split.count, dimension: dimension, labels: split.labels.map(Int.init),

@@ -99,7 +99,9 @@ struct LatentOutputsTests {
         let run = TinyAAE.first
         #expect(run.status == 0, "\(run.stderr)")
         let files = [
-            "metrics.json", "report.html", "arrays/codes.npy", "arrays/labels.npy", "arrays/tsne.npy",
+            "metrics.json", "report.html", "arrays/codes_train.npy", "arrays/labels_train.npy",
+            "arrays/codes_validation.npy",
+            "arrays/codes_test.npy", "arrays/labels_test.npy", "arrays/tsne.npy",
             "arrays/tsne_labels.npy", "plots/tsne.png", "plots/tsne.svg", "plots/curves.png",
             "images/reconstructions.png", "images/samples.png", "images/interpolations.png", "images/walks.png",
             "images/manifold.png",
@@ -115,12 +117,15 @@ struct LatentOutputsTests {
 
     @Test func codesAndMapHaveTheirShapes() throws {
         let run = TinyAAE.first
-        let codes = try NPY.read(path: run.folder.appendingPathComponent("arrays/codes.npy").path)
+        let codes = try NPY.read(path: run.folder.appendingPathComponent("arrays/codes_test.npy").path)
         #expect(codes.shape == [10_000, 2])  // every embedded MNIST test digit, 2-D codes
         #expect(codes.dtype == .float32)
-        let labels = try NPY.read(path: run.folder.appendingPathComponent("arrays/labels.npy").path)
+        let labels = try NPY.read(path: run.folder.appendingPathComponent("arrays/labels_test.npy").path)
         #expect(labels.shape == [10_000])
         #expect(labels.dtype == .uint8)
+        // The training codes too, which the assignment's t-SNE maps: train_limit 300, less 10% held out.
+        let train = try NPY.read(path: run.folder.appendingPathComponent("arrays/codes_train.npy").path)
+        #expect(train.shape == [270, 2])
         let map = try NPY.read(path: run.folder.appendingPathComponent("arrays/tsne.npy").path)
         #expect(map.shape == [200, 2])
         #expect(map.dtype == .float32)
@@ -166,7 +171,7 @@ struct LatentOutputsTests {
         let first = TinyAAE.first, second = TinyAAE.second
         #expect(second.status == 0, "\(second.stderr)")
         let files = [
-            "metrics.json", "arrays/tsne.npy", "arrays/codes.npy", "images/samples.png",
+            "metrics.json", "arrays/tsne.npy", "arrays/codes_test.npy", "arrays/codes_train.npy", "images/samples.png",
             "images/interpolations.png", "images/walks.png", "images/manifold.png",
         ]
         for file in files {
@@ -194,7 +199,7 @@ struct LatentOutputsTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("note: latent: the spec has no prior"))
         #expect(TinyAAE.bytes(run, "images/samples.png").isEmpty)
-        for file in ["arrays/codes.npy", "images/interpolations.png", "images/walks.png", "plots/tsne.png"] {
+        for file in ["arrays/codes_test.npy", "images/interpolations.png", "images/walks.png", "plots/tsne.png"] {
             #expect(!TinyAAE.bytes(run, file).isEmpty, "\(file) is missing")
         }
         let metrics = String(decoding: TinyAAE.bytes(run, "metrics.json"), as: UTF8.self)
