@@ -20,7 +20,10 @@ struct FaultTests {
         outputs: [curves, reconstructions: {split: validation, count: 6}, tsne: {points: 150, perplexity: 10}]
         """
 
-    static let compared = Scratch.comparedFiles + ["plots/tsne.svg", "arrays/tsne.npy", "arrays/codes.npy"]
+    static let compared =
+        Scratch.comparedFiles + [
+            "plots/tsne.svg", "arrays/tsne.npy", "arrays/codes_train.npy", "arrays/codes_validation.npy",
+        ]
 
     /// A scratch folder with the data, the spec and an uninterrupted run in `whole/`.
     static func workspace() throws -> Scratch {
@@ -118,7 +121,7 @@ struct FaultTests {
         // of 1,000 points runs for several seconds, so half a second later the map is under way.
         let overrides = ["train.epochs=1", "outputs=[tsne: {points: 1000, perplexity: 30}]"]
         let (status, signaled) = try Self.interrupt(
-            scratch, out: "map", at: .written("arrays/codes.npy"), overrides: overrides,
+            scratch, out: "map", at: .written("arrays/codes_validation.npy"), overrides: overrides,
             signals: [(SIGINT, 500_000)])
         #expect(!signaled && status == 130, "status \(status)")
         let folder = scratch.url.appendingPathComponent("map")
