@@ -14,15 +14,26 @@ public struct ResultDirectory: Sendable {
         let manager = FileManager.default
         let base = absolute(requested)
         try makeFolders(base.deletingLastPathComponent().path)
-        if replace, manager.fileExists(atPath: base.path) {
-            // --force replaces a run, never an arbitrary folder a mistyped --out points at.
-            let contents = (try? manager.contentsOfDirectory(atPath: base.path)) ?? []
-            guard contents.isEmpty || contents.contains("run.json") else {
-                throw RunError(
-                    "\(base.path) exists and is not a runexp result directory (no run.json); --force only replaces runs"
-                )
+        var info = stat()
+        if replace, lstat(base.path, &info) == 0 {
+            // --force replaces a run, never a file or a folder of the user's a mistyped --out points at.
+            if let problem = RunFolderCheck.problem(base) {
+                throw RunError("--force replaces only a run folder runexp wrote, and \(base.path) is not: \(problem)")
             }
-            try manager.removeItem(at: base)
+            // Moved aside in one rename first: a removal that fails halfway then loses nothing of
+            // the old run that is still in place.
+            let aside = base.deletingLastPathComponent().appendingPathComponent(
+                ".\(base.lastPathComponent).replaced-\(getpid())")
+            guard rename(base.path, aside.path) == 0 else {
+                throw RunError("cannot replace \(base.path): \(String(cString: strerror(errno)))")
+            }
+            do {
+                try manager.removeItem(at: aside)
+            } catch {
+                throw RunError(
+                    "the run in \(base.path) was moved to \(aside.path) but cannot be deleted there: "
+                        + (error as NSError).localizedDescription)
+            }
         }
         for attempt in 1...10_000 {
             let candidate = attempt == 1 ? base : URL(fileURLWithPath: base.path + "-\(attempt)")
@@ -57,13 +68,16 @@ public struct ResultDirectory: Sendable {
         }
     }
 
-    /// An existing run folder, for `--resume`.
+    /// An existing run folder, for `--resume`: only one runexp wrote, which it may write into.
     public static func existing(_ path: String) throws -> ResultDirectory {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw RunError("\(path): no such run folder to resume")
+        let url = absolute(path)
+        var info = stat()
+        guard lstat(url.path, &info) == 0 else { throw RunError("\(path): no such run folder to resume") }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        if let problem = entries.isEmpty ? "it is empty" : RunFolderCheck.problem(url) {
+            throw RunError("\(path) is not a run folder runexp wrote, so there is nothing to resume: \(problem)")
         }
-        return ResultDirectory(url: absolute(path))
+        return ResultDirectory(url: url)
     }
 
     /// The path of `name` inside the folder.

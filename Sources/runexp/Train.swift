@@ -25,6 +25,12 @@ struct Train: ParsableCommand {
     @Flag(help: "Check, read the data and plan everything as the run would, then stop before the first step.")
     var dryRun = false
 
+    func validate() throws {
+        if resume != nil, out != nil || force {
+            throw ValidationError("--resume continues the run in its folder; --out and --force do not go with it")
+        }
+    }
+
     func run() throws {
         try Self.execute(runOptions(commandLine: CommandLine.arguments))
     }

@@ -200,17 +200,3 @@ struct RunCommandTests {
         #expect(outcome.stderr.contains("nowhere.npy"))
     }
 }
-
-/// `--force` replaces earlier runs only.
-struct ForceTests {
-    @Test func forceRefusesToReplaceAFolderThatIsNotARun() throws {
-        let folder = try RunCommandTests.workspace()
-        let precious = folder.appendingPathComponent("precious")
-        try FileManager.default.createDirectory(at: precious, withIntermediateDirectories: true)
-        try "keep me".write(to: precious.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
-        let outcome = try RunexpBinary.run(["tiny.yaml", "--out", "precious", "--force"], in: folder)
-        #expect(outcome.status == 2)
-        #expect(outcome.stderr.contains("is not a runexp result directory"))
-        #expect(FileManager.default.fileExists(atPath: precious.appendingPathComponent("notes.txt").path))
-    }
-}
