@@ -97,6 +97,13 @@ public enum Replay {
             let x = expected[key], y = actual[key]
             var ok = x != nil && y != nil
             if let x, let y { ok = x == y || abs(x - y) <= tolerance * max(abs(x), abs(y)) }
+            if let x, !x.isFinite {
+                // No run writes one: an edited or damaged reference must not match anything.
+                ok = false
+                misses.append("\(path): the reference's \(key) is \(x), not a finite number; record it again")
+                rows.append((key, x, y, ok))
+                continue
+            }
             rows.append((key, x, y, ok))
             if !ok {
                 misses.append(

@@ -15,8 +15,16 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: "The second result directory.")
     var b: String
 
-    @Option(help: "The largest relative difference of a metric that counts as equal (default: exact).")
+    @Option(
+        parsing: .unconditional,
+        help: "The largest relative difference of a metric that counts as equal (default: exact).")
     var tol = 0.0
+
+    func validate() throws {
+        guard tol.isFinite, tol >= 0 else {
+            throw ValidationError("--tol must be a relative difference of 0 or more, such as 1e-4; found \(tol)")
+        }
+    }
 
     @Option(help: "Also write the comparison, with difference images, as a page.")
     var html: String?

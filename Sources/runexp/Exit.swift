@@ -35,6 +35,12 @@ enum Exit {
         return ExitCode(code)
     }
 
+    /// Prints a usage error as swift-argument-parser words it, with runexp's one `error:` in front
+    /// of the message instead of its `Error:`.
+    static func showUsage(_ text: String) {
+        FileHandle.standardErrorText(text.hasPrefix("Error: ") ? "error: " + text.dropFirst(7) : text)
+    }
+
     /// Prints `error` on standard error the one way: a located diagnostic (or a refused spec's
     /// list of them) keeps its `file:line:col: error:`, anything else gets one `error:` in front.
     static func show(_ error: Error) {

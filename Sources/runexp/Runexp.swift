@@ -37,7 +37,7 @@ struct Runexp: ParsableCommand {
             exit(withError: code)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
-            FileHandle.standardErrorText(fullMessage(for: error))
+            Exit.showUsage(fullMessage(for: error))
             exit(withError: ExitCode(Exit.badInput))
         }
     }
@@ -53,8 +53,8 @@ struct SpecOptions: ParsableArguments {
         help: ArgumentHelp("Override a spec value, e.g. --set train.epochs=5 (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(name: .customLong("seed"), help: "Override the spec's seed.")
-    var seeds: [UInt64] = []
+    @Option(name: .customLong("seed"), parsing: .unconditionalSingleValue, help: "Override the spec's seed.")
+    var seeds: [String] = []
 
     @Option(
         name: .customLong("determinism"),
@@ -63,16 +63,18 @@ struct SpecOptions: ParsableArguments {
             valueName: "fast|portable"))
     var determinisms: [String] = []
 
-    /// `--seed`, given at most once.
-    var seed: UInt64? { seeds.last }
+    /// `--seed`, given at most once (validated).
+    var seed: UInt64? { seeds.last.flatMap { UInt64($0) } }
     /// `--determinism`, given at most once.
     var determinism: String? { determinisms.last }
 
     /// A value given twice is refused rather than the first silently dropped.
     func validate() throws {
         if seeds.count > 1 {
-            throw ValidationError(
-                "--seed is given \(seeds.count) times (\(seeds.map(String.init).joined(separator: ", "))); give one")
+            throw ValidationError("--seed is given \(seeds.count) times (\(seeds.joined(separator: ", "))); give one")
+        }
+        if let seed = seeds.first, UInt64(seed) == nil {
+            throw ValidationError("--seed must be a whole number from 0 to \(UInt64.max); found '\(seed)'")
         }
         if determinisms.count > 1 {
             throw ValidationError("--determinism is given \(determinisms.count) times; give one")

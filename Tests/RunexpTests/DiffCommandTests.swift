@@ -60,4 +60,13 @@ struct DiffCommandTests {
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("nowhere/resolved.yaml: cannot be read"))
     }
+
+    @Test(arguments: ["nan", "-1", "inf"])
+    func aToleranceThatIsNotAFiniteNonNegativeNumberIsRefused(_ tolerance: String) throws {
+        let folder = try runs([("a", []), ("b", ["--seed", "9"])])
+        let outcome = try RunexpBinary.run(["diff", "a", "b", "--tol", tolerance], in: folder)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.hasPrefix("error: --tol must be a relative difference of 0 or more"))
+        #expect(!outcome.stdout.contains("identical"))
+    }
 }

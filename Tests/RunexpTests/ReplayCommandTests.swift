@@ -35,4 +35,17 @@ struct ReplayCommandTests {
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("make one with `runexp replay --record tiny.yaml`"))
     }
+
+    @Test func aReferenceThatIsNotAFiniteNumberNeverMatches() throws {
+        let folder = try RunCommandTests.workspace("replay: {epochs: 1, train_limit: 100}")
+        _ = try RunexpBinary.run(["replay", "--record", "--results", "refs", "tiny.yaml"], in: folder)
+        let metrics = folder.appendingPathComponent("refs/tiny_ae/metrics.json")
+        var text = try String(contentsOf: metrics, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.contains("\"test_mse\"") })
+        text = text.replacingOccurrences(of: String(line), with: "  \"test_mse\": 1e400,")
+        try text.write(to: metrics, atomically: true, encoding: .utf8)
+        let outcome = try RunexpBinary.run(["replay", "--results", "refs", "tiny.yaml"], in: folder)
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("tiny.yaml: the reference's test_mse is inf, not a finite number"))
+    }
 }

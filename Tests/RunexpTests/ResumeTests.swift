@@ -72,6 +72,11 @@ struct ResumeTests {
         let outcome = try RunexpBinary.run(["check", "tiny.yaml", "--seed", "0", "--seed", "1"], in: folder)
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("--seed is given 2 times (0, 1); give one"))
+        let negative = try RunexpBinary.run(["check", "tiny.yaml", "--seed", "-1"], in: folder)
+        #expect(negative.status == 2)
+        #expect(
+            negative.stderr.hasPrefix("error: --seed must be a whole number from 0 to 18446744073709551615; found '-1'")
+        )
     }
 
     /// A one-epoch run whose `checkpoint/training.safetensors` entry `key` is replaced by `words`;
