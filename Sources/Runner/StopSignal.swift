@@ -1,7 +1,8 @@
 import Foundation
 
-/// Ctrl-C and SIGTERM ask a run to stop at the next batch boundary (or between two outputs), so
-/// that it can write an `interrupted` status and a whole checkpoint instead of dying mid-write.
+/// Ctrl-C, SIGTERM and SIGHUP (the terminal closed) ask a run to stop at the next batch boundary
+/// (or between two outputs), so that it can write an `interrupted` status and a whole checkpoint
+/// instead of dying mid-write.
 ///
 /// A second signal stops the process at once (status 128 + the signal), except inside a critical
 /// section (a checkpoint or a status being written): there it is held until the section ends, so
@@ -26,11 +27,13 @@ public enum StopSignal {
         }
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
+        signal(SIGHUP, handler)
         // A parent may have blocked these (test runners, some shells): unblock them, or they never arrive.
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGHUP)
         sigprocmask(SIG_UNBLOCK, &set, nil)
     }
 

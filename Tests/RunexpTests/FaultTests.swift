@@ -84,6 +84,16 @@ struct FaultTests {
 
     static func epochMarker(_ epoch: Int) -> String { "\"epoch\":\(epoch),\"kind\":\"epoch\"" }
 
+    @Test func aHangupStopsTheRunLikeCtrlCAndItsStatusSaysSo() throws {
+        let scratch = try Self.workspace()
+        let (status, signaled) = try Self.interrupt(
+            scratch, out: "hup", at: .logged(Self.epochMarker(2)), signals: [(SIGHUP, 0)])
+        let folder = scratch.url.appendingPathComponent("hup")
+        #expect(!signaled && status == 130, "status \(status)")
+        #expect(Self.status(folder) == "interrupted")
+        Scratch.expectEveryFileIsWhole(folder)
+    }
+
     @Test func signalsAtSeededMomentsLeaveAnInterruptedRunThatResumesToTheSameResults() throws {
         let scratch = try Self.workspace()
         var random = RandomStream(seed: 11, name: "fault moments")
