@@ -8,9 +8,14 @@ public struct SpecOverride: Sendable, Equatable {
     /// The argument as the user typed it, which is where its values come from.
     public var argument: String
 
+    /// The most parts a key path may have.
+    static let maximumDepth = 64
+
     /// Parses `key=value`; reports a malformed argument as a diagnostic located at the argument.
     public static func parse(_ text: String, flag: String = "--set") -> Result<SpecOverride, Diagnostic> {
-        let argument = "\(flag) \(text)"
+        // Messages name the argument; a pasted megabyte must not fill the terminal.
+        let full = "\(flag) \(text)"
+        let argument = full.count > 120 ? full.prefix(120) + "…" : full
         guard let equals = text.firstIndex(of: "=") else {
             return .failure(Diagnostic(.argument(argument), "expected key=value, e.g. train.epochs=5"))
         }
@@ -18,6 +23,13 @@ public struct SpecOverride: Sendable, Equatable {
         let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard !key.isEmpty, !path.contains(where: \.isEmpty) else {
             return .failure(Diagnostic(.argument(argument), "'\(key)' is not a key path such as train.epochs"))
+        }
+        // Applying walks one level per part; no spec is nearly this deep.
+        guard path.count <= maximumDepth else {
+            return .failure(
+                Diagnostic(
+                    .argument(argument),
+                    "a key path of \(path.count) parts; a spec's keys are at most \(maximumDepth) deep"))
         }
         switch YAMLReader(file: argument).read(String(text[text.index(after: equals)...])) {
         case .success(let node):

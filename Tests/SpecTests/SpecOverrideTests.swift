@@ -57,4 +57,14 @@ struct SpecOverrideTests {
         }
         #expect(problem.message == "train.epochs is a single value; it has no key 'max'")
     }
+
+    @Test func aKeyPathTooDeepForAnySpecIsRefusedWithAShortMessage() throws {
+        let key = Array(repeating: "a", count: 20_000).joined(separator: ".")
+        guard case .failure(let problem) = SpecOverride.parse(key + "=1") else {
+            Issue.record("a 20,000-part key path was accepted")
+            return
+        }
+        #expect(problem.message == "a key path of 20000 parts; a spec's keys are at most 64 deep")
+        #expect(problem.origin.place.count <= 121)
+    }
 }
