@@ -15,15 +15,21 @@ public struct ShapeInference {
     var summaries: [String: NetworkSummary] = [:]
     var failed: Set<String> = []
     var dataShape: SampleShape?
+    /// Whether the data has class labels (nil: not known without reading it), and how many classes.
+    var labeled: Bool?
+    var classes: Int?
     /// What each network whose input was inferred was first applied to, for messages.
     var firstArguments: [String: String] = [:]
 
     /// Resolves the shapes of `spec`, or reports every mismatch.
     /// - Parameter dataShape: the shape of one sample of `x` when the data had to be read to know it.
-    public static func run(_ spec: ExperimentSpec, dataShape: SampleShape? = nil) -> Result<ModelSummary, SpecProblems>
-    {
+    /// - Parameter labels: whether the data read has labels, and how many classes (max label + 1).
+    public static func run(
+        _ spec: ExperimentSpec, dataShape: SampleShape? = nil, labels: (labeled: Bool, classes: Int?)? = nil
+    ) -> Result<ModelSummary, SpecProblems> {
         var inference = ShapeInference(spec: spec)
         if let dataShape { inference.dataShape = dataShape }
+        if let labels { (inference.labeled, inference.classes) = (labels.labeled, labels.classes) }
         return inference.resolve()
     }
 
@@ -31,6 +37,7 @@ public struct ShapeInference {
         context = spec.losses
         outputs = spec.outputs
         dataShape = spec.data.sampleShape
+        if !spec.data.source.readsFile { (labeled, classes) = (true, 10) }  // the embedded digit sets
     }
 
     /// The problems of the losses of a spec that has problems elsewhere: the rules that need no

@@ -11,12 +11,17 @@ public indirect enum LossExpression: Sendable, Equatable {
     case subtract(LossExpression, LossExpression, Origin)
     case multiply(LossExpression, LossExpression, Origin)
     case negate(LossExpression, Origin)
+    /// One named output of a network's result: `encoder(x).mu`.
+    case select(LossExpression, String, Origin)
+    /// A named argument of a function: `epochs: 10` in `ramp(0, 1, epochs: 10)`.
+    case keyword(String, LossExpression, Origin)
 
     /// Where this node starts.
     public var origin: Origin {
         switch self {
         case .number(_, let o), .variable(_, let o), .call(_, _, let o), .add(_, _, let o),
-            .subtract(_, _, let o), .multiply(_, _, let o), .negate(_, let o):
+            .subtract(_, _, let o), .multiply(_, _, let o), .negate(_, let o), .select(_, _, let o),
+            .keyword(_, _, let o):
             return o
         }
     }
@@ -44,6 +49,8 @@ public indirect enum LossExpression: Sendable, Equatable {
         case .subtract(let a, let b, _): body = "\(a.render(parentPrecedence: 1)) - \(b.render(parentPrecedence: 2))"
         case .multiply(let a, let b, _): body = "\(a.render(parentPrecedence: 2)) * \(b.render(parentPrecedence: 3))"
         case .negate(let a, _): body = "-\(a.render(parentPrecedence: 3))"
+        case .select(let a, let name, _): body = "\(a.render(parentPrecedence: 4)).\(name)"
+        case .keyword(let name, let value, _): body = "\(name): \(value.render(parentPrecedence: 0))"
         }
         return precedence < parentPrecedence ? "(\(body))" : body
     }

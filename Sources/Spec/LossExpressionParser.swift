@@ -2,8 +2,10 @@
 ///
 ///     expression := term (('+' | '-') term)*
 ///     term       := unary ('*' unary)*
-///     unary      := '-' unary | primary
-///     primary    := number | name | name '(' expression (',' expression)* ')' | '(' expression ')'
+///     unary      := '-' unary | postfix
+///     postfix    := primary ('.' name)*
+///     primary    := number | name | name '(' argument (',' argument)* ')' | '(' expression ')'
+///     argument   := (name ':')? expression
 public struct LossExpressionParser {
     /// The deepest nesting accepted; no real loss comes near it.
     public static let depthLimit = 64
@@ -86,7 +88,29 @@ public struct LossExpressionParser {
             if depth > LossExpressionParser.depthLimit { throw error("the expression nests too deeply") }
             return .negate(try unary(), at)
         }
-        return try primary()
+        var value = try primary()
+        while peek() == "." {
+            position += 1
+            skipSpaces()
+            let start = position
+            guard let name = plainName() else { throw error("expected the name of an output after '.'", at: start) }
+            value = .select(value, name, here(start))
+        }
+        return value
+    }
+
+    /// A name at the current position (letters, digits, '_'), or nil when none starts here.
+    private mutating func plainName() -> String? {
+        let start = position
+        guard position < characters.count, characters[position].isLetter || characters[position] == "_" else {
+            return nil
+        }
+        while position < characters.count,
+            characters[position].isLetter || characters[position].isNumber || characters[position] == "_"
+        {
+            position += 1
+        }
+        return String(characters[start..<position])
     }
 
     private mutating func primary() throws -> LossExpression {
@@ -118,12 +142,7 @@ public struct LossExpressionParser {
 
     private mutating func nameOrCall() throws -> LossExpression {
         let start = position
-        while position < characters.count,
-            characters[position].isLetter || characters[position].isNumber || characters[position] == "_"
-        {
-            position += 1
-        }
-        let name = String(characters[start..<position])
+        let name = plainName() ?? ""
         guard peek() == "(" else { return .variable(name, here(start)) }
         position += 1
         var arguments: [LossExpression] = []
@@ -132,7 +151,7 @@ public struct LossExpressionParser {
             return .call(name, arguments, here(start))
         }
         while true {
-            arguments.append(try expression())
+            arguments.append(try argument())
             switch peek() {
             case ",": position += 1
             case ")":
@@ -142,5 +161,21 @@ public struct LossExpressionParser {
             case nil: throw error("expected ')' to close '\(name)(' but the expression ended")
             }
         }
+    }
+}
+
+extension LossExpressionParser {
+    /// One argument of a call: an expression, or `name: expression`.
+    fileprivate mutating func argument() throws -> LossExpression {
+        skipSpaces()
+        let start = position
+        if let name = plainName() {
+            if peek() == ":" {
+                position += 1
+                return .keyword(name, try expression(), here(start))
+            }
+            position = start
+        }
+        return try expression()
     }
 }

@@ -14,8 +14,29 @@ public struct NetworkSpec: Sendable, Equatable {
     public var input: [Int]?
     public var layers: [LayerSpec]
     public var initializer: Initializer
+    /// Named parts of the last layer's features, in order (`outputs: {mu: 20, logvar: 20}`): a loss
+    /// selects one with `encoder(x).mu`. Empty when the output is one unnamed batch.
+    public var heads: [Head] = []
     /// Where the network's name was written.
     public var origin: Origin
+
+    /// One named part of a network's output.
+    public struct Head: Sendable, Equatable {
+        public var name: String
+        /// How many of the output features it takes.
+        public var size: Int
+        public var origin: Origin
+
+        public init(name: String, size: Int, origin: Origin) {
+            self.name = name
+            self.size = size
+            self.origin = origin
+        }
+    }
+
+    /// The names a loss cannot give a network, a phase or an output: the batches and functions of
+    /// the loss language.
+    public static let reservedNames: Set<String> = Set(["x", "y", "z"] + LossFunctionCatalogue.names)
 }
 
 extension SpecDecoder {
@@ -50,10 +71,10 @@ extension SpecDecoder {
         if !isPlain || name.count > 64 {
             log.error(
                 origin, "\(what) name '\(name)' must be a plain name: letters, digits and '_', starting with a letter")
-        } else if ["x", "z"].contains(name) || LossFunction(rawValue: name) != nil {
+        } else if NetworkSpec.reservedNames.contains(name) {
             log.error(
                 origin,
-                "\(what) name '\(name)' is reserved: x and z are the data and prior batches, \(name) may be a loss")
+                "\(what) name '\(name)' is reserved: x, y and z are the data, label and prior batches, and \(name) may be a function of the loss")
         }
     }
 
@@ -65,10 +86,31 @@ extension SpecDecoder {
             scalars.choice($0, "initializer", NetworkSpec.Initializer.allCases.map(\.rawValue))
                 .flatMap(NetworkSpec.Initializer.init(rawValue:))
         }
+        let heads = map.ifPresent("outputs") { decodeHeads($0, network: name) }
         map.finish()
         node = map.resolvedNode
         guard let layers, let initializer else { return nil }
-        return NetworkSpec(name: name, input: input, layers: layers, initializer: initializer, origin: origin)
+        return NetworkSpec(
+            name: name, input: input, layers: layers, initializer: initializer, heads: heads ?? [], origin: origin)
+    }
+
+    /// `outputs: {mu: 20, logvar: 20}`: names and sizes of the parts of the last layer's output.
+    private func decodeHeads(_ node: YAMLNode, network: String) -> [NetworkSpec.Head]? {
+        guard let entries = node.entries, !entries.isEmpty else {
+            log.error(
+                node.origin,
+                "networks.\(network).outputs must map names to sizes, e.g. {mu: 20, logvar: 20}; found \(node.kindDescription)"
+            )
+            return nil
+        }
+        var heads: [NetworkSpec.Head] = []
+        for entry in entries {
+            checkName(entry.key, entry.keyOrigin, "output")
+            guard let size = scalars.int(entry.value, "networks.\(network).outputs.\(entry.key)", in: 1...1 << 24)
+            else { continue }
+            heads.append(NetworkSpec.Head(name: entry.key, size: size, origin: entry.keyOrigin))
+        }
+        return heads.count == entries.count ? heads : nil
     }
 
     private func decodeLayers(_ node: inout YAMLNode, network: String) -> [LayerSpec]? {

@@ -33,15 +33,20 @@ struct GradientCheck {
                     seed: seed, data: data))
         }
         self.programs = programs
+        for program in programs {
+            guard let labels = program.labels else { continue }
+            for sample in 0..<capacity { labels.pointer[sample] = Float((sample * 7 + 3) % 10) }
+        }
         if let prior = spec.prior {
             var sampler = PriorSampler(prior: prior, seed: seed)
             for program in programs { program.samplePrior(batch: capacity, sampler: &sampler) }
         }
     }
 
-    /// The loss of phase `index`, with the dropout masks of the first evaluation replayed.
-    func loss(_ index: Int, batch: Int, dropout: RandomStream) -> Double {
+    /// The loss of phase `index`, with the dropout masks and noise of the first evaluation replayed.
+    func loss(_ index: Int, batch: Int, dropout: RandomStream, noise: RandomStream? = nil) -> Double {
         programs[index].dropout = dropout
+        if let noise { programs[index].noise = noise }
         return programs[index].forward(batch: batch)
     }
 
@@ -50,13 +55,13 @@ struct GradientCheck {
     @discardableResult
     func check(phase index: Int = 0, networks: [String]? = nil, batch: Int = 3, perTensor: Int = 12) -> Int {
         let program = programs[index]
-        let dropout = program.dropout
+        let dropout = program.dropout, noise = program.noise
         // Stale NaNs: backward must overwrite (first writer) or add to its own earlier writes, never
         // read what a previous step left behind.
         for parameter in store.parameters {
             parameter.gradient?.set(Array(repeating: .nan, count: parameter.value.count))
         }
-        _ = loss(index, batch: batch, dropout: dropout)
+        _ = loss(index, batch: batch, dropout: dropout, noise: noise)
         program.backward()
         var compared = 0
         let names = networks ?? spec.phases[index].update.map(\.name)
@@ -66,9 +71,9 @@ struct GradientCheck {
             for element in Swift.stride(from: 0, to: parameter.value.count, by: stride) {
                 let saved = parameter.value.pointer[element]
                 parameter.value.pointer[element] = saved + Self.step
-                let plus = loss(index, batch: batch, dropout: dropout)
+                let plus = loss(index, batch: batch, dropout: dropout, noise: noise)
                 parameter.value.pointer[element] = saved - Self.step
-                let minus = loss(index, batch: batch, dropout: dropout)
+                let minus = loss(index, batch: batch, dropout: dropout, noise: noise)
                 parameter.value.pointer[element] = saved
                 let numeric = Float((plus - minus) / Double(2 * Self.step))
                 let tolerance = 2e-3 + 0.02 * abs(numeric)

@@ -32,14 +32,7 @@ struct ResolvedLossTests {
         #expect(loss.networks == ["critic", "encoder"])
         #expect(loss.lossTerms.count == 2)
         for (index, node) in loss.nodes.enumerated() {
-            let reads: [Int]
-            switch node.operation {
-            case .network(_, let input): reads = [input]
-            case .loss(_, let prediction, let target): reads = [prediction, target]
-            case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b): reads = [a, b]
-            case .negate(let a): reads = [a]
-            case .data, .prior, .constant: reads = []
-            }
+            let reads = loss.inputs(of: index)
             #expect(reads.allSatisfy { $0 < index }, "node \(index) (\(node.text)) reads a later node")
         }
         let z = try #require(loss.nodes.firstIndex { $0.operation == .prior })

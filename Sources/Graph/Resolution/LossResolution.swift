@@ -23,6 +23,9 @@ extension ShapeInference {
             _ operation: ResolvedLoss.Operation, _ value: ResolvedLoss.Value, _ dependencies: ResolvedLoss.Dependencies,
             _ expression: LossExpression
         ) -> Int {
+            // The same sub-expression written twice is one value: `encoder(x).mu` and
+            // `encoder(x).logvar` apply the encoder once, and one `sample_normal(…)` is one draw.
+            if let existing = nodes.firstIndex(where: { $0.operation == operation }) { return existing }
             nodes.append(
                 ResolvedLoss.Node(
                     operation: operation, value: value, dependencies: dependencies, origin: expression.origin,
@@ -31,7 +34,7 @@ extension ShapeInference {
         }
     }
 
-    var lossNames: [String] { LossFunction.allCases.map(\.rawValue) }
+    var lossNames: [String] { LossFunctionCatalogue.names }
     var networkNames: [String] { context.networks.map(\.name) }
 
     /// Resolves `phase`'s loss; nil when it breaks a rule (reported).
@@ -62,18 +65,36 @@ extension ShapeInference {
         case .variable(let name, let origin): return variable(name, origin, expression, &walk)
         case .call(let name, let arguments, let origin):
             walk.called.insert(name)
-            let values = arguments.map { resolve($0, &walk) }
+            // A named argument's value is resolved as itself; only a built-in function takes one.
+            let values = arguments.map { argument -> Partial? in
+                if case .keyword(_, let value, _) = argument { return resolve(value, &walk) }
+                return resolve(argument, &walk)
+            }
+            if BuiltinFunction(rawValue: name) == nil,
+                let keyword = arguments.first(where: { if case .keyword = $0 { true } else { false } })
+            {
+                log.error(keyword.origin, "in the loss: \(name) takes no named arguments")
+                return nil
+            }
             if let network = context.network(named: name) {
                 return apply(network, arguments, values, origin, expression, &walk)
+            }
+            if let builtin = BuiltinFunction(rawValue: name) {
+                return call(builtin, arguments, values, origin, expression, &walk)
             }
             guard let function = LossFunction(rawValue: name) else {
                 log.error(
                     origin,
-                    "in the loss: unknown network or loss '\(name)'\(NearestName.hint(name, in: networkNames + lossNames))"
+                    "in the loss: unknown network or function '\(name)'\(NearestName.hint(name, in: networkNames + lossNames))"
                 )
                 return nil
             }
             return loss(function, arguments, values, origin, expression, &walk)
+        case .select(let base, let head, let origin):
+            return select(head, of: base, resolve(base, &walk), origin, expression, &walk)
+        case .keyword(let name, _, let origin):
+            log.error(origin, "in the loss: '\(name): …' names an argument, which only a function such as ramp takes")
+            return nil
         case .add(let a, let b, _): return arithmetic(a, b, expression, &walk, +) { .add($0, $1) }
         case .subtract(let a, let b, _): return arithmetic(a, b, expression, &walk, -) { .subtract($0, $1) }
         case .multiply(let a, let b, _): return arithmetic(a, b, expression, &walk, *) { .multiply($0, $1) }
@@ -101,6 +122,12 @@ extension ShapeInference {
                 return .batch(nil)
             }
             return .batch(walk.add(.prior, .batch([prior.dimension]), .init(), expression))
+        case "y":
+            if labeled == false {
+                log.error(origin, "in the loss: y is the batch's class labels, but the data has none")
+                return .batch(nil)
+            }
+            return .batch(walk.add(.labels, .batch([1]), .init(), expression))
         default:
             if networkNames.contains(name) {
                 log.error(origin, "in the loss: network '\(name)' must be applied to a batch, e.g. \(name)(x)")
@@ -111,7 +138,7 @@ extension ShapeInference {
             } else {
                 log.error(
                     origin,
-                    "in the loss: unknown name '\(name)'; x is the data batch and z a prior batch\(NearestName.hint(name, in: ["x", "z"] + networkNames))"
+                    "in the loss: unknown name '\(name)'; x is the data batch, y its labels and z a prior batch\(NearestName.hint(name, in: ["x", "y", "z"] + networkNames))"
                 )
             }
             return nil
@@ -136,6 +163,11 @@ extension ShapeInference {
             )
             return nil
         case .batch(nil)?: return .batch(nil)
+        case .batch(let input?)? where walk.nodes[input].operation == .labels:
+            log.error(
+                arguments[0].origin,
+                "in the loss: y holds class indices; give network '\(network.name)' onehot(y) or concat(…, onehot(y))")
+            return nil
         case .batch(let input?)?:
             guard !checkingNamesOnly, case .batch(let shape) = walk.nodes[input].value,
                 let output = applyShape(network, to: shape, describedAs: arguments[0].text, at: origin)
@@ -174,6 +206,12 @@ extension ShapeInference {
         }
         guard case .batch(let prediction)? = values[0], let target = values[1] else { return nil }
         guard let prediction else { return .scalar(nil) }
+        if case .batch(let node?) = target, walk.nodes[node].operation == .labels {
+            log.error(
+                arguments[1].origin,
+                "in the loss: \(name) compares with a batch of values; for class labels use cross_entropy(logits, y), or onehot(y)")
+            return .scalar(nil)
+        }
         let targetNode: Int
         switch target {
         case .constant(let value): targetNode = walk.add(.constant(value), .constant(value), .init(), arguments[1])
@@ -255,7 +293,8 @@ extension ShapeInference {
             return args.lazy.compactMap { firstNetworkApplied(to: variable, in: $0) }.first
         case .add(let a, let b, _), .subtract(let a, let b, _), .multiply(let a, let b, _):
             return firstNetworkApplied(to: variable, in: a) ?? firstNetworkApplied(to: variable, in: b)
-        case .negate(let a, _): return firstNetworkApplied(to: variable, in: a)
+        case .negate(let a, _), .select(let a, _, _), .keyword(_, let a, _):
+            return firstNetworkApplied(to: variable, in: a)
         case .number, .variable: return nil
         }
     }

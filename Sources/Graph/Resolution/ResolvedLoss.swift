@@ -25,6 +25,8 @@ public struct ResolvedLoss: Sendable {
         case data
         /// `z`, a batch drawn from the prior.
         case prior
+        /// `y`, the data batch's class labels (one value per sample, the class index).
+        case labels
         /// A number, or arithmetic of numbers only.
         case constant(Double)
         /// A network applied to a batch.
@@ -35,6 +37,32 @@ public struct ResolvedLoss: Sendable {
         case subtract(Int, Int)
         case multiply(Int, Int)
         case negate(Int)
+        /// A built-in function making a batch from batches (`concat`, `sample_normal`, a named output).
+        case function(AppliedFunction)
+        /// A built-in function making a number from batches (`kl_normal`, `mmd`): a term of the loss.
+        case term(AppliedTerm)
+        /// A factor that follows training's progress (`ramp`).
+        case schedule(Schedule)
+    }
+
+    /// A batch function and the nodes it reads, in argument order.
+    public struct AppliedFunction: Sendable, Equatable {
+        public var function: any BatchFunction
+        public var inputs: [Int]
+
+        public static func == (a: Self, b: Self) -> Bool {
+            a.inputs == b.inputs && a.function.description == b.function.description
+        }
+    }
+
+    /// A term function and the nodes it reads, in argument order.
+    public struct AppliedTerm: Sendable, Equatable {
+        public var function: any TermFunction
+        public var inputs: [Int]
+
+        public static func == (a: Self, b: Self) -> Bool {
+            a.inputs == b.inputs && a.function.description == b.function.description
+        }
     }
 
     /// What a node evaluates to.
@@ -73,6 +101,27 @@ public struct ResolvedLoss: Sendable {
     /// The loss-function nodes, in evaluation order.
     public var lossTerms: [Int] {
         nodes.indices.filter { if case .loss = nodes[$0].operation { return true } else { return false } }
+    }
+
+    /// Whether any node draws random numbers (`sample_normal`, `noise`, `mask`).
+    public var isRandom: Bool {
+        nodes.contains { if case .function(let f) = $0.operation { f.function.isRandom } else { false } }
+    }
+
+    /// Whether the loss reads `operation` (`.data`, `.prior`, `.labels`) anywhere.
+    public func reads(_ operation: Operation) -> Bool { nodes.contains { $0.operation == operation } }
+
+    /// The nodes `node` reads directly.
+    public func inputs(of node: Int) -> [Int] {
+        switch nodes[node].operation {
+        case .data, .prior, .labels, .constant, .schedule: return []
+        case .network(_, let input): return [input]
+        case .loss(_, let prediction, let target): return [prediction, target]
+        case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b): return [a, b]
+        case .negate(let a): return [a]
+        case .function(let f): return f.inputs
+        case .term(let t): return t.inputs
+        }
     }
 
     /// The networks that take `x` to `node`, innermost first: `decoder(encoder(x))` gives

@@ -53,29 +53,73 @@ extension PhaseProgram {
             return (gradient(index).pointer, accumulate: !written.insert(root).inserted)
         }
 
-        /// Loss terms run backward first, in order.
+        /// Loss terms run backward first, in order: comparisons, then term functions.
         mutating func lossRuns() -> [LossRun] {
-            plan.terms.map { term in
+            plan.terms.indices.compactMap { index in
+                guard case .compare(let term) = plan.terms[index] else { return nil }
                 var targetPointer: UnsafeMutablePointer<Float>?
                 var dTarget: (UnsafeMutablePointer<Float>, accumulate: Bool)?
-                if case .value(let index) = term.target {
-                    targetPointer = value(index).pointer
-                    dTarget = write(index)
+                if case .value(let value) = term.target {
+                    targetPointer = self.value(value).pointer
+                    dTarget = write(value)
                 }
                 return LossRun(
-                    term: term, count: plan.values[term.prediction].shape.elementCount,
+                    index: index, term: term, count: plan.values[term.prediction].shape.elementCount,
                     prediction: value(term.prediction).pointer, target: targetPointer,
                     dPrediction: write(term.prediction), dTarget: dTarget)
             }
         }
 
-        /// Layer applications in forward order; their input-gradient flags follow reverse order.
-        mutating func layerRuns(store: ParameterStore, training: Bool) -> [LayerRun] {
-            var runs: [LayerRun] = []
-            for application in plan.applications.reversed() where !application.layer.isView {
-                runs.append(layerRun(application, store: store, training: training))
+        /// Term functions, whose backward runs right after the comparisons', in order.
+        mutating func termRuns() -> [TermRun] {
+            plan.terms.indices.compactMap { index in
+                guard case .function(let function, let inputs) = plan.terms[index] else { return nil }
+                let shapes = inputs.map { plan.values[$0].shape }
+                let scratch = FloatBuffer(count: max(function.scratch(inputs: shapes, batch: capacity), 1))
+                owned.append(scratch)
+                let buffers = TermBuffers(
+                    batch: capacity, inputShapes: shapes, inputs: inputs.map { value($0).pointer },
+                    dInputs: inputs.map { write($0) }, scratch: scratch.pointer)
+                return TermRun(index: index, function: function, buffers: buffers)
             }
-            return runs.reversed()
+        }
+
+        /// A batch function's buffers; its input-gradient writes are decided in backward order.
+        mutating func functionRun(_ f: PhasePlan.FunctionApplication, beforeRun: Int) -> FunctionRun {
+            let shapes = f.inputs.map { plan.values[$0].shape }, output = plan.values[f.output].shape
+            let scratch = FloatBuffer(count: max(f.function.scratch(inputs: shapes, output: output, batch: capacity), 1))
+            owned.append(scratch)
+            let runsBackward = plan.values[f.output].needsGradient
+            let buffers = FunctionBuffers(
+                batch: capacity, inputShapes: shapes, outputShape: output, inputs: f.inputs.map { value($0).pointer },
+                output: value(f.output).pointer, dInputs: runsBackward ? f.inputs.map { write($0) } : f.inputs.map { _ in nil },
+                dOutput: runsBackward ? gradient(f.output).pointer : dummy.pointer, scratch: scratch.pointer)
+            return FunctionRun(function: f.function, buffers: buffers, runsBackward: runsBackward, beforeRun: beforeRun)
+        }
+
+        /// Layer applications and batch functions in forward order; their gradient writes are
+        /// decided in reverse (backward) order. Each function records how many layer runs precede it.
+        mutating func layerRuns(store: ParameterStore, training: Bool) -> ([LayerRun], [FunctionRun]) {
+            let applications = plan.applications
+            let runsBefore = (0...applications.count).map { position in
+                applications[..<position].filter { !$0.layer.isView }.count
+            }
+            var runs: [LayerRun] = [], functions: [FunctionRun] = []
+            var pending = plan.functions.indices.reversed().makeIterator(), next = pending.next()
+            for index in applications.indices.reversed() {
+                while let f = next, plan.functions[f].position > index {
+                    functions.append(functionRun(plan.functions[f], beforeRun: runsBefore[plan.functions[f].position]))
+                    next = pending.next()
+                }
+                if !applications[index].layer.isView {
+                    runs.append(layerRun(applications[index], store: store, training: training))
+                }
+            }
+            while let f = next {
+                functions.append(functionRun(plan.functions[f], beforeRun: runsBefore[plan.functions[f].position]))
+                next = pending.next()
+            }
+            return (runs.reversed(), functions.reversed())
         }
 
         mutating func layerRun(_ a: PhasePlan.Application, store: ParameterStore, training: Bool) -> LayerRun {

@@ -42,13 +42,31 @@ public struct PhasePlan: Sendable {
         public var target: Target
     }
 
+    /// One term of the loss: a loss function comparing a prediction with a target, or a term
+    /// function of batches (`kl_normal`, `mmd`, …).
+    public enum Term: Sendable {
+        case compare(LossTerm)
+        case function(any TermFunction, inputs: [Int])
+    }
+
+    /// One built-in batch function applied to values; it runs before `applications[position]`.
+    public struct FunctionApplication: Sendable {
+        public var function: any BatchFunction
+        public var inputs: [Int]
+        public var output: Int
+        public var position: Int
+    }
+
     public var values: [Value] = []
     public var applications: [Application] = []
-    public var terms: [LossTerm] = []
+    public var functions: [FunctionApplication] = []
+    public var terms: [Term] = []
     public var total: ScalarExpression = .constant(0)
-    /// The value holding the data batch `x`, and the prior batch `z`, when the loss uses them.
+    /// The value holding the data batch `x`, the prior batch `z` and the labels `y`, when the loss
+    /// uses them.
     public var data: Int?
     public var prior: Int?
+    public var labels: Int?
     /// The value a chain plan computes (`init(chain:over:model:)`); nil for a loss.
     public var output: Int?
 
@@ -88,6 +106,15 @@ public struct PhasePlan: Sendable {
         output = current
     }
 
+    /// The forward pass that computes `node` of `loss` (a batch), with no loss and no gradient:
+    /// how evaluation runs a reconstruction that is more than a chain of networks.
+    public init(computing node: Int, of loss: ResolvedLoss, model: ModelSummary) {
+        var builder = Builder(loss: loss, model: model, updated: [], fusing: true)
+        guard case .tensor(let value) = builder.compile(node) else { preconditionFailure("node \(node) is not a batch") }
+        self = builder.plan
+        output = value
+    }
+
     init() {}
 }
 
@@ -105,14 +132,46 @@ extension PhasePlan {
         let updated: Set<String>
         let fusing: Bool
         var plan = PhasePlan()
+        /// What each node compiled to: a node read twice is computed once.
+        var compiled: [Int: Operand] = [:]
 
-        /// Compiles the node (and what it reads) into values, applications and loss terms.
+        /// Compiles the node (and what it reads) into values, applications and loss terms, once.
         mutating func compile(_ index: Int) -> Operand {
+            if let done = compiled[index] { return done }
+            let operand = compileOnce(index)
+            compiled[index] = operand
+            return operand
+        }
+
+        private mutating func compileOnce(_ index: Int) -> Operand {
             guard let node = loss?.nodes[index] else { preconditionFailure("a chain plan has no loss") }
             switch node.operation {
             case .data, .prior:
                 guard case .batch(let shape) = node.value else { preconditionFailure("x or z is not a batch") }
                 return .tensor(input(data: node.operation == .data, shape))
+            case .labels:
+                if let existing = plan.labels { return .tensor(existing) }
+                plan.labels = addValue([1], root: nil, needsGradient: false)
+                return .tensor(plan.labels!)
+            case .schedule(let schedule): return .scalar(.schedule(schedule))
+            case .function(let applied):
+                let inputs = applied.inputs.map { input -> Int in
+                    guard case .tensor(let value) = compile(input) else { preconditionFailure("a function of a number") }
+                    return value
+                }
+                guard case .batch(let shape) = node.value else { preconditionFailure("a function made no batch") }
+                let output = addValue(shape, root: nil, needsGradient: inputs.contains { plan.values[$0].needsGradient })
+                plan.functions.append(
+                    FunctionApplication(
+                        function: applied.function, inputs: inputs, output: output, position: plan.applications.count))
+                return .tensor(output)
+            case .term(let applied):
+                let inputs = applied.inputs.map { input -> Int in
+                    guard case .tensor(let value) = compile(input) else { preconditionFailure("a term of a number") }
+                    return value
+                }
+                plan.terms.append(.function(applied.function, inputs: inputs))
+                return .scalar(.term(plan.terms.count - 1))
             case .constant(let value): return .constant(value)
             case .network(let name, let input):
                 guard case .tensor(let value) = compile(input), let network = model.network(named: name) else {
@@ -129,7 +188,7 @@ extension PhasePlan {
                 case .constant(let value): term = .constant(Float(value))
                 case .scalar: preconditionFailure("a loss resolved with a number as its target")
                 }
-                plan.terms.append(LossTerm(kind: LossKind(function), prediction: predicted, target: term))
+                plan.terms.append(.compare(LossTerm(kind: LossKind(function), prediction: predicted, target: term)))
                 return .scalar(.term(plan.terms.count - 1))
             case .add(let a, let b): return .scalar(.add(scalar(compile(a)), scalar(compile(b))))
             case .subtract(let a, let b): return .scalar(.subtract(scalar(compile(a)), scalar(compile(b))))

@@ -13,8 +13,15 @@ public final class PhaseProgram: @unchecked Sendable {
     public let data: FloatBuffer?
     /// The prior batch `z` (nil when the loss does not use z).
     public let prior: FloatBuffer?
+    /// The labels `y` of the data batch, one class index per sample, filled by the caller (nil when
+    /// the loss does not use y).
+    public let labels: FloatBuffer?
     /// Masks for dropout layers, from the phase's own stream.
     public var dropout: RandomStream
+    /// What `sample_normal`, `noise` and `mask` draw, from the phase's own stream.
+    public var noise: RandomStream
+    /// How far training has got, in epochs (fractional): what schedules such as `ramp` follow.
+    public var epoch = 0.0
     /// The networks whose weights this phase trains.
     public let updatedNetworks: Set<String>
     /// Per run: its output is copied from an earlier phase's instead of computed (`shareForwardPasses`).
@@ -23,7 +30,9 @@ public final class PhaseProgram: @unchecked Sendable {
     var copies: [ForwardCopy] = []
 
     private var runs: [LayerRun]
+    private var functionRuns: [FunctionRun]
     private let losses: [LossRun]
+    private var termRuns: [TermRun]
     /// Every buffer the plan allocated, kept alive as long as the program runs.
     private let storage: [FloatBuffer]
     private let doubleStorage: [DoubleBuffer]
@@ -46,8 +55,25 @@ public final class PhaseProgram: @unchecked Sendable {
         var completes: [Int] = []
     }
 
+    /// One batch function application with its buffers; it runs before layer run `beforeRun`.
+    struct FunctionRun {
+        var function: any BatchFunction
+        var buffers: FunctionBuffers
+        var runsBackward: Bool
+        var beforeRun: Int
+    }
+
+    /// One term function with its buffers; `index` is its place among the plan's terms.
+    struct TermRun {
+        var index: Int
+        var function: any TermFunction
+        var buffers: TermBuffers
+    }
+
     /// One loss term with its buffers and where its gradients go.
     struct LossRun {
+        /// Its place among the plan's terms.
+        var index: Int
         var term: PhasePlan.LossTerm
         var count: Int
         var prediction: UnsafeMutablePointer<Float>
@@ -107,6 +133,7 @@ public final class PhaseProgram: @unchecked Sendable {
         optimizer = PhaseOptimizer(
             spec: spec, parameters: store.trainable(in: updated), threads: threads, timing: timing)
         dropout = RandomStream(seed: seed, name: "dropout/\(name)")
+        noise = RandomStream(seed: seed, name: "noise/\(name)")
         termValues = Array(repeating: 0, count: plan.terms.count)
         var allocator = Allocator(plan: plan, capacity: capacity)
         allocator.threads = threads
@@ -116,8 +143,10 @@ public final class PhaseProgram: @unchecked Sendable {
         }
         self.data = plan.data.map { allocator.values[$0]! }
         self.prior = plan.prior.map { allocator.value($0) }
+        labels = plan.labels.map { allocator.value($0) }
         losses = allocator.lossRuns()
-        runs = allocator.layerRuns(store: store, training: training)
+        termRuns = allocator.termRuns()
+        (runs, functionRuns) = allocator.layerRuns(store: store, training: training)
         copiedRuns = Array(repeating: false, count: runs.count)
         leftoverTensors = Self.assignCompletions(&runs, optimizer: optimizer)
         let trained = optimizer.parameters
@@ -141,20 +170,38 @@ public final class PhaseProgram: @unchecked Sendable {
         for copy in copies {
             copy.destination.update(from: copy.source, count: batch * copy.floatsPerSample)
         }
+        var next = 0
         for index in runs.indices {
+            while next < functionRuns.count, functionRuns[next].beforeRun <= index {
+                runFunction(next)
+                next += 1
+            }
             runs[index].buffers.batch = batch
             if !copiedRuns[index] { runs[index].layer.forward(runs[index].buffers, random: &dropout) }
         }
-        for (index, loss) in losses.enumerated() {
+        while next < functionRuns.count {
+            runFunction(next)
+            next += 1
+        }
+        for loss in losses {
             let target: LossTarget = loss.target.map { .buffer($0) } ?? .constant(constantTarget(loss.term))
             var value = Double(
                 lossForward(
                     kind: loss.term.kind, prediction: loss.prediction, target: target,
                     count: batch * loss.count))
             if loss.term.kind == .sse { value /= Double(batch) }
-            termValues[index] = value
+            termValues[loss.index] = value
         }
-        return plan.total.value(termValues)
+        for index in termRuns.indices {
+            termRuns[index].buffers.batch = batch
+            termValues[termRuns[index].index] = termRuns[index].function.forward(termRuns[index].buffers)
+        }
+        return plan.total.value(termValues, epoch: epoch)
+    }
+
+    private func runFunction(_ index: Int) {
+        functionRuns[index].buffers.batch = batch
+        functionRuns[index].function.forward(functionRuns[index].buffers, random: &noise)
     }
 
     /// Marks in each run the optimizer tensors it completes: the forward-order first application
@@ -180,10 +227,10 @@ public final class PhaseProgram: @unchecked Sendable {
     /// still in cache. Nothing later in backward reads them: earlier layers never use a later
     /// layer's weights, and this was the layer's last application.
     private func backward(updating: Bool) {
-        var weights = Array(repeating: 0.0, count: losses.count)
-        plan.total.propagate(1, termValues, into: &weights)
-        for (index, loss) in losses.enumerated() {
-            let upstream = Float(loss.term.kind == .sse ? weights[index] / Double(batch) : weights[index])
+        var weights = Array(repeating: 0.0, count: termValues.count)
+        plan.total.propagate(1, termValues, epoch: epoch, into: &weights)
+        for loss in losses {
+            let upstream = Float(loss.term.kind == .sse ? weights[loss.index] / Double(batch) : weights[loss.index])
             let count = batch * loss.count
             let target: LossTarget = loss.target.map { .buffer($0) } ?? .constant(constantTarget(loss.term))
             if let (gradient, accumulate) = loss.dPrediction {
@@ -198,9 +245,21 @@ public final class PhaseProgram: @unchecked Sendable {
                     count: count, kind: loss.term.kind, upstream: upstream, accumulate: accumulate)
             }
         }
-        for run in runs.reversed() where run.runsBackward {
+        for run in termRuns { run.function.backward(run.buffers, upstream: weights[run.index]) }
+        var next = functionRuns.count - 1
+        for index in runs.indices.reversed() {
+            while next >= 0, functionRuns[next].beforeRun > index {
+                if functionRuns[next].runsBackward { functionRuns[next].function.backward(functionRuns[next].buffers) }
+                next -= 1
+            }
+            let run = runs[index]
+            guard run.runsBackward else { continue }
             run.layer.backward(run.buffers)
             if updating && !run.completes.isEmpty { optimizer.update(run.completes) }
+        }
+        while next >= 0 {
+            if functionRuns[next].runsBackward { functionRuns[next].function.backward(functionRuns[next].buffers) }
+            next -= 1
         }
     }
 

@@ -9,34 +9,37 @@ public indirect enum ScalarExpression: Sendable {
     case subtract(ScalarExpression, ScalarExpression)
     case multiply(ScalarExpression, ScalarExpression)
     case negate(ScalarExpression)
+    /// A factor that follows training's progress.
+    case schedule(Schedule)
 
-    /// The value, given each term's value.
-    public func value(_ terms: [Double]) -> Double {
+    /// The value, given each term's value, after `epoch` epochs of training (fractional).
+    public func value(_ terms: [Double], epoch: Double = 0) -> Double {
         switch self {
         case .term(let index): return terms[index]
+        case .schedule(let schedule): return schedule.value(atEpoch: epoch)
         case .constant(let value): return value
-        case .add(let a, let b): return a.value(terms) + b.value(terms)
-        case .subtract(let a, let b): return a.value(terms) - b.value(terms)
-        case .multiply(let a, let b): return a.value(terms) * b.value(terms)
-        case .negate(let a): return -a.value(terms)
+        case .add(let a, let b): return a.value(terms, epoch: epoch) + b.value(terms, epoch: epoch)
+        case .subtract(let a, let b): return a.value(terms, epoch: epoch) - b.value(terms, epoch: epoch)
+        case .multiply(let a, let b): return a.value(terms, epoch: epoch) * b.value(terms, epoch: epoch)
+        case .negate(let a): return -a.value(terms, epoch: epoch)
         }
     }
 
     /// Adds `upstream` · d(self)/d(term i) into `weights[i]` for every term.
-    public func propagate(_ upstream: Double, _ terms: [Double], into weights: inout [Double]) {
+    public func propagate(_ upstream: Double, _ terms: [Double], epoch: Double = 0, into weights: inout [Double]) {
         switch self {
         case .term(let index): weights[index] += upstream
-        case .constant: break
+        case .constant, .schedule: break
         case .add(let a, let b):
-            a.propagate(upstream, terms, into: &weights)
-            b.propagate(upstream, terms, into: &weights)
+            a.propagate(upstream, terms, epoch: epoch, into: &weights)
+            b.propagate(upstream, terms, epoch: epoch, into: &weights)
         case .subtract(let a, let b):
-            a.propagate(upstream, terms, into: &weights)
-            b.propagate(-upstream, terms, into: &weights)
+            a.propagate(upstream, terms, epoch: epoch, into: &weights)
+            b.propagate(-upstream, terms, epoch: epoch, into: &weights)
         case .multiply(let a, let b):
-            a.propagate(upstream * b.value(terms), terms, into: &weights)
-            b.propagate(upstream * a.value(terms), terms, into: &weights)
-        case .negate(let a): a.propagate(-upstream, terms, into: &weights)
+            a.propagate(upstream * b.value(terms, epoch: epoch), terms, epoch: epoch, into: &weights)
+            b.propagate(upstream * a.value(terms, epoch: epoch), terms, epoch: epoch, into: &weights)
+        case .negate(let a): a.propagate(-upstream, terms, epoch: epoch, into: &weights)
         }
     }
 }

@@ -1,0 +1,93 @@
+import Kernels
+
+/// A function of the loss language that makes a batch from batches (`concat`, `sample_normal`,
+/// `noise`, a network's named output, …): its forward and backward passes over planned buffers.
+///
+/// Each lives in its own file beside its argument rule (`FunctionRegistry` maps a name to it), and
+/// its test checks the backward pass against finite differences.
+public protocol BatchFunction: Sendable, CustomStringConvertible {
+    /// Whether forward draws from the phase's noise stream (`sample_normal`, `noise`, `mask`).
+    var isRandom: Bool { get }
+    /// Scratch floats one application needs for `batch` samples (what forward keeps for backward).
+    func scratch(inputs: [SampleShape], output: SampleShape, batch: Int) -> Int
+    /// Writes `output` from the inputs for `buffers.batch` samples.
+    func forward(_ buffers: FunctionBuffers, random: inout RandomStream)
+    /// Writes or adds each present input gradient from `dOutput`.
+    func backward(_ buffers: FunctionBuffers)
+}
+
+extension BatchFunction {
+    public var isRandom: Bool { false }
+    public func scratch(inputs: [SampleShape], output: SampleShape, batch: Int) -> Int { 0 }
+}
+
+/// A function of the loss language that makes a number from batches (`kl_normal`, `mmd`,
+/// `cross_entropy`): a term of a phase's loss, like a loss function.
+public protocol TermFunction: Sendable, CustomStringConvertible {
+    /// Scratch floats one application needs for `batch` samples.
+    func scratch(inputs: [SampleShape], batch: Int) -> Int
+    /// The term's value for `buffers.batch` samples (it may keep what backward needs in scratch).
+    func forward(_ buffers: TermBuffers) -> Double
+    /// Writes or adds `upstream · ∂term/∂input` into each present input gradient.
+    func backward(_ buffers: TermBuffers, upstream: Double)
+}
+
+extension TermFunction {
+    public func scratch(inputs: [SampleShape], batch: Int) -> Int { 0 }
+}
+
+/// Everything one application of a batch function reads and writes, fixed by the planner.
+public struct FunctionBuffers {
+    /// Samples in this step, at most the planned capacity.
+    public var batch: Int
+    public let inputShapes: [SampleShape]
+    public let outputShape: SampleShape
+    public let inputs: [UnsafeMutablePointer<Float>]
+    public let output: UnsafeMutablePointer<Float>
+    /// Where each input's gradient goes (nil where nothing upstream needs it), and whether that
+    /// write adds to another consumer's contribution.
+    public let dInputs: [(UnsafeMutablePointer<Float>, accumulate: Bool)?]
+    public let dOutput: UnsafeMutablePointer<Float>
+    public let scratch: UnsafeMutablePointer<Float>
+
+    public init(
+        batch: Int, inputShapes: [SampleShape], outputShape: SampleShape, inputs: [UnsafeMutablePointer<Float>],
+        output: UnsafeMutablePointer<Float>, dInputs: [(UnsafeMutablePointer<Float>, accumulate: Bool)?],
+        dOutput: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+    ) {
+        self.batch = batch
+        self.inputShapes = inputShapes
+        self.outputShape = outputShape
+        self.inputs = inputs
+        self.output = output
+        self.dInputs = dInputs
+        self.dOutput = dOutput
+        self.scratch = scratch
+    }
+}
+
+/// Everything one application of a term function reads and writes.
+public struct TermBuffers {
+    public var batch: Int
+    public let inputShapes: [SampleShape]
+    public let inputs: [UnsafeMutablePointer<Float>]
+    public let dInputs: [(UnsafeMutablePointer<Float>, accumulate: Bool)?]
+    public let scratch: UnsafeMutablePointer<Float>
+
+    public init(
+        batch: Int, inputShapes: [SampleShape], inputs: [UnsafeMutablePointer<Float>],
+        dInputs: [(UnsafeMutablePointer<Float>, accumulate: Bool)?], scratch: UnsafeMutablePointer<Float>
+    ) {
+        self.batch = batch
+        self.inputShapes = inputShapes
+        self.inputs = inputs
+        self.dInputs = dInputs
+        self.scratch = scratch
+    }
+}
+
+/// `destination (= | +=) value` for element `index`, as a gradient write asks.
+@inline(__always)
+func write(_ value: Float, to gradient: (UnsafeMutablePointer<Float>, accumulate: Bool), at index: Int) {
+    if gradient.accumulate { gradient.0[index] += value } else { gradient.0[index] = value }
+}

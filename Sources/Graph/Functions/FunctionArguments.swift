@@ -1,0 +1,114 @@
+import Spec
+
+/// The arguments of a built-in function call as the resolver classified them, with the helpers
+/// each function's argument rule uses to read them and say what is wrong.
+public struct FunctionArguments: Sendable {
+    /// One positional argument.
+    public enum Value: Sendable, Equatable {
+        /// A batch of this sample shape; `labels` when it is `y` (integer class indices).
+        case batch(SampleShape, labels: Bool)
+        case constant(Double)
+        /// A number that depends on batches (a loss): no function takes one.
+        case scalar
+    }
+
+    public var function: BuiltinFunction
+    public var positional: [Value]
+    public var keywords: [(name: String, value: Double)]
+    /// The number of classes `y` takes, when the data is labelled and that is known.
+    public var classes: Int?
+
+    public init(function: BuiltinFunction, positional: [Value], keywords: [(name: String, value: Double)], classes: Int?)
+    {
+        self.function = function
+        self.positional = positional
+        self.keywords = keywords
+        self.classes = classes
+    }
+
+    var name: String { function.rawValue }
+
+    /// Requires exactly `count` positional arguments (or `range`).
+    func expect(_ range: ClosedRange<Int>) throws(FunctionProblem) {
+        guard range.contains(positional.count) else {
+            let wanted = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "at least \(range.lowerBound)"
+            throw FunctionProblem(
+                "\(name) takes \(wanted) argument\(range.lowerBound == 1 ? "" : "s"): \(function.signature); found \(positional.count)"
+            )
+        }
+    }
+
+    /// Argument `index` as a batch of any shape (not labels).
+    func batch(_ index: Int, _ role: String) throws(FunctionProblem) -> SampleShape {
+        switch positional[index] {
+        case .batch(let shape, labels: false): return shape
+        case .batch(_, labels: true):
+            throw FunctionProblem("the \(role) of \(name) must be a batch of features; y holds class labels", index)
+        case .constant, .scalar:
+            throw FunctionProblem("the \(role) of \(name) must be a batch such as x or encoder(x); found a number", index)
+        }
+    }
+
+    /// Argument `index` as a batch of flat features (`[n]`).
+    func flat(_ index: Int, _ role: String) throws(FunctionProblem) -> Int {
+        let shape = try batch(index, role)
+        guard shape.count == 1 else {
+            throw FunctionProblem(
+                "the \(role) of \(name) must be flat features; found \(shape.shapeText) (end the network with flatten or dense)",
+                index)
+        }
+        return shape[0]
+    }
+
+    /// Argument `index` as `y`, the batch's labels.
+    func labels(_ index: Int, _ role: String) throws(FunctionProblem) {
+        guard case .batch(_, labels: true) = positional[index] else {
+            throw FunctionProblem("the \(role) of \(name) must be y, the batch's class labels", index)
+        }
+    }
+
+    /// Argument `index` as a constant in `range`.
+    func constant(_ index: Int, _ role: String, in range: ClosedRange<Double>) throws(FunctionProblem) -> Double {
+        guard case .constant(let value) = positional[index] else {
+            throw FunctionProblem("the \(role) of \(name) must be a constant number", index)
+        }
+        guard range.contains(value) else {
+            throw FunctionProblem("the \(role) of \(name) must be in \(range.lowerBound)…\(range.upperBound); found \(value)", index)
+        }
+        return value
+    }
+
+    /// The keyword `key`'s value, or `fallback` when absent; refuses keywords not in `allowed`.
+    func keyword(_ key: String, allowed: [String], in range: ClosedRange<Double>) throws(FunctionProblem) -> Double? {
+        for (name, _) in keywords where !allowed.contains(name) {
+            let hint = allowed.isEmpty ? " (it takes none)" : NearestName.hint(name, in: allowed)
+            throw FunctionProblem("\(self.name) has no argument '\(name)'\(hint)")
+        }
+        guard let value = keywords.first(where: { $0.name == key })?.value else { return nil }
+        guard range.contains(value) else {
+            throw FunctionProblem("\(name)'s \(key) must be in \(range.lowerBound)…\(range.upperBound); found \(value)")
+        }
+        return value
+    }
+}
+
+/// Why a built-in call does not fit its rule; `argument` is the positional argument to point at.
+public struct FunctionProblem: Error, Sendable {
+    public var message: String
+    public var argument: Int?
+
+    public init(_ message: String, _ argument: Int? = nil) {
+        self.message = message
+        self.argument = argument
+    }
+}
+
+/// What a built-in call means once its arguments fit.
+public enum FunctionMeaning: Sendable {
+    /// A batch of `shape`, computed from the positional arguments at `inputs`.
+    case batch(any BatchFunction, SampleShape, inputs: [Int])
+    /// A number computed from the positional arguments at `inputs`: a term of the loss.
+    case term(any TermFunction, inputs: [Int])
+    /// A factor that follows training's progress.
+    case schedule(Schedule)
+}

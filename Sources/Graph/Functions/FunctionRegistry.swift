@@ -1,0 +1,23 @@
+import Spec
+
+/// Maps each built-in function of the loss language to the file that gives it meaning: one case each.
+public enum FunctionRegistry {
+    /// What `arguments.function` called with `arguments` means, or why the call does not fit.
+    public static func resolve(_ arguments: FunctionArguments) -> Result<FunctionMeaning, FunctionProblem> {
+        do throws(FunctionProblem) {
+            switch arguments.function {
+            case .onehot: return .success(try OneHot.resolve(arguments))
+            case .concat: return .success(try Concat.resolve(arguments))
+            case .sampleNormal: return .success(try SampleNormal.resolve(arguments))
+            case .noise: return .success(try Noise.resolve(arguments))
+            case .mask: return .success(try Mask.resolve(arguments))
+            case .klNormal: return .success(try KLNormal.resolve(arguments))
+            case .crossEntropy: return .success(try CrossEntropy.resolve(arguments))
+            case .mmd: return .success(try MMD.resolve(arguments))
+            case .ramp: return .success(try Schedule.resolve(arguments))
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+}

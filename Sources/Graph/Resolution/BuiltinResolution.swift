@@ -1,0 +1,93 @@
+import Spec
+
+/// The part of the one walk of a loss that resolves built-in function calls and named outputs:
+/// it classifies the arguments, asks the function's own rule (`FunctionRegistry`) what the call
+/// means, and reports a misfit at the argument it concerns.
+extension ShapeInference {
+    mutating func call(
+        _ function: BuiltinFunction, _ arguments: [LossExpression], _ values: [Partial?], _ origin: Origin,
+        _ expression: LossExpression, _ walk: inout Walk
+    ) -> Partial? {
+        var positional: [FunctionArguments.Value] = [], nodes: [Int?] = [], places: [Origin] = []
+        var keywords: [(name: String, value: Double)] = []
+        var incomplete = false
+        for (argument, value) in zip(arguments, values) {
+            if case .keyword(let name, let inner, let place) = argument {
+                guard case .number(let number, _) = inner else {
+                    log.error(place, "in the loss: \(function.rawValue)'s \(name) must be a number")
+                    return nil
+                }
+                keywords.append((name, number))
+                continue
+            }
+            switch value {
+            case nil: return nil
+            case .batch(nil)?, .scalar(nil)?: incomplete = true
+            case .batch(let node?)?:
+                guard case .batch(let shape) = walk.nodes[node].value else { return nil }
+                positional.append(.batch(shape, labels: walk.nodes[node].operation == .labels))
+                nodes.append(node)
+            case .scalar(let node?)?:
+                positional.append(.scalar)
+                nodes.append(node)
+            case .constant(let number)?:
+                positional.append(.constant(number))
+                nodes.append(nil)
+            }
+            places.append(argument.origin)
+        }
+        if incomplete || checkingNamesOnly { return function.makesNumber ? .scalar(nil) : .batch(nil) }
+        let call = FunctionArguments(function: function, positional: positional, keywords: keywords, classes: classes)
+        switch FunctionRegistry.resolve(call) {
+        case .failure(let problem):
+            log.error(problem.argument.map { places[$0] } ?? origin, "in the loss: \(problem.message)")
+            return nil
+        case .success(.batch(let implementation, let shape, let inputs)):
+            let reads = inputs.compactMap { nodes[$0] }
+            let dependencies = reads.reduce(ResolvedLoss.Dependencies()) { $0.union(walk.nodes[$1].dependencies) }
+            let applied = ResolvedLoss.AppliedFunction(function: implementation, inputs: reads)
+            return .batch(walk.add(.function(applied), .batch(shape), dependencies, expression))
+        case .success(.term(let implementation, let inputs)):
+            let reads = inputs.compactMap { nodes[$0] }
+            let dependencies = reads.reduce(ResolvedLoss.Dependencies()) { $0.union(walk.nodes[$1].dependencies) }
+            let applied = ResolvedLoss.AppliedTerm(function: implementation, inputs: reads)
+            return .scalar(walk.add(.term(applied), .scalar, dependencies, expression))
+        case .success(.schedule(let schedule)):
+            return .scalar(walk.add(.schedule(schedule), .scalar, .init(), expression))
+        }
+    }
+
+    /// `network(…).head`: one named output of a network's result.
+    mutating func select(
+        _ head: String, of base: LossExpression, _ value: Partial?, _ origin: Origin, _ expression: LossExpression,
+        _ walk: inout Walk
+    ) -> Partial? {
+        guard case .call(let name, _, _) = base, let network = context.network(named: name) else {
+            log.error(origin, "in the loss: '.\(head)' selects a named output of a network, as in encoder(x).mu")
+            return nil
+        }
+        guard let index = network.heads.firstIndex(where: { $0.name == head }) else {
+            let names = network.heads.map(\.name)
+            log.error(
+                origin,
+                names.isEmpty
+                    ? "in the loss: network '\(name)' has no named outputs; declare them, e.g. outputs: {mu: 20, logvar: 20}"
+                    : "in the loss: network '\(name)' has no output '\(head)'\(NearestName.hint(head, in: names))")
+            return nil
+        }
+        guard case .batch(let node?)? = value else { return value == nil ? nil : .batch(nil) }
+        guard case .batch(let shape) = walk.nodes[node].value else { return nil }
+        let total = network.heads.reduce(0) { $0 + $1.size }
+        guard shape.count == 1, shape[0] == total else {
+            log.error(
+                network.heads[0].origin,
+                "network '\(name)' makes \(shape.shapeText) per sample, but its outputs add up to \(total) flat features")
+            return .batch(nil)
+        }
+        let offset = network.heads[..<index].reduce(0) { $0 + $1.size }
+        let size = network.heads[index].size
+        let applied = ResolvedLoss.AppliedFunction(
+            function: OutputHead(name: head, offset: offset, count: size, width: total), inputs: [node])
+        return .batch(walk.add(.function(applied), .batch([size]), walk.nodes[node].dependencies, expression))
+    }
+}

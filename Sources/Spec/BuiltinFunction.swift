@@ -1,0 +1,47 @@
+/// The functions a loss expression may call besides networks and the five loss functions: what
+/// makes a batch from batches (`concat`, `sample_normal`, `noise`, …), what makes a number from
+/// batches (`kl_normal`, `mmd`, …) and the schedules that scale a term over training (`ramp`).
+///
+/// This is the list of names; what each one means (its argument rule, shape, forward and
+/// backward) lives in one file of the graph, and the graph's registry maps each case to it.
+public enum BuiltinFunction: String, Sendable, CaseIterable {
+    case onehot
+    case concat
+    case sampleNormal = "sample_normal"
+    case noise
+    case mask
+    case klNormal = "kl_normal"
+    case crossEntropy = "cross_entropy"
+    case mmd
+    case ramp
+
+    /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
+    public var makesNumber: Bool {
+        switch self {
+        case .klNormal, .crossEntropy, .mmd, .ramp: return true
+        case .onehot, .concat, .sampleNormal, .noise, .mask: return false
+        }
+    }
+
+    /// How it is called, for messages and docs.
+    public var signature: String {
+        switch self {
+        case .onehot: return "onehot(y)"
+        case .concat: return "concat(a, b, …)"
+        case .sampleNormal: return "sample_normal(mu, logvar)"
+        case .noise: return "noise(x, std)"
+        case .mask: return "mask(x, rate)"
+        case .klNormal: return "kl_normal(mu, logvar)"
+        case .crossEntropy: return "cross_entropy(logits, y)"
+        case .mmd: return "mmd(a, b)"
+        case .ramp: return "ramp(start, end, epochs: n)"
+        }
+    }
+}
+
+/// Every name the loss language gives a meaning to, apart from the spec's own networks.
+public enum LossFunctionCatalogue {
+    /// Loss functions and built-in functions.
+    public static let names: [String] =
+        LossFunction.allCases.map(\.rawValue) + BuiltinFunction.allCases.map(\.rawValue)
+}
