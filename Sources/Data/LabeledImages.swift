@@ -52,3 +52,10 @@ public func classIndices(_ labels: NumericArray, source: String) throws -> [UInt
         throw SourceError(source, "labels of shape \(labels.shape): expected N class indices or N×K one-hot rows")
     }
 }
+
+extension LabeledImages {
+    /// Writes the labels at `indices`, in order, as floats (the class index): what a loss reads as `y`.
+    public func writeLabels<C: Collection<Int>>(_ indices: C, into destination: UnsafeMutablePointer<Float>) {
+        for (row, index) in indices.enumerated() { destination[row] = Float(labels[index]) }
+    }
+}

@@ -30,4 +30,23 @@ public enum DataCommands {
         return
             "\(out): MNIST-M from \(photos.count) photos, seed \(seed): train \(kept.count), validation \(held.count), test \(test.count)"
     }
+
+    /// Writes the splits a spec trains and evaluates on (after `train_limit` and the validation
+    /// hold-out, exactly as a run draws them) to an `.npz` of uint8 images and labels, so that a
+    /// PyTorch script can train on the same images. Returns a one-line summary.
+    public static func export(spec path: String, overrides: [String], seed: UInt64?, out: String) throws -> String {
+        let checked: CheckedSpec
+        switch SpecCheck.run(path: path, overrides: overrides, seed: seed) {
+        case .success(let value): checked = value
+        case .failure(let problems): throw LocatedError(problems, file: path)
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let data = try checked.data
+            ?? ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: folder)
+        let empty = try data.train.subset([])
+        try MNISTM.writeNpz(
+            train: data.train, validation: data.validation ?? empty, test: data.test ?? empty, to: out)
+        return "\(out): \(data.description), seed \(checked.spec.seed): train \(data.train.count), "
+            + "validation \(data.validation?.count ?? 0), test \(data.test?.count ?? 0)"
+    }
 }

@@ -3,74 +3,120 @@ import Graph
 import Kernels
 import Spec
 
-/// Runs the reconstruction chain forward in evaluation mode over whole splits: the per-pixel
+/// Runs the reconstruction forward in evaluation mode over whole splits: the per-pixel
 /// reconstruction MSE of every split each epoch, and the reconstructions a report shows.
+///
+/// The reconstruction is the prediction of the first loss term that compares something computed
+/// from `x` with `x` itself: `decoder(encoder(x))`, `decoder(encoder(noise(x, 0.3)))` (a denoising
+/// model reconstructs from corrupted input) or `decoder(sample_normal(encoder(x).mu, …))` (a VAE
+/// reconstructs from a draw of its posterior). Random functions draw from one evaluation stream,
+/// restarted for every pass over a split, so each epoch is judged on the same corruption.
 final class Evaluator {
-    /// The networks that take `x` to its reconstruction, innermost first (`[encoder, decoder]`).
-    let chain: [String]
     let program: PhaseProgram
-    /// The plan value holding the chain's output.
+    /// The plan value holding the reconstruction.
     let outputValue: Int
     let sampleCount: Int
+    /// The reconstruction is logits (`bce_logits`): images are their sigmoid.
+    let outputsLogits: Bool
+    let seed: UInt64
+    private let images: FloatBuffer
 
-    /// The chain of the first loss term of the form `loss(net(…(x)), x)`: the reconstruction; nil
-    /// when no phase reconstructs its input.
-    static func reconstructionChain(_ model: ModelSummary) -> [String]? {
+    /// Where the reconstruction is: the loss it is in, its prediction node, and whether that is logits.
+    struct Reconstruction {
+        var loss: ResolvedLoss
+        var prediction: Int
+        var logits: Bool
+    }
+
+    /// The first loss term of the form `loss(f(x), x)`; nil when no phase reconstructs its input.
+    static func reconstruction(_ model: ModelSummary) -> Reconstruction? {
         for phase in model.phases {
             let loss = phase.resolved
             for term in loss.lossTerms {
-                guard case .loss(_, let prediction, let target) = loss.nodes[term].operation,
-                    loss.nodes[target].operation == .data, let chain = loss.chainOverData(prediction), !chain.isEmpty
+                guard case .loss(let function, let prediction, let target) = loss.nodes[term].operation,
+                    loss.nodes[target].operation == .data, reachesData(loss, prediction),
+                    loss.nodes[prediction].operation != .data
                 else { continue }
-                return chain
+                return Reconstruction(loss: loss, prediction: prediction, logits: function == .bceLogits)
             }
         }
         return nil
     }
 
-    init(chain: [String], model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64) throws {
+    /// Whether `node` is computed from `x` and nothing else that varies (no `z`).
+    static func reachesData(_ loss: ResolvedLoss, _ node: Int) -> Bool {
+        var reachesX = false, reachesOther = false
+        var stack = [node]
+        while let next = stack.popLast() {
+            switch loss.nodes[next].operation {
+            case .data: reachesX = true
+            case .prior: reachesOther = true
+            default: stack += loss.inputs(of: next)
+            }
+        }
+        return reachesX && !reachesOther
+    }
+
+    init(_ reconstruction: Reconstruction, model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64)
+        throws
+    {
         guard let shape = model.dataShape else { throw RunError("the shape of x is unknown: nothing to evaluate") }
-        self.chain = chain
         program = PhaseProgram(
-            applying: chain, over: .data(shape), model: model, store: store, capacity: capacity, seed: seed)
+            computing: reconstruction.prediction, of: reconstruction.loss, model: model, store: store,
+            capacity: capacity, seed: seed)
         guard let output = program.plan.output else { throw RunError("the evaluation plan computes nothing") }
         outputValue = output
         sampleCount = shape.elementCount
+        outputsLogits = reconstruction.logits
+        self.seed = seed
+        images = FloatBuffer(count: capacity * sampleCount)
     }
 
-    /// The mean per-pixel squared error of the chain over every image of `split`.
+    /// The mean per-pixel squared error of the reconstruction over every image of `split`.
     func meanSquaredError(_ split: LabeledImages) throws -> Double {
         guard let data = program.data else { return 0 }
+        restartNoise()
         var total = 0.0
         for start in stride(from: 0, to: split.count, by: program.capacity) {
             let indices = start..<min(start + program.capacity, split.count)
             try fill(split, Array(indices)[...])
-            program.forward(batch: indices.count)
             let error = lossForward(
-                kind: .mse, prediction: program.output(ofValue: outputValue), target: .buffer(data.pointer),
+                kind: .mse, prediction: reconstructed(batch: indices.count), target: .buffer(data.pointer),
                 count: indices.count * sampleCount)
             total += Double(error) * Double(indices.count)
         }
         return total / Double(max(split.count, 1))
     }
 
-    /// The chain's outputs for the images at `indices`, row after row, a batch at a time.
+    /// The reconstructions of the images at `indices`, row after row, a batch at a time.
     func reconstruct(_ split: LabeledImages, _ indices: [Int]) throws -> [Float] {
+        restartNoise()
         var outputs: [Float] = []
         outputs.reserveCapacity(indices.count * sampleCount)
         for start in stride(from: 0, to: indices.count, by: program.capacity) {
             let batch = indices[start..<min(start + program.capacity, indices.count)]
             try fill(split, batch)
-            program.forward(batch: batch.count)
-            outputs += UnsafeBufferPointer(
-                start: program.output(ofValue: outputValue), count: batch.count * sampleCount)
+            outputs += UnsafeBufferPointer(start: reconstructed(batch: batch.count), count: batch.count * sampleCount)
         }
         return outputs
     }
+
+    /// Runs forward on the filled batch; returns the images (the sigmoid of logits).
+    private func reconstructed(batch: Int) -> UnsafeMutablePointer<Float> {
+        program.forward(batch: batch)
+        let output = program.output(ofValue: outputValue)
+        guard outputsLogits else { return output }
+        activationForward(
+            output: images.pointer, input: output, count: batch * sampleCount, activation: .sigmoid, threads: 1)
+        return images.pointer
+    }
+
+    private func restartNoise() { program.noise = RandomStream(seed: seed, name: "evaluation/noise") }
 
     private func fill(_ split: LabeledImages, _ indices: ArraySlice<Int>) throws {
         guard let data = program.data else { return }
         try split.writeBatch(
             indices, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
+        if let labels = program.labels { split.writeLabels(indices, into: labels.pointer) }
     }
 }

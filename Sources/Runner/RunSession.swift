@@ -109,6 +109,7 @@ struct RunSession {
         var summary: [String: Double] = [:]
         // The last epoch's evaluation is the final one: the weights have not changed since.
         for (split, value) in history.epochs.last?.splitMSE ?? [] { summary["\(split)_mse"] = value }
+        for (split, value) in history.epochs.last?.splitLoss ?? [] { summary["\(split)_loss"] = value }
         for (phase, value) in history.epochs.last?.losses ?? [] { summary["loss.\(phase)"] = value }
         if let accuracy = history.epochs.last?.discriminatorAccuracy { summary["discriminator_accuracy"] = accuracy }
         summary.merge(try CodeOutputs(trainer: trainer, folder: folder, progress: progress).write()) { $1 }

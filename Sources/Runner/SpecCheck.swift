@@ -41,7 +41,11 @@ public enum SpecCheck {
     > {
         if let problem = ArithmeticSetup.problem(spec) { return .failure(SpecProblems([problem])) }
         let imageShape = data.map { Array($0.train.images.shape.dropFirst()) } ?? spec.data.source.sampleShape
-        return ShapeInference.run(spec, dataShape: spec.data.shape == nil ? imageShape : nil).flatMap { model in
+        let labels = data.map { data in
+            (labeled: data.labeled, classes: data.labeled ? (data.train.labels.max().map { Int($0) + 1 }) : nil)
+        }
+        return ShapeInference.run(spec, dataShape: spec.data.shape == nil ? imageShape : nil, labels: labels).flatMap {
+            model in
             let memory = MemoryEstimate(model: model, batchSize: spec.train.batchSize)
             if let problem = memory.problem(batchSize: spec.train.batchSize) {
                 return .failure(SpecProblems([problem]))

@@ -21,6 +21,8 @@ public struct EpochMetrics: Sendable {
     public var epoch: Int
     public var losses: [(phase: String, value: Double)]
     public var splitMSE: [(split: String, value: Double)]
+    /// The loss of the phase `LossEvaluator` measures, on every split (`test_loss`).
+    public var splitLoss: [(split: String, value: Double)] = []
     /// The adversary's accuracy on prior samples against test codes, when the spec has one.
     public var discriminatorAccuracy: Double? = nil
 }
@@ -41,6 +43,7 @@ public final class Trainer {
     public let store: ParameterStore
     let phases: [PhaseProgram]
     let evaluator: Evaluator?
+    let lossEvaluator: LossEvaluator?
     var sampler: PriorSampler?
     var shuffle: RandomStream
     let batchBuffer: FloatBuffer
@@ -69,9 +72,10 @@ public final class Trainer {
                 phase: $0, model: model, store: store, capacity: capacity, seed: spec.seed, data: batchBuffer)
         }
         PhaseProgram.shareForwardPasses(phases)
-        evaluator = try Evaluator.reconstructionChain(model).map {
-            try Evaluator(chain: $0, model: model, store: store, capacity: capacity, seed: spec.seed)
+        evaluator = try Evaluator.reconstruction(model).map {
+            try Evaluator($0, model: model, store: store, capacity: capacity, seed: spec.seed)
         }
+        lossEvaluator = try LossEvaluator.make(spec, model: model, store: store, capacity: capacity)
         self.store = store
         self.batchBuffer = batchBuffer
         discriminatorProbe = nil
@@ -108,6 +112,8 @@ public final class Trainer {
                 step += 1
                 var losses: [(String, Double)] = []
                 for (index, phase) in phases.enumerated() {
+                    phase.epoch = Double(epochsDone) + Double(batch) / Double(batches)
+                    if let labels = phase.labels { data.train.writeLabels(indices, into: labels.pointer) }
                     let loss = phase.step(batch: indices.count, sampler: &sampler)
                     guard loss.isFinite else {
                         return .failed(
@@ -157,6 +163,12 @@ public final class Trainer {
             }
         }
         var metrics = EpochMetrics(epoch: epochsDone, losses: Array(zip(phases.map(\.name), means)), splitMSE: splits)
+        if let lossEvaluator {
+            for name in ["train", "validation", "test"] {
+                guard let split = data.split(name) else { continue }
+                metrics.splitLoss.append((name, try lossEvaluator.meanLoss(split, epoch: Double(epochsDone))))
+            }
+        }
         if let probe = discriminatorProbe {
             metrics.discriminatorAccuracy = try probe.accuracy(data.test ?? data.train)
         }
@@ -170,6 +182,7 @@ public final class Trainer {
                 Dictionary(uniqueKeysWithValues: metrics.losses.map { ($0.phase, JSON.number($0.value)) })),
         ]
         for (split, value) in metrics.splitMSE { members["\(split)_mse"] = .number(value) }
+        for (split, value) in metrics.splitLoss { members["\(split)_loss"] = .number(value) }
         if let accuracy = metrics.discriminatorAccuracy { members["discriminator_accuracy"] = .number(accuracy) }
         return .object(members)
     }

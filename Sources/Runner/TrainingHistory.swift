@@ -41,6 +41,9 @@ extension TrainingHistory {
         }
         var metrics = EpochMetrics(
             epoch: epoch, losses: phases.compactMap { p in losses[p].map { (p, $0) } }, splitMSE: splits)
+        metrics.splitLoss = ["train", "validation", "test"].compactMap { split in
+            record["\(split)_loss"]?.numberValue.map { (split, $0) }
+        }
         metrics.discriminatorAccuracy = record["discriminator_accuracy"]?.numberValue
         return metrics
     }

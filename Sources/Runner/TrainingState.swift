@@ -41,6 +41,9 @@ struct TrainingState {
         }
         for phase in trainer.phases {
             entries.append(Self.stream("stream/dropout/\(phase.name)", { phase.dropout }, { phase.dropout = $0 }))
+            if phase.plan.functions.contains(where: { $0.function.isRandom }) {
+                entries.append(Self.stream("stream/noise/\(phase.name)", { phase.noise }, { phase.noise = $0 }))
+            }
             entries.append(Self.optimizerStep(phase))
             let optimizer = phase.optimizer
             for (index, parameter) in optimizer.parameters.enumerated() {

@@ -5,8 +5,8 @@ import Runner
 /// `runexp data`: tools for data files.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Inspect data files and make MNIST-M.",
-        subcommands: [Inspect.self, MakeMNISTM.self])
+        commandName: "data", abstract: "Inspect data files, make MNIST-M, export a spec's splits.",
+        subcommands: [Inspect.self, MakeMNISTM.self, Export.self])
 
     /// `runexp data inspect FILE…`
     struct Inspect: ParsableCommand {
@@ -57,6 +57,34 @@ struct DataCommand: ParsableCommand {
                     try DataCommands.makeMNISTM(
                         digits: digits, backgrounds: backgrounds, out: out, seed: seed,
                         validation: validation))
+            } catch {
+                throw Exit.failing(error)
+            }
+        }
+    }
+
+    /// `runexp data export SPEC --out FILE.npz`
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Write the splits a spec trains and evaluates on (train, valid, test; uint8 images and labels) to an .npz, for a PyTorch peer."
+        )
+
+        @Argument(help: "The spec whose data to export.")
+        var spec: String
+
+        @Option(help: "The .npz to write.")
+        var out: String
+
+        @Option(name: .customLong("set"), help: "Override a spec value, e.g. data.validation=0.2 (repeatable).")
+        var overrides: [String] = []
+
+        @Option(help: "The seed (decides the validation hold-out and MNIST-M's crops).")
+        var seed: UInt64?
+
+        func run() throws {
+            do {
+                print(try DataCommands.export(spec: spec, overrides: overrides, seed: seed, out: out))
             } catch {
                 throw Exit.failing(error)
             }

@@ -82,11 +82,15 @@ public struct FunctionArguments: Sendable {
     func keyword(_ key: String, allowed: [String], in range: ClosedRange<Double>) throws(FunctionProblem) -> Double? {
         for (name, _) in keywords where !allowed.contains(name) {
             let hint = allowed.isEmpty ? " (it takes none)" : NearestName.hint(name, in: allowed)
-            throw FunctionProblem("\(self.name) has no argument '\(name)'\(hint)")
+            var problem = FunctionProblem("\(self.name) has no argument '\(name)'\(hint)")
+            problem.keyword = name
+            throw problem
         }
         guard let value = keywords.first(where: { $0.name == key })?.value else { return nil }
         guard range.contains(value) else {
-            throw FunctionProblem("\(name)'s \(key) must be in \(range.lowerBound)…\(range.upperBound); found \(value)")
+            var problem = FunctionProblem("\(name)'s \(key) must be in \(range.lowerBound)…\(range.upperBound); found \(value)")
+            problem.keyword = key
+            throw problem
         }
         return value
     }
@@ -96,6 +100,8 @@ public struct FunctionArguments: Sendable {
 public struct FunctionProblem: Error, Sendable {
     public var message: String
     public var argument: Int?
+    /// The named argument to point at, when it is one.
+    public var keyword: String?
 
     public init(_ message: String, _ argument: Int? = nil) {
         self.message = message

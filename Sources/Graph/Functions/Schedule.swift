@@ -13,7 +13,7 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
         let start = try arguments.constant(0, "start", in: -1e12...1e12)
         let end = try arguments.constant(1, "end", in: -1e12...1e12)
         guard let epochs = try arguments.keyword("epochs", allowed: ["epochs"], in: 1e-9...1e9) else {
-            throw FunctionProblem("ramp needs its length: ramp(\(start), \(end), epochs: 10)")
+            throw FunctionProblem("ramp needs its length in epochs, as in ramp(0, 1, epochs: 10)")
         }
         return .schedule(Schedule(start: start, end: end, epochs: epochs))
     }

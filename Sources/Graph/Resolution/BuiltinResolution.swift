@@ -9,7 +9,7 @@ extension ShapeInference {
         _ expression: LossExpression, _ walk: inout Walk
     ) -> Partial? {
         var positional: [FunctionArguments.Value] = [], nodes: [Int?] = [], places: [Origin] = []
-        var keywords: [(name: String, value: Double)] = []
+        var keywords: [(name: String, value: Double)] = [], keywordPlaces: [String: Origin] = [:]
         var incomplete = false
         for (argument, value) in zip(arguments, values) {
             if case .keyword(let name, let inner, let place) = argument {
@@ -18,6 +18,7 @@ extension ShapeInference {
                     return nil
                 }
                 keywords.append((name, number))
+                keywordPlaces[name] = place
                 continue
             }
             switch value {
@@ -40,7 +41,8 @@ extension ShapeInference {
         let call = FunctionArguments(function: function, positional: positional, keywords: keywords, classes: classes)
         switch FunctionRegistry.resolve(call) {
         case .failure(let problem):
-            log.error(problem.argument.map { places[$0] } ?? origin, "in the loss: \(problem.message)")
+            let place = problem.argument.map { places[$0] } ?? problem.keyword.flatMap { keywordPlaces[$0] } ?? origin
+            log.error(place, "in the loss: \(problem.message)")
             return nil
         case .success(.batch(let implementation, let shape, let inputs)):
             let reads = inputs.compactMap { nodes[$0] }
@@ -81,7 +83,7 @@ extension ShapeInference {
         guard shape.count == 1, shape[0] == total else {
             log.error(
                 network.heads[0].origin,
-                "network '\(name)' makes \(shape.shapeText) per sample, but its outputs add up to \(total) flat features")
+                "network '\(name)' makes \(shape.shapeText) values per sample, but its outputs add up to \(total) features")
             return .batch(nil)
         }
         let offset = network.heads[..<index].reduce(0) { $0 + $1.size }

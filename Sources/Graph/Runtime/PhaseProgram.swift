@@ -121,6 +121,19 @@ public final class PhaseProgram: @unchecked Sendable {
             data: nil, training: false, threads: nil, timing: nil)
     }
 
+    /// Plans the forward pass that computes `node` of `loss` (a batch) in evaluation mode: how
+    /// evaluation runs a reconstruction that is more than a chain of networks. Fill `data` (and
+    /// `labels`), call `forward`, read `output(ofValue: plan.output!)`.
+    public convenience init(
+        computing node: Int, of loss: ResolvedLoss, model: ModelSummary, store: ParameterStore, capacity: Int,
+        seed: UInt64
+    ) {
+        self.init(
+            name: "evaluate " + loss.nodes[node].text, plan: PhasePlan(computing: node, of: loss, model: model),
+            updated: [], optimizer: .sgd(lr: 0, momentum: 0, weightDecay: 0), store: store, capacity: capacity,
+            seed: seed, data: nil, training: false, threads: nil, timing: nil)
+    }
+
     init(
         name: String, plan: PhasePlan, updated: [String], optimizer spec: OptimizerSpec, store: ParameterStore,
         capacity: Int, seed: UInt64, data: FloatBuffer?, training: Bool, threads: Int?, timing: StepTiming?

@@ -1,0 +1,60 @@
+import Data
+import Graph
+import Kernels
+import Spec
+
+/// A phase's whole loss measured on a split in evaluation mode: the test ELBO of a VAE
+/// (`784 * bce_logits(…) + kl_normal(…)`), which the reconstruction MSE alone does not tell.
+///
+/// It measures the first phase whose loss is more than one reconstruction term and reads no prior
+/// batch (an adversarial phase's loss on held-out data says little). Random functions draw from
+/// one evaluation stream, restarted for every split; schedules take their value at the epoch's end.
+final class LossEvaluator {
+    let phase: String
+    let program: PhaseProgram
+    let seed: UInt64
+
+    /// The evaluator for `model`'s first such phase, or nil when no phase has such a loss.
+    static func make(_ spec: ExperimentSpec, model: ModelSummary, store: ParameterStore, capacity: Int) throws
+        -> LossEvaluator?
+    {
+        for (phase, summary) in zip(spec.phases, model.phases) {
+            let loss = summary.resolved
+            let terms = loss.nodes.filter {
+                switch $0.operation {
+                case .loss, .term: return true
+                default: return false
+                }
+            }
+            guard !loss.reads(.prior), loss.reads(.data), terms.count > 1 || loss.nodes.contains(where: {
+                if case .term = $0.operation { true } else { false }
+            }) else { continue }
+            let program = try PhaseProgram(
+                phase: phase, model: model, store: store, capacity: capacity, seed: spec.seed, training: false)
+            return LossEvaluator(phase: phase.name, program: program, seed: spec.seed)
+        }
+        return nil
+    }
+
+    init(phase: String, program: PhaseProgram, seed: UInt64) {
+        self.phase = phase
+        self.program = program
+        self.seed = seed
+    }
+
+    /// The mean loss per sample over every image of `split`, after `epoch` epochs of training.
+    func meanLoss(_ split: LabeledImages, epoch: Double) throws -> Double {
+        guard let data = program.data else { return 0 }
+        program.noise = RandomStream(seed: seed, name: "evaluation/noise")
+        program.epoch = epoch
+        var total = 0.0
+        for start in stride(from: 0, to: split.count, by: program.capacity) {
+            let indices = Array(start..<min(start + program.capacity, split.count))[...]
+            try split.writeBatch(
+                indices, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
+            if let labels = program.labels { split.writeLabels(indices, into: labels.pointer) }
+            total += program.forward(batch: indices.count) * Double(indices.count)
+        }
+        return total / Double(max(split.count, 1))
+    }
+}

@@ -1,0 +1,68 @@
+"""Shared helpers for the PyTorch peer scripts.
+
+A peer trains in PyTorch the same model a runexp spec trains, on the same
+images, and prints the same metrics as JSON lines on stdout:
+one {"epoch": k, ...} object per epoch, then {"final": {...}, "seconds": s}.
+"""
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+
+
+def parse_args(description, epochs, extra=None):
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("data", help="npz with train_x/train_y/valid_x/valid_y/test_x/test_y")
+    p.add_argument("--epochs", type=int, default=epochs)
+    p.add_argument("--batch-size", type=int, default=100)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=2)
+    if extra:
+        extra(p)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    return args
+
+
+def load(path, flat=False, nchw=False):
+    """Return dict split -> float32 tensor in [0,1] (images) for train/valid/test.
+
+    flat: reshape to N x (H*W*C).  nchw: NHWC colour -> NCHW (grey gets C=1).
+    """
+    d = np.load(path)
+    out = {}
+    for split in ("train", "valid", "test"):
+        x = torch.from_numpy(d[f"{split}_x"].astype(np.float32) / 255.0)
+        if flat:
+            x = x.reshape(x.shape[0], -1)
+        elif nchw:
+            x = x.unsqueeze(1) if x.dim() == 3 else x.permute(0, 3, 1, 2)
+        out[split] = x.contiguous()
+        out[f"{split}_y"] = torch.from_numpy(d[f"{split}_y"].astype(np.int64))
+    return out
+
+
+def batches(x, batch_size, shuffle=True):
+    """Yield mini-batches of x (a fresh permutation each call when shuffle)."""
+    idx = torch.randperm(x.shape[0]) if shuffle else torch.arange(x.shape[0])
+    for i in range(0, x.shape[0], batch_size):
+        yield x[idx[i:i + batch_size]]
+
+
+def emit(obj):
+    print(json.dumps(obj), flush=True)
+
+
+def run(args, train_epoch, evaluate):
+    """train_epoch() -> mean training loss; evaluate() -> dict of metrics."""
+    start = time.time()
+    metrics = {}
+    for epoch in range(1, args.epochs + 1):
+        train_loss = train_epoch()
+        metrics = dict(evaluate(), train_loss=train_loss)
+        emit({"epoch": epoch, **metrics})
+    emit({"final": metrics, "seconds": round(time.time() - start, 3)})
