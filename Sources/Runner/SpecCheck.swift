@@ -81,7 +81,9 @@ public enum SpecCheck {
         let splits = checked.data.map(OutputSplits.available) ?? OutputSplits.available(checked.spec.data)
         let labeled = checked.data?.labeled ?? true  // the embedded sets are labelled
         sections += OutputSplits.notes(checked.spec, available: splits, labeled: labeled).map { "note: \($0)" }
-        sections += checked.model.networks.map(networkTable)
+        sections += checked.model.networks.map { network in
+            networkTable(network, heads: checked.spec.networks.first { $0.name == network.name }?.heads ?? [])
+        }
         sections.append(phaseTable(checked))
         sections.append(
             "resolved spec (# where each value came from):\n"
@@ -91,7 +93,7 @@ public enum SpecCheck {
         return sections.joined(separator: "\n\n")
     }
 
-    static func networkTable(_ network: NetworkSummary) -> String {
+    static func networkTable(_ network: NetworkSummary, heads: [NetworkSpec.Head] = []) -> String {
         var table = TextTable(
             ["#", "layer", "output", "params", "FLOPs/sample"],
             alignments: [.right, .left, .left, .right, .right])
@@ -101,6 +103,11 @@ public enum SpecCheck {
                 String(index), layer.spec.summary, layer.output.shapeText, groupedDigits(layer.parameterCount),
                 groupedDigits(layer.flops),
             ])
+        }
+        var offset = 0
+        for head in heads {
+            table.add(["", ".\(head.name)", "\(head.size) (features \(offset)…\(offset + head.size - 1))", "", ""])
+            offset += head.size
         }
         table.add(["", "total", "", groupedDigits(network.parameterCount), groupedDigits(network.flops)])
         return "network \(network.name): \(network.input.shapeText) → \(network.output.shapeText), "
