@@ -18,6 +18,13 @@ public struct NetworkSummary: Sendable {
     public var name: String
     public var input: SampleShape
     public var layers: [LayerSummary]
+    /// The named parts of the output (`outputs: {mu: 20, logvar: 20}`), in order.
+    public var heads: [NetworkSpec.Head] = []
+
+    /// What the network gives where a whole output is wanted outside a loss (codes for t-SNE and
+    /// the latent outputs, the input of the next network in an output's chain): its first named
+    /// output when it has named outputs (a VAE encoder's `mu`), else its output.
+    public var codeShape: SampleShape { heads.first.map { [$0.size] } ?? output }
 
     /// The shape the last layer produces.
     public var output: SampleShape { layers.last?.output ?? input }
@@ -51,7 +58,7 @@ public struct NetworkSummary: Sendable {
                         "network '\(network.name)', layer \(index) (\(spec.summary)): \(mismatch.message)"))
             }
         }
-        return .success(NetworkSummary(name: network.name, input: input, layers: layers))
+        return .success(NetworkSummary(name: network.name, input: input, layers: layers, heads: network.heads))
     }
 }
 

@@ -136,7 +136,7 @@ public struct ShapeInference {
                         "latent outputs decode samples of the \(prior.dimension)-d prior, but network '\(decoder)' takes \(decoding.input.shapeText)"
                     )
                 }
-                if let codes = summaries[encoder]?.output, codes.elementCount != decoding.input.elementCount {
+                if let codes = summaries[encoder]?.codeShape, codes.elementCount != decoding.input.elementCount {
                     log.error(
                         output.origin,
                         "'\(encoder)' makes codes of \(codes.elementCount) values, but '\(decoder)' reads \(decoding.input.elementCount)"

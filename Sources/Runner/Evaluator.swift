@@ -43,6 +43,19 @@ final class Evaluator {
         return nil
     }
 
+    /// Whether `network` makes logits of images: a loss compares its output with `x` by `bce_logits`.
+    static func makesLogits(_ model: ModelSummary, _ network: String) -> Bool {
+        model.phases.contains { phase in
+            let loss = phase.resolved
+            return loss.lossTerms.contains { term in
+                guard case .loss(.bceLogits, let prediction, let target) = loss.nodes[term].operation,
+                    loss.nodes[target].operation == .data, case .network(network, _) = loss.nodes[prediction].operation
+                else { return false }
+                return true
+            }
+        }
+    }
+
     /// Whether `node` is computed from `x` and nothing else that varies (no `z`).
     static func reachesData(_ loss: ResolvedLoss, _ node: Int) -> Bool {
         var reachesX = false, reachesOther = false

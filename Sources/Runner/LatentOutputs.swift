@@ -64,6 +64,7 @@ struct LatentOutputs {
         let split = CodeOutputs.codeSplit(trainer.data)
         let encode = try NetworkApplication([encoder], input: .data, trainer: trainer, origin: origin)
         let decode = try NetworkApplication([decoder], input: .latent, trainer: trainer, origin: origin)
+        decode.outputsLogits = Evaluator.makesLogits(trainer.checked.model, decoder)
         // `check` (ShapeInference) saw that the decoder reads the codes and makes images.
         let shape = try ImageShape(split.images)
         let context = Context(

@@ -26,6 +26,8 @@ final class NetworkApplication {
     let inputWidth: Int
     /// Values per output sample.
     let outputWidth: Int
+    /// The chain ends in logits of images (`Evaluator.makesLogits`): outputs are their sigmoid.
+    var outputsLogits = false
 
     /// Plans `networks` (innermost first) over `input` for batches of up to `capacity` samples.
     ///
@@ -119,6 +121,13 @@ final class NetworkApplication {
     /// Runs the program on the first `batch` samples of its input and copies out the chain's output.
     private func run(batch: Int) -> [Float] {
         program.forward(batch: batch)
-        return Array(UnsafeBufferPointer(start: program.output(ofValue: outputValue), count: batch * outputWidth))
+        var outputs = Array(UnsafeBufferPointer(start: program.output(ofValue: outputValue), count: batch * outputWidth))
+        if outputsLogits {
+            outputs.withUnsafeMutableBufferPointer { values in
+                guard let base = values.baseAddress else { return }
+                activationForward(output: base, input: base, count: values.count, activation: .sigmoid, threads: 1)
+            }
+        }
+        return outputs
     }
 }

@@ -72,9 +72,10 @@ extension SpecDecoder {
             log.error(
                 origin, "\(what) name '\(name)' must be a plain name: letters, digits and '_', starting with a letter")
         } else if NetworkSpec.reservedNames.contains(name) {
-            log.error(
-                origin,
-                "\(what) name '\(name)' is reserved: x, y and z are the data, label and prior batches, and \(name) may be a function of the loss")
+            let meaning =
+                ["x", "y", "z"].contains(name)
+                ? "x, y and z are the data, label and prior batches" : "\(name) is a function of the loss"
+            log.error(origin, "\(what) name '\(name)' is reserved: \(meaning)")
         }
     }
 

@@ -101,6 +101,15 @@ public struct PhasePlan: Sendable {
         for name in networks {
             guard let network = model.network(named: name) else { preconditionFailure("no network '\(name)'") }
             current = builder.apply(network, to: current)
+            if let head = network.heads.first, case let width = network.output.elementCount, head.size < width {
+                // Outside a loss a network with named outputs gives its first one (`codeShape`).
+                let output = builder.addValue([head.size], root: nil, needsGradient: false)
+                builder.plan.functions.append(
+                    FunctionApplication(
+                        function: OutputHead(name: head.name, offset: 0, count: head.size, width: width),
+                        inputs: [current], output: output, position: builder.plan.applications.count))
+                current = output
+            }
         }
         self = builder.plan
         output = current
