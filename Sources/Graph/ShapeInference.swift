@@ -61,7 +61,7 @@ public struct ShapeInference {
         }
         if dataShape == nil { dataShape = inputOfFirstNetworkAppliedToX() }
         let resolved = context.phases.map { resolve($0) }
-        checkOutputs()
+        checkOutputs(resolved.compactMap { $0 })
         // Only when nothing else failed: otherwise the first mismatch is the reason, not this.
         for network in context.networks where log.isEmpty && summaries[network.name] == nil {
             log.error(
@@ -123,23 +123,26 @@ public struct ShapeInference {
 
     /// The outputs run networks after training: an encoder reads images (x), a decoder its codes
     /// (and the prior's samples) and makes images.
-    private func checkOutputs() {
+    private func checkOutputs(_ losses: [ResolvedLoss]) {
         for output in outputs {
             switch output.kind {
             case .tsne(_, _, _, let encoder): checkReadsImages(encoder, output)
             case .latent(_, _, _, let encoder, let decoder):
                 checkReadsImages(encoder, output)
                 guard let decoding = summaries[decoder] else { continue }
-                if let prior = context.prior, decoding.input != [prior.dimension] {
+                // A conditional decoder reads the code beside one-hot labels: the code is its part.
+                let conditioning = losses.lazy.compactMap { $0.conditioning(of: decoder) }.first
+                let codeInput = conditioning.map { [$0.codeWidth] } ?? decoding.input
+                if let prior = context.prior, codeInput != [prior.dimension] {
                     log.error(
                         output.origin,
-                        "latent outputs decode samples of the \(prior.dimension)-d prior, but network '\(decoder)' takes \(decoding.input.shapeText)"
+                        "latent outputs decode samples of the \(prior.dimension)-d prior, but network '\(decoder)' takes \(codeInput.shapeText)"
                     )
                 }
-                if let codes = summaries[encoder]?.codeShape, codes.elementCount != decoding.input.elementCount {
+                if let codes = summaries[encoder]?.codeShape, codes.elementCount != codeInput.elementCount {
                     log.error(
                         output.origin,
-                        "'\(encoder)' makes codes of \(codes.elementCount) values, but '\(decoder)' reads \(decoding.input.elementCount)"
+                        "'\(encoder)' makes codes of \(codes.elementCount) values, but '\(decoder)' reads \(codeInput.elementCount)"
                     )
                 }
                 if let x = dataShape, decoding.output.elementCount != x.elementCount {

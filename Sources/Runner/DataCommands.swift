@@ -41,7 +41,8 @@ public enum DataCommands {
         case .failure(let problems): throw LocatedError(problems, file: path)
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let data = try checked.data
+        let data =
+            try checked.data
             ?? ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: folder)
         let empty = try data.train.subset([])
         try MNISTM.writeNpz(

@@ -8,7 +8,8 @@ import Spec
 
 /// Latent-space exploration decoded to image grids under `images/`: samples from the prior,
 /// interpolations between encoded images, walks along the codes' principal directions, and for a
-/// 2-D latent the decoded manifold over a grid.
+/// 2-D latent the decoded manifold over a grid; for a decoder conditioned on labels, each code
+/// under every class instead (ConditionalOutputs.swift).
 ///
 /// Every random choice comes from streams named `outputs/latent…` of the spec's seed, so the images
 /// are the same on every run of the same spec and seed.
@@ -63,13 +64,19 @@ struct LatentOutputs {
     func write() throws -> [(path: String, caption: String)] {
         let split = CodeOutputs.codeSplit(trainer.data)
         let encode = try NetworkApplication([encoder], input: .data, trainer: trainer, origin: origin)
-        let decode = try NetworkApplication([decoder], input: .latent, trainer: trainer, origin: origin)
-        decode.outputsLogits = Evaluator.makesLogits(trainer.checked.model, decoder)
+        let model = trainer.checked.model
+        let conditioning = model.conditioning(of: decoder)
+        // A conditional decoder reads the prior's width plus the one-hot labels.
+        let decode = try NetworkApplication(
+            networks: [decoder], input: .latent, model: model, store: trainer.store, capacity: spec.train.batchSize,
+            priorDimension: conditioning == nil ? spec.prior?.dimension : nil, seed: spec.seed, origin: origin)
+        decode.outputsLogits = Evaluator.makesLogits(model, decoder)
         // `check` (ShapeInference) saw that the decoder reads the codes and makes images.
         let shape = try ImageShape(split.images)
         let context = Context(
             split: split, codes: try encode.apply(split.images), dimension: encode.outputWidth, shape: shape,
             decode: decode, labeled: trainer.data.labeled)
+        if let conditioning { return try writeConditional(conditioning, context) }
         var figures: [(String, String)] = []
         if let prior = spec.prior { figures.append(try writeSamples(prior, context)) }
         if interpolations > 0, split.images.count >= 2 { figures.append(try writeInterpolations(context)) }
@@ -181,7 +188,7 @@ struct LatentOutputs {
         return (0..<n).map { low + (high - low) * Float($0) / Float(max(n - 1, 1)) }
     }
 
-    private func writeGrid(_ name: String, _ grid: ImageGrid) throws {
+    func writeGrid(_ name: String, _ grid: ImageGrid) throws {
         try folder.write(name, Data(try grid.pngBytes()))
     }
 }

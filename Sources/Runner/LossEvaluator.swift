@@ -26,9 +26,8 @@ final class LossEvaluator {
                 default: return false
                 }
             }
-            guard !loss.reads(.prior), loss.reads(.data), terms.count > 1 || loss.nodes.contains(where: {
-                if case .term = $0.operation { true } else { false }
-            }) else { continue }
+            let hasTermFunction = terms.contains { if case .term = $0.operation { true } else { false } }
+            guard !loss.reads(.prior), loss.reads(.data), terms.count > 1 || hasTermFunction else { continue }
             let program = try PhaseProgram(
                 phase: phase, model: model, store: store, capacity: capacity, seed: spec.seed, training: false)
             return LossEvaluator(phase: phase.name, program: program, seed: spec.seed)

@@ -121,7 +121,8 @@ final class NetworkApplication {
     /// Runs the program on the first `batch` samples of its input and copies out the chain's output.
     private func run(batch: Int) -> [Float] {
         program.forward(batch: batch)
-        var outputs = Array(UnsafeBufferPointer(start: program.output(ofValue: outputValue), count: batch * outputWidth))
+        var outputs = Array(
+            UnsafeBufferPointer(start: program.output(ofValue: outputValue), count: batch * outputWidth))
         if outputsLogits {
             outputs.withUnsafeMutableBufferPointer { values in
                 guard let base = values.baseAddress else { return }

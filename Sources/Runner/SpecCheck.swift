@@ -119,9 +119,11 @@ public enum SpecCheck {
         var table = TextTable(
             ["phase", "loss", "updates", "passes through", "optimizer"],
             alignments: [.left, .left, .left, .left, .left])
-        for phase in checked.model.phases {
+        for (phase, spec) in zip(checked.model.phases, checked.spec.phases) {
+            let cadence =
+                (spec.repeats > 1 ? " ×\(spec.repeats)" : "") + (spec.every > 1 ? " every \(spec.every)" : "")
             table.add([
-                phase.name, phase.loss, phase.updates.joined(separator: ", "),
+                phase.name + cadence, phase.loss, phase.updates.joined(separator: ", "),
                 phase.passesThrough.isEmpty ? "—" : phase.passesThrough.joined(separator: ", "),
                 phase.optimizer.description,
             ])

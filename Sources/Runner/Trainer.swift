@@ -71,7 +71,9 @@ public final class Trainer {
             try PhaseProgram(
                 phase: $0, model: model, store: store, capacity: capacity, seed: spec.seed, data: batchBuffer)
         }
-        PhaseProgram.shareForwardPasses(phases)
+        // A copied pass must come from this very step and weights: not with a phase that skips
+        // batches (`every`) or runs several times on one (`repeat`).
+        if spec.phases.allSatisfy({ $0.repeats == 1 && $0.every == 1 }) { PhaseProgram.shareForwardPasses(phases) }
         evaluator = try Evaluator.reconstruction(model).map {
             try Evaluator($0, model: model, store: store, capacity: capacity, seed: spec.seed)
         }
@@ -101,8 +103,7 @@ public final class Trainer {
             if train.shuffle {
                 order.withUnsafeMutableBufferPointer { shuffle.shuffle(buffer: $0.baseAddress!, count: count) }
             }
-            var window = Array(repeating: 0.0, count: phases.count), windowSteps = 0
-            var epochSums = Array(repeating: 0.0, count: phases.count)
+            var window = PhaseMeans(phases.count), epochMeans = PhaseMeans(phases.count)
             for batch in 0..<batches {
                 if stopRequested() { return .interrupted(epoch: epochsDone) }
                 let indices = order[(batch * train.batchSize)..<min((batch + 1) * train.batchSize, count)]
@@ -110,26 +111,22 @@ public final class Trainer {
                     indices, scale: 1 / 255,
                     into: UnsafeMutableBufferPointer(start: batchBuffer.pointer, count: batchBuffer.count))
                 step += 1
-                var losses: [(String, Double)] = []
-                for (index, phase) in phases.enumerated() {
-                    phase.epoch = Double(epochsDone) + Double(batch) / Double(batches)
-                    if let labels = phase.labels { data.train.writeLabels(indices, into: labels.pointer) }
-                    let loss = phase.step(batch: indices.count, sampler: &sampler)
-                    guard loss.isFinite else {
-                        return .failed(
-                            "the loss of phase '\(phase.name)' became \(loss) at step \(step) (epoch \(epochsDone + 1), batch \(batch + 1))"
-                        )
-                    }
-                    losses.append((phase.name, loss))
-                    window[index] += loss
-                    epochSums[index] += loss
+                let epoch = Double(epochsDone) + Double(batch) / Double(batches)
+                let losses: [(phase: Int, loss: Double)]
+                switch runPhases(indices, epoch: epoch) {
+                case .success(let values): losses = values
+                case .failure(let failure):
+                    return .failed(
+                        "\(failure.description) at step \(step) (epoch \(epochsDone + 1), batch \(batch + 1))")
                 }
-                windowSteps += 1
+                for (index, loss) in losses {
+                    window.add(loss, to: index)
+                    epochMeans.add(loss, to: index)
+                }
                 imagesSeen += indices.count
                 if step % logInterval == 0 {
-                    try record(stepRecord(window.map { $0 / Double(windowSteps) }))
-                    window = window.map { _ in 0 }
-                    windowSteps = 0
+                    try record(stepRecord(window.means))
+                    window = PhaseMeans(phases.count)
                 }
                 let elapsed = max(Date().timeIntervalSince(started), 1e-9)
                 let rate = Double(imagesSeen) / elapsed
@@ -137,10 +134,11 @@ public final class Trainer {
                 progress(
                     StepProgress(
                         epoch: epochsDone + 1, epochs: train.epochs, batch: batch + 1, batches: batches,
-                        imagesPerSecond: rate, secondsLeft: max(left, 0), losses: losses))
+                        imagesPerSecond: rate, secondsLeft: max(left, 0),
+                        losses: losses.map { (phases[$0.phase].name, $0.loss) }))
             }
             epochsDone += 1
-            let metrics = try evaluate(epochSums.map { $0 / Double(max(batches, 1)) })
+            let metrics = try evaluate(epochMeans.means)
             try record(epochRecord(metrics))
             epochEnded(metrics)
             try epochCheckpoint()
@@ -148,21 +146,45 @@ public final class Trainer {
         return .complete
     }
 
-    func stepRecord(_ means: [Double]) -> JSON {
-        .object([
+    /// Runs every phase due at this step on the batch in `batchBuffer` (`indices` give its labels):
+    /// each phase `repeats` times, on every `every`-th step. Returns each run phase's mean loss.
+    func runPhases(_ indices: ArraySlice<Int>, epoch: Double) -> Result<[(phase: Int, loss: Double)], RunError> {
+        var losses: [(phase: Int, loss: Double)] = []
+        for (index, (phase, spec)) in zip(phases, checked.spec.phases).enumerated() where step % spec.every == 0 {
+            phase.epoch = epoch
+            if let labels = phase.labels { data.train.writeLabels(indices, into: labels.pointer) }
+            var total = 0.0
+            for _ in 0..<spec.repeats {
+                let loss = phase.step(batch: indices.count, sampler: &sampler)
+                guard loss.isFinite else {
+                    return .failure(RunError("the loss of phase '\(phase.name)' became \(loss)"))
+                }
+                total += loss
+            }
+            losses.append((index, total / Double(spec.repeats)))
+        }
+        return .success(losses)
+    }
+
+    /// A `metrics.jsonl` step record of each phase's mean loss since the last (phases that did not
+    /// run in the window are left out).
+    func stepRecord(_ means: [Double?]) -> JSON {
+        let losses = zip(phases.map(\.name), means).compactMap { name, mean in mean.map { (name, JSON.number($0)) } }
+        return .object([
             "kind": .string("step"), "step": .integer(step), "epoch": .integer(epochsDone + 1),
-            "losses": .object(Dictionary(uniqueKeysWithValues: zip(phases.map(\.name), means.map(JSON.number)))),
+            "losses": .object(Dictionary(uniqueKeysWithValues: losses)),
         ])
     }
 
-    func evaluate(_ means: [Double]) throws -> EpochMetrics {
+    func evaluate(_ means: [Double?]) throws -> EpochMetrics {
         var splits: [(String, Double)] = []
         if let evaluator {
             for name in ["train", "validation", "test"] {
                 if let split = data.split(name) { splits.append((name, try evaluator.meanSquaredError(split))) }
             }
         }
-        var metrics = EpochMetrics(epoch: epochsDone, losses: Array(zip(phases.map(\.name), means)), splitMSE: splits)
+        let losses = zip(phases.map(\.name), means).compactMap { name, mean in mean.map { (name, $0) } }
+        var metrics = EpochMetrics(epoch: epochsDone, losses: losses, splitMSE: splits)
         if let lossEvaluator {
             for name in ["train", "validation", "test"] {
                 guard let split = data.split(name) else { continue }
@@ -200,6 +222,25 @@ public final class Trainer {
         }
         return digest(bytes)
     }
+}
+
+/// Running means of each phase's loss over the steps it ran in.
+struct PhaseMeans {
+    var sums: [Double]
+    var counts: [Int]
+
+    init(_ phases: Int) {
+        sums = Array(repeating: 0, count: phases)
+        counts = Array(repeating: 0, count: phases)
+    }
+
+    mutating func add(_ loss: Double, to phase: Int) {
+        sums[phase] += loss
+        counts[phase] += 1
+    }
+
+    /// Each phase's mean, nil where it did not run.
+    var means: [Double?] { zip(sums, counts).map { $1 > 0 ? $0 / Double($1) : nil } }
 }
 
 extension String {

@@ -37,6 +37,11 @@ public struct PhaseSpec: Sendable, Equatable {
     /// The networks whose weights this phase changes, with where each was named.
     public var update: [(name: String, origin: Origin)]
     public var optimizer: OptimizerSpec
+    /// Updates per batch it runs on (`repeat: 5` trains a critic five times per batch, each time
+    /// on fresh prior samples).
+    public var repeats = 1
+    /// Runs on every k-th batch only (`every: 2`: batches 2, 4, 6, … of the run).
+    public var every = 1
     /// Where the phase was written.
     public var origin: Origin
 
@@ -54,7 +59,7 @@ public struct PhaseSpec: Sendable, Equatable {
 
     public static func == (a: PhaseSpec, b: PhaseSpec) -> Bool {
         a.name == b.name && a.loss == b.loss && a.update.map(\.name) == b.update.map(\.name)
-            && a.optimizer == b.optimizer && a.origin == b.origin
+            && a.optimizer == b.optimizer && a.repeats == b.repeats && a.every == b.every && a.origin == b.origin
     }
 }
 
@@ -87,12 +92,20 @@ extension SpecDecoder {
         let loss = map.required("loss") { decodeLoss($0, "phases[\(index)].loss") }
         let update = map.required("update") { scalars.nameList($0, "phases[\(index)].update") }
         let optimizer = map.optional("optimizer", default: .mapping([])) { decodeOptimizer(&$0) }
+        let repeats = map.optional("repeat", default: .scalar("1")) {
+            scalars.int($0, "phases[\(index)].repeat", in: 1...1000)
+        }
+        let every = map.optional("every", default: .scalar("1")) {
+            scalars.int($0, "phases[\(index)].every", in: 1...1_000_000)
+        }
         map.finish()
         node = map.resolvedNode
-        guard let name, let loss, let update, let optimizer else { return nil }
-        return PhaseSpec(
+        guard let name, let loss, let update, let optimizer, let repeats, let every else { return nil }
+        var phase = PhaseSpec(
             name: name, loss: loss.0, lossText: loss.1, update: update, optimizer: optimizer,
             origin: node.origin)
+        (phase.repeats, phase.every) = (repeats, every)
+        return phase
     }
 
     private func decodeLoss(_ node: YAMLNode, _ what: String) -> (LossExpression, String)? {

@@ -47,7 +47,8 @@ struct CommandLinePathTests {
             in: scratch.url)
         #expect(outcome.status == 2)
         #expect(
-            outcome.stderr.contains("unknown network or function 'kl'; expected one of: encoder, decoder, mse, sse, l1"))
+            outcome.stderr.contains("unknown network or function 'kl'; expected one of: encoder, decoder, mse, sse, l1")
+        )
         #expect(!outcome.stderr.contains("did you mean 'l1'"))
     }
 }

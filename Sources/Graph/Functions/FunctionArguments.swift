@@ -18,8 +18,9 @@ public struct FunctionArguments: Sendable {
     /// The number of classes `y` takes, when the data is labelled and that is known.
     public var classes: Int?
 
-    public init(function: BuiltinFunction, positional: [Value], keywords: [(name: String, value: Double)], classes: Int?)
-    {
+    public init(
+        function: BuiltinFunction, positional: [Value], keywords: [(name: String, value: Double)], classes: Int?
+    ) {
         self.function = function
         self.positional = positional
         self.keywords = keywords
@@ -45,7 +46,8 @@ public struct FunctionArguments: Sendable {
         case .batch(_, labels: true):
             throw FunctionProblem("the \(role) of \(name) must be a batch of features; y holds class labels", index)
         case .constant, .scalar:
-            throw FunctionProblem("the \(role) of \(name) must be a batch such as x or encoder(x); found a number", index)
+            throw FunctionProblem(
+                "the \(role) of \(name) must be a batch such as x or encoder(x); found a number", index)
         }
     }
 
@@ -73,7 +75,8 @@ public struct FunctionArguments: Sendable {
             throw FunctionProblem("the \(role) of \(name) must be a constant number", index)
         }
         guard range.contains(value) else {
-            throw FunctionProblem("the \(role) of \(name) must be in \(range.lowerBound)…\(range.upperBound); found \(value)", index)
+            throw FunctionProblem(
+                "the \(role) of \(name) must be in \(range.lowerBound)…\(range.upperBound); found \(value)", index)
         }
         return value
     }
@@ -88,7 +91,8 @@ public struct FunctionArguments: Sendable {
         }
         guard let value = keywords.first(where: { $0.name == key })?.value else { return nil }
         guard range.contains(value) else {
-            var problem = FunctionProblem("\(name)'s \(key) must be in \(range.lowerBound)…\(range.upperBound); found \(value)")
+            var problem = FunctionProblem(
+                "\(name)'s \(key) must be in \(range.lowerBound)…\(range.upperBound); found \(value)")
             problem.keyword = key
             throw problem
         }

@@ -83,7 +83,8 @@ extension ShapeInference {
         guard shape.count == 1, shape[0] == total else {
             log.error(
                 network.heads[0].origin,
-                "network '\(name)' makes \(shape.shapeText) values per sample, but its outputs add up to \(total) features")
+                "network '\(name)' makes \(shape.shapeText) values per sample, but its outputs add up to \(total) features"
+            )
             return .batch(nil)
         }
         let offset = network.heads[..<index].reduce(0) { $0 + $1.size }

@@ -209,7 +209,8 @@ extension ShapeInference {
         if case .batch(let node?) = target, walk.nodes[node].operation == .labels {
             log.error(
                 arguments[1].origin,
-                "in the loss: \(name) compares with a batch of values; for class labels use cross_entropy(logits, y), or onehot(y)")
+                "in the loss: \(name) compares with a batch of values; for class labels use cross_entropy(logits, y), or onehot(y)"
+            )
             return .scalar(nil)
         }
         let targetNode: Int

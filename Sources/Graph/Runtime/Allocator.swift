@@ -87,12 +87,14 @@ extension PhaseProgram {
         /// A batch function's buffers; its input-gradient writes are decided in backward order.
         mutating func functionRun(_ f: PhasePlan.FunctionApplication, beforeRun: Int) -> FunctionRun {
             let shapes = f.inputs.map { plan.values[$0].shape }, output = plan.values[f.output].shape
-            let scratch = FloatBuffer(count: max(f.function.scratch(inputs: shapes, output: output, batch: capacity), 1))
+            let scratch = FloatBuffer(
+                count: max(f.function.scratch(inputs: shapes, output: output, batch: capacity), 1))
             owned.append(scratch)
             let runsBackward = plan.values[f.output].needsGradient
             let buffers = FunctionBuffers(
                 batch: capacity, inputShapes: shapes, outputShape: output, inputs: f.inputs.map { value($0).pointer },
-                output: value(f.output).pointer, dInputs: runsBackward ? f.inputs.map { write($0) } : f.inputs.map { _ in nil },
+                output: value(f.output).pointer,
+                dInputs: runsBackward ? f.inputs.map { write($0) } : f.inputs.map { _ in nil },
                 dOutput: runsBackward ? gradient(f.output).pointer : dummy.pointer, scratch: scratch.pointer)
             return FunctionRun(function: f.function, buffers: buffers, runsBackward: runsBackward, beforeRun: beforeRun)
         }

@@ -119,7 +119,9 @@ public struct PhasePlan: Sendable {
     /// how evaluation runs a reconstruction that is more than a chain of networks.
     public init(computing node: Int, of loss: ResolvedLoss, model: ModelSummary) {
         var builder = Builder(loss: loss, model: model, updated: [], fusing: true)
-        guard case .tensor(let value) = builder.compile(node) else { preconditionFailure("node \(node) is not a batch") }
+        guard case .tensor(let value) = builder.compile(node) else {
+            preconditionFailure("node \(node) is not a batch")
+        }
         self = builder.plan
         output = value
     }
@@ -165,11 +167,14 @@ extension PhasePlan {
             case .schedule(let schedule): return .scalar(.schedule(schedule))
             case .function(let applied):
                 let inputs = applied.inputs.map { input -> Int in
-                    guard case .tensor(let value) = compile(input) else { preconditionFailure("a function of a number") }
+                    guard case .tensor(let value) = compile(input) else {
+                        preconditionFailure("a function of a number")
+                    }
                     return value
                 }
                 guard case .batch(let shape) = node.value else { preconditionFailure("a function made no batch") }
-                let output = addValue(shape, root: nil, needsGradient: inputs.contains { plan.values[$0].needsGradient })
+                let output = addValue(
+                    shape, root: nil, needsGradient: inputs.contains { plan.values[$0].needsGradient })
                 plan.functions.append(
                     FunctionApplication(
                         function: applied.function, inputs: inputs, output: output, position: plan.applications.count))

@@ -1,0 +1,76 @@
+import Analysis
+import Data
+import Graph
+import Kernels
+import Report
+import Spec
+
+/// The latent outputs of a decoder that reads its code beside one-hot labels
+/// (`decoder(concat(encoder(x), onehot(y)))`, the supervised AAE): each code decoded under every
+/// class, so that a row keeps one style and the columns change the class (the AAE paper's
+/// style × digit figure).
+extension LatentOutputs {
+    /// Rows of the conditional grids.
+    static let conditionalRows = 10
+
+    /// `images/samples.png` (prior styles × classes) and `images/conditional.png` (the styles of
+    /// images of the explored split, each beside its image, × classes).
+    func writeConditional(_ conditioning: Conditioning, _ context: Context) throws -> [(String, String)] {
+        var figures: [(String, String)] = []
+        if let prior = spec.prior {
+            var sampler = PriorSampler(prior: prior, seed: spec.seed)
+            sampler.stream = RandomStream(seed: spec.seed, name: "outputs/latent")
+            let rows = max(1, min(Self.conditionalRows, samples / conditioning.classes))
+            var styles = [Float](repeating: 0, count: rows * prior.dimension)
+            styles.withUnsafeMutableBufferPointer { buffer in
+                if let base = buffer.baseAddress { sampler.sample(into: base, batch: rows) }
+            }
+            let decoded = try decodeUnderEveryClass(styles, rows: rows, conditioning, context)
+            let grid = (0..<rows).map { row in
+                ImageGrid.Row(
+                    label: "z\(row + 1)",
+                    images: Array(decoded[(row * conditioning.classes)...].prefix(conditioning.classes)))
+            }
+            try writeGrid("images/samples.png", ImageGrid(rows: grid))
+            figures.append(
+                (
+                    "images/samples.png",
+                    "\(rows) prior samples (rows), each decoded by '\(decoder)' under the classes 0…\(conditioning.classes - 1) (columns)"
+                ))
+        }
+        let images = context.split.images
+        let rows = min(Self.conditionalRows, images.count)
+        var stream = RandomStream(seed: spec.seed, name: "outputs/latent/conditional")
+        let chosen = Array(Shuffling.permutation(count: images.count, random: &stream).prefix(rows))
+        let d = context.dimension
+        let styles = chosen.flatMap { context.codes[($0 * d)..<(($0 + 1) * d)] }
+        let decoded = try decodeUnderEveryClass(styles, rows: rows, conditioning, context)
+        let grid = try chosen.enumerated().map { row, index in
+            ImageGrid.Row(
+                label: context.labeled ? "\(images.labels[index]) →" : nil,
+                images: [try context.shape.image(images, index)]
+                    + decoded[(row * conditioning.classes)...].prefix(conditioning.classes))
+        }
+        try writeGrid("images/conditional.png", ImageGrid(rows: grid))
+        figures.append(
+            (
+                "images/conditional.png",
+                "\(rows) \(context.split.name) images (left) and their codes decoded by '\(decoder)' under every class"
+            ))
+        return figures
+    }
+
+    /// Decodes each of `rows` codes (row-major) under every class, row after row.
+    private func decodeUnderEveryClass(
+        _ codes: [Float], rows: Int, _ conditioning: Conditioning, _ context: Context
+    ) throws -> [GridImage] {
+        let d = conditioning.codeWidth
+        var inputs: [Float] = []
+        for row in 0..<rows {
+            for label in 0..<conditioning.classes {
+                inputs += conditioning.input(code: codes[(row * d)..<((row + 1) * d)], label: label)
+            }
+        }
+        return try context.shape.images(try context.decode.apply(latent: inputs))
+    }
+}
