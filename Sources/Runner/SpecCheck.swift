@@ -125,7 +125,7 @@ public enum SpecCheck {
             table.add([
                 phase.name + cadence, phase.loss, phase.updates.joined(separator: ", "),
                 phase.passesThrough.isEmpty ? "—" : phase.passesThrough.joined(separator: ", "),
-                phase.optimizer.description,
+                spec.schedule.describe(phase.optimizer),
             ])
         }
         let train = checked.spec.train

@@ -78,6 +78,13 @@ public final class Trainer {
             try Evaluator($0, model: model, store: store, capacity: capacity, seed: spec.seed)
         }
         lossEvaluator = try LossEvaluator.make(spec, model: model, store: store, capacity: capacity)
+        let batches = (data.train.count + capacity - 1) / capacity
+        // A schedule counts the phase's own updates: `repeat` times per batch it runs on.
+        for (phase, phaseSpec) in zip(phases, spec.phases) {
+            let perEpoch = max(batches / phaseSpec.every * phaseSpec.repeats, 1)
+            phase.optimizer.stepsPerEpoch = perEpoch
+            phase.optimizer.totalSteps = perEpoch * spec.train.epochs
+        }
         self.store = store
         self.batchBuffer = batchBuffer
         discriminatorProbe = nil

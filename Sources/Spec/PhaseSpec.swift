@@ -12,22 +12,6 @@ public enum LossFunction: String, Sendable, CaseIterable {
     case bceLogits = "bce_logits"
 }
 
-/// An optimizer and its settings; each phase owns one, with its own state.
-public enum OptimizerSpec: Sendable, Equatable, CustomStringConvertible {
-    case sgd(lr: Double, momentum: Double, weightDecay: Double)
-    case adam(lr: Double, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double)
-
-    public var description: String {
-        switch self {
-        case .sgd(let lr, let momentum, let decay):
-            return "sgd lr=\(lr)" + (momentum > 0 ? " momentum=\(momentum)" : "") + (decay > 0 ? " decay=\(decay)" : "")
-        case .adam(let lr, let b1, let b2, _, let decay):
-            return "adam lr=\(lr)" + (b1 != 0.9 || b2 != 0.999 ? " betas=\(b1),\(b2)" : "")
-                + (decay > 0 ? " decay=\(decay)" : "")
-        }
-    }
-}
-
 /// One step of the per-batch schedule: a loss, the networks it updates and their optimizer.
 public struct PhaseSpec: Sendable, Equatable {
     public var name: String
@@ -37,6 +21,8 @@ public struct PhaseSpec: Sendable, Equatable {
     /// The networks whose weights this phase changes, with where each was named.
     public var update: [(name: String, origin: Origin)]
     public var optimizer: OptimizerSpec
+    /// How the optimizer's learning rate changes over training, and its gradient clipping.
+    public var schedule = OptimizerSchedule()
     /// Updates per batch it runs on (`repeat: 5` trains a critic five times per batch, each time
     /// on fresh prior samples).
     public var repeats = 1
@@ -59,7 +45,8 @@ public struct PhaseSpec: Sendable, Equatable {
 
     public static func == (a: PhaseSpec, b: PhaseSpec) -> Bool {
         a.name == b.name && a.loss == b.loss && a.update.map(\.name) == b.update.map(\.name)
-            && a.optimizer == b.optimizer && a.repeats == b.repeats && a.every == b.every && a.origin == b.origin
+            && a.optimizer == b.optimizer && a.schedule == b.schedule && a.repeats == b.repeats && a.every == b.every
+            && a.origin == b.origin
     }
 }
 
@@ -91,7 +78,7 @@ extension SpecDecoder {
         }
         let loss = map.required("loss") { decodeLoss($0, "phases[\(index)].loss") }
         let update = map.required("update") { scalars.nameList($0, "phases[\(index)].update") }
-        let optimizer = map.optional("optimizer", default: .mapping([])) { decodeOptimizer(&$0) }
+        let optimizer = map.optional("optimizer", default: .mapping([])) { decodeOptimizer(&$0, phase: index) }
         let repeats = map.optional("repeat", default: .scalar("1")) {
             scalars.int($0, "phases[\(index)].repeat", in: 1...1000)
         }
@@ -102,8 +89,9 @@ extension SpecDecoder {
         node = map.resolvedNode
         guard let name, let loss, let update, let optimizer, let repeats, let every else { return nil }
         var phase = PhaseSpec(
-            name: name, loss: loss.0, lossText: loss.1, update: update, optimizer: optimizer,
+            name: name, loss: loss.0, lossText: loss.1, update: update, optimizer: optimizer.0,
             origin: node.origin)
+        phase.schedule = optimizer.1
         (phase.repeats, phase.every) = (repeats, every)
         return phase
     }
@@ -117,52 +105,5 @@ extension SpecDecoder {
             log.error(diagnostic.origin, diagnostic.message)
             return nil
         }
-    }
-
-    private func decodeOptimizer(_ node: inout YAMLNode) -> OptimizerSpec? {
-        if node.entries?.isEmpty == true {
-            node = YAMLNode(.scalar("adam"), origin: .defaulted)
-        }
-        guard let (kind, value, keyOrigin) = variant(node, "optimizer", ["adam", "sgd"]),
-            var map = MappingReader(value, "optimizer '\(kind)'", log: log)
-        else { return nil }
-        let what = "optimizer.\(kind)"
-        let lr = map.optional("lr", default: .scalar(kind == "adam" ? "0.001" : "0.01")) {
-            scalars.double($0, "\(what).lr", in: 0...1e6)
-        }
-        let optimizer: OptimizerSpec?
-        if kind == "adam" {
-            let beta1 = map.optional("beta1", default: .scalar("0.9")) {
-                scalars.double($0, "\(what).beta1", in: 0...0.999999)
-            }
-            let beta2 = map.optional("beta2", default: .scalar("0.999")) {
-                scalars.double($0, "\(what).beta2", in: 0...0.999999)
-            }
-            let epsilon = map.optional("epsilon", default: .scalar("1.0e-8")) {
-                scalars.double($0, "\(what).epsilon", in: 1e-30...1)
-            }
-            let decay = map.optional("weight_decay", default: .scalar("0")) {
-                scalars.double($0, "\(what).weight_decay", in: 0...1e6)
-            }
-            if let lr, let beta1, let beta2, let epsilon, let decay {
-                optimizer = .adam(lr: lr, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: decay)
-            } else {
-                optimizer = nil
-            }
-        } else {
-            let momentum = map.optional("momentum", default: .scalar("0")) {
-                scalars.double($0, "\(what).momentum", in: 0...0.999999)
-            }
-            let decay = map.optional("weight_decay", default: .scalar("0")) {
-                scalars.double($0, "\(what).weight_decay", in: 0...1e6)
-            }
-            optimizer = zip3(lr, momentum, decay).map { .sgd(lr: $0, momentum: $1, weightDecay: $2) }
-        }
-        map.finish()
-        var resolved = map.resolvedNode
-        resolved.isFlow = true
-        node = variantNode(kind, keyOrigin, resolved, like: node)
-        node.isFlow = true
-        return optimizer
     }
 }

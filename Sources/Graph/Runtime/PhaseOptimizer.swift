@@ -4,6 +4,11 @@ import Spec
 /// A phase's optimizer: its settings and its own state (moments, step count) for the tensors it trains.
 public final class PhaseOptimizer: @unchecked Sendable {
     public let spec: OptimizerSpec
+    /// The learning-rate schedule, warm-up, clipping and decay style.
+    public let schedule: OptimizerSchedule
+    /// The run's length, which a cosine schedule spans, and an epoch's, which a step schedule counts.
+    public var totalSteps = 1
+    public var stepsPerEpoch = 1
     /// The trainable tensors of the networks the phase updates.
     public let parameters: [Parameter]
     /// Adam's first moments or SGD's momentum buffers, one per parameter.
@@ -18,8 +23,12 @@ public final class PhaseOptimizer: @unchecked Sendable {
     /// The bench's counters, when it is measuring.
     let timing: StepTiming?
 
-    public init(spec: OptimizerSpec, parameters: [Parameter], threads: Int = 1, timing: StepTiming? = nil) {
+    public init(
+        spec: OptimizerSpec, schedule: OptimizerSchedule = OptimizerSchedule(), parameters: [Parameter],
+        threads: Int = 1, timing: StepTiming? = nil
+    ) {
         self.spec = spec
+        self.schedule = schedule
         self.parameters = parameters
         self.threads = max(1, threads)
         self.timing = timing
@@ -45,6 +54,36 @@ public final class PhaseOptimizer: @unchecked Sendable {
     /// Starts the next update; `update` then applies it tensor by tensor as gradients complete.
     public func beginStep() { step += 1 }
 
+    /// Whether updates must wait for every gradient of the step (clipping needs their global norm).
+    public var updatesAfterBackward: Bool { schedule.clipNorm != nil }
+
+    /// Scales every gradient so that their global L2 norm is at most `clip_norm`; returns the norm.
+    @discardableResult
+    public func clipGradients() -> Double {
+        guard let limit = schedule.clipNorm else { return 0 }
+        let squares = parameters.reduce(0.0) { total, parameter in
+            guard let gradient = parameter.gradient else { return total }
+            return total + Double(sumOfSquares(input: gradient.pointer, count: gradient.count))
+        }
+        let norm = squares.squareRoot()
+        if norm > limit {
+            let factor = Float(limit / norm)
+            for gradient in parameters.compactMap(\.gradient) {
+                scale(buffer: gradient.pointer, count: gradient.count, by: factor)
+            }
+        }
+        return norm
+    }
+
+    /// The learning rate of the current step.
+    public var currentRate: Double {
+        let lr: Double
+        switch spec {
+        case .adam(let rate, _, _, _, _), .sgd(let rate, _, _): lr = rate
+        }
+        return schedule.rate(lr, step: max(step, 1), totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch)
+    }
+
     /// Applies the current step's update to `parameters[i]` for each `i` in `indices`.
     ///
     /// The update is elementwise and memory-bound, so large tensors are split across `threads`
@@ -54,30 +93,31 @@ public final class PhaseOptimizer: @unchecked Sendable {
         defer { addElapsed(since: start, to: timing?.optimizerCounter) }
         let total = indices.reduce(0) { $0 + parameters[$1].value.count }
         let parts = total >= Self.parallelThreshold ? threads : 1
-        forEachPart(parts: parts) { part in self.update(indices, part: part, of: parts) }
+        let rate = Float(currentRate)
+        forEachPart(parts: parts) { part in self.update(indices, rate: rate, part: part, of: parts) }
     }
 
     /// Below this many elements in all, splitting costs more than it saves.
     static let parallelThreshold = 1 << 16
 
-    private func update(_ indices: [Int], part: Int, of parts: Int) {
+    private func update(_ indices: [Int], rate: Float, part: Int, of parts: Int) {
         for index in indices {
             let parameter = parameters[index]
             guard let gradient = parameter.gradient else { continue }
             let range = partRange(part: part, parts: parts, count: parameter.value.count)
             let (start, count) = (range.lowerBound, range.count)
             switch spec {
-            case .adam(let lr, let beta1, let beta2, let epsilon, let decay):
+            case .adam(_, let beta1, let beta2, let epsilon, let decay):
                 let configuration = AdamConfiguration(
-                    learningRate: Float(lr), beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon),
-                    weightDecay: Float(decay), decoupledWeightDecay: false)
+                    learningRate: rate, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon),
+                    weightDecay: Float(decay), decoupledWeightDecay: schedule.decoupledWeightDecay)
                 adamStep(
                     parameter: parameter.value.pointer + start, firstMoment: firstMoments[index].pointer + start,
                     secondMoment: secondMoments[index].pointer + start, gradient: gradient.pointer + start,
                     count: count, configuration: configuration, step: step)
-            case .sgd(let lr, let momentum, let decay):
+            case .sgd(_, let momentum, let decay):
                 let configuration = SGDConfiguration(
-                    learningRate: Float(lr), momentum: Float(momentum), dampening: 0, weightDecay: Float(decay))
+                    learningRate: rate, momentum: Float(momentum), dampening: 0, weightDecay: Float(decay))
                 sgdStep(
                     parameter: parameter.value.pointer + start, momentumBuffer: firstMoments[index].pointer + start,
                     gradient: gradient.pointer + start, count: count, configuration: configuration, step: step)

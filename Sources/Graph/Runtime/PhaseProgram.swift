@@ -102,7 +102,8 @@ public final class PhaseProgram: @unchecked Sendable {
             name: phase.name,
             plan: PhasePlan(
                 loss: summary.resolved, updated: updated, model: model, fusingActivations: fusingActivations),
-            updated: updated, optimizer: phase.optimizer, store: store, capacity: capacity, seed: seed, data: data,
+            updated: updated, optimizer: phase.optimizer, schedule: phase.schedule, store: store, capacity: capacity,
+            seed: seed, data: data,
             training: training, threads: threads, timing: timing)
     }
 
@@ -135,7 +136,8 @@ public final class PhaseProgram: @unchecked Sendable {
     }
 
     init(
-        name: String, plan: PhasePlan, updated: [String], optimizer spec: OptimizerSpec, store: ParameterStore,
+        name: String, plan: PhasePlan, updated: [String], optimizer spec: OptimizerSpec,
+        schedule: OptimizerSchedule = OptimizerSchedule(), store: ParameterStore,
         capacity: Int, seed: UInt64, data: FloatBuffer?, training: Bool, threads: Int?, timing: StepTiming?
     ) {
         self.name = name
@@ -144,7 +146,7 @@ public final class PhaseProgram: @unchecked Sendable {
         self.capacity = capacity
         let threads = max(1, threads ?? blasThreadCount())
         optimizer = PhaseOptimizer(
-            spec: spec, parameters: store.trainable(in: updated), threads: threads, timing: timing)
+            spec: spec, schedule: schedule, parameters: store.trainable(in: updated), threads: threads, timing: timing)
         dropout = RandomStream(seed: seed, name: "dropout/\(name)")
         noise = RandomStream(seed: seed, name: "noise/\(name)")
         termValues = Array(repeating: 0, count: plan.terms.count)
@@ -283,8 +285,14 @@ public final class PhaseProgram: @unchecked Sendable {
         let loss = forward(batch: batch)
         for gradient in unwrittenGradients { gradient.zero() }
         optimizer.beginStep()
-        backward(updating: true)
-        optimizer.update(leftoverTensors)
+        if optimizer.updatesAfterBackward {
+            backward(updating: false)
+            optimizer.clipGradients()
+            optimizer.update(Array(optimizer.parameters.indices))
+        } else {
+            backward(updating: true)
+            optimizer.update(leftoverTensors)
+        }
         return loss
     }
 
