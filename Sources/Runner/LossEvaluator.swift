@@ -18,7 +18,16 @@ final class LossEvaluator {
     static func make(_ spec: ExperimentSpec, model: ModelSummary, store: ParameterStore, capacity: Int) throws
         -> LossEvaluator?
     {
-        for (phase, summary) in zip(spec.phases, model.phases) {
+        guard let index = measuredPhase(model) else { return nil }
+        let phase = spec.phases[index]
+        let program = try PhaseProgram(
+            phase: phase, model: model, store: store, capacity: capacity, seed: spec.seed, training: false)
+        return LossEvaluator(phase: phase.name, program: program, seed: spec.seed)
+    }
+
+    /// The index of the phase whose loss is measured on every split, if any.
+    static func measuredPhase(_ model: ModelSummary) -> Int? {
+        model.phases.firstIndex { summary in
             let loss = summary.resolved
             let terms = loss.nodes.filter {
                 switch $0.operation {
@@ -27,12 +36,8 @@ final class LossEvaluator {
                 }
             }
             let hasTermFunction = terms.contains { if case .term = $0.operation { true } else { false } }
-            guard !loss.reads(.prior), loss.reads(.data), terms.count > 1 || hasTermFunction else { continue }
-            let program = try PhaseProgram(
-                phase: phase, model: model, store: store, capacity: capacity, seed: spec.seed, training: false)
-            return LossEvaluator(phase: phase.name, program: program, seed: spec.seed)
+            return !loss.reads(.prior) && loss.reads(.data) && (terms.count > 1 || hasTermFunction)
         }
-        return nil
     }
 
     init(phase: String, program: PhaseProgram, seed: UInt64) {

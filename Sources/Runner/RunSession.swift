@@ -55,12 +55,29 @@ struct RunSession {
             "spec_digest": .string(specDigest), "code_digest": .string(RunexpVersion.codeDigest),
         ]
         facts.merge(arithmetic.facts) { $1 }
+        if let early = trainer.earlyStopping, early.bestEpoch > 0 {
+            facts["early_stop"] = .object([
+                "metric": .string(early.spec.metric), "best_epoch": .integer(early.bestEpoch),
+                "best_value": .number(early.bestValue), "stopped": .bool(early.exhausted),
+            ])
+        }
         if !notes.isEmpty { facts["notes"] = .array(notes.map(JSON.string)) }
         if let finished {
             facts["finished"] = .string(ISO8601DateFormatter().string(from: finished))
             facts["seconds"] = .number((finished.timeIntervalSince(started) * 1000).rounded() / 1000)
         }
         try StopSignal.critical { try folder.write("run.json", JSON.object(facts).pretty) }
+    }
+
+    /// What early stopping did, when the spec asks for it: which epoch's parameters are kept.
+    var earlyStopNote: String? {
+        guard let early = trainer.earlyStopping, early.bestEpoch > 0 else { return nil }
+        let value = String(format: "%.6g", early.bestValue)
+        let why =
+            early.exhausted
+            ? "\(early.spec.metric) did not improve for \(early.spec.patience) epochs after epoch \(early.bestEpoch); "
+            : ""
+        return "early stop: \(why)the outputs use epoch \(early.bestEpoch)'s parameters (\(early.spec.metric) \(value))"
     }
 
     func finish(_ outcome: TrainingOutcome, console: RunConsole) throws -> RunResult {
@@ -84,7 +101,7 @@ struct RunSession {
                 summary = try writeOutputs { line in if terminal { console.progress(line) } }
                 let outputs = RunOutputs(session: self, history: history)
                 let written = try outputs.write()
-                notes = written.notes
+                notes = earlyStopNote.map { [$0] + written.notes } ?? written.notes
                 try StopSignal.throwIfRequested()
                 try outputs.writeReport(summary: summary, figures: written.figures, notes: notes)
             } catch is StopSignal.Interrupted {
@@ -107,11 +124,15 @@ struct RunSession {
     func writeOutputs(progress: @escaping (String) -> Void) throws -> [String: Double] {
         try StopSignal.throwIfRequested()
         var summary: [String: Double] = [:]
-        // The last epoch's evaluation is the final one: the weights have not changed since.
-        for (split, value) in history.epochs.last?.splitMSE ?? [] { summary["\(split)_mse"] = value }
-        for (split, value) in history.epochs.last?.splitLoss ?? [] { summary["\(split)_loss"] = value }
-        for (phase, value) in history.epochs.last?.losses ?? [] { summary["loss.\(phase)"] = value }
-        if let accuracy = history.epochs.last?.discriminatorAccuracy { summary["discriminator_accuracy"] = accuracy }
+        // The final weights are the last epoch's, or with early stopping the best epoch's: that
+        // epoch's evaluation is the final one.
+        let kept = trainer.earlyStopping?.bestEpoch ?? 0
+        let final = history.epochs.last { $0.epoch == kept } ?? history.epochs.last
+        for (split, value) in final?.splitMSE ?? [] { summary["\(split)_mse"] = value }
+        for (split, value) in final?.splitLoss ?? [] { summary["\(split)_loss"] = value }
+        for (phase, value) in final?.losses ?? [] { summary["loss.\(phase)"] = value }
+        if let accuracy = final?.discriminatorAccuracy { summary["discriminator_accuracy"] = accuracy }
+        if let early = trainer.earlyStopping, early.bestEpoch > 0 { summary["best_epoch"] = Double(early.bestEpoch) }
         summary.merge(try CodeOutputs(trainer: trainer, folder: folder, progress: progress).write()) { $1 }
         var members: [String: JSON] = summary.mapValues(JSON.number)
         members["parameter_digest"] = .string(trainer.parameterDigest)

@@ -53,8 +53,29 @@ public enum SpecCheck {
             if let problem = sizeMismatch(spec, model: model, imageShape: imageShape) {
                 return .failure(SpecProblems([problem]))
             }
+            if let problem = earlyStopProblem(spec, model: model, data: data) {
+                return .failure(SpecProblems([problem]))
+            }
             return .success(CheckedSpec(spec: spec, model: model, data: data))
         }
+    }
+
+    /// `train.early_stop` must watch a metric every epoch records for this spec and data.
+    static func earlyStopProblem(_ spec: ExperimentSpec, model: ModelSummary, data: ExperimentData?) -> Diagnostic? {
+        guard let early = spec.train.earlyStop else { return nil }
+        let splits = data.map(OutputSplits.available) ?? OutputSplits.available(spec.data)
+        var recorded: [String] = []
+        if Evaluator.reconstruction(model) != nil { recorded += splits.map { "\($0)_mse" } }
+        if LossEvaluator.measuredPhase(model) != nil { recorded += splits.map { "\($0)_loss" } }
+        if spec.prior != nil { recorded.append("discriminator_accuracy") }
+        guard !recorded.contains(early.metric) else { return nil }
+        let origin =
+            spec.resolved.entries?.first { $0.key == "train" }?.value.entries?.first { $0.key == "early_stop" }?.value
+            .origin ?? .defaulted
+        return Diagnostic(
+            origin,
+            "train.early_stop watches \(early.metric), which this spec's epochs do not record"
+                + (recorded.isEmpty ? "" : "; they record \(recorded.joined(separator: ", "))"))
     }
 
     /// The images must hold as many values as `x` has: `data.shape` reshapes, it cannot resize.

@@ -44,6 +44,8 @@ public final class Trainer {
     let phases: [PhaseProgram]
     let evaluator: Evaluator?
     let lossEvaluator: LossEvaluator?
+    /// `train.early_stop`, when the spec asks for it.
+    let earlyStopping: EarlyStopping?
     var sampler: PriorSampler?
     var shuffle: RandomStream
     let batchBuffer: FloatBuffer
@@ -78,6 +80,7 @@ public final class Trainer {
             try Evaluator($0, model: model, store: store, capacity: capacity, seed: spec.seed)
         }
         lossEvaluator = try LossEvaluator.make(spec, model: model, store: store, capacity: capacity)
+        earlyStopping = spec.train.earlyStop.map { EarlyStopping($0, store: store) }
         let batches = (data.train.count + capacity - 1) / capacity
         // A schedule counts the phase's own updates: `repeat` times per batch it runs on.
         for (phase, phaseSpec) in zip(phases, spec.phases) {
@@ -105,7 +108,7 @@ public final class Trainer {
         let logInterval = train.logEvery.steps(totalSteps: train.epochs * batches)
         let started = Date()
         var imagesSeen = 0
-        while epochsDone < train.epochs {
+        while epochsDone < train.epochs, earlyStopping?.exhausted != true {
             var order = Array(0..<count)
             if train.shuffle {
                 order.withUnsafeMutableBufferPointer { shuffle.shuffle(buffer: $0.baseAddress!, count: count) }
@@ -146,8 +149,14 @@ public final class Trainer {
             }
             epochsDone += 1
             let metrics = try evaluate(epochMeans.means)
+            try earlyStopping?.observe(metrics)
             try record(epochRecord(metrics))
             epochEnded(metrics)
+            try epochCheckpoint()
+        }
+        // The outputs and the final checkpoint hold the best epoch's parameters.
+        if let earlyStopping, earlyStopping.bestEpoch != epochsDone {
+            earlyStopping.restoreBest()
             try epochCheckpoint()
         }
         return .complete

@@ -39,6 +39,18 @@ struct TrainingState {
                     "stream/prior", { trainer.sampler?.stream ?? RandomStream(seed: 0, name: "") },
                     { trainer.sampler?.stream = $0 }))
         }
+        if let early = trainer.earlyStopping {
+            entries.append(
+                Entry(
+                    key: "early_stop", file: .training, take: { .words(early.state) },
+                    give: { values in
+                        guard case .words(let words) = values else { throw RunError("bad early_stop record") }
+                        try early.restore(words)
+                    }))
+            for (parameter, copy) in zip(trainer.store.parameters, early.best) {
+                entries.append(Self.floats("early_stop/best/\(parameter.name)", .training, copy, parameter.shape))
+            }
+        }
         for phase in trainer.phases {
             entries.append(Self.stream("stream/dropout/\(phase.name)", { phase.dropout }, { phase.dropout = $0 }))
             if phase.plan.functions.contains(where: { $0.function.isRandom }) {

@@ -6,6 +6,22 @@ public struct TrainSpec: Sendable, Equatable {
     public var shuffle: Bool
     /// How often the phase losses are recorded.
     public var logEvery: LogInterval
+    /// Stop when a metric has not improved for some epochs, keeping the best epoch's parameters.
+    public var earlyStop: EarlyStopSpec? = nil
+}
+
+/// `train.early_stop: {metric: validation_mse, patience: 5, mode: min}`.
+public struct EarlyStopSpec: Sendable, Equatable {
+    /// A per-epoch metric: `<split>_mse`, `<split>_loss` or `discriminator_accuracy`.
+    public var metric: String
+    /// Epochs without improvement before training stops.
+    public var patience: Int
+    /// Whether lower (`min`) or higher (`max`) is better.
+    public var minimizes: Bool
+
+    /// The metrics an epoch records.
+    public static let metrics =
+        ["train", "validation", "test"].flatMap { ["\($0)_mse", "\($0)_loss"] } + ["discriminator_accuracy"]
 }
 
 /// How often a run records its phase losses (the mean over the steps since the last record).
@@ -47,10 +63,32 @@ extension SpecDecoder {
         }
         let shuffle = map.optional("shuffle", default: .scalar("true")) { scalars.bool($0, "train.shuffle") }
         let logEvery = map.optional("log_every", default: .scalar("auto")) { decodeLogInterval($0) }
+        let earlyStop = map.ifPresent("early_stop") { decodeEarlyStop(&$0) }
         map.finish()
         node = map.resolvedNode
         guard let epochs, let batchSize, let shuffle, let logEvery else { return nil }
-        return TrainSpec(epochs: epochs, batchSize: batchSize, shuffle: shuffle, logEvery: logEvery)
+        var train = TrainSpec(epochs: epochs, batchSize: batchSize, shuffle: shuffle, logEvery: logEvery)
+        train.earlyStop = earlyStop
+        return train
+    }
+
+    private func decodeEarlyStop(_ node: inout YAMLNode) -> EarlyStopSpec? {
+        guard var map = MappingReader(node, "train.early_stop", log: log) else { return nil }
+        let metric = map.optional("metric", default: .scalar("validation_mse")) {
+            scalars.choice($0, "train.early_stop.metric", EarlyStopSpec.metrics)
+        }
+        let patience = map.optional("patience", default: .scalar("5")) {
+            scalars.int($0, "train.early_stop.patience", in: 1...1_000_000)
+        }
+        let mode = map.optional("mode", default: .scalar("min")) {
+            scalars.choice($0, "train.early_stop.mode", ["min", "max"])
+        }
+        map.finish()
+        var resolved = map.resolvedNode
+        resolved.isFlow = true
+        node = resolved
+        guard let metric, let patience, let mode else { return nil }
+        return EarlyStopSpec(metric: metric, patience: patience, minimizes: mode == "min")
     }
 
     private func decodeLogInterval(_ node: YAMLNode) -> LogInterval? {
