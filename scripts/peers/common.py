@@ -57,6 +57,19 @@ def emit(obj):
     print(json.dumps(obj), flush=True)
 
 
+def fit_epoch(opt, batches, loss_of):
+    """One epoch of plain training: for each batch, loss_of(batch), backward, one optimizer step.
+    Returns the mean of the batches' losses. (The caller puts its modules in train mode.)"""
+    losses = []
+    for batch in batches:
+        loss = loss_of(batch)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return sum(losses) / len(losses)
+
+
 def run(args, train_epoch, evaluate):
     """train_epoch() -> mean training loss; evaluate() -> dict of metrics."""
     start = time.time()

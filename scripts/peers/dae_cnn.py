@@ -48,14 +48,9 @@ def main():
 
     def train_epoch():
         model.train()
-        losses = []
-        for x in common.batches(data["train"], args.batch_size):
-            loss = F.mse_loss(model(x + NOISE * torch.randn_like(x)), x)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
-        return sum(losses) / len(losses)
+        return common.fit_epoch(
+            opt, common.batches(data["train"], args.batch_size),
+            lambda x: F.mse_loss(model(x + NOISE * torch.randn_like(x)), x))
 
     @torch.no_grad()
     def evaluate():

@@ -42,15 +42,11 @@ def main():
 
     def train_epoch():
         model.train()
-        losses = []
-        for x in common.batches(data["train"], args.batch_size):
+        def loss_of(x):
             rec, kl, _ = terms(model, x)
-            loss = (rec + kl).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
-        return sum(losses) / len(losses)
+            return (rec + kl).mean()
+
+        return common.fit_epoch(opt, common.batches(data["train"], args.batch_size), loss_of)
 
     @torch.no_grad()
     def evaluate():

@@ -45,16 +45,11 @@ def main():
 
     def train_epoch():
         enc.train(), dec.train()
-        losses = []
-        for x in common.batches(data["train"], args.batch_size):
+        def loss_of(x):
             q = enc(x)
-            rec = (dec(q) - x).pow(2).sum(1).mean()
-            loss = rec + LAMBDA * mmd(q, torch.randn_like(q))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            losses.append(loss.item())
-        return sum(losses) / len(losses)
+            return (dec(q) - x).pow(2).sum(1).mean() + LAMBDA * mmd(q, torch.randn_like(q))
+
+        return common.fit_epoch(opt, common.batches(data["train"], args.batch_size), loss_of)
 
     @torch.no_grad()
     def evaluate():

@@ -62,6 +62,17 @@ public struct FunctionArguments: Sendable {
         return shape[0]
     }
 
+    /// `(mu, logvar)`: two flat batches of one width, and nothing else; returns the width.
+    func normalParameters() throws(FunctionProblem) -> Int {
+        try expect(2...2)
+        _ = try keyword("", allowed: [], in: 0...0)
+        let mu = try flat(0, "mean"), logvar = try flat(1, "log-variance")
+        guard mu == logvar else {
+            throw FunctionProblem("\(name) needs mu and logvar of one size; found \(mu) and \(logvar)", 1)
+        }
+        return mu
+    }
+
     /// Argument `index` as `y`, the batch's labels.
     func labels(_ index: Int, _ role: String) throws(FunctionProblem) {
         guard case .batch(_, labels: true) = positional[index] else {

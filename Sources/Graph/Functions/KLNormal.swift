@@ -10,12 +10,7 @@ public struct KLNormal: TermFunction {
     public var description: String { "kl_normal(\(width))" }
 
     static func resolve(_ arguments: FunctionArguments) throws(FunctionProblem) -> FunctionMeaning {
-        try arguments.expect(2...2)
-        _ = try arguments.keyword("", allowed: [], in: 0...0)
-        let mu = try arguments.flat(0, "mean"), logvar = try arguments.flat(1, "log-variance")
-        guard mu == logvar else {
-            throw FunctionProblem("kl_normal needs mu and logvar of one size; found \(mu) and \(logvar)", 1)
-        }
+        let mu = try arguments.normalParameters()
         return .term(KLNormal(width: mu), inputs: [0, 1])
     }
 
