@@ -64,7 +64,7 @@ final class EarlyStopping {
     static func value(of metric: String, in metrics: EpochMetrics) -> Double? {
         if metric == "discriminator_accuracy" { return metrics.discriminatorAccuracy }
         for (split, value) in metrics.splitMSE where metric == "\(split)_mse" { return value }
-        for (split, value) in metrics.splitLoss where metric == "\(split)_loss" { return value }
+        for (name, value) in metrics.measures where metric == name { return value }
         return nil
     }
 }

@@ -23,7 +23,7 @@ final class ProgressPrinter: @unchecked Sendable {
         let losses = m.losses.map { "\($0.phase) \(format($0.value))" }
         let splits =
             m.splitMSE.map { "\($0.split) mse \(format($0.value))" }
-            + m.splitLoss.map { "\($0.split) loss \(format($0.value))" }
+            + m.measures.map { "\($0.name.replacingOccurrences(of: "_", with: " ")) \(format($0.value))" }
             + (m.discriminatorAccuracy.map { ["discriminator accuracy \(formatFixed($0, 3))"] } ?? [])
         if console.isTerminal { console.progress("") }
         console.message("epoch \(m.epoch): " + (losses + splits).joined(separator: "  "))

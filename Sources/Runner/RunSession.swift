@@ -129,7 +129,7 @@ struct RunSession {
         let kept = trainer.earlyStopping?.bestEpoch ?? 0
         let final = history.epochs.last { $0.epoch == kept } ?? history.epochs.last
         for (split, value) in final?.splitMSE ?? [] { summary["\(split)_mse"] = value }
-        for (split, value) in final?.splitLoss ?? [] { summary["\(split)_loss"] = value }
+        for (name, value) in final?.measures ?? [] { summary[name] = value }
         for (phase, value) in final?.losses ?? [] { summary["loss.\(phase)"] = value }
         if let accuracy = final?.discriminatorAccuracy { summary["discriminator_accuracy"] = accuracy }
         if let early = trainer.earlyStopping, early.bestEpoch > 0 { summary["best_epoch"] = Double(early.bestEpoch) }

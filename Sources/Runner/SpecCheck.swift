@@ -67,6 +67,7 @@ public enum SpecCheck {
         var recorded: [String] = []
         if Evaluator.reconstruction(model) != nil { recorded += splits.map { "\($0)_mse" } }
         if LossEvaluator.measuredPhase(model) != nil { recorded += splits.map { "\($0)_loss" } }
+        if ClassifierEvaluator.head(model) != nil { recorded += splits.map { "\($0)_accuracy" } }
         if spec.prior != nil { recorded.append("discriminator_accuracy") }
         guard !recorded.contains(early.metric) else { return nil }
         let origin =

@@ -21,8 +21,12 @@ public struct EpochMetrics: Sendable {
     public var epoch: Int
     public var losses: [(phase: String, value: Double)]
     public var splitMSE: [(split: String, value: Double)]
-    /// The loss of the phase `LossEvaluator` measures, on every split (`test_loss`).
-    public var splitLoss: [(split: String, value: Double)] = []
+    /// Further measures of every split, named `<split>_<measure>`: the loss `LossEvaluator`
+    /// measures (`test_loss`) and a classifier head's accuracy (`test_accuracy`).
+    public var measures: [(name: String, value: Double)] = []
+
+    /// The measures an epoch can record besides the MSE, by suffix.
+    public static let measureKinds = ["loss", "accuracy"]
     /// The adversary's accuracy on prior samples against test codes, when the spec has one.
     public var discriminatorAccuracy: Double? = nil
 }
@@ -44,6 +48,7 @@ public final class Trainer {
     let phases: [PhaseProgram]
     let evaluator: Evaluator?
     let lossEvaluator: LossEvaluator?
+    let classifierEvaluator: ClassifierEvaluator?
     /// `train.early_stop`, when the spec asks for it.
     let earlyStopping: EarlyStopping?
     var sampler: PriorSampler?
@@ -81,6 +86,7 @@ public final class Trainer {
         }
         lossEvaluator = try LossEvaluator.make(spec, model: model, store: store, capacity: capacity)
         earlyStopping = spec.train.earlyStop.map { EarlyStopping($0, store: store) }
+        classifierEvaluator = ClassifierEvaluator.make(model, store: store, capacity: capacity, seed: spec.seed)
         let batches = (data.train.count + capacity - 1) / capacity
         // A schedule counts the phase's own updates: `repeat` times per batch it runs on.
         for (phase, phaseSpec) in zip(phases, spec.phases) {
@@ -204,7 +210,13 @@ public final class Trainer {
         if let lossEvaluator {
             for name in ["train", "validation", "test"] {
                 guard let split = data.split(name) else { continue }
-                metrics.splitLoss.append((name, try lossEvaluator.meanLoss(split, epoch: Double(epochsDone))))
+                metrics.measures.append(("\(name)_loss", try lossEvaluator.meanLoss(split, epoch: Double(epochsDone))))
+            }
+        }
+        if let classifierEvaluator {
+            for name in ["train", "validation", "test"] {
+                guard let split = data.split(name) else { continue }
+                metrics.measures.append(("\(name)_accuracy", try classifierEvaluator.accuracy(split)))
             }
         }
         if let probe = discriminatorProbe {
@@ -220,7 +232,7 @@ public final class Trainer {
                 Dictionary(uniqueKeysWithValues: metrics.losses.map { ($0.phase, JSON.number($0.value)) })),
         ]
         for (split, value) in metrics.splitMSE { members["\(split)_mse"] = .number(value) }
-        for (split, value) in metrics.splitLoss { members["\(split)_loss"] = .number(value) }
+        for (name, value) in metrics.measures { members[name] = .number(value) }
         if let accuracy = metrics.discriminatorAccuracy { members["discriminator_accuracy"] = .number(accuracy) }
         return .object(members)
     }

@@ -41,8 +41,10 @@ extension TrainingHistory {
         }
         var metrics = EpochMetrics(
             epoch: epoch, losses: phases.compactMap { p in losses[p].map { (p, $0) } }, splitMSE: splits)
-        metrics.splitLoss = ["train", "validation", "test"].compactMap { split in
-            record["\(split)_loss"]?.numberValue.map { (split, $0) }
+        metrics.measures = ["train", "validation", "test"].flatMap { split in
+            EpochMetrics.measureKinds.compactMap { kind in
+                record["\(split)_\(kind)"]?.numberValue.map { ("\(split)_\(kind)", $0) }
+            }
         }
         metrics.discriminatorAccuracy = record["discriminator_accuracy"]?.numberValue
         return metrics

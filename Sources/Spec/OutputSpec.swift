@@ -39,7 +39,8 @@ public struct Expectation: Sendable, Equatable {
 
     /// The metrics an expectation may name.
     public static let metrics = [
-        "train_mse", "validation_mse", "test_mse", "train_loss", "validation_loss", "test_loss", "codes_knn_accuracy",
+        "train_mse", "validation_mse", "test_mse", "train_loss", "validation_loss", "test_loss", "train_accuracy",
+        "validation_accuracy", "test_accuracy", "codes_knn_accuracy",
         "tsne_knn_accuracy", "codes_mean_distance",
         "codes_cov_distance", "codes_frechet_distance", "discriminator_accuracy",
     ]

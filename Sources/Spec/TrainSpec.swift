@@ -21,7 +21,8 @@ public struct EarlyStopSpec: Sendable, Equatable {
 
     /// The metrics an epoch records.
     public static let metrics =
-        ["train", "validation", "test"].flatMap { ["\($0)_mse", "\($0)_loss"] } + ["discriminator_accuracy"]
+        ["train", "validation", "test"].flatMap { ["\($0)_mse", "\($0)_loss", "\($0)_accuracy"] }
+        + ["discriminator_accuracy"]
 }
 
 /// How often a run records its phase losses (the mean over the steps since the last record).

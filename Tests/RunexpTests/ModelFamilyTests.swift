@@ -132,6 +132,32 @@ struct ModelFamilyTests {
                 "c.yaml:14:49: error: in the loss: y is the batch's class labels, but the data has none"))
     }
 
+    @Test func aClassifierHeadRecordsItsAccuracyOnEverySplit() throws {
+        let spec = """
+            name: classifier
+            seed: 1
+            data: {source: mnist, shape: [784], train_limit: 1000}
+            networks:
+              classifier:
+                layers: [dense: 10]
+            phases:
+              - name: classify
+                loss: cross_entropy(classifier(x), y)
+                update: [classifier]
+                optimizer: {adam: {lr: 0.01}}
+            train: {epochs: 3, batch_size: 50}
+
+            """
+        let (outcome, folder) = try train(spec, "classifier")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let values = try metrics(folder)
+        for split in ["train", "validation", "test"] {
+            let accuracy = try #require(values["\(split)_accuracy"] as? Double)
+            // Ten classes: chance is 0.1; a linear classifier on 900 digits does far better.
+            #expect(accuracy > 0.6 && accuracy <= 1, "\(split)_accuracy \(accuracy)")
+        }
+    }
+
     @Test func exportWritesTheSplitsARunTrainsOn() throws {
         let scratch = try Scratch()
         try Self.vae.write(toFile: scratch.path("vae.yaml"), atomically: true, encoding: .utf8)

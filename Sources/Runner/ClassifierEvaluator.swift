@@ -1,0 +1,68 @@
+import Data
+import Graph
+import Kernels
+import Spec
+
+/// The accuracy of a classifier head on every split: the fraction of images whose largest logit is
+/// their label, for the logits of the first `cross_entropy(logits, y)` whose logits are computed
+/// from `x` (`cross_entropy(classifier(encoder(x)), y)`). Random functions draw from the
+/// evaluation stream, restarted for every split.
+final class ClassifierEvaluator {
+    let program: PhaseProgram
+    let logits: Int
+    let classes: Int
+    let seed: UInt64
+
+    /// The first classifier head: a loss, its logits node and how many classes they score.
+    static func head(_ model: ModelSummary) -> (loss: ResolvedLoss, logits: Int, classes: Int)? {
+        for phase in model.phases {
+            let loss = phase.resolved
+            for node in loss.nodes {
+                guard case .term(let term) = node.operation, let head = term.function as? CrossEntropy,
+                    let logits = term.inputs.first, Evaluator.reachesData(loss, logits)
+                else { continue }
+                return (loss, logits, head.classes)
+            }
+        }
+        return nil
+    }
+
+    /// The evaluator of the first classifier head, or nil when no loss has one.
+    static func make(_ model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64) -> ClassifierEvaluator?
+    {
+        guard let head = head(model) else { return nil }
+        let program = PhaseProgram(
+            computing: head.logits, of: head.loss, model: model, store: store, capacity: capacity, seed: seed)
+        guard let output = program.plan.output else { return nil }
+        return ClassifierEvaluator(program: program, logits: output, classes: head.classes, seed: seed)
+    }
+
+    init(program: PhaseProgram, logits: Int, classes: Int, seed: UInt64) {
+        self.program = program
+        self.logits = logits
+        self.classes = classes
+        self.seed = seed
+    }
+
+    /// The fraction of `split`'s images classified as their label.
+    func accuracy(_ split: LabeledImages) throws -> Double {
+        guard let data = program.data else { return 0 }
+        program.noise = RandomStream(seed: seed, name: "evaluation/noise")
+        var correct = 0
+        for start in stride(from: 0, to: split.count, by: program.capacity) {
+            let indices = Array(start..<min(start + program.capacity, split.count))[...]
+            try split.writeBatch(
+                indices, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
+            if let labels = program.labels { split.writeLabels(indices, into: labels.pointer) }
+            program.forward(batch: indices.count)
+            let output = program.output(ofValue: logits)
+            for (row, index) in indices.enumerated() {
+                let scores = output + row * classes
+                var best = 0
+                for c in 1..<max(classes, 1) where scores[c] > scores[best] { best = c }
+                if best == Int(split.labels[index]) { correct += 1 }
+            }
+        }
+        return Double(correct) / Double(max(split.count, 1))
+    }
+}
