@@ -56,6 +56,12 @@ public enum SpecCheck {
             if let problem = earlyStopProblem(spec, model: model, data: data) {
                 return .failure(SpecProblems([problem]))
             }
+            if spec.prior?.followsLabels == true, data?.labeled == false {
+                let origin = spec.resolved.entries?.first { $0.key == "prior" }?.value.origin ?? .defaulted
+                let message =
+                    "prior.mixture.by_label draws each sample from its label's mode, but the data has no labels"
+                return .failure(SpecProblems([Diagnostic(origin, message)]))
+            }
             return .success(CheckedSpec(spec: spec, model: model, data: data))
         }
     }

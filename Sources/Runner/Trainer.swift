@@ -172,6 +172,7 @@ public final class Trainer {
     /// each phase `repeats` times, on every `every`-th step. Returns each run phase's mean loss.
     func runPhases(_ indices: ArraySlice<Int>, epoch: Double) -> Result<[(phase: Int, loss: Double)], RunError> {
         var losses: [(phase: Int, loss: Double)] = []
+        if sampler?.prior.followsLabels == true { sampler?.labels = indices.map { data.train.labels[$0] } }
         for (index, (phase, spec)) in zip(phases, checked.spec.phases).enumerated() where step % spec.every == 0 {
             phase.epoch = epoch
             if let labels = phase.labels { data.train.writeLabels(indices, into: labels.pointer) }

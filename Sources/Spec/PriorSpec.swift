@@ -5,17 +5,28 @@ public enum PriorSpec: Sendable, Equatable {
     /// Uniform on [low, high) in every one of `dim` dimensions.
     case uniform(dim: Int, low: Double, high: Double)
     /// The AAE paper's picture: `modes` 2-D Gaussians with std `std`, their means evenly on a circle.
-    case mixture(modes: Int, radius: Double, std: Double)
+    /// With `byLabel`, each sample comes from the mode of its batch row's label (the paper's
+    /// supervised prior), otherwise from a mode drawn at random.
+    case mixture(modes: Int, radius: Double, std: Double, byLabel: Bool)
+    /// One-hot vectors of a class drawn uniformly: the prior of a categorical code.
+    case categorical(classes: Int)
 
     /// The dimension of one sample.
     public var dimension: Int {
         switch self {
         case .normal(let dim, _, _), .uniform(let dim, _, _): return dim
         case .mixture: return 2
+        case .categorical(let classes): return classes
         }
     }
 
-    static let kinds = ["normal", "uniform", "mixture"]
+    /// Whether samples follow the labels of the batch they are drawn beside.
+    public var followsLabels: Bool {
+        if case .mixture(_, _, _, true) = self { return true }
+        return false
+    }
+
+    static let kinds = ["normal", "uniform", "mixture", "categorical"]
 }
 
 extension SpecDecoder {
@@ -42,6 +53,11 @@ extension SpecDecoder {
             } else {
                 prior = zip3(dim, low, high).map { .uniform(dim: $0, low: $1, high: $2) }
             }
+        case "categorical":
+            let classes = map.optional("classes", default: .scalar("10")) {
+                scalars.int($0, "prior.categorical.classes", in: 2...100_000)
+            }
+            prior = classes.map { .categorical(classes: $0) }
         default:
             let modes = map.optional("modes", default: .scalar("10")) {
                 scalars.int($0, "prior.mixture.modes", in: 1...1000)
@@ -52,7 +68,12 @@ extension SpecDecoder {
             let std = map.optional("std", default: .scalar("0.5")) {
                 scalars.double($0, "prior.mixture.std", in: 1e-12...1e6)
             }
-            prior = zip3(modes, radius, std).map { .mixture(modes: $0, radius: $1, std: $2) }
+            let byLabel = map.optional("by_label", default: .scalar("false")) {
+                scalars.bool($0, "prior.mixture.by_label")
+            }
+            prior = zip3(modes, radius, std).flatMap { modes, radius, std in
+                byLabel.map { .mixture(modes: modes, radius: radius, std: std, byLabel: $0) }
+            }
         }
         map.finish()
         node = variantNode(kind, keyOrigin, map.resolvedNode, like: node)

@@ -6,6 +6,9 @@ import Spec
 public struct PriorSampler: Sendable {
     public let prior: PriorSpec
     public var stream: RandomStream
+    /// The class labels of the batch being trained, for a prior that follows them
+    /// (`mixture: {by_label: true}`); a row without one draws its mode at random.
+    public var labels: [UInt8] = []
 
     public init(prior: PriorSpec, seed: UInt64) {
         self.prior = prior
@@ -20,13 +23,17 @@ public struct PriorSampler: Sendable {
             stream.fillNormal(buffer: buffer, count: count, mean: Float(mean), std: Float(std))
         case .uniform(_, let low, let high):
             stream.fillUniform(buffer: buffer, count: count, lower: Float(low), upper: Float(high))
-        case .mixture(let modes, let radius, let std):
+        case .mixture(let modes, let radius, let std, let byLabel):
             for row in 0..<batch {
-                let angle = 2 * Double.pi * Double(stream.nextInt(below: modes)) / Double(modes)
+                let mode = byLabel && row < labels.count ? Int(labels[row]) % modes : stream.nextInt(below: modes)
+                let angle = 2 * Double.pi * Double(mode) / Double(modes)
                 let (a, b) = stream.nextNormalPair()
                 buffer[2 * row] = Float(radius * cos(angle) + std * a)
                 buffer[2 * row + 1] = Float(radius * sin(angle) + std * b)
             }
+        case .categorical(let classes):
+            buffer.update(repeating: 0, count: count)
+            for row in 0..<batch { buffer[row * classes + stream.nextInt(below: classes)] = 1 }
         }
     }
 }
