@@ -27,6 +27,40 @@ struct ResolvedWriterTests {
         #expect(again.prior == spec.prior)
     }
 
+    @Test func theModelFamilysKeysSurviveTheResolvedSpec() throws {
+        let text = """
+            data: {source: mnist, shape: [784]}
+            prior: {mixture: {modes: 10, by_label: true}}
+            networks:
+              encoder:
+                layers: [dense: 16, relu, dense: 4]
+                outputs: {mu: 2, logvar: 2}
+              decoder:
+                layers: [dense: 784]
+            phases:
+              - name: elbo
+                loss: "784 * bce_logits(decoder(sample_normal(encoder(x).mu, encoder(x).logvar)), x) + ramp(0, 1, epochs: 3) * kl_normal(encoder(x).mu, encoder(x).logvar)"
+                update: [encoder, decoder]
+                optimizer: {adamw: {lr: {cosine: {start: 1.0e-3, end: 1.0e-5}}, warmup_steps: 10, clip_norm: 2}}
+                repeat: 2
+                every: 3
+            train: {epochs: 4, early_stop: {metric: validation_loss, patience: 2}}
+            """
+        let spec = try SpecLoader.load(text: text, file: "family.yaml").get()
+        for showOrigins in [false, true] {
+            let written = ResolvedWriter(showOrigins: showOrigins).write(spec.resolved)
+            let again = try SpecLoader.load(text: written, file: "family.yaml").get()
+            #expect(again.phases.map(\.loss.text) == spec.phases.map(\.loss.text))
+            #expect(again.phases.map(\.optimizer) == spec.phases.map(\.optimizer))
+            #expect(again.phases.map(\.schedule) == spec.phases.map(\.schedule))
+            #expect(again.phases.map(\.repeats) == [2] && again.phases.map(\.every) == [3])
+            let heads = { (spec: ExperimentSpec) in spec.networks.map { $0.heads.map { "\($0.name) \($0.size)" } } }
+            #expect(heads(again) == heads(spec))
+            #expect(again.train == spec.train)
+            #expect(again.prior == spec.prior)
+        }
+    }
+
     @Test func textThatWouldReadAsSomethingElseIsQuoted() {
         #expect(ResolvedWriter.scalar("a: b", quoted: true, inFlow: false) == "\"a: b\"")
         #expect(ResolvedWriter.scalar("5", quoted: true, inFlow: false) == "\"5\"")
