@@ -151,8 +151,31 @@ public struct ShapeInference {
                         "'\(decoder)' makes \(decoding.output.elementCount) values per sample, but the images are \(x.shapeText) (\(x.elementCount) values)"
                     )
                 }
+            case .parzen(_, _, let decoder): checkParzen(decoder, output, losses)
             case .curves, .reconstructions: continue
             }
+        }
+    }
+
+    /// A Parzen estimate decodes prior samples into images: a prior, and a decoder of its samples.
+    private func checkParzen(_ decoder: String, _ output: OutputSpec, _ losses: [ResolvedLoss]) {
+        guard let prior = context.prior else {
+            log.error(output.origin, "parzen decodes samples of the prior, but the spec has no 'prior:'")
+            return
+        }
+        guard let decoding = summaries[decoder] else { return }
+        if losses.contains(where: { $0.conditioning(of: decoder) != nil }) {
+            log.error(output.origin, "parzen decodes prior samples alone, but '\(decoder)' also reads labels")
+        } else if decoding.input != [prior.dimension] {
+            log.error(
+                output.origin,
+                "parzen decodes samples of the \(prior.dimension)-d prior, but '\(decoder)' takes \(decoding.input.shapeText)"
+            )
+        } else if let x = dataShape, decoding.output.elementCount != x.elementCount {
+            log.error(
+                output.origin,
+                "'\(decoder)' makes \(decoding.output.elementCount) values per sample, but the images are \(x.shapeText)"
+            )
         }
     }
 

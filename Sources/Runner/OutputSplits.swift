@@ -36,7 +36,7 @@ enum OutputSplits {
             let requested: String
             switch output.kind {
             case .reconstructions(let split, _), .tsne(let split, _, _, _): requested = split
-            case .curves, .latent: return nil
+            case .curves, .latent, .parzen: return nil
             }
             let used = choose(requested, available: available)
             guard used != requested else { return nil }

@@ -40,6 +40,8 @@ struct RunOutputs {
                     figures += try latent.write()
                 }
                 if spec.prior == nil { notes.append("latent: the spec has no prior, so no samples were drawn") }
+            case .parzen:
+                continue  // a summary metric, measured by ParzenOutput before metrics.json
             }
         }
         return (figures, notes)
@@ -201,6 +203,7 @@ extension OutputSpec {
         case .reconstructions: return "reconstructions"
         case .tsne: return "tsne"
         case .latent: return "latent"
+        case .parzen: return "parzen"
         }
     }
 }

@@ -134,6 +134,11 @@ struct RunSession {
         if let accuracy = final?.discriminatorAccuracy { summary["discriminator_accuracy"] = accuracy }
         if let early = trainer.earlyStopping, early.bestEpoch > 0 { summary["best_epoch"] = Double(early.bestEpoch) }
         summary.merge(try CodeOutputs(trainer: trainer, folder: folder, progress: progress).write()) { $1 }
+        for output in checked.spec.outputs {
+            guard let parzen = ParzenOutput(output, trainer: trainer) else { continue }
+            progress("measuring the Parzen-window log-likelihood…")
+            summary.merge(try parzen.measure()) { $1 }
+        }
         var members: [String: JSON] = summary.mapValues(JSON.number)
         members["parameter_digest"] = .string(trainer.parameterDigest)
         members["steps"] = .integer(trainer.step)

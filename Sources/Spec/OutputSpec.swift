@@ -3,7 +3,7 @@ public struct OutputSpec: Sendable, Equatable {
     public var kind: Kind
     public var origin: Origin
 
-    static let kinds = ["curves", "reconstructions", "tsne", "latent"]
+    static let kinds = ["curves", "reconstructions", "tsne", "latent", "parzen"]
     static let splits = ["train", "validation", "test"]
 
     /// The networks this output calls.
@@ -12,6 +12,7 @@ public struct OutputSpec: Sendable, Equatable {
         case .curves, .reconstructions: return []
         case .tsne(_, _, _, let encoder): return [encoder]
         case .latent(_, _, _, let encoder, let decoder): return [encoder, decoder]
+        case .parzen(_, _, let decoder): return [decoder]
         }
     }
 }
@@ -27,6 +28,9 @@ extension OutputSpec {
         case tsne(split: String, points: Int, perplexity: Double, encoder: String)
         /// Prior samples, interpolations and latent walks, decoded by `decoder`.
         case latent(samples: Int, interpolations: Int, steps: Int, encoder: String, decoder: String)
+        /// The Parzen-window log-likelihood of up to `points` test images under `samples` decoded
+        /// prior samples, σ chosen on the validation images: `parzen_log_likelihood`.
+        case parzen(samples: Int, points: Int, decoder: String)
     }
 }
 
@@ -42,7 +46,8 @@ public struct Expectation: Sendable, Equatable {
         "train_mse", "validation_mse", "test_mse", "train_loss", "validation_loss", "test_loss", "train_accuracy",
         "validation_accuracy", "test_accuracy", "codes_knn_accuracy",
         "tsne_knn_accuracy", "codes_mean_distance",
-        "codes_cov_distance", "codes_frechet_distance", "discriminator_accuracy",
+        "codes_cov_distance", "codes_frechet_distance", "discriminator_accuracy", "parzen_log_likelihood",
+        "parzen_sigma",
     ]
 }
 
@@ -110,6 +115,16 @@ extension SpecDecoder {
             let encoder = network("encoder")
             guard let split, let points, let perplexity, let encoder else { return nil }
             return .tsne(split: split, points: points, perplexity: perplexity, encoder: encoder)
+        case "parzen":
+            let samples = map.optional("samples", default: .scalar("10000")) {
+                scalars.int($0, "\(w).samples", in: 10...1_000_000)
+            }
+            let points = map.optional("points", default: .scalar("10000")) {
+                scalars.int($0, "\(w).points", in: 1...1_000_000)
+            }
+            let decoder = network("decoder")
+            guard let samples, let points, let decoder else { return nil }
+            return .parzen(samples: samples, points: points, decoder: decoder)
         default:
             let samples = map.optional("samples", default: .scalar("100")) {
                 scalars.int($0, "\(w).samples", in: 1...10_000)

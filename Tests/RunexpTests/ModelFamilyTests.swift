@@ -26,6 +26,7 @@ struct ModelFamilyTests {
         outputs:
           - reconstructions
           - latent: {samples: 16, interpolations: 2, steps: 4}
+          - parzen: {samples: 200, points: 300}
 
         """
 
@@ -83,7 +84,12 @@ struct ModelFamilyTests {
         // The negative ELBO per image on the test split, each epoch: it falls as the model learns.
         #expect(testLosses.count == 2)
         #expect(testLosses.last! < testLosses.first! - 10, "test_loss per epoch: \(testLosses)")
-        #expect(try metrics(folder)["test_loss"] as? Double == testLosses.last)
+        let values = try metrics(folder)
+        #expect(values["test_loss"] as? Double == testLosses.last)
+        // The Parzen estimate of 300 test digits under 200 decoded samples, σ from its grid.
+        let parzen = try #require(values["parzen_log_likelihood"] as? Double)
+        #expect(parzen.isFinite)
+        #expect((0.05...0.5).contains(try #require(values["parzen_sigma"] as? Double)))
         for image in ["samples", "interpolations", "reconstructions"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("images/\(image).png").path))
         }
