@@ -7,6 +7,7 @@
 public enum BuiltinFunction: String, Sendable, CaseIterable {
     case onehot
     case concat
+    case softmax
     case sampleNormal = "sample_normal"
     case noise
     case mask
@@ -19,7 +20,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     public var makesNumber: Bool {
         switch self {
         case .klNormal, .crossEntropy, .mmd, .ramp: return true
-        case .onehot, .concat, .sampleNormal, .noise, .mask: return false
+        case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask: return false
         }
     }
 
@@ -28,6 +29,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         switch self {
         case .onehot: return "onehot(y)"
         case .concat: return "concat(a, b, …)"
+        case .softmax: return "softmax(logits)"
         case .sampleNormal: return "sample_normal(mu, logvar)"
         case .noise: return "noise(x, std)"
         case .mask: return "mask(x, rate)"

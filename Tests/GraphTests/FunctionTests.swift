@@ -108,6 +108,25 @@ struct FunctionTests {
         #expect(check.check() > 30)
     }
 
+    @Test func softmaxGradientsMatch() throws {
+        let check = try GradientCheck(Self.spec("sse(dec(concat(softmax(enc(x).mu), enc(x).logvar)), x)"))
+        #expect(check.check() > 30)
+    }
+
+    @Test func softmaxRowsArePositiveAndSumToOne() {
+        let logits = FloatBuffer(count: 6), output = FloatBuffer(count: 6), scratch = FloatBuffer(count: 1)
+        logits.set([1, 2, 3, -50, 0, 50])
+        let buffers = FunctionBuffers(
+            batch: 2, inputShapes: [[3]], outputShape: [3], inputs: [logits.pointer], output: output.pointer,
+            dInputs: [nil], dOutput: scratch.pointer, scratch: scratch.pointer)
+        var random = RandomStream(seed: 1, name: "unused")
+        Softmax(width: 3).forward(buffers, random: &random)
+        let rows = [Array(output.values[0..<3]), Array(output.values[3..<6])]
+        for row in rows { #expect(abs(row.reduce(0, +) - 1) < 1e-6 && row.allSatisfy { $0 >= 0 }) }
+        #expect(rows[0][2] > rows[0][1] && rows[0][1] > rows[0][0])
+        #expect(rows[1][2] > 0.999_999)
+    }
+
     @Test func crossEntropyOfUniformLogitsIsLogOfTheClassCount() {
         let logits = FloatBuffer(count: 20), labels = FloatBuffer(count: 2), scratch = FloatBuffer(count: 20)
         labels.set([3, 7])

@@ -8,6 +8,7 @@ public enum FunctionRegistry {
             switch arguments.function {
             case .onehot: return .success(try OneHot.resolve(arguments))
             case .concat: return .success(try Concat.resolve(arguments))
+            case .softmax: return .success(try Softmax.resolve(arguments))
             case .sampleNormal: return .success(try SampleNormal.resolve(arguments))
             case .noise: return .success(try Noise.resolve(arguments))
             case .mask: return .success(try Mask.resolve(arguments))
