@@ -95,6 +95,10 @@ private struct TreeBuilder {
         let problem = parser.problem.map { String(cString: $0) } ?? "malformed YAML"
         var message = "invalid YAML: \(problem)"
         if let context = parser.context.map({ String(cString: $0) }) { message += " \(context)" }
+        if problem.hasPrefix("mapping values are not allowed") {
+            // The usual cause in a spec: a loss with a named argument, `ramp(0, 1, epochs: 10) * …`.
+            message += "; a value holding ': ' (such as a loss with epochs: 10) must be quoted or written after >-"
+        }
         return Diagnostic(reader.origin(parser.problem_mark), message)
     }
 
