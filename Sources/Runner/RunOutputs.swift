@@ -68,6 +68,7 @@ struct RunOutputs {
         var figures = [
             ("plots/curves\(suffix).png", "\(which) loss over training (faint: per logged step; solid: smoothed)")
         ]
+        if number == 0, let terms = try termCurves() { figures.append(terms) }
         let epochs = history.epochs
         figures += try epochCurves(phases, epochs, suffix: suffix, which: which)
         guard number == 0, epochs.contains(where: { !$0.splitMSE.isEmpty }) else { return figures }
@@ -118,7 +119,7 @@ struct RunOutputs {
         return figures
     }
 
-    private func write(_ plot: LinePlot, _ base: String) throws {
+    func write(_ plot: LinePlot, _ base: String) throws {
         try folder.write("\(base).png", Data(try plot.render(.png)))
         try folder.write("\(base).svg", Data(try plot.render(.svg)))
     }

@@ -56,6 +56,9 @@ public final class Trainer {
     let batchBuffer: FloatBuffer
     public private(set) var step = 0
     public private(set) var epochsDone = 0
+    /// Each term's running sum and count since the last step record, for phases whose loss has
+    /// more than one term, keyed `phase.term` (`elbo.kl_normal`), in first-seen order.
+    var termWindow: [(key: String, sum: Double, count: Int)] = []
     /// Judges the adversary after each epoch, for adversarial specs.
     var discriminatorProbe: DiscriminatorProbe?
     /// Called after every finished epoch (the run writes its checkpoint there).
@@ -183,20 +186,42 @@ public final class Trainer {
                     return .failure(RunError("the loss of phase '\(phase.name)' became \(loss)"))
                 }
                 total += loss
+                noteTerms(of: phase)
             }
             losses.append((index, total / Double(spec.repeats)))
         }
         return .success(losses)
     }
 
+    /// Adds the terms of `phase`'s last step to `termWindow`, when its loss has more than one.
+    func noteTerms(of phase: PhaseProgram) {
+        guard phase.plan.termNames.count > 1 else { return }
+        for (name, value) in zip(phase.plan.termNames, phase.lastTermContributions) {
+            let key = "\(phase.name).\(name)"
+            if let index = termWindow.firstIndex(where: { $0.key == key }) {
+                termWindow[index].sum += value
+                termWindow[index].count += 1
+            } else {
+                termWindow.append((key, value, 1))
+            }
+        }
+    }
+
     /// A `metrics.jsonl` step record of each phase's mean loss since the last (phases that did not
-    /// run in the window are left out).
+    /// run in the window are left out), and of each term of a phase with several; it empties the
+    /// term window.
     func stepRecord(_ means: [Double?]) -> JSON {
         let losses = zip(phases.map(\.name), means).compactMap { name, mean in mean.map { (name, JSON.number($0)) } }
-        return .object([
+        var members: [String: JSON] = [
             "kind": .string("step"), "step": .integer(step), "epoch": .integer(epochsDone + 1),
             "losses": .object(Dictionary(uniqueKeysWithValues: losses)),
-        ])
+        ]
+        if !termWindow.isEmpty {
+            members["terms"] = .object(
+                Dictionary(uniqueKeysWithValues: termWindow.map { ($0.key, JSON.number($0.sum / Double($0.count))) }))
+            termWindow = []
+        }
+        return .object(members)
     }
 
     func evaluate(_ means: [Double?]) throws -> EpochMetrics {

@@ -3,6 +3,8 @@ final class TrainingHistory: @unchecked Sendable {
     /// Per logged step: the step number and each phase's mean loss since the previous record.
     var steps: [(step: Int, losses: [String: Double])] = []
     var epochs: [EpochMetrics] = []
+    /// Per logged step, the mean of each term (`phase.term`) of phases whose loss has several.
+    var termSteps: [(step: Int, terms: [String: Double])] = []
 
     /// Notes a `metrics.jsonl` step record (epoch records arrive as `EpochMetrics`).
     func note(_ record: JSON) {
@@ -10,6 +12,9 @@ final class TrainingHistory: @unchecked Sendable {
             case .integer(let step)? = members["step"], case .object(let losses)? = members["losses"]
         else { return }
         steps.append((step, losses.compactMapValues(\.numberValue)))
+        if case .object(let terms)? = members["terms"] {
+            termSteps.append((step, terms.compactMapValues(\.numberValue)))
+        }
     }
 }
 

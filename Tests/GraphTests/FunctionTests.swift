@@ -164,6 +164,20 @@ struct FunctionTests {
         #expect(value(a, b) > 1)
     }
 
+    @Test func termsAreNamedAfterTheirFunctionAndShownWithTheirConstantFactor() throws {
+        let check = try GradientCheck(
+            Self.spec(
+                "784 * sse(dec(enc(x)), x) + sse(enc(x), 0) + ramp(0, 1, epochs: 9) * kl_normal(enc(x).mu, enc(x).logvar)"
+            ))
+        let program = check.programs[0]
+        #expect(program.plan.termNames == ["sse", "sse#2", "kl_normal"])
+        let loss = program.forward(batch: 3)
+        let contributions = program.lastTermContributions
+        // At epoch 0 the ramp is 0: the loss is the first two, but the KL is shown at its end factor, 1.
+        #expect(abs(contributions[0] + contributions[1] - loss) < 1e-9 * loss)
+        #expect(contributions[2] > 0)
+    }
+
     @Test func rampScalesItsTermByTrainingProgress() throws {
         let check = try GradientCheck(Self.spec("ramp(0, 1, epochs: 4) * sse(dec(enc(x)), x)"))
         let program = check.programs[0]

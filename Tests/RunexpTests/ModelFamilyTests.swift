@@ -81,6 +81,9 @@ struct ModelFamilyTests {
                 try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             }
         let testLosses = records.compactMap { $0["test_loss"] as? Double }
+        // The step records carry the two terms of the ELBO, for the term curves.
+        let terms = try #require(records.first?["terms"] as? [String: Double])
+        #expect(Set(terms.keys) == ["elbo.bce_logits", "elbo.kl_normal"])
         // The negative ELBO per image on the test split, each epoch: it falls as the model learns.
         #expect(testLosses.count == 2)
         #expect(testLosses.last! < testLosses.first! - 10, "test_loss per epoch: \(testLosses)")

@@ -61,6 +61,9 @@ public struct PhasePlan: Sendable {
     public var applications: [Application] = []
     public var functions: [FunctionApplication] = []
     public var terms: [Term] = []
+    /// A short name of each term for curves: its function (`bce_logits`, `kl_normal`), with `#2`, `#3`
+    /// after the first where one function appears more than once.
+    public var termNames: [String] = []
     public var total: ScalarExpression = .constant(0)
     /// The value holding the data batch `x`, the prior batch `z` and the labels `y`, when the loss
     /// uses them.
@@ -185,6 +188,7 @@ extension PhasePlan {
                     return value
                 }
                 plan.terms.append(.function(applied.function, inputs: inputs))
+                nameTerm(node.text)
                 return .scalar(.term(plan.terms.count - 1))
             case .constant(let value): return .constant(value)
             case .network(let name, let input):
@@ -203,12 +207,20 @@ extension PhasePlan {
                 case .scalar: preconditionFailure("a loss resolved with a number as its target")
                 }
                 plan.terms.append(.compare(LossTerm(kind: LossKind(function), prediction: predicted, target: term)))
+                nameTerm(node.text)
                 return .scalar(.term(plan.terms.count - 1))
             case .add(let a, let b): return .scalar(.add(scalar(compile(a)), scalar(compile(b))))
             case .subtract(let a, let b): return .scalar(.subtract(scalar(compile(a)), scalar(compile(b))))
             case .multiply(let a, let b): return .scalar(.multiply(scalar(compile(a)), scalar(compile(b))))
             case .negate(let a): return .scalar(.negate(scalar(compile(a))))
             }
+        }
+
+        /// Names the term just added after the function its text calls.
+        mutating func nameTerm(_ text: String) {
+            let function = String(text.prefix { $0 != "(" })
+            let earlier = plan.termNames.filter { $0 == function || $0.hasPrefix(function + "#") }.count
+            plan.termNames.append(earlier == 0 ? function : "\(function)#\(earlier + 1)")
         }
 
         /// The value of `x` (`data`) or `z`, made at its first use: every use reads the same batch.

@@ -38,6 +38,14 @@ public final class PhaseProgram: @unchecked Sendable {
     private let doubleStorage: [DoubleBuffer]
     private let valueStorage: [FloatBuffer?]
     private var termValues: [Double]
+    /// Each term of the last `forward` with its constant factor (`784 * bce_logits(…)` counts 784
+    /// times the mean), a schedule counted at its end value so that a warm-up does not hide the
+    /// term: what the term curves show, in the order of `plan.termNames`.
+    public var lastTermContributions: [Double] {
+        var weights = Array(repeating: 0.0, count: termValues.count)
+        plan.total.propagate(1, termValues, epoch: .infinity, into: &weights)
+        return zip(weights, termValues).map { $0 * $1 }
+    }
     private var batch = 0
     /// Gradients of trained tensors that no backward step writes (zeroed each step rather than left
     /// stale); every other gradient is overwritten by its first writer.
