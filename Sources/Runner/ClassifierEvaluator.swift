@@ -46,17 +46,10 @@ final class ClassifierEvaluator {
 
     /// The fraction of `split`'s images classified as their label.
     func accuracy(_ split: LabeledImages) throws -> Double {
-        guard let data = program.data else { return 0 }
-        program.noise = RandomStream(seed: seed, name: "evaluation/noise")
         var correct = 0
-        for start in stride(from: 0, to: split.count, by: program.capacity) {
-            let indices = Array(start..<min(start + program.capacity, split.count))[...]
-            try split.writeBatch(
-                indices, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
-            if let labels = program.labels { split.writeLabels(indices, into: labels.pointer) }
-            program.forward(batch: indices.count)
+        try program.evaluate(split, Array(0..<split.count), seed: seed) { batch in
             let output = program.output(ofValue: logits)
-            for (row, index) in indices.enumerated() {
+            for (row, index) in batch.enumerated() {
                 let scores = output + row * classes
                 var best = 0
                 for c in 1..<max(classes, 1) where scores[c] > scores[best] { best = c }

@@ -19,7 +19,8 @@ final class Evaluator {
     /// The reconstruction is logits (`bce_logits`): images are their sigmoid.
     let outputsLogits: Bool
     let seed: UInt64
-    private let images: FloatBuffer
+    /// Where logits become images.
+    private let sigmoidImages: FloatBuffer
 
     /// Where the reconstruction is: the loss it is in, its prediction node, and whether that is logits.
     struct Reconstruction {
@@ -82,54 +83,38 @@ final class Evaluator {
         sampleCount = shape.elementCount
         outputsLogits = reconstruction.logits
         self.seed = seed
-        images = FloatBuffer(count: capacity * sampleCount)
+        sigmoidImages = FloatBuffer(count: capacity * sampleCount)
     }
 
     /// The mean per-pixel squared error of the reconstruction over every image of `split`.
     func meanSquaredError(_ split: LabeledImages) throws -> Double {
         guard let data = program.data else { return 0 }
-        restartNoise()
         var total = 0.0
-        for start in stride(from: 0, to: split.count, by: program.capacity) {
-            let indices = start..<min(start + program.capacity, split.count)
-            try fill(split, Array(indices)[...])
+        try program.evaluate(split, Array(0..<split.count), seed: seed) { batch in
             let error = lossForward(
-                kind: .mse, prediction: reconstructed(batch: indices.count), target: .buffer(data.pointer),
-                count: indices.count * sampleCount)
-            total += Double(error) * Double(indices.count)
+                kind: .mse, prediction: images(batch: batch.count), target: .buffer(data.pointer),
+                count: batch.count * sampleCount)
+            total += Double(error) * Double(batch.count)
         }
         return total / Double(max(split.count, 1))
     }
 
     /// The reconstructions of the images at `indices`, row after row, a batch at a time.
     func reconstruct(_ split: LabeledImages, _ indices: [Int]) throws -> [Float] {
-        restartNoise()
         var outputs: [Float] = []
         outputs.reserveCapacity(indices.count * sampleCount)
-        for start in stride(from: 0, to: indices.count, by: program.capacity) {
-            let batch = indices[start..<min(start + program.capacity, indices.count)]
-            try fill(split, batch)
-            outputs += UnsafeBufferPointer(start: reconstructed(batch: batch.count), count: batch.count * sampleCount)
+        try program.evaluate(split, indices, seed: seed) { batch in
+            outputs += UnsafeBufferPointer(start: images(batch: batch.count), count: batch.count * sampleCount)
         }
         return outputs
     }
 
-    /// Runs forward on the filled batch; returns the images (the sigmoid of logits).
-    private func reconstructed(batch: Int) -> UnsafeMutablePointer<Float> {
-        program.forward(batch: batch)
+    /// The images of the last forward pass: the reconstruction, or the sigmoid of its logits.
+    private func images(batch: Int) -> UnsafeMutablePointer<Float> {
         let output = program.output(ofValue: outputValue)
         guard outputsLogits else { return output }
         activationForward(
-            output: images.pointer, input: output, count: batch * sampleCount, activation: .sigmoid, threads: 1)
-        return images.pointer
-    }
-
-    private func restartNoise() { program.noise = RandomStream(seed: seed, name: "evaluation/noise") }
-
-    private func fill(_ split: LabeledImages, _ indices: ArraySlice<Int>) throws {
-        guard let data = program.data else { return }
-        try split.writeBatch(
-            indices, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
-        if let labels = program.labels { split.writeLabels(indices, into: labels.pointer) }
+            output: sigmoidImages.pointer, input: output, count: batch * sampleCount, activation: .sigmoid, threads: 1)
+        return sigmoidImages.pointer
     }
 }

@@ -48,16 +48,10 @@ final class LossEvaluator {
 
     /// The mean loss per sample over every image of `split`, after `epoch` epochs of training.
     func meanLoss(_ split: LabeledImages, epoch: Double) throws -> Double {
-        guard let data = program.data else { return 0 }
-        program.noise = RandomStream(seed: seed, name: "evaluation/noise")
         program.epoch = epoch
         var total = 0.0
-        for start in stride(from: 0, to: split.count, by: program.capacity) {
-            let indices = Array(start..<min(start + program.capacity, split.count))[...]
-            try split.writeBatch(
-                indices, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
-            if let labels = program.labels { split.writeLabels(indices, into: labels.pointer) }
-            total += program.forward(batch: indices.count) * Double(indices.count)
+        try program.evaluate(split, Array(0..<split.count), seed: seed) { batch in
+            total += program.loss * Double(batch.count)
         }
         return total / Double(max(split.count, 1))
     }

@@ -22,6 +22,8 @@ public final class PhaseProgram: @unchecked Sendable {
     public var noise: RandomStream
     /// How far training has got, in epochs (fractional): what schedules such as `ramp` follow.
     public var epoch = 0.0
+    /// The loss of the last `forward`.
+    public private(set) var loss = 0.0
     /// The networks whose weights this phase trains.
     public let updatedNetworks: Set<String>
     /// Per run: its output is copied from an earlier phase's instead of computed (`shareForwardPasses`).
@@ -219,7 +221,8 @@ public final class PhaseProgram: @unchecked Sendable {
             termRuns[index].buffers.batch = batch
             termValues[termRuns[index].index] = termRuns[index].function.forward(termRuns[index].buffers)
         }
-        return plan.total.value(termValues, epoch: epoch)
+        loss = plan.total.value(termValues, epoch: epoch)
+        return loss
     }
 
     private func runFunction(_ index: Int) {
