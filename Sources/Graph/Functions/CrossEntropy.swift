@@ -27,14 +27,10 @@ public struct CrossEntropy: TermFunction {
     public func forward(_ b: TermBuffers) -> Double {
         var total = 0.0
         for sample in 0..<b.batch {
-            let row = b.inputs[0] + sample * classes, probabilities = b.scratch + sample * classes
-            var largest = row[0]
-            for j in 1..<max(classes, 1) { largest = max(largest, row[j]) }
-            var sum = 0.0
-            for j in 0..<classes { sum += exp(Double(row[j] - largest)) }
-            for j in 0..<classes { probabilities[j] = Float(exp(Double(row[j] - largest)) / sum) }
+            let row = b.inputs[0] + sample * classes
+            let logNormalizer = softmaxRow(probabilities: b.scratch + sample * classes, row: row, count: classes)
             let label = Int(b.inputs[1][sample])
-            if label >= 0 && label < classes { total += log(sum) - Double(row[label] - largest) }
+            if label >= 0 && label < classes { total += logNormalizer - Double(row[label]) }
         }
         return total / Double(max(b.batch, 1))
     }

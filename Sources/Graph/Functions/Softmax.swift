@@ -18,12 +18,7 @@ public struct Softmax: BatchFunction {
 
     public func forward(_ b: FunctionBuffers, random: inout RandomStream) {
         for sample in 0..<b.batch {
-            let row = b.inputs[0] + sample * width, out = b.output + sample * width
-            var largest = row[0]
-            for j in 1..<max(width, 1) { largest = max(largest, row[j]) }
-            var sum = 0.0
-            for j in 0..<width { sum += exp(Double(row[j] - largest)) }
-            for j in 0..<width { out[j] = Float(exp(Double(row[j] - largest)) / sum) }
+            _ = softmaxRow(probabilities: b.output + sample * width, row: b.inputs[0] + sample * width, count: width)
         }
     }
 
