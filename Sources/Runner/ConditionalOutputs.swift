@@ -18,13 +18,8 @@ extension LatentOutputs {
     func writeConditional(_ conditioning: Conditioning, _ context: Context) throws -> [(String, String)] {
         var figures: [(String, String)] = []
         if let prior = spec.prior {
-            var sampler = PriorSampler(prior: prior, seed: spec.seed)
-            sampler.stream = RandomStream(seed: spec.seed, name: "outputs/latent")
             let rows = max(1, min(Self.conditionalRows, samples / conditioning.classes))
-            var styles = [Float](repeating: 0, count: rows * prior.dimension)
-            styles.withUnsafeMutableBufferPointer { buffer in
-                if let base = buffer.baseAddress { sampler.sample(into: base, batch: rows) }
-            }
+            let styles = PriorSampler.draws(prior, seed: spec.seed, stream: "outputs/latent", count: rows)
             let decoded = try decodeUnderEveryClass(styles, rows: rows, conditioning, context)
             let grid = (0..<rows).map { row in
                 ImageGrid.Row(

@@ -31,12 +31,9 @@ final class DiscriminatorProbe {
             let origin = phase.loss.origin
             let codes = try NetworkApplication(chain + [critic], input: .data, trainer: trainer, origin: origin)
             let judge = try NetworkApplication([critic], input: .latent, trainer: trainer, origin: origin)
-            var sampler = PriorSampler(prior: prior, seed: spec.seed)
-            sampler.stream = RandomStream(seed: spec.seed, name: "outputs/discriminator")
             let count = min(trainer.data.test?.count ?? trainer.data.train.count, 2000)
-            let samples = FloatBuffer(count: count * prior.dimension)
-            sampler.sample(into: samples.pointer, batch: count)
-            return DiscriminatorProbe(onCodes: codes, onPrior: judge, priorSamples: samples.values)
+            let samples = PriorSampler.draws(prior, seed: spec.seed, stream: "outputs/discriminator", count: count)
+            return DiscriminatorProbe(onCodes: codes, onPrior: judge, priorSamples: samples)
         }
         return nil
     }

@@ -87,13 +87,7 @@ struct LatentOutputs {
 
     /// `images/samples.png`: `samples` draws from the prior, decoded, in a square-ish tiling.
     func writeSamples(_ prior: PriorSpec, _ context: Context) throws -> (String, String) {
-        var sampler = PriorSampler(prior: prior, seed: spec.seed)
-        // Its own stream, so the samples shown never depend on how long training drew from "prior".
-        sampler.stream = RandomStream(seed: spec.seed, name: "outputs/latent")
-        var latent = [Float](repeating: 0, count: samples * prior.dimension)
-        latent.withUnsafeMutableBufferPointer { buffer in
-            if let base = buffer.baseAddress { sampler.sample(into: base, batch: samples) }
-        }
+        let latent = PriorSampler.draws(prior, seed: spec.seed, stream: "outputs/latent", count: samples)
         let images = try context.shape.images(try context.decode.apply(latent: latent))
         let columns = Int(Double(samples).squareRoot().rounded(.up))
         try writeGrid("images/samples.png", ImageGrid(tiling: images, columns: columns))

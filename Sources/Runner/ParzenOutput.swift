@@ -34,12 +34,7 @@ struct ParzenOutput {
     func measure() throws -> [String: Double] {
         let spec = trainer.checked.spec, data = trainer.data
         guard let prior = spec.prior else { return [:] }
-        var sampler = PriorSampler(prior: prior, seed: spec.seed)
-        sampler.stream = RandomStream(seed: spec.seed, name: "outputs/parzen")
-        var latent = [Float](repeating: 0, count: samples * prior.dimension)
-        latent.withUnsafeMutableBufferPointer { buffer in
-            if let base = buffer.baseAddress { sampler.sample(into: base, batch: samples) }
-        }
+        let latent = PriorSampler.draws(prior, seed: spec.seed, stream: "outputs/parzen", count: samples)
         let decode = try NetworkApplication([decoder], input: .latent, trainer: trainer, origin: origin)
         decode.outputsLogits = Evaluator.makesLogits(trainer.checked.model, decoder)
         let decoded = try decode.apply(latent: latent)

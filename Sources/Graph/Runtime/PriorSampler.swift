@@ -15,6 +15,19 @@ public struct PriorSampler: Sendable {
         stream = RandomStream(seed: seed, name: "prior")
     }
 
+    /// `count` samples of `prior`, row after row, from the stream `stream` of `seed`: what an
+    /// output draws, on a stream of its own so that it never depends on how long training drew
+    /// from "prior".
+    public static func draws(_ prior: PriorSpec, seed: UInt64, stream: String, count: Int) -> [Float] {
+        var sampler = PriorSampler(prior: prior, seed: seed)
+        sampler.stream = RandomStream(seed: seed, name: stream)
+        var values = [Float](repeating: 0, count: count * prior.dimension)
+        values.withUnsafeMutableBufferPointer { buffer in
+            if let base = buffer.baseAddress { sampler.sample(into: base, batch: count) }
+        }
+        return values
+    }
+
     /// Fills `buffer` with `batch` samples, row after row.
     public mutating func sample(into buffer: UnsafeMutablePointer<Float>, batch: Int) {
         let count = batch * prior.dimension
