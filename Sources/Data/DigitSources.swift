@@ -72,13 +72,14 @@ extension MNISTM {
     /// Writes the splits as an `.npz` with `train_x`, `train_y`, `valid_x`, `valid_y`, `test_x`,
     /// `test_y` (images uint8 N×28×28×3, labels uint8 N), the layout NumPy and the benchmarks read.
     public static func writeNpz(
-        train: LabeledImages, validation: LabeledImages, test: LabeledImages, to path: String, compressed: Bool = true
+        train: LabeledImages, validation: LabeledImages, test: LabeledImages, to path: String, compressed: Bool = true,
+        extra: [NamedArray] = []
     ) throws {
         var arrays: [NamedArray] = []
         for (name, split) in [("train", train), ("valid", validation), ("test", test)] {
             arrays.append(NamedArray("\(name)_x", split.images))
             arrays.append(NamedArray("\(name)_y", try NumericArray(shape: [split.count], elements: split.labels)))
         }
-        try NPZ.write(arrays, to: path, compressed: compressed)
+        try NPZ.write(arrays + extra, to: path, compressed: compressed)
     }
 }

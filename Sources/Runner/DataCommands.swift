@@ -45,9 +45,15 @@ public enum DataCommands {
             try checked.data
             ?? ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: folder)
         let empty = try data.train.subset([])
+        // The labelled images of a semi-supervised spec, as indices into train_x.
+        let labeled = try data.labeledTrain.map {
+            [NamedArray("train_labeled", try NumericArray(shape: [$0.count], elements: $0.map(Int64.init)))]
+        }
         try MNISTM.writeNpz(
-            train: data.train, validation: data.validation ?? empty, test: data.test ?? empty, to: out)
-        return "\(out): \(data.description), seed \(checked.spec.seed): train \(data.train.count), "
-            + "validation \(data.validation?.count ?? 0), test \(data.test?.count ?? 0)"
+            train: data.train, validation: data.validation ?? empty, test: data.test ?? empty, to: out,
+            extra: labeled ?? [])
+        return "\(out): \(data.description), seed \(checked.spec.seed): train \(data.train.count)"
+            + (data.labeledTrain.map { " (\($0.count) labelled)" } ?? "")
+            + ", validation \(data.validation?.count ?? 0), test \(data.test?.count ?? 0)"
     }
 }

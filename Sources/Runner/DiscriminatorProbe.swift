@@ -14,11 +14,15 @@ final class DiscriminatorProbe {
     let onPrior: NetworkApplication
     let priorSamples: [Float]
 
-    /// The probe for `trainer`'s spec, or nil when no phase pits a network against the prior.
-    static func make(_ trainer: Trainer) throws -> DiscriminatorProbe? {
-        let spec = trainer.checked.spec
-        guard let prior = spec.prior else { return nil }
-        for (phase, summary) in zip(spec.phases, trainer.checked.model.phases) {
+    /// The network a phase applies to `z` directly, the chain of networks that phase's losses
+    /// apply it to over `x`, and the phase's loss's place; nil when no phase pits a network
+    /// against the prior. The one search both `check` (may `early_stop` watch
+    /// `discriminator_accuracy`?) and the run use.
+    static func critic(_ spec: ExperimentSpec, model: ModelSummary) -> (
+        critic: String, chain: [String], origin: Origin
+    )? {
+        guard spec.prior != nil else { return nil }
+        for (phase, summary) in zip(spec.phases, model.phases) {
             let loss = summary.resolved
             let applications = loss.nodes.compactMap { node -> (name: String, input: Int)? in
                 if case .network(let name, let input) = node.operation { return (name, input) }
@@ -28,14 +32,21 @@ final class DiscriminatorProbe {
                 let chain = applications.lazy.filter({ $0.name == critic }).compactMap({ loss.chainOverData($0.input) })
                     .first
             else { continue }
-            let origin = phase.loss.origin
-            let codes = try NetworkApplication(chain + [critic], input: .data, trainer: trainer, origin: origin)
-            let judge = try NetworkApplication([critic], input: .latent, trainer: trainer, origin: origin)
-            let count = min(trainer.data.test?.count ?? trainer.data.train.count, 2000)
-            let samples = PriorSampler.draws(prior, seed: spec.seed, stream: "outputs/discriminator", count: count)
-            return DiscriminatorProbe(onCodes: codes, onPrior: judge, priorSamples: samples)
+            return (critic, chain, phase.loss.origin)
         }
         return nil
+    }
+
+    /// The probe for `trainer`'s spec, or nil when no phase pits a network against the prior.
+    static func make(_ trainer: Trainer) throws -> DiscriminatorProbe? {
+        let spec = trainer.checked.spec
+        guard let prior = spec.prior, let found = critic(spec, model: trainer.checked.model) else { return nil }
+        let codes = try NetworkApplication(
+            found.chain + [found.critic], input: .data, trainer: trainer, origin: found.origin)
+        let judge = try NetworkApplication([found.critic], input: .latent, trainer: trainer, origin: found.origin)
+        let count = min(trainer.data.test?.count ?? trainer.data.train.count, 2000)
+        let samples = PriorSampler.draws(prior, seed: spec.seed, stream: "outputs/discriminator", count: count)
+        return DiscriminatorProbe(onCodes: codes, onPrior: judge, priorSamples: samples)
     }
 
     init(onCodes: NetworkApplication, onPrior: NetworkApplication, priorSamples: [Float]) {

@@ -13,6 +13,9 @@ public struct ExperimentData: Sendable {
     public var labeled: Bool
     /// Where the data came from, for the report.
     public var description: String
+    /// With `data.labeled`: the training images whose label is kept (indices into `train`,
+    /// ascending), what `batches: labeled` phases train on. Nil: every label is kept.
+    public var labeledTrain: [Int]? = nil
 
     /// The split called `name` (`train`, `validation`, `test`), if the data has it.
     public func split(_ name: String) -> LabeledImages? {
@@ -37,6 +40,10 @@ public struct ExperimentData: Sendable {
             let (train, validation) = try data.train.splitValidation(fraction: spec.validation, random: &stream)
             data.train = train
             data.validation = validation
+        }
+        if let count = spec.labeled {
+            data.labeledTrain = try LabeledSubset.choose(
+                count, of: data.train, labeled: data.labeled, seed: seed, origin: spec.labeledOrigin)
         }
         return data
     }

@@ -36,7 +36,10 @@ final class LossEvaluator {
                 }
             }
             let hasTermFunction = terms.contains { if case .term = $0.operation { true } else { false } }
-            return !loss.reads(.prior) && loss.reads(.data) && (terms.count > 1 || hasTermFunction)
+            // A loss judged through a network it does not train (an adversary's verdict) is not
+            // the model's objective.
+            return !loss.reads(.prior) && loss.reads(.data) && summary.passesThrough.isEmpty
+                && (terms.count > 1 || hasTermFunction)
         }
     }
 

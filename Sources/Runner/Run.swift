@@ -120,6 +120,9 @@ public enum RunCommand {
                 folder = try ResultDirectory.create(
                     at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)", replace: options.force)
             }
+        } catch let diagnostic as Diagnostic {
+            console.error(LocatedError(SpecProblems([diagnostic]), file: options.specPath))
+            return .refused
         } catch {
             console.error(error)
             return .refused

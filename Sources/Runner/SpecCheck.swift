@@ -22,11 +22,14 @@ public enum SpecCheck {
         }.flatMap { spec in
             // A file is read here, as the run would read it: a missing or broken file is check's to
             // report, and without a declared shape the file decides the shape of x. The run reuses it.
-            guard spec.data.source.readsFile else { return validate(spec) }
+            // So is the choice of labelled images (`data.labeled`), which needs the labels.
+            guard spec.data.source.readsFile || spec.data.labeled != nil else { return validate(spec) }
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             let data: ExperimentData
             do {
                 data = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: folder)
+            } catch let diagnostic as Diagnostic {
+                return .failure(SpecProblems([diagnostic]))
             } catch {
                 return .failure(SpecProblems([Diagnostic(spec.data.sourceOrigin, "cannot read the data: \(error)")]))
             }
@@ -56,10 +59,12 @@ public enum SpecCheck {
             if let problem = earlyStopProblem(spec, model: model, data: data) {
                 return .failure(SpecProblems([problem]))
             }
-            if spec.prior?.followsLabels == true, data?.labeled == false {
+            if spec.prior?.followsLabels == true, data?.labeled == false || spec.data.labeled != nil {
                 let origin = spec.resolved.entries?.first { $0.key == "prior" }?.value.origin ?? .defaulted
                 let message =
-                    "prior.mixture.by_label draws each sample from its label's mode, but the data has no labels"
+                    spec.data.labeled == nil
+                    ? "prior.mixture.by_label draws each sample from its label's mode, but the data has no labels"
+                    : "prior.mixture.by_label draws each sample from its label's mode, but data.labeled keeps only \(spec.data.labeled!) training labels"
                 return .failure(SpecProblems([Diagnostic(origin, message)]))
             }
             return .success(CheckedSpec(spec: spec, model: model, data: data))
@@ -74,7 +79,7 @@ public enum SpecCheck {
         if Evaluator.reconstruction(model) != nil { recorded += splits.map { "\($0)_mse" } }
         if LossEvaluator.measuredPhase(model) != nil { recorded += splits.map { "\($0)_loss" } }
         if ClassifierEvaluator.head(model) != nil { recorded += splits.map { "\($0)_accuracy" } }
-        if spec.prior != nil { recorded.append("discriminator_accuracy") }
+        if DiscriminatorProbe.critic(spec, model: model) != nil { recorded.append("discriminator_accuracy") }
         guard !recorded.contains(early.metric) else { return nil }
         let origin =
             spec.resolved.entries?.first { $0.key == "train" }?.value.entries?.first { $0.key == "early_stop" }?.value
@@ -150,6 +155,7 @@ public enum SpecCheck {
         for (phase, spec) in zip(checked.model.phases, checked.spec.phases) {
             let cadence =
                 (spec.repeats > 1 ? " ×\(spec.repeats)" : "") + (spec.every > 1 ? " every \(spec.every)" : "")
+                + (spec.batches == .labeled ? " on labelled" : "")
             table.add([
                 phase.name + cadence, phase.loss, phase.updates.joined(separator: ", "),
                 phase.passesThrough.isEmpty ? "—" : phase.passesThrough.joined(separator: ", "),
@@ -157,7 +163,13 @@ public enum SpecCheck {
             ])
         }
         let train = checked.spec.train
-        return "schedule: every batch of \(train.batchSize) runs these phases in order, for \(train.epochs) epochs\n"
+        // A phase on labelled batches draws its own batch of the kept labels at its turn.
+        let kept = checked.spec.data.labeled.map { "\($0) labelled" } ?? "training"
+        let labeled =
+            checked.spec.phases.contains { $0.batches == .labeled }
+            ? " (a phase on labelled takes a batch of its own from the \(kept) images)" : ""
+        return
+            "schedule: every batch of \(train.batchSize) runs these phases in order, for \(train.epochs) epochs\(labeled)\n"
             + table.render()
     }
 

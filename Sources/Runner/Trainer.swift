@@ -54,6 +54,9 @@ public final class Trainer {
     var sampler: PriorSampler?
     var shuffle: RandomStream
     let batchBuffer: FloatBuffer
+    /// The batches of `batches: labeled` phases, and the buffer they are written to.
+    var labeledBatches: LabeledSubset.Batches?
+    let labeledBuffer: FloatBuffer?
     public private(set) var step = 0
     public private(set) var epochsDone = 0
     /// Each term's running sum and count since the last step record, for phases whose loss has
@@ -77,10 +80,18 @@ public final class Trainer {
         let store = ParameterStore(model: model, spec: spec, seed: spec.seed)
         let capacity = spec.train.batchSize
         let batchBuffer = FloatBuffer(count: capacity * (model.dataShape?.elementCount ?? 0))
+        let labeledPhases = spec.phases.contains { $0.batches == .labeled }
+        let labeledBuffer = labeledPhases ? FloatBuffer(count: batchBuffer.count) : nil
         phases = try spec.phases.map {
             try PhaseProgram(
-                phase: $0, model: model, store: store, capacity: capacity, seed: spec.seed, data: batchBuffer)
+                phase: $0, model: model, store: store, capacity: capacity, seed: spec.seed,
+                data: $0.batches == .labeled ? labeledBuffer : batchBuffer)
         }
+        if labeledPhases {
+            labeledBatches = LabeledSubset.Batches(
+                images: data.labeledTrain ?? Array(0..<data.train.count), batchSize: capacity, seed: spec.seed)
+        }
+        self.labeledBuffer = labeledBuffer
         // A copied pass must come from this very step and weights: not with a phase that skips
         // batches (`every`) or runs several times on one (`repeat`).
         if spec.phases.allSatisfy({ $0.repeats == 1 && $0.every == 1 }) { PhaseProgram.shareForwardPasses(phases) }
@@ -178,6 +189,17 @@ public final class Trainer {
         if sampler?.prior.followsLabels == true { sampler?.labels = indices.map { data.train.labels[$0] } }
         for (index, (phase, spec)) in zip(phases, checked.spec.phases).enumerated() where step % spec.every == 0 {
             phase.epoch = epoch
+            var indices = indices
+            if spec.batches == .labeled, let buffer = labeledBuffer, labeledBatches != nil {
+                indices = labeledBatches!.batch(number: step / spec.every - 1)
+                do {
+                    try data.train.writeBatch(
+                        indices, scale: 1 / 255,
+                        into: UnsafeMutableBufferPointer(start: buffer.pointer, count: buffer.count))
+                } catch {
+                    return .failure(RunError("phase '\(phase.name)' could not read its labelled batch: \(error)"))
+                }
+            }
             if let labels = phase.labels { data.train.writeLabels(indices, into: labels.pointer) }
             var total = 0.0
             for _ in 0..<spec.repeats {

@@ -47,6 +47,11 @@ public struct DataSpec: Sendable, Equatable {
     public var shape: [Int]?
     /// Use at most this many training samples (after shuffling with the seed).
     public var trainLimit: Int?
+    /// Keep the labels of only this many training images (equally many of each class, chosen with
+    /// the seed): the semi-supervised setting. Only phases with `batches: labeled` read them.
+    public var labeled: Int?
+    /// Where `data.labeled` was written.
+    public var labeledOrigin = Origin.defaulted
     /// Where `data:` was written.
     public var origin: Origin
     /// Where the source was given: a line of the spec, or the `--set` that gave it.
@@ -69,12 +74,19 @@ extension SpecDecoder {
         }
         let shape = map.ifPresent("shape") { scalars.intList($0, "data.shape") }
         let trainLimit = map.ifPresent("train_limit") { scalars.int($0, "data.train_limit", in: 1...Int.max) }
+        var labeledOrigin = Origin.defaulted
+        let labeled = map.ifPresent("labeled") { node -> Int? in
+            labeledOrigin = node.origin
+            return scalars.int(node, "data.labeled", in: 1...Int.max)
+        }
         map.finish()
         node = map.resolvedNode
         guard let source, let validation else { return nil }
-        return DataSpec(
+        var data = DataSpec(
             source: source, validation: validation, shape: shape, trainLimit: trainLimit,
             origin: node.origin, sourceOrigin: sourceOrigin)
+        (data.labeled, data.labeledOrigin) = (labeled, labeledOrigin)
+        return data
     }
 
     /// A path as the spec or the command line gives it. One typed on the command line (`--set`) is

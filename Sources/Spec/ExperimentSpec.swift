@@ -30,11 +30,15 @@ public struct LossContext: Sendable {
     public var networks: [NetworkSpec]
     public var phases: [PhaseSpec]
     public var prior: PriorSpec?
+    /// `data.labeled`: the labels of only this many training images are kept, and only phases
+    /// with `batches: labeled` may read `y`.
+    public var labeledImages: Int?
 
-    public init(networks: [NetworkSpec], phases: [PhaseSpec], prior: PriorSpec?) {
+    public init(networks: [NetworkSpec], phases: [PhaseSpec], prior: PriorSpec?, labeledImages: Int? = nil) {
         self.networks = networks
         self.phases = phases
         self.prior = prior
+        self.labeledImages = labeledImages
     }
 
     /// The network called `name`, if the spec declares one.
@@ -45,7 +49,9 @@ public struct LossContext: Sendable {
 
 extension ExperimentSpec {
     /// The spec's losses and what they can name.
-    public var losses: LossContext { LossContext(networks: networks, phases: phases, prior: prior) }
+    public var losses: LossContext {
+        LossContext(networks: networks, phases: phases, prior: prior, labeledImages: data.labeled)
+    }
 }
 
 extension SpecDecoder {
@@ -74,7 +80,7 @@ extension SpecDecoder {
         let replay = map.ifPresent("replay") { decodeReplay(&$0) }
         map.finish()
         if let networks, let phases {
-            losses = LossContext(networks: networks, phases: phases, prior: prior)
+            losses = LossContext(networks: networks, phases: phases, prior: prior, labeledImages: data?.labeled)
             ReferenceCheck(
                 networks: networks, phases: phases, outputs: outputs ?? [], log: log,
                 allPhasesRead: allPhasesRead

@@ -12,6 +12,15 @@ public enum LossFunction: String, Sendable, CaseIterable {
     case bceLogits = "bce_logits"
 }
 
+/// Which training images a phase trains on.
+public enum PhaseBatches: String, Sendable, Equatable {
+    /// The run's batch, shared by every phase of the step.
+    case all
+    /// A batch of its own from the images whose label is kept (`data.labeled`), in an order of
+    /// its own: the semi-supervised classification phase.
+    case labeled
+}
+
 /// One step of the per-batch schedule: a loss, the networks it updates and their optimizer.
 public struct PhaseSpec: Sendable, Equatable {
     public var name: String
@@ -28,6 +37,8 @@ public struct PhaseSpec: Sendable, Equatable {
     public var repeats = 1
     /// Runs on every k-th batch only (`every: 2`: batches 2, 4, 6, … of the run).
     public var every = 1
+    /// Which training images the phase's batches come from.
+    public var batches = PhaseBatches.all
     /// Where the phase was written.
     public var origin: Origin
 
@@ -46,7 +57,7 @@ public struct PhaseSpec: Sendable, Equatable {
     public static func == (a: PhaseSpec, b: PhaseSpec) -> Bool {
         a.name == b.name && a.loss == b.loss && a.update.map(\.name) == b.update.map(\.name)
             && a.optimizer == b.optimizer && a.schedule == b.schedule && a.repeats == b.repeats && a.every == b.every
-            && a.origin == b.origin
+            && a.batches == b.batches && a.origin == b.origin
     }
 }
 
@@ -85,6 +96,9 @@ extension SpecDecoder {
         let every = map.optional("every", default: .scalar("1")) {
             scalars.int($0, "phases[\(index)].every", in: 1...1_000_000)
         }
+        let batches = map.ifPresent("batches") { node -> PhaseBatches? in
+            scalars.choice(node, "phases[\(index)].batches", ["all", "labeled"]).flatMap(PhaseBatches.init)
+        }
         map.finish()
         node = map.resolvedNode
         guard let name, let loss, let update, let optimizer, let repeats, let every else { return nil }
@@ -93,6 +107,7 @@ extension SpecDecoder {
             origin: node.origin)
         phase.schedule = optimizer.1
         (phase.repeats, phase.every) = (repeats, every)
+        phase.batches = batches ?? .all
         return phase
     }
 

@@ -1,5 +1,5 @@
 /// The distribution `z` is drawn from: the target the adversarial phases push the codes towards.
-public enum PriorSpec: Sendable, Equatable {
+public indirect enum PriorSpec: Sendable, Equatable {
     /// N(mean, std²·I) in `dim` dimensions.
     case normal(dim: Int, mean: Double, std: Double)
     /// Uniform on [low, high) in every one of `dim` dimensions.
@@ -10,6 +10,9 @@ public enum PriorSpec: Sendable, Equatable {
     case mixture(modes: Int, radius: Double, std: Double, byLabel: Bool)
     /// One-hot vectors of a class drawn uniformly: the prior of a categorical code.
     case categorical(classes: Int)
+    /// Independent named priors side by side in each sample, in the order written: the
+    /// semi-supervised AAE's one-hot digit beside its Gaussian style. `z.style` is one part.
+    case parts([PriorPart])
 
     /// The dimension of one sample.
     public var dimension: Int {
@@ -17,23 +20,48 @@ public enum PriorSpec: Sendable, Equatable {
         case .normal(let dim, _, _), .uniform(let dim, _, _): return dim
         case .mixture: return 2
         case .categorical(let classes): return classes
+        case .parts(let parts): return parts.reduce(0) { $0 + $1.prior.dimension }
         }
     }
 
     /// Whether samples follow the labels of the batch they are drawn beside.
     public var followsLabels: Bool {
-        if case .mixture(_, _, _, true) = self { return true }
-        return false
+        switch self {
+        case .mixture(_, _, _, let byLabel): return byLabel
+        case .parts(let parts): return parts.contains { $0.prior.followsLabels }
+        default: return false
+        }
     }
 
-    static let kinds = ["normal", "uniform", "mixture", "categorical"]
+    /// The named parts of a sample (`z.digit`), empty for a prior of one kind.
+    public var parts: [PriorPart] {
+        if case .parts(let parts) = self { return parts }
+        return []
+    }
+
+    static let kinds = ["normal", "uniform", "mixture", "categorical", "parts"]
+}
+
+/// One named part of a prior made of parts: `digit: {categorical: {classes: 10}}`.
+public struct PriorPart: Sendable, Equatable {
+    public var name: String
+    public var prior: PriorSpec
+    /// Where the part's name was written.
+    public var origin: Origin
+
+    public init(name: String, prior: PriorSpec, origin: Origin) {
+        self.name = name
+        self.prior = prior
+        self.origin = origin
+    }
 }
 
 extension SpecDecoder {
-    func decodePrior(_ node: inout YAMLNode) -> PriorSpec? {
-        guard let (kind, value, keyOrigin) = variant(node, "prior", PriorSpec.kinds),
-            var map = MappingReader(value, "prior '\(kind)'", log: log)
-        else { return nil }
+    func decodePrior(_ node: inout YAMLNode, nested: Bool = false) -> PriorSpec? {
+        let kinds = nested ? PriorSpec.kinds.filter { $0 != "parts" } : PriorSpec.kinds
+        guard let (kind, value, keyOrigin) = variant(node, "prior", kinds) else { return nil }
+        if kind == "parts" { return decodePriorParts(&node, value, keyOrigin) }
+        guard var map = MappingReader(value, "prior '\(kind)'", log: log) else { return nil }
         let prior: PriorSpec?
         switch kind {
         case "normal":
@@ -78,6 +106,36 @@ extension SpecDecoder {
         map.finish()
         node = variantNode(kind, keyOrigin, map.resolvedNode, like: node)
         return prior
+    }
+
+    /// `parts: {digit: {categorical: …}, style: {normal: …}}`: each part a prior of one kind.
+    private func decodePriorParts(_ node: inout YAMLNode, _ value: YAMLNode, _ keyOrigin: Origin) -> PriorSpec? {
+        guard let entries = value.entries, !entries.isEmpty else {
+            log.error(
+                value.origin,
+                "prior.parts must map each part's name to a prior, e.g. {digit: {categorical: {classes: 10}}, style: {normal: {dim: 8}}}"
+            )
+            return nil
+        }
+        var parts: [PriorPart] = []
+        var resolved: [YAMLEntry] = []
+        var failed = false
+        for var entry in entries {
+            checkName(entry.key, entry.keyOrigin, "prior part")
+            if parts.contains(where: { $0.name == entry.key }) {
+                log.error(entry.keyOrigin, "a second prior part is named '\(entry.key)'; part names must differ")
+            }
+            if let prior = decodePrior(&entry.value, nested: true) {
+                parts.append(PriorPart(name: entry.key, prior: prior, origin: entry.keyOrigin))
+            } else {
+                failed = true
+            }
+            resolved.append(entry)
+        }
+        var partsNode = value
+        partsNode.content = .mapping(resolved)
+        node = variantNode("parts", keyOrigin, partsNode, like: node)
+        return failed ? nil : .parts(parts)
     }
 }
 

@@ -46,4 +46,32 @@ struct PriorSamplerTests {
             })
         #expect(modes.count == 10)
     }
+
+    @Test func aPriorOfPartsDrawsEachPartInItsOwnColumnsOfEveryRow() {
+        let prior = PriorSpec.parts([
+            PriorPart(name: "digit", prior: .categorical(classes: 3), origin: .defaulted),
+            PriorPart(name: "style", prior: .normal(dim: 2, mean: 10, std: 0.1), origin: .defaulted),
+        ])
+        #expect(prior.dimension == 5)
+        let values = draw(prior, batch: 300)
+        for row in 0..<300 {
+            let digit = values[(row * 5)..<(row * 5 + 3)], style = values[(row * 5 + 3)..<(row * 5 + 5)]
+            #expect(digit.filter { $0 == 1 }.count == 1 && digit.filter { $0 == 0 }.count == 2, "row \(row)")
+            // Far from 0 and 1: the normal part lands only in its own columns.
+            #expect(style.allSatisfy { abs($0 - 10) < 1 }, "row \(row): \(Array(style))")
+        }
+    }
+
+    @Test func aPriorOfPartsDrawsTheSameRowsWhateverTheBatchSize() {
+        let prior = PriorSpec.parts([
+            PriorPart(name: "a", prior: .normal(dim: 3, mean: 0, std: 1), origin: .defaulted),
+            PriorPart(name: "b", prior: .uniform(dim: 1, low: 0, high: 1), origin: .defaulted),
+        ])
+        let whole = draw(prior, batch: 10)
+        var sampler = PriorSampler(prior: prior, seed: 5)
+        let buffer = FloatBuffer(count: 10 * 4)
+        sampler.sample(into: buffer.pointer, batch: 4)
+        sampler.sample(into: buffer.pointer + 16, batch: 6)
+        #expect(buffer.values == whole)
+    }
 }

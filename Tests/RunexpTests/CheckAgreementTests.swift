@@ -25,7 +25,10 @@ struct CheckAgreementTests {
         try expectAgreement(spec, in: BrokenSpecCatalogueTests.folder)
     }
 
-    @Test(arguments: ["cnn_ae.yaml", "aae_mlp.yaml", "aae_gmm2d.yaml", "vae_mlp.yaml", "wae_mmd.yaml", "dae_cnn.yaml"])
+    @Test(arguments: [
+        "cnn_ae.yaml", "aae_mlp.yaml", "aae_gmm2d.yaml", "vae_mlp.yaml", "wae_mmd.yaml", "dae_cnn.yaml",
+        "aae_supervised.yaml", "aae_semisupervised.yaml",
+    ])
     func checkAndARunStoppedBeforeItsFirstStepAcceptACommittedExperimentAlike(_ spec: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runexp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -37,7 +40,7 @@ struct CheckAgreementTests {
 
     @Test(arguments: [
         "experiments/cnn_ae.yaml", "experiments/aae_mlp.yaml", "experiments/aae_gmm2d.yaml", "experiments/vae_mlp.yaml",
-        "experiments/wae_mmd.yaml", "experiments/dae_cnn.yaml",
+        "experiments/wae_mmd.yaml", "experiments/dae_cnn.yaml", "experiments/aae_semisupervised.yaml",
     ])
     func everyMutatedSpecCheckAcceptsIsPlannedWithoutAProblem(_ path: String) throws {
         let text = try String(contentsOf: RunexpBinary.packageRoot.appendingPathComponent(path), encoding: .utf8)

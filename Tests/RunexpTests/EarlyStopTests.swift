@@ -64,4 +64,20 @@ struct EarlyStopTests {
                 "s.yaml:14:48: error: train.early_stop watches test_loss, which this spec's epochs do not record; they record train_mse, validation_mse, test_mse"
             ))
     }
+
+    @Test func discriminatorAccuracyIsRefusedWhenNoNetworkJudgesPriorSamples() throws {
+        // A prior matched by MMD has no adversary: the runs record no discriminator accuracy.
+        let spec = Self.spec(epochs: 3, earlyStop: ", early_stop: {metric: discriminator_accuracy}")
+            .replacingOccurrences(of: "seed: 1\n", with: "seed: 1\nprior: {normal: {dim: 4}}\n")
+            .replacingOccurrences(
+                of: "loss: mse(decoder(encoder(x)), x)", with: "loss: mse(decoder(encoder(x)), x) + mmd(encoder(x), z)")
+        let scratch = try Scratch()
+        try spec.write(toFile: scratch.path("s.yaml"), atomically: true, encoding: .utf8)
+        let outcome = try RunexpBinary.run(["check", "s.yaml"], in: scratch.url)
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr.contains(
+                "train.early_stop watches discriminator_accuracy, which this spec's epochs do not record"),
+            "\(outcome.stderr)")
+    }
 }

@@ -64,8 +64,12 @@ extension ShapeInference {
         _ head: String, of base: LossExpression, _ value: Partial?, _ origin: Origin, _ expression: LossExpression,
         _ walk: inout Walk
     ) -> Partial? {
+        if case .variable("z", _) = base { return selectPart(head, value, origin, expression, &walk) }
         guard case .call(let name, _, _) = base, let network = context.network(named: name) else {
-            log.error(origin, "in the loss: '.\(head)' selects a named output of a network, as in encoder(x).mu")
+            log.error(
+                origin,
+                "in the loss: '.\(head)' selects a named output of a network, as in encoder(x).mu, or a part of the prior, as in z.style"
+            )
             return nil
         }
         guard let index = network.heads.firstIndex(where: { $0.name == head }) else {
@@ -91,6 +95,28 @@ extension ShapeInference {
         let size = network.heads[index].size
         let applied = ResolvedLoss.AppliedFunction(
             function: OutputHead(name: head, offset: offset, count: size, width: total), inputs: [node])
+        return .batch(walk.add(.function(applied), .batch([size]), walk.nodes[node].dependencies, expression))
+    }
+
+    /// `z.part`: one named part of a prior made of parts.
+    private mutating func selectPart(
+        _ head: String, _ value: Partial?, _ origin: Origin, _ expression: LossExpression, _ walk: inout Walk
+    ) -> Partial? {
+        guard let prior = context.prior else { return value }  // z itself reported the missing prior
+        let parts = prior.parts
+        guard let index = parts.firstIndex(where: { $0.name == head }) else {
+            log.error(
+                origin,
+                parts.isEmpty
+                    ? "in the loss: the prior has no named parts; declare them, e.g. prior: {parts: {digit: {categorical: {classes: 10}}, style: {normal: {dim: 8}}}}"
+                    : "in the loss: the prior has no part '\(head)'\(NearestName.hint(head, in: parts.map(\.name)))")
+            return nil
+        }
+        guard case .batch(let node?)? = value else { return value == nil ? nil : .batch(nil) }
+        let offset = parts[..<index].reduce(0) { $0 + $1.prior.dimension }
+        let size = parts[index].prior.dimension
+        let applied = ResolvedLoss.AppliedFunction(
+            function: OutputHead(name: head, offset: offset, count: size, width: prior.dimension), inputs: [node])
         return .batch(walk.add(.function(applied), .batch([size]), walk.nodes[node].dependencies, expression))
     }
 }

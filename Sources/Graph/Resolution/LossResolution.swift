@@ -40,6 +40,9 @@ extension ShapeInference {
     /// Resolves `phase`'s loss; nil when it breaks a rule (reported).
     mutating func resolve(_ phase: PhaseSpec) -> ResolvedLoss? {
         var walk = Walk(phase: phase)
+        if phase.batches == .labeled, labeled == false {
+            log.error(phase.origin, "phase '\(phase.name)' trains on `batches: labeled`, but the data has no labels")
+        }
         let result = resolve(phase.loss, &walk)
         for (name, origin) in phase.update where networkNames.contains(name) && !walk.called.contains(name) {
             log.error(origin, "phase '\(phase.name)' updates '\(name)', but its loss does not use '\(name)'")
@@ -125,6 +128,13 @@ extension ShapeInference {
         case "y":
             if labeled == false {
                 log.error(origin, "in the loss: y is the batch's class labels, but the data has none")
+                return .batch(nil)
+            }
+            if let kept = context.labeledImages, walk.phase.batches != .labeled {
+                log.error(
+                    origin,
+                    "in the loss: y is known for only \(kept) training images (data.labeled); give phase '\(walk.phase.name)' `batches: labeled` to train it on them"
+                )
                 return .batch(nil)
             }
             return .batch(walk.add(.labels, .batch([1]), .init(), expression))

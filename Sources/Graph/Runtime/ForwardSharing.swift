@@ -36,7 +36,7 @@ extension PhaseProgram {
     /// For each network applied to `x` (its first application in the plan), the indices of that
     /// application's layers, when every layer's output is reusable.
     func chainsOnData() -> [String: [Int]] {
-        guard let data = plan.data, self.data != nil else { return [:] }
+        guard let data = plan.data, self.data != nil, !ownBatches else { return [:] }
         var chains: [String: [Int]] = [:]
         var index = 0
         let applications = plan.applications

@@ -26,6 +26,9 @@ public final class PhaseProgram: @unchecked Sendable {
     public private(set) var loss = 0.0
     /// The networks whose weights this phase trains.
     public let updatedNetworks: Set<String>
+    /// Whether it trains on batches of its own (`batches: labeled`), so that no pass of another
+    /// phase, computed on other images, can stand in for one of its own.
+    public var ownBatches = false
     /// Per run: its output is copied from an earlier phase's instead of computed (`shareForwardPasses`).
     var copiedRuns: [Bool]
     /// The copies `forward` makes first, per sample: from an earlier phase's buffer into this one's.
@@ -115,6 +118,7 @@ public final class PhaseProgram: @unchecked Sendable {
             updated: updated, optimizer: phase.optimizer, schedule: phase.schedule, store: store, capacity: capacity,
             seed: seed, data: data,
             training: training, threads: threads, timing: timing)
+        ownBatches = phase.batches != .all
     }
 
     /// Plans the forward pass of `networks` (innermost first) over `input` for batches of up to
