@@ -35,9 +35,12 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Kernels"], swiftSettings: release),
         .target(name: "Report", dependencies: ["Data", "CCairo"]),
         .target(name: "Runner", dependencies: ["Spec", "Graph", "Data", "Kernels", "Analysis", "Report"]),
+        .target(name: "Study", dependencies: ["Runner", "Report", "Spec", "Data"]),
         .executableTarget(
             name: "runexp",
-            dependencies: ["Runner", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "Runner", "Study", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .target(name: "Fuzzing", dependencies: ["Runner", "Spec", "Data"]),
         .executableTarget(name: "runexp-fuzz", dependencies: ["Fuzzing"], path: "Sources/RunexpFuzz"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
@@ -48,6 +51,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Kernels"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Data"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Spec", "Data"]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "Runner", "Spec"]),
         .testTarget(
             name: "RunexpTests", dependencies: ["runexp", "Runner", "Spec", "Graph", "Kernels", "Data", "Report"],
             exclude: ["Catalogue"]),

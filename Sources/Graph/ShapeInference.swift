@@ -139,7 +139,12 @@ public struct ShapeInference {
                         "latent outputs decode samples of the \(prior.dimension)-d prior, but network '\(decoder)' takes \(codeInput.shapeText)"
                     )
                 }
-                if let codes = summaries[encoder]?.codeShape, codes.elementCount != codeInput.elementCount {
+                // Codes composed from x (the semi-supervised AAE's softmax digit beside its style)
+                // are computed as the loss computes them.
+                let composed = losses.lazy.compactMap { loss in loss.composedCode(of: decoder).map(loss.width) }.first
+                if let codes = summaries[encoder]?.codeShape, codes.elementCount != codeInput.elementCount,
+                    composed != codeInput.elementCount
+                {
                     log.error(
                         output.origin,
                         "'\(encoder)' makes codes of \(codes.elementCount) values, but '\(decoder)' reads \(codeInput.elementCount)"

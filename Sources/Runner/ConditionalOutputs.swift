@@ -55,6 +55,37 @@ extension LatentOutputs {
         return figures
     }
 
+    /// `images/conditional.png` for codes that hold their class themselves (a prior part
+    /// `{categorical: …}`, the semi-supervised AAE's digit): images of the explored split, each
+    /// beside its code decoded with that part set to every class in turn, the other parts kept.
+    func writeClassPart(_ part: ClassPart, _ context: Context) throws -> (String, String) {
+        let images = context.split.images, d = context.dimension
+        let rows = min(Self.conditionalRows, images.count)
+        var stream = RandomStream(seed: spec.seed, name: "outputs/latent/conditional")
+        let chosen = Array(Shuffling.permutation(count: images.count, random: &stream).prefix(rows))
+        var inputs: [Float] = []
+        inputs.reserveCapacity(rows * part.classes * d)
+        for index in chosen {
+            for label in 0..<part.classes {
+                var code = Array(context.codes[(index * d)..<((index + 1) * d)])
+                for k in 0..<part.classes { code[part.offset + k] = k == label ? 1 : 0 }
+                inputs += code
+            }
+        }
+        let decoded = try context.shape.images(try context.decode.apply(latent: inputs))
+        let grid = try chosen.enumerated().map { row, index in
+            ImageGrid.Row(
+                label: context.labeled ? "\(images.labels[index]) →" : nil,
+                images: [try context.shape.image(images, index)]
+                    + decoded[(row * part.classes)...].prefix(part.classes))
+        }
+        try writeGrid("images/conditional.png", ImageGrid(rows: grid))
+        return (
+            "images/conditional.png",
+            "\(rows) \(context.split.name) images (left) and their codes decoded by '\(decoder)' with the prior part '\(part.name)' set to each class 0…\(part.classes - 1)"
+        )
+    }
+
     /// Decodes each of `rows` codes (row-major) under every class, row after row.
     private func decodeUnderEveryClass(
         _ codes: [Float], rows: Int, _ conditioning: Conditioning, _ context: Context
@@ -67,5 +98,26 @@ extension LatentOutputs {
             }
         }
         return try context.shape.images(try context.decode.apply(latent: inputs))
+    }
+}
+
+/// A categorical part of a prior of parts (`digit: {categorical: {classes: 10}}`): where its
+/// one-hot slot sits in a sample, so the outputs can set a code's class.
+struct ClassPart {
+    let name: String
+    let offset: Int
+    let classes: Int
+
+    /// The first categorical part of `prior`, if it is a prior of parts with one.
+    init?(_ prior: PriorSpec) {
+        var offset = 0
+        for part in prior.parts {
+            if case .categorical(let classes) = part.prior {
+                (name, self.offset, self.classes) = (part.name, offset, classes)
+                return
+            }
+            offset += part.prior.dimension
+        }
+        return nil
     }
 }

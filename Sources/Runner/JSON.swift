@@ -50,7 +50,8 @@ public indirect enum JSON: Sendable, Equatable {
         return open + "\n" + parts.map { inner + $0 }.joined(separator: ",\n") + "\n" + outer + close
     }
 
-    static func format(_ value: Double) -> String {
+    /// The shortest text that reads back as `value` (a whole number without a fraction).
+    public static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
         return "\(value)"
     }

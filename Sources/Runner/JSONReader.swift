@@ -1,12 +1,12 @@
 /// Reads back the JSON runexp writes, numbers exactly: Foundation's parser rounds some doubles on
 /// Linux, and a resumed run must reproduce every digit of the records it reloads.
-struct JSONReader {
+public struct JSONReader {
     private let bytes: [UInt8]
     private var position = 0
     private var depth = 0
 
     /// The value in `text`, or nil when it is not valid JSON.
-    static func parse(_ text: String) -> JSON? {
+    public static func parse(_ text: String) -> JSON? {
         var reader = JSONReader(bytes: Array(text.utf8))
         guard let value = reader.value() else { return nil }
         reader.skipSpaces()

@@ -73,16 +73,41 @@ struct LatentOutputs {
         decode.outputsLogits = Evaluator.makesLogits(model, decoder)
         // `check` (ShapeInference) saw that the decoder reads the codes and makes images.
         let shape = try ImageShape(split.images)
-        let context = Context(
-            split: split, codes: try encode.apply(split.images), dimension: encode.outputWidth, shape: shape,
-            decode: decode, labeled: trainer.data.labeled)
+        var context = Context(
+            split: split, codes: [], dimension: encode.outputWidth, shape: shape, decode: decode,
+            labeled: trainer.data.labeled)
+        if conditioning == nil, encode.outputWidth != decode.inputWidth, let code = model.composedCode(of: decoder) {
+            (context.codes, context.dimension) = try composedCodes(code, split.images)
+        } else {
+            context.codes = try encode.apply(split.images)
+        }
         if let conditioning { return try writeConditional(conditioning, context) }
         var figures: [(String, String)] = []
         if let prior = spec.prior { figures.append(try writeSamples(prior, context)) }
+        if let prior = spec.prior, let part = ClassPart(prior), context.dimension == prior.dimension {
+            figures.append(try writeClassPart(part, context))
+        }
         if interpolations > 0, split.images.count >= 2 { figures.append(try writeInterpolations(context)) }
         if split.images.count >= 2 { figures.append(try writeWalks(context)) }
         if context.dimension == 2, split.images.count >= 2 { figures.append(try writeManifold(context)) }
         return figures
+    }
+
+    /// The codes a loss composes for the decoder from each image of `split` (`ComposedCode.swift`),
+    /// computed in evaluation mode, with their width.
+    func composedCodes(_ code: (phase: Int, node: Int), _ split: LabeledImages) throws -> ([Float], Int) {
+        let loss = trainer.checked.model.phases[code.phase].resolved
+        let program = PhaseProgram(
+            computing: code.node, of: loss, model: trainer.checked.model, store: trainer.store,
+            capacity: spec.train.batchSize, seed: spec.seed)
+        guard let output = program.plan.output else { throw RunError("the codes of '\(decoder)' are not computed") }
+        let width = loss.width(of: code.node)
+        var codes: [Float] = []
+        codes.reserveCapacity(split.count * width)
+        try program.evaluate(split, Array(0..<split.count), seed: spec.seed) { batch in
+            codes += UnsafeBufferPointer(start: program.output(ofValue: output), count: batch.count * width)
+        }
+        return (codes, width)
     }
 
     /// `images/samples.png`: `samples` draws from the prior, decoded, in a square-ish tiling.

@@ -12,6 +12,8 @@ public struct ExperimentSpec: Sendable {
     public var outputs: [OutputSpec]
     public var expectations: [Expectation]
     public var replay: ReplaySpec?
+    /// The study `runexp sweep` runs by default.
+    public var sweep: SweepSpec? = nil
     /// The spec file's path as the user gave it.
     public var file: String
     /// The resolved YAML tree: what the spec said, overrides applied, defaults filled in, each value
@@ -78,6 +80,7 @@ extension SpecDecoder {
         let outputs = map.optional("outputs", default: .sequence([])) { decodeOutputs(&$0) }
         let expectations = map.ifPresent("expect") { decodeExpectations(&$0) } ?? []
         let replay = map.ifPresent("replay") { decodeReplay(&$0) }
+        let sweep = map.ifPresent("sweep") { decodeSweep(&$0) }
         map.finish()
         if let networks, let phases {
             losses = LossContext(networks: networks, phases: phases, prior: prior, labeledImages: data?.labeled)
@@ -89,11 +92,12 @@ extension SpecDecoder {
         guard let name, let seed, let determinism, let data, let networks, let phases, let train, let outputs else {
             return nil
         }
-        let spec = ExperimentSpec(
+        var spec = ExperimentSpec(
             name: name, description: description, seed: UInt64(seed), determinism: determinism, data: data,
             prior: prior,
             networks: networks, phases: phases, train: train, outputs: outputs, expectations: expectations,
             replay: replay, file: file, resolved: map.resolvedNode)
+        spec.sweep = sweep
         return log.isEmpty ? spec : nil
     }
 

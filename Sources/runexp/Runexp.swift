@@ -18,7 +18,7 @@ struct Runexp: ParsableCommand {
         version: RunexpVersion.string,
         subcommands: [
             Train.self, Check.self, ResumeCommand.self, DataCommand.self, BenchCommand.self, DiffCommand.self,
-            ReplayCommand.self,
+            ReplayCommand.self, SweepCommand.self,
         ],
         defaultSubcommand: Train.self)
 

@@ -45,7 +45,7 @@ struct SemiSupervisedTests {
             update: [encoder]
             batches: labeled
         train: {epochs: 2, batch_size: 20}
-        outputs: [curves, parzen: {samples: 100, points: 100}]
+        outputs: [curves, latent: {samples: 20, interpolations: 2, steps: 4}, parzen: {samples: 100, points: 100}]
 
         """
 
@@ -112,6 +112,20 @@ struct SemiSupervisedTests {
         // The model's measured loss is the classifier's cross-entropy, not the adversary's verdict.
         #expect(metrics["test_loss"] is Double)
         #expect(metrics["parzen_log_likelihood"] is Double)
+    }
+
+    @Test func theLatentOutputsExploreTheCodesTheDecoderReadsAndSetTheirDigitToEachClass() throws {
+        let (scratch, _) = try write(Self.spec)
+        let outcome = try RunexpBinary.run(["s.yaml", "--out", "run"], in: scratch.url)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        // The decoder reads softmax(digit) beside the style, 13 values: interpolations and walks
+        // move through those codes, and conditional.png sets the digit part to each class.
+        for image in ["samples", "interpolations", "walks", "conditional"] {
+            let path = scratch.url.appendingPathComponent("run/images/\(image).png").path
+            #expect(FileManager.default.fileExists(atPath: path), "no images/\(image).png")
+        }
+        let report = try String(contentsOf: scratch.url.appendingPathComponent("run/report.html"), encoding: .utf8)
+        #expect(report.contains("set to each class 0…9"))
     }
 
     @Test func moreKeptLabelsThanTrainingImagesIsRefusedAtItsPlace() throws {

@@ -1,0 +1,70 @@
+import Data
+import Foundation
+import Runner
+
+/// The folder of a study: `results/<name>/sweep-<n>/` with `study.yaml` (the matrix),
+/// `study.json` (the request and each trial's status), one result folder per trial, their logs
+/// under `logs/`, and the summary and report once trials are complete.
+///
+/// One command at a time works in a study folder: it holds an exclusive lock on `study.lock`
+/// while it runs, and a second `sweep` on the same folder refuses.
+public final class StudyFolder: @unchecked Sendable {
+    public let url: URL
+    private let lock: Int32
+
+    /// A new study folder for a spec called `name`: `out` when given, else the next free
+    /// `results/<name>/sweep-<n>`.
+    public static func create(name: String, out: String?) throws -> StudyFolder {
+        if let out { return try StudyFolder(ResultDirectory.create(at: out, replace: false).url) }
+        let parent = URL(fileURLWithPath: "results").appendingPathComponent(name)
+        let taken = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        let numbers = taken.compactMap { $0.hasPrefix("sweep-") ? Int($0.dropFirst(6)) : nil }
+        let next = (numbers.max() ?? 0) + 1
+        return try StudyFolder(
+            ResultDirectory.create(at: parent.appendingPathComponent("sweep-\(next)").path, replace: false).url)
+    }
+
+    /// An existing study folder, for `--resume`.
+    public static func existing(_ path: String) throws -> StudyFolder {
+        let url = URL(fileURLWithPath: path).absoluteURL.standardized
+        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("study.json").path) else {
+            throw StudyError("\(path) is not a study folder: it has no study.json")
+        }
+        return try StudyFolder(url)
+    }
+
+    private init(_ url: URL) throws {
+        self.url = url
+        let path = url.appendingPathComponent("study.lock").path
+        lock = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard lock >= 0 else { throw StudyError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            close(lock)
+            throw StudyError("another runexp command is working in \(url.path); wait for it to end")
+        }
+    }
+
+    deinit {
+        flock(lock, LOCK_UN)
+        close(lock)
+    }
+
+    /// The result folder of `trial`.
+    public func trialFolder(_ trial: Trial) -> URL { url.appendingPathComponent(trial.folderName) }
+
+    /// `logs/<trial>.log`, opened for appending (a resumed trial adds to its earlier output).
+    func logHandle(_ trial: Trial) throws -> FileHandle {
+        let logs = url.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let path = logs.appendingPathComponent("\(trial.folderName).log").path
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw StudyError("cannot write \(path)") }
+        handle.seekToEndOfFile()
+        return handle
+    }
+
+    /// Writes `name` whole (through a temporary file and a rename).
+    public func write(_ name: String, _ text: String) throws {
+        try AtomicFile.write(text: text, to: url.appendingPathComponent(name).path)
+    }
+}

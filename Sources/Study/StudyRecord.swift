@@ -1,0 +1,89 @@
+import Foundation
+import Runner
+
+/// How a trial stands.
+public enum TrialStatus: String, Sendable {
+    case pending, running, complete, failed, interrupted
+}
+
+/// What `study.json` holds: the request (so `--resume` can repeat it) and each trial's status,
+/// rewritten whole after every change.
+public struct StudyRecord: Sendable {
+    public var matrix: TrialMatrix
+    /// The engine that runs the trials (`local`, `slurm`).
+    public var engine: String
+    public var statuses: [TrialStatus]
+    /// A trial's exit code and seconds, once it ended.
+    public var exitCodes: [Int32?]
+    public var seconds: [Double?]
+    /// The engine's id of each trial's job (a Slurm job id), when it has one.
+    public var jobIDs: [String?]
+
+    public init(matrix: TrialMatrix, engine: String) {
+        self.matrix = matrix
+        self.engine = engine
+        let count = matrix.trials.count
+        statuses = Array(repeating: .pending, count: count)
+        exitCodes = Array(repeating: nil, count: count)
+        seconds = Array(repeating: nil, count: count)
+        jobIDs = Array(repeating: nil, count: count)
+    }
+
+    public var json: JSON {
+        let request = matrix.request
+        let trials = matrix.trials.map { trial -> JSON in
+            var members: [String: JSON] = [
+                "index": .integer(trial.index), "folder": .string(trial.folderName), "seed": .integer(Int(trial.seed)),
+                "setting": .object(
+                    Dictionary(uniqueKeysWithValues: trial.setting.values.map { ($0.key, .string($0.value)) })),
+                "status": .string(statuses[trial.index].rawValue),
+            ]
+            if let code = exitCodes[trial.index] { members["exit_code"] = .integer(Int(code)) }
+            if let seconds = seconds[trial.index] { members["seconds"] = .number((seconds * 1000).rounded() / 1000) }
+            if let job = jobIDs[trial.index] { members["job_id"] = .string(job) }
+            return .object(members)
+        }
+        return .object([
+            "spec": .string(request.specPath),
+            "name": .string(matrix.name),
+            "engine": .string(engine),
+            "seeds": .array(request.seeds.map { .integer(Int($0)) }),
+            "grid": .array(
+                request.grid.map { .object(["key": .string($0.key), "values": .array($0.values.map(JSON.string))]) }),
+            "set": .array(request.overrides.map(JSON.string)),
+            "trials": .array(trials),
+        ])
+    }
+
+    /// The request and statuses of a `study.json`; the matrix is made (and checked) again.
+    public static func read(_ folder: String) throws -> (request: StudyRequest, engine: String, statuses: [TrialStatus])
+    {
+        let path = URL(fileURLWithPath: folder).appendingPathComponent("study.json").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let json = JSONReader.parse(text),
+            case .object(let members) = json, case .string(let spec)? = members["spec"],
+            case .array(let seeds)? = members["seeds"], case .array(let grid)? = members["grid"],
+            case .array(let trials)? = members["trials"]
+        else { throw StudyError("\(folder) holds no study runexp wrote (no readable study.json)") }
+        let request = StudyRequest(
+            specPath: spec, seeds: seeds.compactMap { $0.numberValue.map { UInt64($0) } },
+            grid: grid.compactMap { entry in
+                guard case .object(let e) = entry, case .string(let key)? = e["key"],
+                    case .array(let values)? = e["values"]
+                else { return nil }
+                return (key, values.compactMap { if case .string(let v) = $0 { v } else { nil } })
+            },
+            overrides: {
+                if case .array(let items)? = members["set"] {
+                    return items.compactMap { if case .string(let v) = $0 { v } else { nil } }
+                }
+                return []
+            }())
+        let statuses = trials.map { trial -> TrialStatus in
+            guard case .object(let t) = trial, case .string(let status)? = t["status"] else { return .pending }
+            return TrialStatus(rawValue: status) ?? .pending
+        }
+        var engine = "local"
+        if case .string(let name)? = members["engine"] { engine = name }
+        return (request, engine, statuses)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Report
+import Runner
+
+/// The study's `report.html`: the matrix, each setting's mean ± std and 95% interval of the
+/// test and validation metrics, the best setting per metric with Welch's t-test against each
+/// other setting, and each trial's status.
+enum StudyReport {
+    static func html(_ record: StudyRecord, _ summary: StudySummary) -> String {
+        var page = HTMLReport(title: "Study of \(record.matrix.name)")
+        page.addPreformatted(record.matrix.yaml, heading: "Matrix")
+        let shown = summary.metricNames.filter { $0.hasPrefix("test_") || $0.hasPrefix("validation_") }
+        let metrics = shown.isEmpty ? summary.metricNames : shown
+        page.addTable(
+            header: ["setting", "trials"] + metrics,
+            rows: summary.groups.map { group in
+                [
+                    group.setting.label,
+                    "\(group.complete)" + (group.incomplete > 0 ? " (+\(group.incomplete) not complete)" : ""),
+                ]
+                    + metrics.map { name in group.metrics[name].map(describe) ?? "—" }
+            },
+            heading: "Final metrics: mean ± std [95% interval of the mean]")
+        var rows: [[String]] = []
+        for best in summary.best where metrics.contains(best.metric) {
+            for (other, test) in best.tests {
+                rows.append([
+                    best.metric, best.setting.label, other.label,
+                    test.map { String(format: "%.3g", $0.t) } ?? "—",
+                    test.map { String(format: "%.1f", $0.degreesOfFreedom) } ?? "—",
+                    test.map { String(format: "%.3g", $0.p) } ?? "— (fewer than two values or no spread)",
+                ])
+            }
+        }
+        if !rows.isEmpty {
+            page.addTable(
+                header: ["metric", "best setting", "against", "t", "df", "p (two-sided)"], rows: rows,
+                heading: "Best setting per metric, and Welch's t-test against each other setting")
+        }
+        page.addTable(
+            header: ["trial", "seed", "setting", "status", "seconds"],
+            rows: record.matrix.trials.map { trial in
+                [
+                    trial.folderName, "\(trial.seed)", trial.setting.label, record.statuses[trial.index].rawValue,
+                    record.seconds[trial.index].map { String(format: "%.1f", $0) } ?? "",
+                ]
+            },
+            heading: "Trials")
+        return page.html()
+    }
+
+    /// `0.0124 ± 0.0003 [0.0120, 0.0128]` (four significant digits).
+    static func describe(_ s: SampleSummary) -> String {
+        let number = { (value: Double) in String(format: "%.4g", value) }
+        var text = number(s.mean)
+        if s.count > 1 { text += " ± " + number(s.std) }
+        if let interval = s.interval { text += " [\(number(interval.lowerBound)), \(number(interval.upperBound))]" }
+        return text
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Runner
+
+/// The final metrics of a study's complete trials, per setting: n, mean, std, min, max and the 95%
+/// confidence interval of every metric, the best setting per metric, and Welch's t-test of the best
+/// against each other setting. What `summary.csv`, `summary.json` and the report show.
+public struct StudySummary: Sendable {
+    /// One setting's trials.
+    public struct Group: Sendable {
+        public var setting: Setting
+        /// Complete trials, and those that failed or did not finish.
+        public var complete: Int
+        public var incomplete: Int
+        /// Every numeric final metric the complete trials share, by name.
+        public var metrics: [String: SampleSummary]
+        /// The values behind each summary, in trial order (for the t-tests).
+        public var values: [String: [Double]]
+    }
+
+    /// The best setting for a metric and how sure that is.
+    public struct Best: Sendable {
+        public var metric: String
+        public var higherIsBetter: Bool
+        public var setting: Setting
+        /// Welch's test of the best setting against each other setting (nil: not computable).
+        public var tests: [(against: Setting, test: WelchTest?)]
+    }
+
+    public var groups: [Group]
+    public var best: [Best]
+    /// Every metric summarized, sorted.
+    public var metricNames: [String]
+
+    /// Counts that are not results (the epochs run, the steps, the chosen kernel width).
+    static let bookkeeping: Set<String> = ["epochs", "steps", "best_epoch", "parzen_sigma"]
+
+    /// Whether a larger value of `metric` is better; nil when neither end is (the adversary's
+    /// accuracy is best at 0.5, so the study names no best setting for it).
+    public static func higherIsBetter(_ metric: String) -> Bool? {
+        if metric == "discriminator_accuracy" { return nil }
+        if metric.contains("accuracy") || metric.contains("log_likelihood") || metric.contains("psnr") { return true }
+        return false
+    }
+
+    /// Summarizes the trials of `record` whose result folders hold a `metrics.json`.
+    public static func make(_ record: StudyRecord, folder: StudyFolder) -> StudySummary {
+        var groups: [Group] = []
+        for setting in record.matrix.settings {
+            let trials = record.matrix.trials.filter { $0.setting == setting }
+            var values: [String: [Double]] = [:]
+            var complete = 0
+            for trial in trials where record.statuses[trial.index] == .complete {
+                guard let metrics = readMetrics(folder.trialFolder(trial)) else { continue }
+                complete += 1
+                for (name, value) in metrics where !bookkeeping.contains(name) {
+                    values[name, default: []].append(value)
+                }
+            }
+            // A metric only some trials recorded would compare unlike things: keep those all have.
+            values = values.filter { $0.value.count == complete }
+            groups.append(
+                Group(
+                    setting: setting, complete: complete, incomplete: trials.count - complete,
+                    metrics: values.mapValues(SampleSummary.init), values: values))
+        }
+        let names = Set(groups.flatMap { $0.metrics.keys }).sorted()
+        var best: [Best] = []
+        for name in names {
+            guard let higher = higherIsBetter(name) else { continue }
+            let candidates = groups.filter { $0.metrics[name] != nil }
+            guard candidates.count > 1 else { continue }
+            let winner = candidates.max { a, b in
+                let (x, y) = (a.metrics[name]!.mean, b.metrics[name]!.mean)
+                return higher ? x < y : x > y
+            }!
+            let tests = candidates.filter { $0.setting != winner.setting }.map { other in
+                (against: other.setting, test: WelchTest(winner.values[name]!, other.values[name]!))
+            }
+            best.append(Best(metric: name, higherIsBetter: higher, setting: winner.setting, tests: tests))
+        }
+        return StudySummary(groups: groups, best: best, metricNames: names)
+    }
+
+    /// The numeric values of a trial's `metrics.json`.
+    static func readMetrics(_ folder: URL) -> [String: Double]? {
+        guard let text = try? String(contentsOf: folder.appendingPathComponent("metrics.json"), encoding: .utf8),
+            case .object(let members)? = JSONReader.parse(text)
+        else { return nil }
+        return members.compactMapValues(\.numberValue)
+    }
+
+    /// One row per setting and metric: the grid's keys, then the statistics.
+    public func csv(keys: [String]) -> String {
+        var lines = [
+            (keys + ["metric", "n", "mean", "std", "min", "max", "ci95_low", "ci95_high"]).joined(separator: ",")
+        ]
+        for group in groups {
+            let settingValues = keys.map { key in group.setting.values.first { $0.key == key }?.value ?? "" }
+            for name in metricNames {
+                guard let s = group.metrics[name] else { continue }
+                let numbers = [s.mean, s.std, s.min, s.max].map(JSON.format)
+                let interval = s.interval.map { [JSON.format($0.lowerBound), JSON.format($0.upperBound)] } ?? ["", ""]
+                lines.append(
+                    (settingValues.map(Self.csvField) + [name, String(s.count)] + numbers + interval).joined(
+                        separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func csvField(_ text: String) -> String {
+        text.contains(where: { ",\"\n".contains($0) })
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    public var json: JSON {
+        func setting(_ s: Setting) -> JSON {
+            .object(Dictionary(uniqueKeysWithValues: s.values.map { ($0.key, JSON.string($0.value)) }))
+        }
+        let groupValues = groups.map { group -> JSON in
+            .object([
+                "setting": setting(group.setting), "label": .string(group.setting.label),
+                "complete": .integer(group.complete), "incomplete": .integer(group.incomplete),
+                "metrics": .object(
+                    group.metrics.mapValues { s in
+                        var members: [String: JSON] = [
+                            "n": .integer(s.count), "mean": .number(s.mean), "std": .number(s.std),
+                            "min": .number(s.min),
+                            "max": .number(s.max),
+                        ]
+                        if let interval = s.interval {
+                            members["ci95"] = .array([.number(interval.lowerBound), .number(interval.upperBound)])
+                        }
+                        return .object(members)
+                    }),
+            ])
+        }
+        let bestValues = best.map { entry -> JSON in
+            .object([
+                "metric": .string(entry.metric), "better": .string(entry.higherIsBetter ? "higher" : "lower"),
+                "setting": .string(entry.setting.label),
+                "welch": .array(
+                    entry.tests.map { item in
+                        var members: [String: JSON] = ["against": .string(item.against.label)]
+                        if let test = item.test {
+                            members["t"] = .number(test.t)
+                            members["df"] = .number(test.degreesOfFreedom)
+                            members["p"] = .number(test.p)
+                        }
+                        return .object(members)
+                    }),
+            ])
+        }
+        return .object(["settings": .array(groupValues), "best": .array(bestValues)])
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Runner
+
+/// `runexp sweep`: checks every trial, claims the study folder, runs the trials on an engine and
+/// writes the summary and report. `--resume` runs again only the trials that are not complete.
+public enum Sweep {
+    /// How the study went, for the exit code.
+    public enum Outcome: Sendable, Equatable {
+        case complete
+        /// Some trials failed; the summary holds the others.
+        case someFailed(Int)
+        case interrupted
+    }
+
+    /// Runs a new study of `request` with `engine` into `out` (default `results/<name>/sweep-<n>`);
+    /// `progress` receives one line per event.
+    public static func run(
+        _ request: StudyRequest, engine: LocalEngine, out: String?, progress: (String) -> Void
+    ) throws -> (folder: String, outcome: Outcome) {
+        var matrix = try TrialMatrix.make(request)
+        // The trials, and a later `--resume`, find the spec from anywhere.
+        matrix.request.specPath = URL(fileURLWithPath: request.specPath).absoluteURL.standardized.path
+        let folder = try StudyFolder.create(name: matrix.name, out: out)
+        var record = StudyRecord(matrix: matrix, engine: "local")
+        try folder.write("study.yaml", matrix.yaml)
+        try folder.write("study.json", record.json.pretty)
+        progress(
+            "study: \(matrix.trials.count) trials (\(matrix.settings.count) settings × \(request.seeds.count) seeds) in \(folder.url.path)"
+        )
+        let outcome = try execute(matrix.trials, engine: engine, folder: folder, record: &record, progress: progress)
+        return (folder.url.path, outcome)
+    }
+
+    /// Runs the trials of the study in `path` that are not complete.
+    public static func resume(
+        _ path: String, engine: LocalEngine, progress: (String) -> Void
+    ) throws -> (folder: String, outcome: Outcome) {
+        let folder = try StudyFolder.existing(path)
+        let saved = try StudyRecord.read(folder.url.path)
+        let matrix = try TrialMatrix.make(saved.request)
+        guard matrix.trials.count == saved.statuses.count else {
+            throw StudyError(
+                "\(path): study.json lists \(saved.statuses.count) trials, but its request makes \(matrix.trials.count)"
+            )
+        }
+        var record = StudyRecord(matrix: matrix, engine: saved.engine)
+        record.statuses = saved.statuses.map { $0 == .running ? .interrupted : $0 }
+        let left = matrix.trials.filter { record.statuses[$0.index] != .complete }
+        progress("study: \(left.count) of \(matrix.trials.count) trials left in \(folder.url.path)")
+        let outcome = try execute(left, engine: engine, folder: folder, record: &record, progress: progress)
+        return (folder.url.path, outcome)
+    }
+
+    static func execute(
+        _ trials: [Trial], engine: LocalEngine, folder: StudyFolder, record: inout StudyRecord,
+        progress: (String) -> Void
+    ) throws -> Outcome {
+        let total = record.matrix.trials.count
+        try engine.run(trials, study: folder, record: &record) { trial, record in
+            try? folder.write("study.json", record.json.pretty)
+            let status = record.statuses[trial.index]
+            var line = "\(trial.folderName) (\(trial.index + 1)/\(total), seed \(trial.seed)"
+            line += trial.setting.values.isEmpty ? ")" : ", \(trial.setting.label))"
+            line += ": \(status.rawValue)"
+            if let seconds = record.seconds[trial.index], status != .running {
+                line += String(format: " in %.1f s", seconds)
+            }
+            if status == .failed { line += "; see logs/\(trial.folderName).log" }
+            progress(line)
+        }
+        try folder.write("study.json", record.json.pretty)
+        let summary = StudySummary.make(record, folder: folder)
+        try folder.write("summary.csv", summary.csv(keys: record.matrix.request.grid.map(\.key)))
+        try folder.write("summary.json", summary.json.pretty)
+        try folder.write("report.html", StudyReport.html(record, summary))
+        for best in summary.best where best.metric.hasPrefix("test_") {
+            let group = summary.groups.first { $0.setting == best.setting }!
+            progress("best \(best.metric): \(best.setting.label) \(StudyReport.describe(group.metrics[best.metric]!))")
+        }
+        if record.statuses.contains(.interrupted) || record.statuses.contains(.pending) { return .interrupted }
+        let failed = record.statuses.filter { $0 == .failed }.count
+        return failed > 0 ? .someFailed(failed) : .complete
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Runner
+import Spec
+
+/// What a study runs: one spec, every combination of the grid's values, each under every seed.
+public struct StudyRequest: Sendable {
+    /// The spec, as typed on the command line.
+    public var specPath: String
+    public var seeds: [UInt64]
+    /// Spec keys and the values each takes, in the order given: `train.batch_size: [64, 128]`.
+    public var grid: [(key: String, values: [String])]
+    /// `--set` overrides every trial shares.
+    public var overrides: [String] = []
+
+    public init(specPath: String, seeds: [UInt64], grid: [(key: String, values: [String])], overrides: [String] = []) {
+        self.specPath = specPath
+        self.seeds = seeds
+        self.grid = grid
+        self.overrides = overrides
+    }
+}
+
+/// One combination of grid values: what the trials of a study that differ only in seed share.
+public struct Setting: Sendable, Hashable {
+    public var values: [Assignment]
+
+    /// One key of the grid and its value in this setting.
+    public struct Assignment: Sendable, Hashable {
+        public var key: String
+        public var value: String
+    }
+
+    /// `train.batch_size=64 lr=1e-4`, or `(the spec)` for a study over seeds only.
+    public var label: String {
+        values.isEmpty ? "(the spec)" : values.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+    }
+
+    /// The `--set` overrides that make this setting.
+    public var overrides: [String] { values.map { "\($0.key)=\($0.value)" } }
+}
+
+/// One run of a study: a setting under one seed, in a result folder of its own.
+public struct Trial: Sendable {
+    /// 0, 1, …: the trial's place in the matrix (settings outermost, seeds innermost).
+    public var index: Int
+    public var setting: Setting
+    public var seed: UInt64
+    /// The folder name inside the study folder: `trial-000`.
+    public var folderName: String { String(format: "trial-%03d", index) }
+}
+
+/// Every trial of a request, checked before anything runs.
+public struct TrialMatrix: Sendable {
+    public var request: StudyRequest
+    public var settings: [Setting]
+    public var trials: [Trial]
+    /// The spec's name (the study folder goes under `results/<name>/`).
+    public var name: String
+
+    /// The trials of `request`, each checked as `runexp check` would check it; throws every
+    /// trial's problems (with the trial named) when any trial is not a valid spec.
+    public static func make(_ request: StudyRequest) throws -> TrialMatrix {
+        guard !request.seeds.isEmpty else { throw StudyError("a study needs at least one seed") }
+        for entry in request.grid where entry.values.isEmpty {
+            throw StudyError("the grid gives no values for '\(entry.key)'")
+        }
+        var settings = [Setting(values: [])]
+        for entry in request.grid {
+            settings = settings.flatMap { setting in
+                entry.values.map { Setting(values: setting.values + [.init(key: entry.key, value: $0)]) }
+            }
+        }
+        var trials: [Trial] = []
+        for setting in settings {
+            for seed in request.seeds {
+                trials.append(Trial(index: trials.count, setting: setting, seed: seed))
+            }
+        }
+        var name = ""
+        var problems: [String] = []
+        // A spec is checked once per setting: the seed changes no rule a check applies.
+        for setting in settings {
+            switch SpecCheck.run(
+                path: request.specPath, overrides: request.overrides + setting.overrides, seed: request.seeds[0])
+            {
+            case .success(let checked): name = checked.spec.name
+            case .failure(let found):
+                let located = LocatedError(found, file: request.specPath).description
+                problems.append(setting.values.isEmpty ? located : "the trials of \(setting.label):\n" + located)
+            }
+        }
+        guard problems.isEmpty else { throw StudyError(problems.joined(separator: "\n")) }
+        return TrialMatrix(request: request, settings: settings, trials: trials, name: name)
+    }
+
+    /// The matrix as YAML: what `study.yaml` holds.
+    public var yaml: String {
+        var lines = ["spec: \(request.specPath)", "seeds: [\(request.seeds.map(String.init).joined(separator: ", "))]"]
+        if !request.overrides.isEmpty {
+            lines.append("set: [\(request.overrides.map(Self.quoted).joined(separator: ", "))]")
+        }
+        if request.grid.isEmpty {
+            lines.append("grid: {}")
+        } else {
+            lines.append("grid:")
+            for entry in request.grid {
+                lines.append("  \(entry.key): [\(entry.values.map(Self.quoted).joined(separator: ", "))]")
+            }
+        }
+        lines.append("trials: \(trials.count)   # \(settings.count) settings × \(request.seeds.count) seeds")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func quoted(_ text: String) -> String {
+        text.allSatisfy { $0.isLetter || $0.isNumber || "._-+".contains($0) } ? text : "\"\(text)\""
+    }
+}
+
+/// A study that cannot start or could not finish, said in one message.
+public struct StudyError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Foundation
+import Runner
+import Spec
+import Study
+
+/// `runexp sweep SPEC`: a study over seeds and settings, with mean, std and confidence intervals.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a spec over several seeds and settings and summarize every metric per setting.",
+        discussion: """
+            The study is the spec's `sweep:` (seeds and grid), or --seeds and --grid (which win). Every trial is
+            checked before any starts. Examples:
+              runexp sweep experiments/cnn_ae.yaml --seeds 0-2 --grid train.batch_size=64,128 --set train.epochs=2
+              runexp sweep --resume results/cnn_ae/sweep-1
+            Exit codes: 0 every trial complete, 1 some trials failed, 2 bad input, 130 interrupted.
+            """)
+
+    @Argument(help: "The experiment spec (YAML).")
+    var spec: String?
+
+    @Option(help: "Seeds: a list and ranges, e.g. 0-4 or 0,3,7.")
+    var seeds: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A spec key and the values it takes, e.g. train.batch_size=64,128 (repeatable).", valueName: "key=v1,v2"))
+    var grid: [String] = []
+
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("Override a spec value in every trial (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: "Trials at once on this machine (default 1).")
+    var jobs = 1
+
+    @Option(help: "BLAS threads per trial (default: the cores divided by --jobs).")
+    var threads: Int?
+
+    @Option(help: "The study folder (default: results/<name>/sweep-<n>).")
+    var out: String?
+
+    @Option(help: "Run again the trials of this study folder that are not complete.")
+    var resume: String?
+
+    func validate() throws {
+        if resume != nil, spec != nil || out != nil || seeds != nil || !grid.isEmpty || !overrides.isEmpty {
+            throw ValidationError("--resume repeats the study in its folder; give it alone (with --jobs or --threads)")
+        }
+        if resume == nil, spec == nil { throw ValidationError("give a spec, or --resume DIR") }
+        if jobs < 1 { throw ValidationError("--jobs must be 1 or more; found \(jobs)") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more; found \(threads)") }
+        if let seeds, Self.parseSeeds(seeds) == nil {
+            throw ValidationError("--seeds must be seeds and ranges such as 0-4 or 0,3,7; found '\(seeds)'")
+        }
+        for entry in grid where Self.parseGrid(entry) == nil {
+            throw ValidationError("--grid must be key=v1,v2,… such as train.batch_size=64,128; found '\(entry)'")
+        }
+    }
+
+    /// `0-2,5` → [0, 1, 2, 5].
+    static func parseSeeds(_ text: String) -> [UInt64]? {
+        var seeds: [UInt64] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
+            guard (1...2).contains(bounds.count), let low = UInt64(bounds[0]), let high = UInt64(bounds.last!),
+                low <= high, high - low < 10_000
+            else { return nil }
+            seeds += Array(low...high)
+        }
+        return seeds
+    }
+
+    /// `key=v1,v2` → (key, [v1, v2]).
+    static func parseGrid(_ text: String) -> (key: String, values: [String])? {
+        guard let equals = text.firstIndex(of: "=") else { return nil }
+        let key = String(text[..<equals])
+        let values = text[text.index(after: equals)...].split(separator: ",").map(String.init)
+        guard !key.isEmpty, !values.isEmpty else { return nil }
+        return (key, values)
+    }
+
+    func run() throws {
+        StopSignal.install()
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let engine = LocalEngine(
+            executable: Self.executable, jobs: jobs, threads: threads ?? max(1, cores / jobs))
+        let print: (String) -> Void = { FileHandle.standardErrorText($0) }
+        let result: (folder: String, outcome: Sweep.Outcome)
+        do {
+            if let resume {
+                result = try Sweep.resume(resume, engine: engine, progress: print)
+            } else {
+                result = try Sweep.run(try request(), engine: engine, out: out, progress: print)
+            }
+        } catch {
+            throw Exit.failing(error)
+        }
+        Swift.print("study: \(result.folder)/report.html")
+        switch result.outcome {
+        case .complete: return
+        case .someFailed(let count):
+            FileHandle.standardErrorText("error: \(count) trials failed; their logs are under \(result.folder)/logs")
+            throw ExitCode(Exit.differs)
+        case .interrupted:
+            FileHandle.standardErrorText("interrupted: `runexp sweep --resume \(result.folder)` runs the rest")
+            throw ExitCode(Exit.interrupted)
+        }
+    }
+
+    /// The study the command line and the spec's `sweep:` ask for (the command line wins).
+    func request() throws -> StudyRequest {
+        let spec = spec!
+        let loaded: ExperimentSpec
+        switch SpecLoader.load(path: spec, overrides: overrides) {
+        case .success(let value): loaded = value
+        case .failure(let problems): throw LocatedError(problems, file: spec)
+        }
+        let declared = loaded.sweep
+        let seeds = self.seeds.flatMap(Self.parseSeeds) ?? declared?.seeds.map { UInt64($0) }
+        let grid =
+            self.grid.isEmpty ? declared?.grid.map { ($0.key, $0.values) } ?? [] : self.grid.compactMap(Self.parseGrid)
+        if seeds == nil, grid.isEmpty {
+            throw RunError("nothing to sweep: give --seeds or --grid, or a `sweep:` in the spec (docs/studies.md)")
+        }
+        return StudyRequest(specPath: spec, seeds: seeds ?? [loaded.seed], grid: grid, overrides: overrides)
+    }
+
+    /// This very binary, which the trials run.
+    static var executable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+/// `runexp sweep` as a user runs it: every trial of seeds × settings, checked before any starts,
+/// summarized per setting; a failing trial does not stop the study; `--resume` finishes it.
+struct SweepCommandTests {
+    /// A tiny autoencoder on the assignment's 240 sample images (no test split: fast in debug).
+    static var spec: String {
+        let sample = DataCommandTests.shared.appendingPathComponent("homework/data_sample.npy").path
+        return """
+            name: tiny
+            seed: 1
+            data: {source: {npy: \(sample)}, shape: [784]}
+            networks:
+              encoder:
+                layers: [dense: 16, relu, dense: 4]
+              decoder:
+                layers: [dense: 16, relu, dense: 784, sigmoid]
+            phases:
+              - name: r
+                loss: mse(decoder(encoder(x)), x)
+                update: [encoder, decoder]
+                optimizer: {adam: {lr: 0.01}}
+            train: {epochs: 2, batch_size: 50}
+
+            """
+    }
+
+    func scratch() throws -> Scratch {
+        let scratch = try Scratch()
+        try scratch.write("tiny.yaml", Self.spec)
+        return scratch
+    }
+
+    func json(_ url: URL) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+    }
+
+    @Test func aSweepRunsEverySeedOfEverySettingAndSummarizesEachSetting() throws {
+        let scratch = try scratch()
+        let outcome = try RunexpBinary.run(
+            [
+                "sweep", "tiny.yaml", "--seeds", "0-1", "--grid", "phases.r.optimizer.adam.lr=0.01,0.001", "--jobs",
+                "2",
+                "--out", "study",
+            ], in: scratch.url)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let study = scratch.url.appendingPathComponent("study")
+        let trials = try #require(try json(study.appendingPathComponent("study.json"))["trials"] as? [[String: Any]])
+        #expect(trials.count == 4)
+        #expect(trials.allSatisfy { $0["status"] as? String == "complete" })
+        #expect(trials.map { $0["seed"] as? Int } == [0, 1, 0, 1])
+        let csv = try String(contentsOf: study.appendingPathComponent("summary.csv"), encoding: .utf8)
+        let rows = csv.split(separator: "\n").filter { $0.contains(",validation_mse,") }
+        #expect(rows.count == 2 && rows.allSatisfy { $0.contains(",validation_mse,2,") }, "\(csv)")
+        // Each setting's mean is the mean of its two trials' own metrics.
+        let seeds = try (0..<2).map {
+            try #require(
+                try json(study.appendingPathComponent("trial-00\($0)/metrics.json"))["validation_mse"] as? Double)
+        }
+        let summary = try json(study.appendingPathComponent("summary.json"))
+        let settings = try #require(summary["settings"] as? [[String: Any]])
+        let first = try #require((settings[0]["metrics"] as? [String: Any])?["validation_mse"] as? [String: Any])
+        #expect(abs((first["mean"] as! Double) - (seeds[0] + seeds[1]) / 2) < 1e-12)
+        #expect(FileManager.default.fileExists(atPath: study.appendingPathComponent("report.html").path))
+    }
+
+    @Test func aTrialTrainsTheSameBitsWhetherItRanAloneOrBesideAnother() throws {
+        let scratch = try scratch()
+        for (jobs, out) in [("1", "alone"), ("2", "together")] {
+            let outcome = try RunexpBinary.run(
+                ["sweep", "tiny.yaml", "--seeds", "3-4", "--jobs", jobs, "--threads", "1", "--out", out],
+                in: scratch.url)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+        }
+        for trial in ["trial-000", "trial-001"] {
+            let alone = try json(scratch.url.appendingPathComponent("alone/\(trial)/metrics.json"))
+            let together = try json(scratch.url.appendingPathComponent("together/\(trial)/metrics.json"))
+            #expect(alone["parameter_digest"] as? String == together["parameter_digest"] as? String)
+            #expect(alone["validation_mse"] as? Double == together["validation_mse"] as? Double)
+        }
+    }
+
+    @Test func anUnknownGridKeyIsRefusedWithTheNearestNameBeforeAnyTrialRuns() throws {
+        let scratch = try scratch()
+        let outcome = try RunexpBinary.run(
+            ["sweep", "tiny.yaml", "--grid", "train.batch_sise=10,20", "--out", "study"], in: scratch.url)
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr.contains("unknown key 'batch_sise' in train; did you mean 'batch_size'?"),
+            "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("study")))
+    }
+
+    @Test func aFailingTrialLeavesTheOthersToFinishAndResumeRunsOnlyWhatIsNotComplete() throws {
+        let scratch = try scratch()
+        // SGD at a rate of 1000 on a summed squared error of logits blows the loss up: that trial
+        // fails, the other completes.
+        let diverging = [
+            "--set", "networks.decoder.layers=[dense: 16, relu, dense: 784]", "--set",
+            "phases.r.loss=sse(decoder(encoder(x)), x)",
+            "--set", "phases.r.optimizer={sgd: {lr: 0.01}}",
+        ]
+        let outcome = try RunexpBinary.run(
+            ["sweep", "tiny.yaml", "--grid", "phases.r.optimizer.sgd.lr=0.0001,1000", "--out", "study"] + diverging,
+            in: scratch.url)
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        #expect(
+            outcome.stderr.contains("trial-001 (2/2, seed 1, phases.r.optimizer.sgd.lr=1000): failed"),
+            "\(outcome.stderr)")
+        let study = scratch.url.appendingPathComponent("study")
+        var trials = try #require(try json(study.appendingPathComponent("study.json"))["trials"] as? [[String: Any]])
+        #expect(trials.map { $0["status"] as? String } == ["complete", "failed"])
+        let completed = try Data(contentsOf: study.appendingPathComponent("trial-000/metrics.json"))
+        let resumed = try RunexpBinary.run(["sweep", "--resume", "study"], in: scratch.url)
+        #expect(resumed.status == 1)
+        #expect(resumed.stderr.contains("1 of 2 trials left"), "\(resumed.stderr)")
+        // The complete trial was not run again.
+        #expect(try Data(contentsOf: study.appendingPathComponent("trial-000/metrics.json")) == completed)
+        trials = try #require(try json(study.appendingPathComponent("study.json"))["trials"] as? [[String: Any]])
+        #expect(trials.map { $0["status"] as? String } == ["complete", "failed"])
+    }
+
+    @Test func aStudyTheSpecDeclaresRunsWhenTheCommandLineGivesNone() throws {
+        let scratch = try Scratch()
+        try scratch.write("tiny.yaml", Self.spec + "sweep: {seeds: [5, 6]}\n")
+        let outcome = try RunexpBinary.run(["sweep", "tiny.yaml", "--out", "study"], in: scratch.url)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let trials = try #require(
+            try json(scratch.url.appendingPathComponent("study/study.json"))["trials"] as? [[String: Any]])
+        #expect(trials.map { $0["seed"] as? Int } == [5, 6])
+    }
+
+    @Test func aSpecWithoutAStudyAndNoSeedsOrGridIsRefused() throws {
+        let scratch = try scratch()
+        let outcome = try RunexpBinary.run(["sweep", "tiny.yaml"], in: scratch.url)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("nothing to sweep"), "\(outcome.stderr)")
+    }
+}
