@@ -12,6 +12,7 @@ on a batch of labelled digits of its own; encoder only, Adam 1e-3). The labelled
 npz's `train_labeled` indices (what `runexp data export` writes for a spec with data.labeled);
 their batches are full, each pass over them in a fresh order.
 """
+import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -29,7 +30,6 @@ def mlp(n_in, n_out):
 def main():
     args = common.parse_args(__doc__, epochs=20)
     data = common.load(args.data, flat=True)
-    import numpy as np
     labeled = torch.from_numpy(np.load(args.data)["train_labeled"].astype(np.int64))
     enc = nn.Sequential(*mlp(784, CLASSES + STYLE))
     dec = nn.Sequential(*mlp(CLASSES + STYLE, 784), nn.Sigmoid())
