@@ -1,11 +1,62 @@
 import Foundation
 import Runner
 
-/// Runs a study's trials on this machine: each trial is the runexp binary itself run on the spec
-/// (`runexp run SPEC --seed S --set K=V … --out TRIAL --threads T`), `jobs` at a time, the cores
-/// divided between them. Ctrl-C stops every running trial at its next batch (each writes its
-/// checkpoint and is marked interrupted) and starts no more.
-public struct LocalEngine: Sendable {
+/// What runs a study's trials: this machine (`LocalEngine`) or a Slurm cluster (`SlurmEngine`).
+/// Either way a trial is the runexp binary run on the spec (`TrialCommand`), and how it ended is
+/// what its own `run.json` says.
+public protocol StudyEngine: Sendable {
+    /// `local`, `slurm`: what study.json records.
+    var name: String { get }
+    /// Runs `trials`, updating `record` and calling `changed` (on this thread) whenever a trial
+    /// starts or ends; returns once every trial has ended or a stop was asked for and honoured.
+    func run(
+        _ trials: [Trial], study: StudyFolder, record: inout StudyRecord, changed: (Trial, StudyRecord) -> Void
+    ) throws
+}
+
+/// The command line of one trial.
+public enum TrialCommand {
+    /// The arguments after the executable that run `trial` into `folder` with `threads` BLAS
+    /// threads: resumed from its checkpoint when an earlier attempt left one, afresh otherwise.
+    public static func arguments(_ trial: Trial, _ request: StudyRequest, folder: URL, threads: Int) -> [String] {
+        var arguments = ["run", request.specPath, "--seed", String(trial.seed)]
+        for value in request.overrides + trial.setting.overrides { arguments += ["--set", value] }
+        let checkpoint = folder.appendingPathComponent("checkpoint").path
+        if FileManager.default.fileExists(atPath: checkpoint) {
+            arguments += ["--resume", folder.path]
+        } else {
+            arguments += ["--out", folder.path, "--force"]
+        }
+        return arguments + ["--threads", String(threads)]
+    }
+
+    /// The seconds the trial in `folder` trained and wrote its outputs, as its `run.json` says
+    /// (on a cluster the task's queueing is not the trial's).
+    static func seconds(of folder: URL) -> Double? {
+        guard let text = try? String(contentsOf: folder.appendingPathComponent("run.json"), encoding: .utf8),
+            case .object(let members)? = JSONReader.parse(text)
+        else { return nil }
+        return members["seconds"]?.numberValue
+    }
+
+    /// How a trial in `folder` ended, as its own `run.json` says (a missed expectation and a
+    /// failed run both exit 1); nil when it wrote none or is still marked running.
+    static func status(of folder: URL) -> TrialStatus? {
+        guard let text = try? String(contentsOf: folder.appendingPathComponent("run.json"), encoding: .utf8),
+            case .object(let members)? = JSONReader.parse(text), case .string(let status)? = members["status"]
+        else { return nil }
+        if status == "complete" { return .complete }
+        if status == "interrupted" { return .interrupted }
+        if status.hasPrefix("failed") { return .failed }
+        return nil
+    }
+}
+
+/// Runs a study's trials on this machine, `jobs` at a time, the cores divided between them.
+/// Ctrl-C stops every running trial at its next batch (each writes its checkpoint and is marked
+/// interrupted) and starts no more.
+public struct LocalEngine: StudyEngine {
+    public var name: String { "local" }
     /// The runexp binary the trials run.
     public var executable: String
     /// Trials at once.
@@ -17,20 +68,6 @@ public struct LocalEngine: Sendable {
         self.executable = executable
         self.jobs = max(1, jobs)
         self.threads = max(1, threads)
-    }
-
-    /// The arguments that run `trial` into `folder`: resumed from its checkpoint when an earlier
-    /// attempt left one, started afresh otherwise.
-    public func arguments(_ trial: Trial, _ request: StudyRequest, folder: URL) -> [String] {
-        var arguments = ["run", request.specPath, "--seed", String(trial.seed)]
-        for value in request.overrides + trial.setting.overrides { arguments += ["--set", value] }
-        let checkpoint = folder.appendingPathComponent("checkpoint").path
-        if FileManager.default.fileExists(atPath: checkpoint) {
-            arguments += ["--resume", folder.path]
-        } else {
-            arguments += ["--out", folder.path, "--force"]
-        }
-        return arguments + ["--threads", String(threads)]
     }
 
     /// Runs `trials` of `study`, writing each trial's output to `logs/<trial>.log` in the study
@@ -46,7 +83,8 @@ public struct LocalEngine: Sendable {
             while !stopping, running.count < jobs, let trial = queue.popFirst() {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments(trial, record.matrix.request, folder: study.trialFolder(trial))
+                process.arguments = TrialCommand.arguments(
+                    trial, record.matrix.request, folder: study.trialFolder(trial), threads: threads)
                 let log = try study.logHandle(trial)
                 process.standardOutput = log
                 process.standardError = log
@@ -78,19 +116,9 @@ public struct LocalEngine: Sendable {
         }
     }
 
-    /// How a trial ended, as its own `run.json` says (a missed expectation and a failed run both
-    /// exit 1); from the exit code when the run wrote none (a refused spec, a killed process).
+    /// How a trial ended: its `run.json`, or when it wrote none, its exit code.
     static func status(of folder: URL, exitCode: Int32) -> TrialStatus {
-        if let text = try? String(contentsOf: folder.appendingPathComponent("run.json"), encoding: .utf8),
-            case .object(let members)? = JSONReader.parse(text), case .string(let status)? = members["status"]
-        {
-            if status == "complete" { return .complete }
-            if status == "interrupted" { return .interrupted }
-            if status.hasPrefix("failed") { return .failed }
-        }
-        switch exitCode {
-        case 130, 143, 129: return .interrupted
-        default: return .failed
-        }
+        if let status = TrialCommand.status(of: folder) { return status }
+        return [129, 130, 143].contains(exitCode) ? .interrupted : .failed
     }
 }

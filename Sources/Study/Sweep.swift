@@ -15,13 +15,13 @@ public enum Sweep {
     /// Runs a new study of `request` with `engine` into `out` (default `results/<name>/sweep-<n>`);
     /// `progress` receives one line per event.
     public static func run(
-        _ request: StudyRequest, engine: LocalEngine, out: String?, progress: (String) -> Void
+        _ request: StudyRequest, engine: any StudyEngine, out: String?, progress: (String) -> Void
     ) throws -> (folder: String, outcome: Outcome) {
         var matrix = try TrialMatrix.make(request)
         // The trials, and a later `--resume`, find the spec from anywhere.
         matrix.request.specPath = URL(fileURLWithPath: request.specPath).absoluteURL.standardized.path
         let folder = try StudyFolder.create(name: matrix.name, out: out)
-        var record = StudyRecord(matrix: matrix, engine: "local")
+        var record = StudyRecord(matrix: matrix, engine: engine.name)
         try folder.write("study.yaml", matrix.yaml)
         try folder.write("study.json", record.json.pretty)
         progress(
@@ -33,7 +33,7 @@ public enum Sweep {
 
     /// Runs the trials of the study in `path` that are not complete.
     public static func resume(
-        _ path: String, engine: LocalEngine, progress: (String) -> Void
+        _ path: String, engine: any StudyEngine, progress: (String) -> Void
     ) throws -> (folder: String, outcome: Outcome) {
         let folder = try StudyFolder.existing(path)
         let saved = try StudyRecord.read(folder.url.path)
@@ -43,7 +43,7 @@ public enum Sweep {
                 "\(path): study.json lists \(saved.statuses.count) trials, but its request makes \(matrix.trials.count)"
             )
         }
-        var record = StudyRecord(matrix: matrix, engine: saved.engine)
+        var record = StudyRecord(matrix: matrix, engine: engine.name)
         record.statuses = saved.statuses.map { $0 == .running ? .interrupted : $0 }
         let left = matrix.trials.filter { record.statuses[$0.index] != .complete }
         progress("study: \(left.count) of \(matrix.trials.count) trials left in \(folder.url.path)")
@@ -52,7 +52,7 @@ public enum Sweep {
     }
 
     static func execute(
-        _ trials: [Trial], engine: LocalEngine, folder: StudyFolder, record: inout StudyRecord,
+        _ trials: [Trial], engine: any StudyEngine, folder: StudyFolder, record: inout StudyRecord,
         progress: (String) -> Void
     ) throws -> Outcome {
         let total = record.matrix.trials.count

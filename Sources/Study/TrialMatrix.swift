@@ -56,6 +56,10 @@ public struct TrialMatrix: Sendable {
     public var trials: [Trial]
     /// The spec's name (the study folder goes under `results/<name>/`).
     public var name: String
+    /// The most memory one trial needs by runexp's own estimate (parameters, optimizer state and
+    /// a batch's layer outputs), over the settings: what a Slurm task asks for, with the data's
+    /// and the process's share on top.
+    public var estimatedBytes = 0
 
     /// The trials of `request`, each checked as `runexp check` would check it; throws every
     /// trial's problems (with the trial named) when any trial is not a valid spec.
@@ -77,20 +81,26 @@ public struct TrialMatrix: Sendable {
             }
         }
         var name = ""
+        var estimatedBytes = 0
         var problems: [String] = []
         // A spec is checked once per setting: the seed changes no rule a check applies.
         for setting in settings {
             switch SpecCheck.run(
                 path: request.specPath, overrides: request.overrides + setting.overrides, seed: request.seeds[0])
             {
-            case .success(let checked): name = checked.spec.name
+            case .success(let checked):
+                name = checked.spec.name
+                let estimate = MemoryEstimate(model: checked.model, batchSize: checked.spec.train.batchSize)
+                estimatedBytes = max(estimatedBytes, estimate.totalBytes)
             case .failure(let found):
                 let located = LocatedError(found, file: request.specPath).description
                 problems.append(setting.values.isEmpty ? located : "the trials of \(setting.label):\n" + located)
             }
         }
         guard problems.isEmpty else { throw StudyError(problems.joined(separator: "\n")) }
-        return TrialMatrix(request: request, settings: settings, trials: trials, name: name)
+        var matrix = TrialMatrix(request: request, settings: settings, trials: trials, name: name)
+        matrix.estimatedBytes = estimatedBytes
+        return matrix
     }
 
     /// The matrix as YAML: what `study.yaml` holds.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runner
+import Study
 
 /// The `runexp` command: parses arguments, calls the runner, prints, and exits with 0, 1 or 2.
 @main
@@ -95,6 +96,17 @@ struct Check: ParsableCommand {
         {
         case .success(let checked):
             print(SpecCheck.report(checked))
+            // A spec that declares a study: every trial's spec is checked, and the matrix shown.
+            if let sweep = checked.spec.sweep {
+                let request = StudyRequest(
+                    specPath: options.spec, seeds: sweep.seeds.map { UInt64($0) },
+                    grid: sweep.grid.map { ($0.key, $0.values) }, overrides: options.overrides)
+                do {
+                    print("\nstudy (runexp sweep):\n" + (try TrialMatrix.make(request)).yaml, terminator: "")
+                } catch {
+                    throw Exit.failing(error)
+                }
+            }
         case .failure(let problems):
             throw Exit.failing(LocatedError(problems, file: options.spec))
         }

@@ -13,6 +13,7 @@ struct SweepCommand: ParsableCommand {
             The study is the spec's `sweep:` (seeds and grid), or --seeds and --grid (which win). Every trial is
             checked before any starts. Examples:
               runexp sweep experiments/cnn_ae.yaml --seeds 0-2 --grid train.batch_size=64,128 --set train.epochs=2
+              runexp sweep experiments/cnn_ae.yaml --seeds 0-4 --engine slurm --time 30:00
               runexp sweep --resume results/cnn_ae/sweep-1
             Exit codes: 0 every trial complete, 1 some trials failed, 2 bad input, 130 interrupted.
             """)
@@ -33,11 +34,23 @@ struct SweepCommand: ParsableCommand {
         help: ArgumentHelp("Override a spec value in every trial (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
-    @Option(help: "Trials at once on this machine (default 1).")
+    @Option(help: ArgumentHelp("Where the trials run: this machine, or a Slurm job array.", valueName: "local|slurm"))
+    var engine: String?
+
+    @Option(help: "Trials at once on this machine (default 1; the local engine).")
     var jobs = 1
 
-    @Option(help: "BLAS threads per trial (default: the cores divided by --jobs).")
+    @Option(help: "BLAS threads per trial (default: the cores divided by --jobs; on Slurm 1, its --cpus-per-task).")
     var threads: Int?
+
+    @Option(help: "A Slurm time limit per task, e.g. 30:00.")
+    var time: String?
+
+    @Option(
+        name: .customLong("slurm-arg"),
+        help: ArgumentHelp("A further #SBATCH line, e.g. --slurm-arg=--partition=short (repeatable).", valueName: "arg")
+    )
+    var slurmArguments: [String] = []
 
     @Option(help: "The study folder (default: results/<name>/sweep-<n>).")
     var out: String?
@@ -47,10 +60,17 @@ struct SweepCommand: ParsableCommand {
 
     func validate() throws {
         if resume != nil, spec != nil || out != nil || seeds != nil || !grid.isEmpty || !overrides.isEmpty {
-            throw ValidationError("--resume repeats the study in its folder; give it alone (with --jobs or --threads)")
+            throw ValidationError(
+                "--resume repeats the study in its folder; give it alone (with --engine, --jobs, --threads, --time)")
         }
         if resume == nil, spec == nil { throw ValidationError("give a spec, or --resume DIR") }
         if jobs < 1 { throw ValidationError("--jobs must be 1 or more; found \(jobs)") }
+        if let engine, !["local", "slurm"].contains(engine) {
+            throw ValidationError("--engine must be local or slurm; found '\(engine)'")
+        }
+        if engine != "slurm", resume == nil, time != nil || !slurmArguments.isEmpty {
+            throw ValidationError("--time and --slurm-arg are for --engine slurm")
+        }
         if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more; found \(threads)") }
         if let seeds, Self.parseSeeds(seeds) == nil {
             throw ValidationError("--seeds must be seeds and ranges such as 0-4 or 0,3,7; found '\(seeds)'")
@@ -85,8 +105,20 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         StopSignal.install()
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let engine = LocalEngine(
-            executable: Self.executable, jobs: jobs, threads: threads ?? max(1, cores / jobs))
+        // A resumed study keeps its engine unless told otherwise.
+        let chosen = self.engine ?? resume.flatMap { try? StudyRecord.read($0).engine } ?? "local"
+        let engine: any StudyEngine
+        if chosen == "slurm" {
+            do {
+                _ = try SlurmEngine.locateSubmitter()
+            } catch {
+                throw Exit.failing(error)
+            }
+            engine = SlurmEngine(
+                executable: Self.executable, threads: threads ?? 1, time: time, extraArguments: slurmArguments)
+        } else {
+            engine = LocalEngine(executable: Self.executable, jobs: jobs, threads: threads ?? max(1, cores / jobs))
+        }
         let print: (String) -> Void = { FileHandle.standardErrorText($0) }
         let result: (folder: String, outcome: Sweep.Outcome)
         do {

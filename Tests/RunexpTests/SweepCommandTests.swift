@@ -137,4 +137,17 @@ struct SweepCommandTests {
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("nothing to sweep"), "\(outcome.stderr)")
     }
+
+    @Test func checkShowsTheStudyASpecDeclaresAndRefusesASettingThatMakesAnInvalidSpec() throws {
+        let scratch = try Scratch()
+        try scratch.write("good.yaml", Self.spec + "sweep: {seeds: [0, 1], grid: {train.batch_size: [25, 50]}}\n")
+        let good = try RunexpBinary.run(["check", "good.yaml"], in: scratch.url)
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(good.stdout.contains("trials: 4   # 2 settings × 2 seeds"), "\(good.stdout)")
+        try scratch.write("bad.yaml", Self.spec + "sweep: {seeds: [0, 1], grid: {train.batch_size: [25, 0]}}\n")
+        let bad = try RunexpBinary.run(["check", "bad.yaml"], in: scratch.url)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("the trials of train.batch_size=0:"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("train.batch_size must be in 1…65536; found 0"), "\(bad.stderr)")
+    }
 }
