@@ -32,6 +32,9 @@ public struct LinePlot: Sendable {
         public var color: PlotColor?
         /// The opacity of the line, e.g. 0.3 for raw values under their smoothed curve.
         public var opacity: Double
+        /// A band drawn under the line in its colour, from `lower[i]` to `upper[i]` at `x[i]`: the
+        /// spread of several runs around their mean.
+        public var band: (lower: [Double], upper: [Double])? = nil
 
         /// A series of points (`x[i]`, `y[i]`).
         public init(
@@ -103,13 +106,18 @@ public struct LinePlot: Sendable {
             throw SourceError(
                 title, "series '\(entry.name)' has \(entry.x.count) x values but \(entry.y.count) y values")
         }
+        for entry in series {
+            guard let band = entry.band, band.lower.count != entry.x.count || band.upper.count != entry.x.count
+            else { continue }
+            throw SourceError(title, "the band of series '\(entry.name)' does not have one bound pair per point")
+        }
     }
 
     private func color(of index: Int) -> PlotColor { series[index].color ?? PlotColor.palette(index) }
 
     private func draw(_ context: OpaquePointer) throws {
         let xScale = AxisScale.linear(covering: series.flatMap(\.x), targetTicks: 8)
-        let ys = series.flatMap(\.y)
+        let ys = series.flatMap { $0.y + ($0.band.map { $0.lower + $0.upper } ?? []) }
         let yScale = logarithmicY ? AxisScale.logarithmic(covering: ys) : AxisScale.linear(covering: ys)
         let legend = series.indices.map { index in
             LegendEntry(
@@ -123,10 +131,39 @@ public struct LinePlot: Sendable {
         frame.drawBackground(context)
         cairo_save(context)
         frame.clip(context)
+        for index in series.indices { drawBand(index, in: frame, context: context) }
         for index in series.indices { drawSeries(index, in: frame, context: context) }
         cairo_restore(context)
         frame.drawAxes(context)
         frame.drawLegend(context)
+    }
+
+    /// The series' band as a translucent area: along the upper bounds, back along the lower ones.
+    /// A point without finite bounds splits the band in two.
+    private func drawBand(_ index: Int, in frame: PlotFrame, context: OpaquePointer) {
+        guard let band = series[index].band else { return }
+        let x = series[index].x
+        setSource(context, color(of: index), alpha: 0.2)
+        var run: [(upper: (x: Double, y: Double), lower: (x: Double, y: Double))] = []
+        func fill() {
+            defer { run = [] }
+            guard run.count > 1 else { return }
+            cairo_move_to(context, run[0].upper.x, run[0].upper.y)
+            for point in run.dropFirst() { cairo_line_to(context, point.upper.x, point.upper.y) }
+            for point in run.reversed() { cairo_line_to(context, point.lower.x, point.lower.y) }
+            cairo_close_path(context)
+            cairo_fill(context)
+        }
+        for i in x.indices {
+            guard let upper = frame.position(x: x[i], y: band.upper[i]),
+                let lower = frame.position(x: x[i], y: band.lower[i])
+            else {
+                fill()
+                continue
+            }
+            run.append((upper, lower))
+        }
+        fill()
     }
 
     private func drawSeries(_ index: Int, in frame: PlotFrame, context: OpaquePointer) {

@@ -79,7 +79,7 @@ public struct LocalEngine: StudyEngine {
         var running: [(process: Process, trial: Trial, started: Date)] = []
         let ended = DispatchSemaphore(value: 0)
         var stopping = false
-        while !queue.isEmpty || !running.isEmpty {
+        while !running.isEmpty || (!queue.isEmpty && !stopping) {
             while !stopping, running.count < jobs, let trial = queue.popFirst() {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: executable)

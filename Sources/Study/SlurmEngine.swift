@@ -20,6 +20,8 @@ public struct SlurmEngine: StudyEngine {
     public var pollInterval = 2.0
     /// How many times interrupted tasks are submitted again.
     public var resubmissions = 2
+    /// Submit and return at once, leaving the tasks `running` in study.json (`--detach`).
+    public var detach = false
 
     public init(executable: String, threads: Int, time: String?, extraArguments: [String]) {
         self.executable = executable
@@ -82,8 +84,18 @@ public struct SlurmEngine: StudyEngine {
     ) throws {
         let sbatch = try Self.locateSubmitter()
         let tools = URL(fileURLWithPath: sbatch).deletingLastPathComponent()
-        var left = trials
-        for attempt in 0...resubmissions {
+        // Trials an earlier, detached command submitted: follow their jobs before anything else.
+        let submitted = trials.filter { record.statuses[$0.index] == .running && record.jobIDs[$0.index] != nil }
+        if !detach {
+            let jobs = Dictionary(grouping: submitted) { String(record.jobIDs[$0.index]!.prefix { $0 != "_" }) }
+            for (job, members) in jobs.sorted(by: { $0.key < $1.key }) {
+                try follow(job, members, tools: tools, study: study, record: &record, changed: changed)
+            }
+        }
+        let followed = Set(submitted.map(\.index))
+        var left = trials.filter { !followed.contains($0.index) || record.statuses[$0.index] == .interrupted }
+        if detach { left = left.filter { !followed.contains($0.index) } }
+        for attempt in 0...resubmissions where !left.isEmpty {
             try FileManager.default.createDirectory(
                 at: study.url.appendingPathComponent("logs"), withIntermediateDirectories: true)
             try study.write("study.sbatch", script(left, study: study, matrix: record.matrix))
@@ -98,6 +110,7 @@ public struct SlurmEngine: StudyEngine {
                 record.statuses[trial.index] = .running
                 changed(trial, record)
             }
+            if detach { return }
             try follow(job, left, tools: tools, study: study, record: &record, changed: changed)
             left = left.filter { record.statuses[$0.index] == .interrupted }
             if left.isEmpty || StopSignal.isRequested || attempt == resubmissions { break }

@@ -67,4 +67,12 @@ public final class StudyFolder: @unchecked Sendable {
     public func write(_ name: String, _ text: String) throws {
         try AtomicFile.write(text: text, to: url.appendingPathComponent(name).path)
     }
+
+    /// Writes `name` (creating its folder) whole.
+    func writeData(_ name: String, _ bytes: [UInt8]) throws {
+        let target = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(
+            at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AtomicFile.write(data: bytes, to: target.path)
+    }
 }

@@ -56,8 +56,9 @@ public struct StudyRecord: Sendable {
     }
 
     /// The request and statuses of a `study.json`; the matrix is made (and checked) again.
-    public static func read(_ folder: String) throws -> (request: StudyRequest, engine: String, statuses: [TrialStatus])
-    {
+    public static func read(_ folder: String) throws -> (
+        request: StudyRequest, engine: String, statuses: [TrialStatus], jobIDs: [String?]
+    ) {
         let path = URL(fileURLWithPath: folder).appendingPathComponent("study.json").path
         guard let text = try? String(contentsOfFile: path, encoding: .utf8), let json = JSONReader.parse(text),
             case .object(let members) = json, case .string(let spec)? = members["spec"],
@@ -82,8 +83,12 @@ public struct StudyRecord: Sendable {
             guard case .object(let t) = trial, case .string(let status)? = t["status"] else { return .pending }
             return TrialStatus(rawValue: status) ?? .pending
         }
+        let jobIDs = trials.map { trial -> String? in
+            guard case .object(let t) = trial, case .string(let job)? = t["job_id"] else { return nil }
+            return job
+        }
         var engine = "local"
         if case .string(let name)? = members["engine"] { engine = name }
-        return (request, engine, statuses)
+        return (request, engine, statuses, jobIDs)
     }
 }

@@ -3,10 +3,11 @@ import Report
 import Runner
 
 /// The study's `report.html`: the matrix, each setting's mean ± std and 95% interval of the
-/// test and validation metrics, the best setting per metric with Welch's t-test against each
+/// test and validation metrics, their curves per epoch with a band across seeds (also written as
+/// `plots/<metric>.png`), the best setting per metric with Welch's t-test against each
 /// other setting, and each trial's status.
 enum StudyReport {
-    static func html(_ record: StudyRecord, _ summary: StudySummary) -> String {
+    static func html(_ record: StudyRecord, _ summary: StudySummary, folder: StudyFolder) -> String {
         var page = HTMLReport(title: "Study of \(record.matrix.name)")
         page.addPreformatted(record.matrix.yaml, heading: "Matrix")
         let shown = summary.metricNames.filter { $0.hasPrefix("test_") || $0.hasPrefix("validation_") }
@@ -21,6 +22,19 @@ enum StudyReport {
                     + metrics.map { name in group.metrics[name].map(describe) ?? "—" }
             },
             heading: "Final metrics: mean ± std [95% interval of the mean]")
+        for metric in StudyCurves.plotted {
+            let curves = StudyCurves.curves(metric, record, folder: folder)
+            guard !curves.isEmpty else { continue }
+            let plot = StudyCurves.plot(metric, curves, seeds: record.matrix.request.seeds.count)
+            if let svg = try? plot.render(.svg) {
+                try? page.addSVG(
+                    svg,
+                    caption:
+                        "\(metric) per epoch of each setting: the mean of its seeds, the band from their lowest to their highest value"
+                )
+            }
+            if let png = try? plot.render(.png) { try? folder.writeData("plots/\(metric).png", png) }
+        }
         var rows: [[String]] = []
         for best in summary.best where metrics.contains(best.metric) {
             for (other, test) in best.tests {

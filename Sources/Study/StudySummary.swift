@@ -44,23 +44,33 @@ public struct StudySummary: Sendable {
 
     /// Summarizes the trials of `record` whose result folders hold a `metrics.json`.
     public static func make(_ record: StudyRecord, folder: StudyFolder) -> StudySummary {
+        make(
+            record.matrix.settings.map { setting in
+                let trials = record.matrix.trials.filter { $0.setting == setting }
+                let complete = trials.filter { record.statuses[$0.index] == .complete }
+                return (setting, complete.map(folder.trialFolder), trials.count - complete.count)
+            })
+    }
+
+    /// Summarizes groups of result folders: each setting's complete runs (a folder without a
+    /// readable `metrics.json` counts as not complete), and how many more were not complete.
+    public static func make(_ settings: [(setting: Setting, folders: [URL], incomplete: Int)]) -> StudySummary {
         var groups: [Group] = []
-        for setting in record.matrix.settings {
-            let trials = record.matrix.trials.filter { $0.setting == setting }
+        for (setting, folders, incomplete) in settings {
             var values: [String: [Double]] = [:]
             var complete = 0
-            for trial in trials where record.statuses[trial.index] == .complete {
-                guard let metrics = readMetrics(folder.trialFolder(trial)) else { continue }
+            for folder in folders {
+                guard let metrics = readMetrics(folder) else { continue }
                 complete += 1
                 for (name, value) in metrics where !bookkeeping.contains(name) {
                     values[name, default: []].append(value)
                 }
             }
-            // A metric only some trials recorded would compare unlike things: keep those all have.
+            // A metric only some runs recorded would compare unlike things: keep those all have.
             values = values.filter { $0.value.count == complete }
             groups.append(
                 Group(
-                    setting: setting, complete: complete, incomplete: trials.count - complete,
+                    setting: setting, complete: complete, incomplete: incomplete + folders.count - complete,
                     metrics: values.mapValues(SampleSummary.init), values: values))
         }
         let names = Set(groups.flatMap { $0.metrics.keys }).sorted()

@@ -10,6 +10,8 @@ public enum Sweep {
         /// Some trials failed; the summary holds the others.
         case someFailed(Int)
         case interrupted
+        /// Submitted to Slurm and not followed (`--detach`): `--resume` follows and summarizes.
+        case detached
     }
 
     /// Runs a new study of `request` with `engine` into `out` (default `results/<name>/sweep-<n>`);
@@ -25,7 +27,7 @@ public enum Sweep {
         try folder.write("study.yaml", matrix.yaml)
         try folder.write("study.json", record.json.pretty)
         progress(
-            "study: \(matrix.trials.count) trials (\(matrix.settings.count) settings × \(request.seeds.count) seeds) in \(folder.url.path)"
+            "study: \(matrix.trials.count) trials (\(matrix.shape)) in \(folder.url.path)"
         )
         let outcome = try execute(matrix.trials, engine: engine, folder: folder, record: &record, progress: progress)
         return (folder.url.path, outcome)
@@ -44,7 +46,11 @@ public enum Sweep {
             )
         }
         var record = StudyRecord(matrix: matrix, engine: engine.name)
-        record.statuses = saved.statuses.map { $0 == .running ? .interrupted : $0 }
+        record.statuses = saved.statuses
+        // A trial a Slurm job still runs is followed there; one the local engine left running
+        // stopped with the command that ran it.
+        if engine.name == saved.engine { record.jobIDs = saved.jobIDs }
+        if engine.name == "local" { record.statuses = record.statuses.map { $0 == .running ? .interrupted : $0 } }
         let left = matrix.trials.filter { record.statuses[$0.index] != .complete }
         progress("study: \(left.count) of \(matrix.trials.count) trials left in \(folder.url.path)")
         let outcome = try execute(left, engine: engine, folder: folder, record: &record, progress: progress)
@@ -69,10 +75,11 @@ public enum Sweep {
             progress(line)
         }
         try folder.write("study.json", record.json.pretty)
+        if record.statuses.contains(.running) { return .detached }
         let summary = StudySummary.make(record, folder: folder)
         try folder.write("summary.csv", summary.csv(keys: record.matrix.request.grid.map(\.key)))
         try folder.write("summary.json", summary.json.pretty)
-        try folder.write("report.html", StudyReport.html(record, summary))
+        try folder.write("report.html", StudyReport.html(record, summary, folder: folder))
         for best in summary.best where best.metric.hasPrefix("test_") {
             let group = summary.groups.first { $0.setting == best.setting }!
             progress("best \(best.metric): \(best.setting.label) \(StudyReport.describe(group.metrics[best.metric]!))")

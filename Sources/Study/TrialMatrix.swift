@@ -103,6 +103,12 @@ public struct TrialMatrix: Sendable {
         return matrix
     }
 
+    /// `2 settings × 3 seeds`.
+    public var shape: String {
+        let plural = { (count: Int, word: String) in "\(count) \(word)\(count == 1 ? "" : "s")" }
+        return plural(settings.count, "setting") + " × " + plural(request.seeds.count, "seed")
+    }
+
     /// The matrix as YAML: what `study.yaml` holds.
     public var yaml: String {
         var lines = ["spec: \(request.specPath)", "seeds: [\(request.seeds.map(String.init).joined(separator: ", "))]"]
@@ -117,7 +123,7 @@ public struct TrialMatrix: Sendable {
                 lines.append("  \(entry.key): [\(entry.values.map(Self.quoted).joined(separator: ", "))]")
             }
         }
-        lines.append("trials: \(trials.count)   # \(settings.count) settings × \(request.seeds.count) seeds")
+        lines.append("trials: \(trials.count)   # \(shape)")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -58,6 +58,9 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Run again the trials of this study folder that are not complete.")
     var resume: String?
 
+    @Flag(help: "With --engine slurm: submit and return at once; `--resume DIR` follows and summarizes later.")
+    var detach = false
+
     func validate() throws {
         if resume != nil, spec != nil || out != nil || seeds != nil || !grid.isEmpty || !overrides.isEmpty {
             throw ValidationError(
@@ -68,6 +71,7 @@ struct SweepCommand: ParsableCommand {
         if let engine, !["local", "slurm"].contains(engine) {
             throw ValidationError("--engine must be local or slurm; found '\(engine)'")
         }
+        if detach, engine != "slurm" { throw ValidationError("--detach is for --engine slurm") }
         if engine != "slurm", resume == nil, time != nil || !slurmArguments.isEmpty {
             throw ValidationError("--time and --slurm-arg are for --engine slurm")
         }
@@ -114,8 +118,10 @@ struct SweepCommand: ParsableCommand {
             } catch {
                 throw Exit.failing(error)
             }
-            engine = SlurmEngine(
+            var slurm = SlurmEngine(
                 executable: Self.executable, threads: threads ?? 1, time: time, extraArguments: slurmArguments)
+            slurm.detach = detach
+            engine = slurm
         } else {
             engine = LocalEngine(executable: Self.executable, jobs: jobs, threads: threads ?? max(1, cores / jobs))
         }
@@ -130,9 +136,14 @@ struct SweepCommand: ParsableCommand {
         } catch {
             throw Exit.failing(error)
         }
+        if result.outcome == .detached {
+            Swift.print(
+                "study: \(result.folder) submitted; `runexp sweep --resume \(result.folder)` follows it and summarizes")
+            return
+        }
         Swift.print("study: \(result.folder)/report.html")
         switch result.outcome {
-        case .complete: return
+        case .complete, .detached: return
         case .someFailed(let count):
             FileHandle.standardErrorText("error: \(count) trials failed; their logs are under \(result.folder)/logs")
             throw ExitCode(Exit.differs)

@@ -107,3 +107,40 @@ private func lossPlot() -> LinePlot {
         #expect(error.source == path)
     }
 }
+
+/// The pixels of `png` whose blue exceeds their red by more than 20 (tab10's first colour, also
+/// at 20% over white).
+private func bluishPixels(_ png: [UInt8]) throws -> Int {
+    let image = try PNGImage.readRGB(data: Data(png), source: "plot")
+    var count = 0
+    try image.withUnsafeElements(as: UInt8.self) { bytes in
+        for start in stride(from: 0, to: bytes.count, by: 3) where Int(bytes[start + 2]) > Int(bytes[start]) + 20 {
+            count += 1
+        }
+    }
+    return count
+}
+
+@Test func aBandFillsTheAreaBetweenItsBoundsInTheSeriesColour() throws {
+    let x = (0...10).map(Double.init)
+    var plain = LinePlot(title: "band", xLabel: "epoch", yLabel: "mse")
+    plain.add(.init(name: "mean", x: x, y: x.map { _ in 5 }))
+    var banded = plain
+    banded.series[0].band = (x.map { _ in 0 }, x.map { _ in 10 })
+    let line = try bluishPixels(try plain.render(.png))
+    let area = try bluishPixels(try banded.render(.png))
+    // The band covers most of the plot area; the line alone is a thin stroke and a legend entry.
+    #expect(area > 20 * line, "band \(area) bluish pixels, line alone \(line)")
+}
+
+@Test func aBandWithoutABoundPairPerPointIsRefusedNamingTheSeries() {
+    var plot = LinePlot(title: "band")
+    var series = LinePlot.Series(name: "mean", x: [0, 1, 2], y: [1, 2, 3])
+    series.band = ([0, 1], [2, 3])
+    plot.add(series)
+    #expect {
+        try plot.render(.svg)
+    } throws: { error in
+        "\(error)".contains("the band of series 'mean' does not have one bound pair per point")
+    }
+}

@@ -105,4 +105,26 @@ struct SlurmStudyTests {
         #expect(outcome.stderr.contains("install Debian's slurm-client"), "\(outcome.stderr)")
         #expect(outcome.stderr.contains("--engine local"))
     }
+
+    @Test(.enabled(if: clusterIsUp)) func aDetachedStudyIsFollowedAndSummarizedByResume() throws {
+        let scratch = try Scratch()
+        try scratch.write("tiny.yaml", SweepCommandTests.spec)
+        let submitted = try RunexpBinary.run(
+            ["sweep", "tiny.yaml", "--seeds", "0-1", "--engine", "slurm", "--detach", "--out", "study"], in: scratch.url
+        )
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        #expect(submitted.stdout.contains("submitted; `runexp sweep --resume"), "\(submitted.stdout)")
+        let record = try json(scratch.url.appendingPathComponent("study/study.json"))
+        let trials = try #require(record["trials"] as? [[String: Any]])
+        #expect(trials.allSatisfy { $0["status"] as? String == "running" && $0["job_id"] is String })
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("study/summary.csv")))
+        let followed = try RunexpBinary.run(["sweep", "--resume", "study"], in: scratch.url, timeout: 300)
+        #expect(followed.status == 0, "\(followed.stderr)")
+        let finished = try #require(
+            try json(scratch.url.appendingPathComponent("study/study.json"))["trials"] as? [[String: Any]])
+        // The same jobs, followed to their end: nothing was submitted twice.
+        #expect(finished.map { $0["job_id"] as? String } == trials.map { $0["job_id"] as? String })
+        #expect(finished.allSatisfy { $0["status"] as? String == "complete" })
+        #expect(FileManager.default.fileExists(atPath: scratch.path("study/summary.csv")))
+    }
 }

@@ -150,4 +150,75 @@ struct SweepCommandTests {
         #expect(bad.stderr.contains("the trials of train.batch_size=0:"), "\(bad.stderr)")
         #expect(bad.stderr.contains("train.batch_size must be in 1…65536; found 0"), "\(bad.stderr)")
     }
+
+    @Test func ctrlCInterruptsEveryRunningTrialAndResumeFinishesTheStudy() throws {
+        let scratch = try Scratch()
+        try scratch.write("tiny.yaml", Self.spec.replacingOccurrences(of: "epochs: 2", with: "epochs: 60"))
+        let sweep = Process()
+        sweep.executableURL = RunexpBinary.executable
+        sweep.arguments = ["sweep", "tiny.yaml", "--seeds", "0-2", "--jobs", "2", "--threads", "1", "--out", "study"]
+        sweep.currentDirectoryURL = scratch.url
+        sweep.standardOutput = FileHandle.nullDevice
+        sweep.standardError = FileHandle.nullDevice
+        try sweep.run()
+        defer { if sweep.isRunning { sweep.terminate() } }
+        // Once both running trials have checkpointed an epoch, Ctrl-C reaches runexp sweep alone.
+        let checkpoints = ["trial-000", "trial-001"].map { scratch.path("study/\($0)/checkpoint") }
+        let deadline = Date().addingTimeInterval(120)
+        while !checkpoints.allSatisfy(FileManager.default.fileExists), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        sweep.interrupt()
+        let stopBy = Date().addingTimeInterval(60)
+        while sweep.isRunning, Date() < stopBy { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(!sweep.isRunning, "runexp sweep did not end within a minute of Ctrl-C")
+        if sweep.isRunning { sweep.terminate() }
+        sweep.waitUntilExit()
+        #expect(sweep.terminationStatus == 130)
+        var trials = try #require(
+            try json(scratch.url.appendingPathComponent("study/study.json"))["trials"] as? [[String: Any]])
+        #expect(trials.map { $0["status"] as? String } == ["interrupted", "interrupted", "pending"])
+        let resumed = try RunexpBinary.run(["sweep", "--resume", "study", "--threads", "1"], in: scratch.url)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        trials = try #require(
+            try json(scratch.url.appendingPathComponent("study/study.json"))["trials"] as? [[String: Any]])
+        #expect(trials.allSatisfy { $0["status"] as? String == "complete" })
+        // A trial resumed from its checkpoint ends where an uninterrupted run ends.
+        let plain = try RunexpBinary.run(
+            ["tiny.yaml", "--seed", "0", "--threads", "1", "--out", "plain"], in: scratch.url)
+        #expect(plain.status == 0)
+        let resumedDigest = try json(scratch.url.appendingPathComponent("study/trial-000/metrics.json"))[
+            "parameter_digest"]
+        let plainDigest = try json(scratch.url.appendingPathComponent("plain/metrics.json"))["parameter_digest"]
+        #expect(resumedDigest as? String == plainDigest as? String)
+    }
+
+    @Test func compareGroupsRunsByTheSpecValuesThatDifferTheSeedAside() throws {
+        let scratch = try scratch()
+        for (seed, lr) in [("0", "0.01"), ("1", "0.01"), ("0", "0.001"), ("1", "0.001")] {
+            let outcome = try RunexpBinary.run(
+                [
+                    "tiny.yaml", "--seed", seed, "--set", "phases.r.optimizer.adam.lr=\(lr)", "--out",
+                    "run-\(seed)-\(lr)",
+                ],
+                in: scratch.url)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+        }
+        let outcome = try RunexpBinary.run(
+            ["compare", "run-0-0.01", "run-1-0.01", "run-0-0.001", "run-1-0.001", "--out", "cmp"], in: scratch.url)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.hasPrefix("grouped by: phases.r.optimizer.adam.lr\n"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("best validation_mse: phases.r.optimizer.adam.lr="), "\(outcome.stdout)")
+        let csv = try String(contentsOf: scratch.url.appendingPathComponent("cmp/summary.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("phases.r.optimizer.adam.lr,metric,n,mean,"))
+        #expect(csv.split(separator: "\n").filter { $0.contains(",validation_mse,2,") }.count == 2, "\(csv)")
+    }
+
+    @Test func compareOfOneFolderIsRefused() throws {
+        let scratch = try scratch()
+        _ = try RunexpBinary.run(["tiny.yaml", "--out", "a"], in: scratch.url)
+        let outcome = try RunexpBinary.run(["compare", "a"], in: scratch.url)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("compare needs two result folders or more; found 1"), "\(outcome.stderr)")
+    }
 }

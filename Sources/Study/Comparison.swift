@@ -1,0 +1,128 @@
+import Data
+import Foundation
+import Runner
+import Spec
+
+/// `runexp compare DIR…`: a study's summary made from any result folders, grouped by the resolved
+/// spec values that differ between them (the seed aside), so runs made by hand compare as a
+/// study's trials do. A study folder stands for its trials.
+public struct Comparison: Sendable {
+    /// The keys whose values differ between the folders, in first-seen order.
+    public var keys: [String]
+    public var settings: [(setting: Setting, folders: [URL])]
+    public var summary: StudySummary
+
+    /// Compares the runs in `paths`; throws when a path is not a run folder or study folder.
+    public static func make(_ paths: [String]) throws -> Comparison {
+        var runs: [(folder: URL, values: [(String, String)])] = []
+        for path in paths {
+            let url = URL(fileURLWithPath: path).absoluteURL.standardized
+            let manager = FileManager.default
+            if manager.fileExists(atPath: url.appendingPathComponent("study.json").path) {
+                let trials = try manager.contentsOfDirectory(atPath: url.path).filter { $0.hasPrefix("trial-") }
+                    .sorted()
+                for trial in trials {
+                    runs.append(
+                        (url.appendingPathComponent(trial), try resolvedValues(url.appendingPathComponent(trial))))
+                }
+            } else {
+                runs.append((url, try resolvedValues(url)))
+            }
+        }
+        guard runs.count > 1 else { throw StudyError("compare needs two result folders or more; found \(runs.count)") }
+        var keys: [String] = []
+        for (_, values) in runs {
+            for (key, _) in values where key != "seed" && !keys.contains(key) {
+                let first = runs[0].values.first { $0.0 == key }?.1
+                if runs.contains(where: { run in run.values.first { $0.0 == key }?.1 != first }) { keys.append(key) }
+            }
+        }
+        var settings: [(setting: Setting, folders: [URL])] = []
+        for (folder, values) in runs {
+            let setting = Setting(
+                values: keys.map { key in .init(key: key, value: values.first { $0.0 == key }?.1 ?? "(absent)") })
+            if let index = settings.firstIndex(where: { $0.setting == setting }) {
+                settings[index].folders.append(folder)
+            } else {
+                settings.append((setting, [folder]))
+            }
+        }
+        let summary = StudySummary.make(
+            settings.map { entry in
+                let complete = entry.folders.filter { TrialCommand.status(of: $0) == .complete }
+                return (entry.setting, complete, entry.folders.count - complete.count)
+            })
+        return Comparison(keys: keys, settings: settings, summary: summary)
+    }
+
+    /// Every value of a run's `resolved.yaml`, by key path (`phases.r.optimizer.adam.lr`): list
+    /// items by their `name` where they have one, else by position.
+    static func resolvedValues(_ folder: URL) throws -> [(String, String)] {
+        let path = folder.appendingPathComponent("resolved.yaml").path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw StudyError("\(folder.path) is not a result folder: it has no resolved.yaml")
+        }
+        let node: YAMLNode
+        switch YAMLReader(file: path).read(text) {
+        case .success(let value): node = value
+        case .failure(let problem): throw StudyError("\(path): \(problem)")
+        }
+        var values: [(String, String)] = []
+        func walk(_ node: YAMLNode, _ prefix: String) {
+            let join = { (key: String) in prefix.isEmpty ? key : "\(prefix).\(key)" }
+            if let entries = node.entries, !entries.isEmpty {
+                for entry in entries { walk(entry.value, join(entry.key)) }
+            } else if let items = node.items, !items.isEmpty {
+                for (index, item) in items.enumerated() {
+                    let name = item.entries?.first { $0.key == "name" }?.value.scalarText
+                    walk(item, join(name ?? String(index)))
+                }
+            } else {
+                values.append((prefix, node.scalarText ?? (node.items != nil ? "[]" : "{}")))
+            }
+        }
+        walk(node, "")
+        return values
+    }
+
+    /// Writes `summary.csv` and `summary.json` into `folder` (created when missing).
+    public func writeSummary(to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try AtomicFile.write(text: summary.csv(keys: keys), to: "\(folder)/summary.csv")
+        try AtomicFile.write(text: summary.json.pretty, to: "\(folder)/summary.json")
+    }
+
+    /// The comparison as text: the differing keys, each setting's runs and its test metrics as
+    /// mean ± std [95% interval], and the best setting per test metric with Welch's test.
+    public var text: String {
+        guard !keys.isEmpty else {
+            return "the \(settings.first?.folders.count ?? 0) runs share every spec value but the seed: one setting\n"
+                + table()
+        }
+        return "grouped by: \(keys.joined(separator: ", "))\n" + table()
+    }
+
+    private func table() -> String {
+        let metrics = summary.metricNames.filter { $0.hasPrefix("test_") }
+        let shown = metrics.isEmpty ? summary.metricNames.filter { $0.hasPrefix("validation_") } : metrics
+        var table = TextTable(
+            ["setting", "runs"] + shown, alignments: [.left, .right] + shown.map { _ in .right })
+        for group in summary.groups {
+            table.add(
+                [group.setting.label, "\(group.complete)" + (group.incomplete > 0 ? " (+\(group.incomplete))" : "")]
+                    + shown.map { name in group.metrics[name].map(StudyReport.describe) ?? "—" })
+        }
+        var lines = [table.render()]
+        for best in summary.best where shown.contains(best.metric) {
+            for (other, test) in best.tests {
+                let verdict = test.map {
+                    String(format: "t = %.3g, df = %.1f, p = %.3g", $0.t, $0.degreesOfFreedom, $0.p)
+                }
+                lines.append(
+                    "best \(best.metric): \(best.setting.label) against \(other.label): \(verdict ?? "no test (fewer than two runs or no spread)")"
+                )
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Report
+import Runner
+
+/// Each setting's per-epoch curve of a metric, the mean of its seeds with a band from their lowest
+/// to their highest value: how the settings of a study compare over training, not only at its end.
+struct StudyCurves {
+    /// One setting's curve.
+    struct Curve {
+        var setting: Setting
+        var epochs: [Double]
+        var mean: [Double]
+        var lowest: [Double]
+        var highest: [Double]
+    }
+
+    /// The per-epoch metrics the report plots, where the trials record them.
+    static let plotted = [
+        "validation_mse", "test_mse", "validation_loss", "test_loss", "validation_accuracy", "test_accuracy",
+    ]
+
+    /// Each setting's curve of `metric` over its complete trials' epoch records (an epoch counts
+    /// where every such trial reached it); empty when no trial records the metric.
+    static func curves(_ metric: String, _ record: StudyRecord, folder: StudyFolder) -> [Curve] {
+        var curves: [Curve] = []
+        for setting in record.matrix.settings {
+            let runs = record.matrix.trials.filter { $0.setting == setting && record.statuses[$0.index] == .complete }
+                .map { epochValues(metric, in: folder.trialFolder($0)) }.filter { !$0.isEmpty }
+            guard let shortest = runs.map(\.count).min(), shortest > 0 else { continue }
+            let columns = (0..<shortest).map { epoch in runs.map { $0[epoch] } }
+            curves.append(
+                Curve(
+                    setting: setting, epochs: (1...shortest).map(Double.init),
+                    mean: columns.map { $0.reduce(0, +) / Double($0.count) }, lowest: columns.map { $0.min()! },
+                    highest: columns.map { $0.max()! }))
+        }
+        return curves
+    }
+
+    /// The values of `metric` in a run's epoch records, epoch after epoch.
+    static func epochValues(_ metric: String, in folder: URL) -> [Double] {
+        guard let text = try? String(contentsOf: folder.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        else { return [] }
+        return text.split(separator: "\n").compactMap { line -> Double? in
+            guard case .object(let members)? = JSONReader.parse(String(line)),
+                case .string("epoch")? = members["kind"]
+            else { return nil }
+            return members[metric]?.numberValue
+        }
+    }
+
+    /// The plot of `curves`, one colour per setting.
+    static func plot(_ metric: String, _ curves: [Curve], seeds: Int) -> LinePlot {
+        var plot = LinePlot(
+            title: "\(metric) per epoch: mean of \(seeds) seeds, band from lowest to highest", xLabel: "epoch",
+            yLabel: metric)
+        for curve in curves {
+            var series = LinePlot.Series(
+                name: curve.setting.label, x: curve.epochs, y: curve.mean, style: .lineWithMarkers)
+            series.band = (curve.lowest, curve.highest)
+            plot.add(series)
+        }
+        return plot
+    }
+}

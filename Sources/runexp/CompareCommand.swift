@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Runner
+import Study
+
+/// `runexp compare DIR…`: a study's summary from any result folders.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Summarize result folders as a study: grouped by the spec values that differ, the seed aside.",
+        discussion: """
+            Each group's final metrics as mean ± std [95% interval], and Welch's t-test of the best group against
+            each other. A study folder stands for its trials. Example:
+              runexp compare results/cnn_ae/seed-0 results/cnn_ae/seed-1 results/cnn_ae/seed-0-2 --out cmp
+            """)
+
+    @Argument(help: "Result folders (or study folders).")
+    var folders: [String]
+
+    @Option(help: "Also write summary.csv and summary.json into this folder.")
+    var out: String?
+
+    func run() throws {
+        let comparison: Comparison
+        do {
+            comparison = try Comparison.make(folders)
+            if let out { try comparison.writeSummary(to: out) }
+        } catch {
+            throw Exit.failing(error)
+        }
+        print(comparison.text, terminator: "")
+    }
+}
