@@ -88,7 +88,9 @@ public enum RunCommand {
     public static func run(_ options: RunOptions, console: RunConsole) -> RunResult {
         // From the start, so that Ctrl-C while the data loads still ends in an `interrupted` folder.
         StopSignal.install()
+        let clock = StageClock()
         let checked: CheckedSpec
+        let checking = DispatchTime.now().uptimeNanoseconds
         switch SpecCheck.run(
             path: options.specPath, overrides: options.overrides, seed: options.seed,
             determinism: options.determinism)
@@ -105,9 +107,14 @@ public enum RunCommand {
         let folder: ResultDirectory
         do {
             arithmetic = try ArithmeticSetup.apply(spec.determinism, threads: options.threads)
+            // A data file check had to read counts to loading; embedded data loads here.
+            clock.add(.check, Double(DispatchTime.now().uptimeNanoseconds - checking) / 1e9)
             let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
-            data = try checked.data ?? ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
+            data = try clock.measure(.load) {
+                try checked.data ?? ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
+            }
             trainer = try Trainer(checked: checked, data: data)
+            trainer.clock = clock
             if options.dryRun {
                 console.message(
                     "dry run: \(spec.name) (seed \(spec.seed)) planned \(trainer.phases.count) phases on "
@@ -153,6 +160,9 @@ public enum RunCommand {
                 }
             }
             let printer = ProgressPrinter(console: console)
+            let clock = session.trainer.clock
+            let before = clock.total(.evaluation) + clock.total(.checkpoints)
+            let training = DispatchTime.now().uptimeNanoseconds
             let outcome = try session.trainer.train(
                 record: { record in
                     session.history.note(record)
@@ -164,6 +174,9 @@ public enum RunCommand {
                     printer.epoch(metrics)
                 }, stopRequested: { StopSignal.isRequested })
             printer.finish()
+            // The steps' time: the whole of train() less what it spent evaluating and checkpointing.
+            let whole = Double(DispatchTime.now().uptimeNanoseconds - training) / 1e9
+            clock.add(.train, whole - (clock.total(.evaluation) + clock.total(.checkpoints) - before))
             return try session.finish(outcome, console: console)
         } catch {
             try? session.writeStatus("failed: \(error)")

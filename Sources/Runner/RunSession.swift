@@ -62,6 +62,7 @@ struct RunSession {
             ])
         }
         if !notes.isEmpty { facts["notes"] = .array(notes.map(JSON.string)) }
+        if finished != nil { facts["stages"] = trainer.clock.json }
         if let finished {
             facts["finished"] = .string(ISO8601DateFormatter().string(from: finished))
             facts["seconds"] = .number((finished.timeIntervalSince(started) * 1000).rounded() / 1000)
@@ -98,12 +99,17 @@ struct RunSession {
                 if terminal { console.progress("writing the outputs…") }
                 // The progress line goes before any message is printed under it.
                 defer { if terminal { console.progress("") } }
-                summary = try writeOutputs { line in if terminal { console.progress(line) } }
+                let clock = trainer.clock
                 let outputs = RunOutputs(session: self, history: history)
-                let written = try outputs.write()
+                let (measured, written) = try clock.measure(.outputs) {
+                    (try writeOutputs { line in if terminal { console.progress(line) } }, try outputs.write())
+                }
+                summary = measured
                 notes = earlyStopNote.map { [$0] + written.notes } ?? written.notes
                 try StopSignal.throwIfRequested()
-                try outputs.writeReport(summary: summary, figures: written.figures, notes: notes)
+                try clock.measure(.report) {
+                    try outputs.writeReport(summary: summary, figures: written.figures, notes: notes)
+                }
             } catch is StopSignal.Interrupted {
                 // Training is whole and checkpointed: --resume only writes the outputs again.
                 try writeStatus("interrupted", finished: Date())
@@ -113,6 +119,7 @@ struct RunSession {
             for note in notes { console.message("note: \(note)") }
             try writeStatus("complete", finished: Date(), notes: notes)
             let misses = Expectations.check(checked.spec.expectations, summary)
+            console.message(trainer.clock.summary)
             console.message("report: \(folder.path("report.html"))")
             for miss in misses { console.message("expectation missed: \(miss)") }
             return misses.isEmpty ? .done : .missedExpectation

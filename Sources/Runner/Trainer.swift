@@ -66,6 +66,8 @@ public final class Trainer {
     var discriminatorProbe: DiscriminatorProbe?
     /// Called after every finished epoch (the run writes its checkpoint there).
     var epochCheckpoint: () throws -> Void = {}
+    /// Where the time goes: evaluation and checkpoints are counted apart from the steps.
+    var clock = StageClock()
 
     /// Continues from a checkpoint's position.
     func restoreProgress(epochsDone: Int, step: Int) {
@@ -168,16 +170,16 @@ public final class Trainer {
                         losses: losses.map { (phases[$0.phase].name, $0.loss) }))
             }
             epochsDone += 1
-            let metrics = try evaluate(epochMeans.means)
+            let metrics = try clock.measure(.evaluation) { try evaluate(epochMeans.means) }
             try earlyStopping?.observe(metrics)
             try record(epochRecord(metrics))
             epochEnded(metrics)
-            try epochCheckpoint()
+            try clock.measure(.checkpoints) { try epochCheckpoint() }
         }
         // The outputs and the final checkpoint hold the best epoch's parameters.
         if let earlyStopping, earlyStopping.bestEpoch != epochsDone {
             earlyStopping.restoreBest()
-            try epochCheckpoint()
+            try clock.measure(.checkpoints) { try epochCheckpoint() }
         }
         return .complete
     }
