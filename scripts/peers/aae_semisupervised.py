@@ -23,18 +23,14 @@ CLASSES = 10
 STYLE = 8
 
 
-def mlp(n_in, n_out):
-    return [nn.Linear(n_in, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, n_out)]
-
-
 def main():
     args = common.parse_args(__doc__, epochs=20)
     data = common.load(args.data, flat=True)
     labeled = torch.from_numpy(np.load(args.data)["train_labeled"].astype(np.int64))
-    enc = nn.Sequential(*mlp(784, CLASSES + STYLE))
-    dec = nn.Sequential(*mlp(CLASSES + STYLE, 784), nn.Sigmoid())
-    d_digit = nn.Sequential(*mlp(CLASSES, 1))
-    d_style = nn.Sequential(*mlp(STYLE, 1))
+    enc = nn.Sequential(*common.mlp512(784, CLASSES + STYLE))
+    dec = nn.Sequential(*common.mlp512(CLASSES + STYLE, 784), nn.Sigmoid())
+    d_digit = nn.Sequential(*common.mlp512(CLASSES, 1))
+    d_style = nn.Sequential(*common.mlp512(STYLE, 1))
     opt_rec = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
     opt_disc = torch.optim.Adam(list(d_digit.parameters()) + list(d_style.parameters()), lr=1e-4)
     opt_gen = torch.optim.Adam(enc.parameters(), lr=1e-4)

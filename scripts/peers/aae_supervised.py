@@ -19,16 +19,12 @@ CLASSES = 10
 N_DISC = 2000
 
 
-def mlp(n_in, n_out):
-    return [nn.Linear(n_in, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, n_out)]
-
-
 def main():
     args = common.parse_args(__doc__, epochs=20)
     data = common.load(args.data, flat=True)
-    enc = nn.Sequential(*mlp(784, LATENT))
-    dec = nn.Sequential(*mlp(LATENT + CLASSES, 784), nn.Sigmoid())
-    disc = nn.Sequential(*mlp(LATENT, 1))
+    enc = nn.Sequential(*common.mlp512(784, LATENT))
+    dec = nn.Sequential(*common.mlp512(LATENT + CLASSES, 784), nn.Sigmoid())
+    disc = nn.Sequential(*common.mlp512(LATENT, 1))
     opt_rec = torch.optim.Adam(list(enc.parameters()) + list(dec.parameters()), lr=1e-3)
     opt_disc = torch.optim.Adam(disc.parameters(), lr=1e-4)
     opt_gen = torch.optim.Adam(enc.parameters(), lr=1e-4)

@@ -46,6 +46,12 @@ def load(path, flat=False, nchw=False):
     return out
 
 
+def mlp512(n_in, n_out):
+    """The AAE peers' networks: n_in-512-ReLU-512-ReLU-n_out, as a list of layers."""
+    from torch import nn
+    return [nn.Linear(n_in, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, n_out)]
+
+
 def batches(x, batch_size, shuffle=True):
     """Yield mini-batches of x (a fresh permutation each call when shuffle)."""
     idx = torch.randperm(x.shape[0]) if shuffle else torch.arange(x.shape[0])
