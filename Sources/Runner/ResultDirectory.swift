@@ -20,6 +20,10 @@ public struct ResultDirectory: Sendable {
             if let problem = RunFolderCheck.problem(base) {
                 throw RunError("--force replaces only a run folder runexp wrote, and \(base.path) is not: \(problem)")
             }
+            if FolderLock.isHeld(base) {
+                throw RunError(
+                    "another runexp run is writing in \(base.path); --force replaces only a run that has ended")
+            }
             // Moved aside in one rename first: a removal that fails halfway then loses nothing of
             // the old run that is still in place.
             let aside = base.deletingLastPathComponent().appendingPathComponent(

@@ -105,6 +105,7 @@ public enum RunCommand {
         let data: ExperimentData
         let trainer: Trainer
         let folder: ResultDirectory
+        let lock: FolderLock
         do {
             arithmetic = try ArithmeticSetup.apply(spec.determinism, threads: options.threads)
             // A data file check had to read counts to loading; embedded data loads here.
@@ -127,6 +128,7 @@ public enum RunCommand {
                 folder = try ResultDirectory.create(
                     at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)", replace: options.force)
             }
+            lock = try FolderLock(folder.url)
         } catch let diagnostic as Diagnostic {
             console.error(LocatedError(SpecProblems([diagnostic]), file: options.specPath))
             return .refused
@@ -144,7 +146,7 @@ public enum RunCommand {
                 return .refused
             }
         }
-        return execute(session, console)
+        return withExtendedLifetime(lock) { execute(session, console) }
     }
 
     static func execute(_ session: RunSession, _ console: RunConsole) -> RunResult {

@@ -6,11 +6,11 @@ import Runner
 /// `study.json` (the request and each trial's status), one result folder per trial, their logs
 /// under `logs/`, and the summary and report once trials are complete.
 ///
-/// One command at a time works in a study folder: it holds an exclusive lock on `study.lock`
-/// while it runs, and a second `sweep` on the same folder refuses.
+/// One command at a time works in a study folder: it holds the folder's lock (`FolderLock`) while
+/// it runs, and a second `sweep` on the same folder refuses.
 public final class StudyFolder: @unchecked Sendable {
     public let url: URL
-    private let lock: Int32
+    private let lock: FolderLock
 
     /// A new study folder for a spec called `name`: `out` when given, else the next free
     /// `results/<name>/sweep-<n>`.
@@ -35,18 +35,7 @@ public final class StudyFolder: @unchecked Sendable {
 
     private init(_ url: URL) throws {
         self.url = url
-        let path = url.appendingPathComponent("study.lock").path
-        lock = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
-        guard lock >= 0 else { throw StudyError("cannot open \(path): \(String(cString: strerror(errno)))") }
-        guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
-            close(lock)
-            throw StudyError("another runexp command is working in \(url.path); wait for it to end")
-        }
-    }
-
-    deinit {
-        flock(lock, LOCK_UN)
-        close(lock)
+        lock = try FolderLock(url, what: "runexp sweep")
     }
 
     /// The result folder of `trial`.

@@ -89,4 +89,31 @@ struct FolderSafetyTests {
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("--out and --force do not go with it"))
     }
+
+    @Test func forceAndResumeRefuseAFolderARunIsWritingIn() throws {
+        let folder = try workspace()
+        let first = Process()
+        first.executableURL = RunexpBinary.executable
+        first.arguments = ["tiny.yaml", "--out", "busy", "--set", "train.epochs=500"]
+        first.currentDirectoryURL = folder
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        defer {
+            if first.isRunning { first.terminate() }
+            first.waitUntilExit()
+        }
+        let runJSON = folder.appendingPathComponent("busy/run.json").path
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: runJSON), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let forced = try train(folder, ["--out", "busy", "--force"])
+        #expect(forced.status == 2)
+        #expect(forced.stderr.contains("another runexp run is writing in"), "\(forced.stderr)")
+        let resumed = try RunexpBinary.run(["tiny.yaml", "--resume", "busy"], in: folder)
+        #expect(resumed.status == 2)
+        #expect(resumed.stderr.contains("another runexp run is writing in"), "\(resumed.stderr)")
+        #expect(first.isRunning, "the first run was disturbed")
+    }
 }

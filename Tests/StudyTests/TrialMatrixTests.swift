@@ -63,7 +63,7 @@ struct StudyFolderTests {
         #expect {
             try StudyFolder.existing(out)
         } throws: { error in
-            "\(error)".contains("another runexp command is working in")
+            "\(error)".contains("another runexp sweep is writing in")
         }
         withExtendedLifetime(first) {}
     }
