@@ -33,25 +33,11 @@ extension LatentOutputs {
                     "\(rows) prior samples (rows), each decoded by '\(decoder)' under the classes 0…\(conditioning.classes - 1) (columns)"
                 ))
         }
-        let images = context.split.images
-        let rows = min(Self.conditionalRows, images.count)
-        var stream = RandomStream(seed: spec.seed, name: "outputs/latent/conditional")
-        let chosen = Array(Shuffling.permutation(count: images.count, random: &stream).prefix(rows))
-        let d = context.dimension
-        let styles = chosen.flatMap { context.codes[($0 * d)..<(($0 + 1) * d)] }
-        let decoded = try decodeUnderEveryClass(styles, rows: rows, conditioning, context)
-        let grid = try chosen.enumerated().map { row, index in
-            ImageGrid.Row(
-                label: context.labeled ? "\(images.labels[index]) →" : nil,
-                images: [try context.shape.image(images, index)]
-                    + decoded[(row * conditioning.classes)...].prefix(conditioning.classes))
-        }
-        try writeGrid("images/conditional.png", ImageGrid(rows: grid))
+        let d = conditioning.codeWidth
         figures.append(
-            (
-                "images/conditional.png",
-                "\(rows) \(context.split.name) images (left) and their codes decoded by '\(decoder)' under every class"
-            ))
+            try writeImagesUnderEveryClass(
+                classes: conditioning.classes, context, caption: "under every class",
+                input: { code, label in conditioning.input(code: code.prefix(d), label: label) }))
         return figures
     }
 
@@ -59,30 +45,39 @@ extension LatentOutputs {
     /// `{categorical: …}`, the semi-supervised AAE's digit): images of the explored split, each
     /// beside its code decoded with that part set to every class in turn, the other parts kept.
     func writeClassPart(_ part: ClassPart, _ context: Context) throws -> (String, String) {
+        try writeImagesUnderEveryClass(
+            classes: part.classes, context,
+            caption: "with the prior part '\(part.name)' set to each class 0…\(part.classes - 1)",
+            input: { code, label in
+                var input = Array(code)
+                for k in 0..<part.classes { input[part.offset + k] = k == label ? 1 : 0 }
+                return input
+            })
+    }
+
+    /// `images/conditional.png`: images of the explored split chosen by the seed, each beside the
+    /// decoder's images of `input(its code, class)` for every class.
+    private func writeImagesUnderEveryClass(
+        classes: Int, _ context: Context, caption: String, input: (ArraySlice<Float>, Int) -> [Float]
+    ) throws -> (String, String) {
         let images = context.split.images, d = context.dimension
         let rows = min(Self.conditionalRows, images.count)
         var stream = RandomStream(seed: spec.seed, name: "outputs/latent/conditional")
         let chosen = Array(Shuffling.permutation(count: images.count, random: &stream).prefix(rows))
         var inputs: [Float] = []
-        inputs.reserveCapacity(rows * part.classes * d)
         for index in chosen {
-            for label in 0..<part.classes {
-                var code = Array(context.codes[(index * d)..<((index + 1) * d)])
-                for k in 0..<part.classes { code[part.offset + k] = k == label ? 1 : 0 }
-                inputs += code
-            }
+            for label in 0..<classes { inputs += input(context.codes[(index * d)..<((index + 1) * d)], label) }
         }
         let decoded = try context.shape.images(try context.decode.apply(latent: inputs))
         let grid = try chosen.enumerated().map { row, index in
             ImageGrid.Row(
                 label: context.labeled ? "\(images.labels[index]) →" : nil,
-                images: [try context.shape.image(images, index)]
-                    + decoded[(row * part.classes)...].prefix(part.classes))
+                images: [try context.shape.image(images, index)] + decoded[(row * classes)...].prefix(classes))
         }
         try writeGrid("images/conditional.png", ImageGrid(rows: grid))
         return (
             "images/conditional.png",
-            "\(rows) \(context.split.name) images (left) and their codes decoded by '\(decoder)' with the prior part '\(part.name)' set to each class 0…\(part.classes - 1)"
+            "\(rows) \(context.split.name) images (left) and their codes decoded by '\(decoder)' \(caption)"
         )
     }
 

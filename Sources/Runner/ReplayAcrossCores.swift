@@ -38,7 +38,7 @@ public enum ReplayAcrossCores {
     /// Runs this executable with `arguments` (a replay without `--core-types`) once per family in
     /// `cores`, its output going where this process's goes, under a heading per family.
     public static func run(arguments: [String], cores: [BLASCore], heading: (String) -> Void) throws -> [Result] {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        let executable = RunexpVersion.executable
         var results: [Result] = []
         for core in cores {
             heading("── replaying as on a machine where OpenBLAS picks \(core) ──")

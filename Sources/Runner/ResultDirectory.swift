@@ -146,6 +146,10 @@ public struct RunRecord: Sendable {
     public var command: [String]
     /// The folder it was started in; nil for a run recorded before runexp wrote it.
     public var folder: String?
+    /// `running`, `complete`, `failed: why` or `interrupted`.
+    public var status: String?
+    /// How long it ran, once it ended.
+    public var seconds: Double?
 
     /// Reads `folder/run.json`.
     public static func read(_ folder: String) throws -> RunRecord {
@@ -154,8 +158,10 @@ public struct RunRecord: Sendable {
             case .object(let facts)? = JSONReader.parse(text), case .array(let items)? = facts["command"]
         else { throw RunError("\(folder): no run.json with the command that started it; is it a run folder?") }
         let command = items.compactMap { item -> String? in if case .string(let s) = item { s } else { nil } }
-        var started: String?
-        if case .string(let cwd)? = facts["cwd"] { started = cwd }
-        return RunRecord(command: command, folder: started)
+        var record = RunRecord(command: command)
+        if case .string(let cwd)? = facts["cwd"] { record.folder = cwd }
+        if case .string(let status)? = facts["status"] { record.status = status }
+        record.seconds = facts["seconds"]?.numberValue
+        return record
     }
 }

@@ -5,6 +5,9 @@ import Kernels
 public enum RunexpVersion {
     public static let string = "0.1.0"
 
+    /// This very binary: what a replay across core types and a study's trials run.
+    public static var executable: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
+
     /// A digest of the running executable, so that two runs can tell whether the same code made them.
     public static let codeDigest: String = {
         guard let bytes = FileManager.default.contents(atPath: "/proc/self/exe") else { return "unknown" }

@@ -49,7 +49,7 @@ public struct Comparison: Sendable {
         }
         let summary = StudySummary.make(
             settings.map { entry in
-                let complete = entry.folders.filter { TrialCommand.status(of: $0) == .complete }
+                let complete = entry.folders.filter { TrialCommand.ending(of: $0).status == .complete }
                 return (entry.setting, complete, entry.folders.count - complete.count)
             })
         return Comparison(keys: keys, settings: settings, summary: summary)

@@ -30,25 +30,19 @@ public enum TrialCommand {
         return arguments + ["--threads", String(threads)]
     }
 
-    /// The seconds the trial in `folder` trained and wrote its outputs, as its `run.json` says
-    /// (on a cluster the task's queueing is not the trial's).
-    static func seconds(of folder: URL) -> Double? {
-        guard let text = try? String(contentsOf: folder.appendingPathComponent("run.json"), encoding: .utf8),
-            case .object(let members)? = JSONReader.parse(text)
-        else { return nil }
-        return members["seconds"]?.numberValue
-    }
-
-    /// How a trial in `folder` ended, as its own `run.json` says (a missed expectation and a
-    /// failed run both exit 1); nil when it wrote none or is still marked running.
-    static func status(of folder: URL) -> TrialStatus? {
-        guard let text = try? String(contentsOf: folder.appendingPathComponent("run.json"), encoding: .utf8),
-            case .object(let members)? = JSONReader.parse(text), case .string(let status)? = members["status"]
-        else { return nil }
-        if status == "complete" { return .complete }
-        if status == "interrupted" { return .interrupted }
-        if status.hasPrefix("failed") { return .failed }
-        return nil
+    /// How a trial in `folder` ended and the seconds it ran, as its own `run.json` says (a missed
+    /// expectation and a failed run both exit 1; on a cluster the task's queueing is not the
+    /// trial's time); a nil status when it wrote none or is still marked running.
+    static func ending(of folder: URL) -> (status: TrialStatus?, seconds: Double?) {
+        guard let record = try? RunRecord.read(folder.path) else { return (nil, nil) }
+        let status: TrialStatus?
+        switch record.status {
+        case "complete": status = .complete
+        case "interrupted": status = .interrupted
+        case let text? where text.hasPrefix("failed"): status = .failed
+        default: status = nil
+        }
+        return (status, record.seconds)
     }
 }
 
@@ -118,7 +112,7 @@ public struct LocalEngine: StudyEngine {
 
     /// How a trial ended: its `run.json`, or when it wrote none, its exit code.
     static func status(of folder: URL, exitCode: Int32) -> TrialStatus {
-        if let status = TrialCommand.status(of: folder) { return status }
+        if let status = TrialCommand.ending(of: folder).status { return status }
         return [129, 130, 143].contains(exitCode) ? .interrupted : .failed
     }
 }

@@ -138,10 +138,9 @@ public struct SlurmEngine: StudyEngine {
                 guard state == nil || Self.ended(state!) else { continue }
                 open.remove(index)
                 let trial = record.matrix.trials[index]
-                record.statuses[index] = TrialCommand.status(of: study.trialFolder(trial)) ?? Self.status(state)
-                record.seconds[index] =
-                    TrialCommand.seconds(of: study.trialFolder(trial))
-                    ?? started[index].map { Date().timeIntervalSince($0) }
+                let ending = TrialCommand.ending(of: study.trialFolder(trial))
+                record.statuses[index] = ending.status ?? Self.status(state)
+                record.seconds[index] = ending.seconds ?? started[index].map { Date().timeIntervalSince($0) }
                 changed(trial, record)
             }
             if !open.isEmpty { Thread.sleep(forTimeInterval: pollInterval) }

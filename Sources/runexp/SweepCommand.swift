@@ -119,11 +119,13 @@ struct SweepCommand: ParsableCommand {
                 throw Exit.failing(error)
             }
             var slurm = SlurmEngine(
-                executable: Self.executable, threads: threads ?? 1, time: time, extraArguments: slurmArguments)
+                executable: RunexpVersion.executable.path, threads: threads ?? 1, time: time,
+                extraArguments: slurmArguments)
             slurm.detach = detach
             engine = slurm
         } else {
-            engine = LocalEngine(executable: Self.executable, jobs: jobs, threads: threads ?? max(1, cores / jobs))
+            engine = LocalEngine(
+                executable: RunexpVersion.executable.path, jobs: jobs, threads: threads ?? max(1, cores / jobs))
         }
         let print: (String) -> Void = { FileHandle.standardErrorText($0) }
         let result: (folder: String, outcome: Sweep.Outcome)
@@ -169,10 +171,5 @@ struct SweepCommand: ParsableCommand {
             throw RunError("nothing to sweep: give --seeds or --grid, or a `sweep:` in the spec (docs/studies.md)")
         }
         return StudyRequest(specPath: spec, seeds: seeds ?? [loaded.seed], grid: grid, overrides: overrides)
-    }
-
-    /// This very binary, which the trials run.
-    static var executable: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 }

@@ -92,10 +92,17 @@ extension ShapeInference {
             return .batch(nil)
         }
         let offset = network.heads[..<index].reduce(0) { $0 + $1.size }
-        let size = network.heads[index].size
+        return slice(head, offset: offset, count: network.heads[index].size, width: total, of: node, expression, &walk)
+    }
+
+    /// The node of features `offset..<offset + count` of each `width`-wide row of `node`.
+    private mutating func slice(
+        _ name: String, offset: Int, count: Int, width: Int, of node: Int, _ expression: LossExpression,
+        _ walk: inout Walk
+    ) -> Partial {
         let applied = ResolvedLoss.AppliedFunction(
-            function: OutputHead(name: head, offset: offset, count: size, width: total), inputs: [node])
-        return .batch(walk.add(.function(applied), .batch([size]), walk.nodes[node].dependencies, expression))
+            function: OutputHead(name: name, offset: offset, count: count, width: width), inputs: [node])
+        return .batch(walk.add(.function(applied), .batch([count]), walk.nodes[node].dependencies, expression))
     }
 
     /// `z.part`: one named part of a prior made of parts.
@@ -114,9 +121,8 @@ extension ShapeInference {
         }
         guard case .batch(let node?)? = value else { return value == nil ? nil : .batch(nil) }
         let offset = parts[..<index].reduce(0) { $0 + $1.prior.dimension }
-        let size = parts[index].prior.dimension
-        let applied = ResolvedLoss.AppliedFunction(
-            function: OutputHead(name: head, offset: offset, count: size, width: prior.dimension), inputs: [node])
-        return .batch(walk.add(.function(applied), .batch([size]), walk.nodes[node].dependencies, expression))
+        return slice(
+            head, offset: offset, count: parts[index].prior.dimension, width: prior.dimension, of: node, expression,
+            &walk)
     }
 }
