@@ -99,14 +99,17 @@ public struct LocalEngine: StudyEngine {
                 stopping = true
                 for entry in running { entry.process.interrupt() }
             }
-            for (process, trial, started) in running where !process.isRunning {
+            // Asked once per process: a trial that ends between two questions must not be dropped
+            // from `running` unrecorded (it would stay `running` and the study look detached).
+            let finished = running.indices.filter { !running[$0].process.isRunning }
+            for (process, trial, started) in finished.map({ running[$0] }) {
                 let code = process.terminationStatus
                 record.exitCodes[trial.index] = code
                 record.seconds[trial.index] = Date().timeIntervalSince(started)
                 record.statuses[trial.index] = Self.status(of: study.trialFolder(trial), exitCode: code)
                 changed(trial, record)
             }
-            running.removeAll { !$0.process.isRunning }
+            for index in finished.reversed() { running.remove(at: index) }
         }
     }
 
