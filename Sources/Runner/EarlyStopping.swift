@@ -33,7 +33,8 @@ final class EarlyStopping {
         }
         let improved = bestEpoch == 0 || (spec.minimizes ? value < bestValue : value > bestValue)
         guard improved else {
-            sinceBest += 1
+            // Counted in epochs, whether or not every epoch is evaluated (`train.evaluate.every`).
+            sinceBest = metrics.epoch - bestEpoch
             return
         }
         (bestEpoch, bestValue, sinceBest) = (metrics.epoch, value, 0)

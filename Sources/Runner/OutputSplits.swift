@@ -29,6 +29,7 @@ enum OutputSplits {
                 + "give the labels with `source: {npy: PATH, labels: PATH}`"
         }
         return substitutions(spec, available: available) + unlabeled
+            + EvaluationPlan.notes(spec, available: available)
     }
 
     static func substitutions(_ spec: ExperimentSpec, available: [String]) -> [String] {

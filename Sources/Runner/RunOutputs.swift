@@ -71,7 +71,8 @@ struct RunOutputs {
         if number == 0, let terms = try termCurves() { figures.append(terms) }
         let epochs = history.epochs
         figures += try epochCurves(phases, epochs, suffix: suffix, which: which)
-        guard number == 0, epochs.contains(where: { !$0.splitMSE.isEmpty }) else { return figures }
+        let final = history.final?.splitMSE ?? []
+        guard number == 0, epochs.contains(where: { !$0.splitMSE.isEmpty }) || !final.isEmpty else { return figures }
         var mse = LinePlot(
             title: "\(spec.name): reconstruction MSE per epoch", xLabel: "epoch", yLabel: "per-pixel MSE")
         for split in ["train", "validation", "test"] {
@@ -82,10 +83,15 @@ struct RunOutputs {
                 mse.add(.init(name: split, x: points.map(\.0), y: points.map(\.1), style: .lineWithMarkers))
             }
         }
+        // A split measured once after training (`train.evaluate.final`) is one point at its epoch.
+        for (split, value) in final {
+            let epoch = Double(history.final?.epoch ?? 0)
+            mse.add(.init(name: "\(split) (after training)", x: [epoch], y: [value], style: .lineWithMarkers))
+        }
         for format in [FigureFormat.png, .svg] {
             try folder.write("plots/mse.\(format == .png ? "png" : "svg")", Data(try mse.render(format)))
         }
-        figures.append(("plots/mse.png", "Reconstruction MSE of each split after every epoch"))
+        figures.append(("plots/mse.png", "Reconstruction MSE of each split measured, per epoch"))
         return figures
     }
 

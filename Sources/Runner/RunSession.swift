@@ -30,6 +30,7 @@ struct RunSession {
             console.message("no checkpoint in \(folder.url.path) yet: starting from the beginning")
         }
         let kept = history.reload(log, upTo: upTo, phases: checked.spec.phases.map(\.name))
+        trainer.finalMetrics = history.final
         try folder.write("metrics.jsonl", kept.map { $0 + "\n" }.joined())
     }
 
@@ -85,7 +86,10 @@ struct RunSession {
         switch outcome {
         case .interrupted(let epoch):
             try writeStatus("interrupted", finished: Date())
-            console.message("interrupted during epoch \(epoch + 1); partial results in \(folder.url.path)")
+            let checkpoint = trainer.checkpoints.epoch
+            console.message(
+                "interrupted during epoch \(epoch + 1); partial results in \(folder.url.path); --resume continues "
+                    + (checkpoint > 0 ? "after epoch \(checkpoint), the last checkpoint" : "from the beginning"))
             return .interrupted
         case .failed(let why):
             try writeStatus("failed: \(why)", finished: Date())
@@ -135,8 +139,11 @@ struct RunSession {
         // epoch's evaluation is the final one.
         let kept = trainer.earlyStopping?.bestEpoch ?? 0
         let final = history.epochs.last { $0.epoch == kept } ?? history.epochs.last
-        for (split, value) in final?.splitMSE ?? [] { summary["\(split)_mse"] = value }
-        for (name, value) in final?.measures ?? [] { summary[name] = value }
+        // The splits measured once after training complete the kept epoch's figures.
+        for measured in [final, history.final] {
+            for (split, value) in measured?.splitMSE ?? [] { summary["\(split)_mse"] = value }
+            for (name, value) in measured?.measures ?? [] { summary[name] = value }
+        }
         for (phase, value) in final?.losses ?? [] { summary["loss.\(phase)"] = value }
         if let accuracy = final?.discriminatorAccuracy { summary["discriminator_accuracy"] = accuracy }
         if let early = trainer.earlyStopping, early.bestEpoch > 0 { summary["best_epoch"] = Double(early.bestEpoch) }

@@ -56,7 +56,8 @@ public enum SpecCheck {
             if let problem = sizeMismatch(spec, model: model, imageShape: imageShape) {
                 return .failure(SpecProblems([problem]))
             }
-            if let problem = earlyStopProblem(spec, model: model, data: data) {
+            let splits = data.map(OutputSplits.available) ?? OutputSplits.available(spec.data)
+            if let problem = EvaluationPlan.earlyStopProblem(spec, model: model, available: splits) {
                 return .failure(SpecProblems([problem]))
             }
             if spec.prior?.followsLabels == true, data?.labeled == false || spec.data.labeled != nil {
@@ -69,25 +70,6 @@ public enum SpecCheck {
             }
             return .success(CheckedSpec(spec: spec, model: model, data: data))
         }
-    }
-
-    /// `train.early_stop` must watch a metric every epoch records for this spec and data.
-    static func earlyStopProblem(_ spec: ExperimentSpec, model: ModelSummary, data: ExperimentData?) -> Diagnostic? {
-        guard let early = spec.train.earlyStop else { return nil }
-        let splits = data.map(OutputSplits.available) ?? OutputSplits.available(spec.data)
-        var recorded: [String] = []
-        if Evaluator.reconstruction(model) != nil { recorded += splits.map { "\($0)_mse" } }
-        if LossEvaluator.measuredPhase(model) != nil { recorded += splits.map { "\($0)_loss" } }
-        if ClassifierEvaluator.head(model) != nil { recorded += splits.map { "\($0)_accuracy" } }
-        if DiscriminatorProbe.critic(spec, model: model) != nil { recorded.append("discriminator_accuracy") }
-        guard !recorded.contains(early.metric) else { return nil }
-        let origin =
-            spec.resolved.entries?.first { $0.key == "train" }?.value.entries?.first { $0.key == "early_stop" }?.value
-            .origin ?? .defaulted
-        return Diagnostic(
-            origin,
-            "train.early_stop watches \(early.metric), which this spec's epochs do not record"
-                + (recorded.isEmpty ? "" : "; they record \(recorded.joined(separator: ", "))"))
     }
 
     /// The images must hold as many values as `x` has: `data.shape` reshapes, it cannot resize.
@@ -118,6 +100,10 @@ public enum SpecCheck {
             networkTable(network, heads: checked.spec.networks.first { $0.name == network.name }?.heads ?? [])
         }
         sections.append(phaseTable(checked))
+        let sizes = checked.data.map { data in
+            Dictionary(uniqueKeysWithValues: splits.compactMap { name in data.split(name).map { (name, $0.count) } })
+        }
+        sections.append(EvaluationPlan(checked.spec, model: checked.model, available: splits).describe(sizes: sizes))
         sections.append(
             "resolved spec (# where each value came from):\n"
                 + ResolvedWriter(showOrigins: true).write(checked.spec.resolved)

@@ -40,7 +40,7 @@ public enum TrainingOutcome: Sendable, Equatable {
 }
 
 /// Runs a checked spec's schedule over the data: every batch through every phase in order, the
-/// splits evaluated after each epoch. Owns the parameters, the phases' programs and the streams.
+/// splits evaluated after the epochs `train.evaluate` asks for. Owns the parameters, the phases' programs and the streams.
 public final class Trainer {
     public let checked: CheckedSpec
     public let data: ExperimentData
@@ -64,8 +64,14 @@ public final class Trainer {
     var termWindow: [(key: String, sum: Double, count: Int)] = []
     /// Judges the adversary after each epoch, for adversarial specs.
     var discriminatorProbe: DiscriminatorProbe?
-    /// Called after every finished epoch (the run writes its checkpoint there).
+    /// Writes the checkpoint (the run sets it), after the epochs `checkpoints` says.
     var epochCheckpoint: () throws -> Void = {}
+    var checkpoints: CheckpointSchedule
+    /// What is measured after which epochs.
+    let evaluation: EvaluationPlan
+    /// The splits measured once after training (`train.evaluate.final`), once measured; restored
+    /// from metrics.jsonl on resume, so that a resumed finished run does not measure them again.
+    var finalMetrics: EpochMetrics?
     /// Where the time goes: evaluation and checkpoints are counted apart from the steps.
     var clock = StageClock()
 
@@ -73,6 +79,7 @@ public final class Trainer {
     func restoreProgress(epochsDone: Int, step: Int) {
         self.epochsDone = epochsDone
         self.step = step
+        checkpoints.restored(epoch: epochsDone)
     }
 
     public init(checked: CheckedSpec, data: ExperimentData) throws {
@@ -112,6 +119,8 @@ public final class Trainer {
         }
         self.store = store
         self.batchBuffer = batchBuffer
+        evaluation = EvaluationPlan(spec, model: model, available: OutputSplits.available(data))
+        checkpoints = CheckpointSchedule(spec.train.checkpointEvery)
         discriminatorProbe = nil
         sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         shuffle = RandomStream(seed: spec.seed, name: "shuffle")
@@ -170,18 +179,33 @@ public final class Trainer {
                         losses: losses.map { (phases[$0.phase].name, $0.loss) }))
             }
             epochsDone += 1
-            let metrics = try clock.measure(.evaluation) { try evaluate(epochMeans.means) }
-            try earlyStopping?.observe(metrics)
+            let evaluated = evaluation.evaluates(afterEpoch: epochsDone)
+            let metrics = try clock.measure(.evaluation) {
+                try evaluate(epochMeans.means, splits: evaluated ? evaluation.splits : [], probe: evaluated)
+            }
+            if evaluated { try earlyStopping?.observe(metrics) }
             try record(epochRecord(metrics))
             epochEnded(metrics)
-            try clock.measure(.checkpoints) { try epochCheckpoint() }
+            let last = epochsDone >= train.epochs || earlyStopping?.exhausted == true
+            if checkpoints.isDue(afterEpoch: epochsDone, last: last) { try writeCheckpoint() }
         }
         // The outputs and the final checkpoint hold the best epoch's parameters.
         if let earlyStopping, earlyStopping.bestEpoch != epochsDone {
             earlyStopping.restoreBest()
-            try clock.measure(.checkpoints) { try epochCheckpoint() }
+            try writeCheckpoint()
+        }
+        if finalMetrics == nil, !evaluation.final.isEmpty {
+            let metrics = try clock.measure(.evaluation) {
+                try evaluate([], splits: evaluation.final, probe: false)
+            }
+            try record(finalRecord(metrics))
+            finalMetrics = metrics
         }
         return .complete
+    }
+
+    func writeCheckpoint() throws {
+        try clock.measure(.checkpoints) { try checkpoints.write(epoch: epochsDone) { try epochCheckpoint() } }
     }
 
     /// Runs every phase due at this step on the batch in `batchBuffer` (`indices` give its labels):
@@ -245,45 +269,6 @@ public final class Trainer {
                 Dictionary(uniqueKeysWithValues: termWindow.map { ($0.key, JSON.number($0.sum / Double($0.count))) }))
             termWindow = []
         }
-        return .object(members)
-    }
-
-    func evaluate(_ means: [Double?]) throws -> EpochMetrics {
-        var splits: [(String, Double)] = []
-        if let evaluator {
-            for name in ["train", "validation", "test"] {
-                if let split = data.split(name) { splits.append((name, try evaluator.meanSquaredError(split))) }
-            }
-        }
-        let losses = zip(phases.map(\.name), means).compactMap { name, mean in mean.map { (name, $0) } }
-        var metrics = EpochMetrics(epoch: epochsDone, losses: losses, splitMSE: splits)
-        if let lossEvaluator {
-            for name in ["train", "validation", "test"] {
-                guard let split = data.split(name) else { continue }
-                metrics.measures.append(("\(name)_loss", try lossEvaluator.meanLoss(split, epoch: Double(epochsDone))))
-            }
-        }
-        if let classifierEvaluator {
-            for name in ["train", "validation", "test"] {
-                guard let split = data.split(name) else { continue }
-                metrics.measures.append(("\(name)_accuracy", try classifierEvaluator.accuracy(split)))
-            }
-        }
-        if let probe = discriminatorProbe {
-            metrics.discriminatorAccuracy = try probe.accuracy(data.test ?? data.train)
-        }
-        return metrics
-    }
-
-    func epochRecord(_ metrics: EpochMetrics) -> JSON {
-        var members: [String: JSON] = [
-            "kind": .string("epoch"), "epoch": .integer(metrics.epoch), "step": .integer(step),
-            "losses": .object(
-                Dictionary(uniqueKeysWithValues: metrics.losses.map { ($0.phase, JSON.number($0.value)) })),
-        ]
-        for (split, value) in metrics.splitMSE { members["\(split)_mse"] = .number(value) }
-        for (name, value) in metrics.measures { members[name] = .number(value) }
-        if let accuracy = metrics.discriminatorAccuracy { members["discriminator_accuracy"] = .number(accuracy) }
         return .object(members)
     }
 

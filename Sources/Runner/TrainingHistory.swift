@@ -3,11 +3,19 @@ final class TrainingHistory: @unchecked Sendable {
     /// Per logged step: the step number and each phase's mean loss since the previous record.
     var steps: [(step: Int, losses: [String: Double])] = []
     var epochs: [EpochMetrics] = []
+    /// The splits measured once after training (`train.evaluate.final`), when measured.
+    var final: EpochMetrics?
     /// Per logged step, the mean of each term (`phase.term`) of phases whose loss has several.
     var termSteps: [(step: Int, terms: [String: Double])] = []
 
-    /// Notes a `metrics.jsonl` step record (epoch records arrive as `EpochMetrics`).
+    /// Notes a `metrics.jsonl` step or final record (epoch records arrive as `EpochMetrics`).
     func note(_ record: JSON) {
+        if case .object(let members) = record, case .string("final")? = members["kind"],
+            case .integer(let epoch)? = members["epoch"]
+        {
+            final = Self.epochMetrics(epoch, members, phases: [])
+            return
+        }
         guard case .object(let members) = record, case .string("step")? = members["kind"],
             case .integer(let step)? = members["step"], case .object(let losses)? = members["losses"]
         else { return }
@@ -28,7 +36,7 @@ extension TrainingHistory {
                 case .integer(let recordStep)? = members["step"], recordStep <= step
             else { continue }
             kept.append(String(line))
-            if case .string("step")? = members["kind"] {
+            if case .string(let kind)? = members["kind"], kind == "step" || kind == "final" {
                 note(record)
             } else if case .integer(let epoch)? = members["epoch"] {
                 epochs.append(Self.epochMetrics(epoch, members, phases: phases))

@@ -8,6 +8,10 @@ public struct TrainSpec: Sendable, Equatable {
     public var logEvery: LogInterval
     /// Stop when a metric has not improved for some epochs, keeping the best epoch's parameters.
     public var earlyStop: EarlyStopSpec? = nil
+    /// Which splits are measured after which epochs.
+    public var evaluate: EvaluationSpec = .standard
+    /// After which epochs the checkpoint is written.
+    public var checkpointEvery: CheckpointInterval = .auto
 }
 
 /// `train.early_stop: {metric: validation_mse, patience: 5, mode: min}`.
@@ -64,12 +68,20 @@ extension SpecDecoder {
         }
         let shuffle = map.optional("shuffle", default: .scalar("true")) { scalars.bool($0, "train.shuffle") }
         let logEvery = map.optional("log_every", default: .scalar("auto")) { decodeLogInterval($0) }
+        let evaluate = map.optional("evaluate", default: .mapping([])) { decodeEvaluation(&$0) }
+        let checkpointEvery = map.optional("checkpoint_every", default: .scalar("auto")) {
+            decodeCheckpointInterval($0)
+        }
         let earlyStop = map.ifPresent("early_stop") { decodeEarlyStop(&$0) }
         map.finish()
         node = map.resolvedNode
-        guard let epochs, let batchSize, let shuffle, let logEvery else { return nil }
+        guard let epochs, let batchSize, let shuffle, let logEvery, let evaluate, let checkpointEvery else {
+            return nil
+        }
         var train = TrainSpec(epochs: epochs, batchSize: batchSize, shuffle: shuffle, logEvery: logEvery)
         train.earlyStop = earlyStop
+        train.evaluate = evaluate
+        train.checkpointEvery = checkpointEvery
         return train
     }
 

@@ -27,25 +27,27 @@ struct StudyCurves {
             let runs = record.matrix.trials.filter { $0.setting == setting && record.statuses[$0.index] == .complete }
                 .map { epochValues(metric, in: folder.trialFolder($0)) }.filter { !$0.isEmpty }
             guard let shortest = runs.map(\.count).min(), shortest > 0 else { continue }
-            let columns = (0..<shortest).map { epoch in runs.map { $0[epoch] } }
+            let columns = (0..<shortest).map { index in runs.map { $0[index].value } }
             curves.append(
                 Curve(
-                    setting: setting, epochs: (1...shortest).map(Double.init),
+                    setting: setting, epochs: runs[0].prefix(shortest).map { Double($0.epoch) },
                     mean: columns.map { $0.reduce(0, +) / Double($0.count) }, lowest: columns.map { $0.min()! },
                     highest: columns.map { $0.max()! }))
         }
         return curves
     }
 
-    /// The values of `metric` in a run's epoch records, epoch after epoch.
-    static func epochValues(_ metric: String, in folder: URL) -> [Double] {
+    /// The values of `metric` in a run's epoch records, with their epochs (a run that evaluates
+    /// every few epochs records it in those only).
+    static func epochValues(_ metric: String, in folder: URL) -> [(epoch: Int, value: Double)] {
         guard let text = try? String(contentsOf: folder.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
         else { return [] }
-        return text.split(separator: "\n").compactMap { line -> Double? in
+        return text.split(separator: "\n").compactMap { line -> (Int, Double)? in
             guard case .object(let members)? = JSONReader.parse(String(line)),
-                case .string("epoch")? = members["kind"]
+                case .string("epoch")? = members["kind"], case .integer(let epoch)? = members["epoch"],
+                let value = members[metric]?.numberValue
             else { return nil }
-            return members[metric]?.numberValue
+            return (epoch, value)
         }
     }
 
