@@ -53,20 +53,38 @@ enum Checkpoint {
         for (file, read) in [(TrainingState.File.parameters, parameters), (.training, training)] {
             stored[file] = Dictionary(read.tensors.map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
         }
-        for entry in TrainingState(trainer).entries {
+        try give(TrainingState(trainer).entries, from: stored, folder: folder, remedy: "start a new run")
+        if let expected = training.metadata["parameter_digest"], expected != trainer.parameterDigest {
+            throw RunError(
+                "the checkpoint in \(folder.url.path) is inconsistent: \(parametersFile) and \(trainingFile) come from different epochs (the run was killed while writing them); start a new run"
+            )
+        }
+    }
+
+    /// Puts the folder's parameters (weights and running statistics) into `trainer`, leaving its
+    /// training position alone: a finished run's model, for `runexp apply`. Any spec that builds the
+    /// same networks fits; a tensor missing or of another shape is refused by name.
+    static func restoreParameters(_ trainer: Trainer, from folder: ResultDirectory) throws {
+        let parameters = try SafeTensors.read(path: folder.path(parametersFile))
+        let stored = Dictionary(parameters.tensors.map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
+        try give(
+            TrainingState(trainer).entries.filter { $0.file == .parameters }, from: [.parameters: stored],
+            folder: folder, remedy: "was it made by this spec?")
+    }
+
+    private static func give(
+        _ entries: [TrainingState.Entry], from stored: [TrainingState.File: [String: NumericArray]],
+        folder: ResultDirectory, remedy: String
+    ) throws {
+        for entry in entries {
             guard let array = stored[entry.file]?[entry.key] else {
-                throw RunError("the checkpoint in \(folder.url.path) lacks '\(entry.key)'; start a new run")
+                throw RunError("the checkpoint in \(folder.url.path) lacks '\(entry.key)'; \(remedy)")
             }
             switch array.dtype {
             case .float32: try entry.give(.floats(try array.elements(as: Float.self), shape: array.shape))
             case .uint64: try entry.give(.words(try array.elements(as: UInt64.self)))
             default: throw RunError("checkpoint tensor '\(entry.key)' is \(array.dtype), not float32 or uint64")
             }
-        }
-        if let expected = training.metadata["parameter_digest"], expected != trainer.parameterDigest {
-            throw RunError(
-                "the checkpoint in \(folder.url.path) is inconsistent: \(parametersFile) and \(trainingFile) come from different epochs (the run was killed while writing them); start a new run"
-            )
         }
     }
 

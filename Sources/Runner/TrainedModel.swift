@@ -1,0 +1,131 @@
+import Data
+import Foundation
+import Graph
+import Report
+import Spec
+
+/// A finished run's networks with the weights of its checkpoint, applied to new inputs a batch at
+/// a time, however many there are: what `runexp apply DIR encode|decode|reconstruct|sample` does.
+public final class TrainedModel {
+    let trainer: Trainer
+    /// The run folder, as the user named it.
+    let folder: String
+
+    /// The model of the run in `folder`, planned from `options` (the run's own command) and given
+    /// the weights of its last checkpoint.
+    public init(_ options: RunOptions, folder: String) throws {
+        let directory = try ResultDirectory.existing(folder)
+        guard Checkpoint.exists(in: directory) else {
+            throw RunError("\(folder) has no checkpoint yet: nothing has been trained to apply")
+        }
+        let checked: CheckedSpec
+        switch SpecCheck.run(
+            path: options.specPath, overrides: options.overrides, seed: options.seed,
+            determinism: options.determinism)
+        {
+        case .success(let value): checked = value
+        case .failure(let problems): throw LocatedError(problems, file: options.specPath)
+        }
+        _ = try ArithmeticSetup.apply(checked.spec.determinism, threads: options.threads)
+        let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
+        let data =
+            try checked.data
+            ?? ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: specFolder)
+        trainer = try Trainer(checked: checked, data: data)
+        self.folder = folder
+        try Checkpoint.restoreParameters(trainer, from: directory)
+    }
+
+    /// What an application made: one row per input, `shape` per row.
+    public struct Output {
+        public var values: [Float]
+        public var count: Int
+        public var shape: [Int]
+        /// Whether the rows are images (of the run's data), which can be drawn as a PNG.
+        public var areImages: Bool
+    }
+
+    /// `network`'s codes of the images in the `.npy` file at `path`.
+    public func encode(_ path: String, network: String) throws -> Output {
+        let images = try self.images(path)
+        let application = try apply([network], input: .data)
+        return Output(
+            values: try application.apply(images), count: images.count, shape: [application.outputWidth],
+            areImages: false)
+    }
+
+    /// The images `decoder` makes of `encoder`'s codes of the images in the `.npy` file at `path`.
+    public func reconstruct(_ path: String, encoder: String, decoder: String) throws -> Output {
+        let images = try self.images(path)
+        let application = try apply([encoder, decoder], input: .data)
+        return try imageOutput(try application.apply(images), count: images.count, decoder: decoder)
+    }
+
+    /// The images `network` makes of the codes (N×D, float) in the `.npy` file at `path`.
+    public func decode(_ path: String, network: String) throws -> Output {
+        let array = try NPY.read(path: path, requirements: ArrayRequirements(nonEmpty: true, finite: true))
+        let application = try apply([network], input: .latent)
+        let width = application.inputWidth
+        guard array.shape.count == 2, array.shape[1] == width else {
+            throw RunError(
+                "\(path): codes of shape \(array.shape), but '\(network)' reads rows of \(width) values (N×\(width))")
+        }
+        let codes: [Float]
+        switch array.dtype {
+        case .float32: codes = try array.elements(as: Float.self)
+        case .float64: codes = try array.elements(as: Double.self).map(Float.init)
+        default: throw RunError("\(path): codes are \(array.dtype); give float32 or float64")
+        }
+        return try imageOutput(try application.apply(latent: codes), count: array.shape[0], decoder: network)
+    }
+
+    /// `count` draws of the run's prior, from the stream `apply/samples` of `seed`, decoded by `network`.
+    public func sample(_ count: Int, seed: UInt64, network: String) throws -> Output {
+        guard let prior = trainer.checked.spec.prior else {
+            throw RunError("\(folder): its spec has no prior to sample; decode codes of your own instead")
+        }
+        let application = try apply([network], input: .latent)
+        let codes = PriorSampler.draws(prior, seed: seed, stream: "apply/samples", count: count)
+        return try imageOutput(try application.apply(latent: codes), count: count, decoder: network)
+    }
+
+    /// Writes `output` to `path`: float32 `.npy` (N × the row's shape), or for images a `.png`
+    /// grid of up to 10 per row (values clamped to [0, 1]).
+    public func write(_ output: Output, to path: String) throws {
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "npy":
+            try NPY.write(try NumericArray(shape: [output.count] + output.shape, elements: output.values), to: path)
+        case "png":
+            guard output.areImages else {
+                throw RunError("\(path): codes are not images; write them to an .npy file")
+            }
+            let shape = try ImageShape(trainer.data.train)
+            try ImageGrid(tiling: try shape.images(output.values), columns: min(10, max(output.count, 1)))
+                .writePNG(to: path)
+        default:
+            throw RunError("\(path): runexp apply writes .npy arrays or .png images; name the file so")
+        }
+    }
+
+    private func apply(_ networks: [String], input: NetworkApplication.Input) throws -> NetworkApplication {
+        let application = try NetworkApplication(
+            networks, input: input, trainer: trainer, origin: .argument("runexp apply \(folder)"))
+        application.outputsLogits = Evaluator.makesLogits(trainer.checked.model, networks.last!)
+        return application
+    }
+
+    private func imageOutput(_ values: [Float], count: Int, decoder: String) throws -> Output {
+        let shape = trainer.checked.model.network(named: decoder)?.output ?? []
+        let areImages = shape.elementCount == trainer.checked.model.dataShape?.elementCount
+        return Output(values: values, count: count, shape: shape, areImages: areImages)
+    }
+
+    /// The images of the `.npy` file at `path`, read as the run read its own data (its
+    /// `data.shape` applies), all of them.
+    private func images(_ path: String) throws -> LabeledImages {
+        var spec = trainer.checked.spec.data
+        spec.source = .npy(path: path, labels: nil)
+        (spec.validation, spec.trainLimit, spec.labeled) = (0, nil, nil)
+        return try ExperimentData.load(spec, seed: 0, specDirectory: FileManager.default.currentDirectoryPath).train
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Runner
+
+/// `runexp apply DIR encode|decode|reconstruct|sample …`: a trained run's networks on new inputs.
+struct ApplyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Apply a trained run's networks (its last checkpoint) to new inputs.",
+        discussion: """
+            runexp apply DIR encode images.npy --out codes.npy          # the encoder's codes (N×D float32)
+            runexp apply DIR decode codes.npy --out images.png          # the decoder's images of codes
+            runexp apply DIR reconstruct images.npy --out recon.npy     # decoder(encoder(x))
+            runexp apply DIR sample 100 --out samples.png               # decoded draws of the prior
+            Images are a plain .npy (uint8 N×H×W×C, or floats in [0, 1] such as the assignment's \
+            data.npy), read as the run read its own data. The run's spec and options come from its \
+            run.json, as for `runexp resume`. Outputs: float32 .npy, or a .png grid of images.
+            """)
+
+    enum Action: String, ExpressibleByArgument, CaseIterable {
+        case encode, decode, reconstruct, sample
+    }
+
+    @Argument(help: "The run folder whose checkpoint holds the weights.")
+    var folder: String
+
+    @Argument(help: "encode, decode, reconstruct or sample.")
+    var action: Action
+
+    @Argument(help: "The input .npy file (images, or codes for decode), or for sample how many to draw.")
+    var input: String
+
+    @Option(help: "The file to write: .npy (float32) or .png (images only).")
+    var out: String
+
+    @Option(help: "The encoder network.")
+    var encoder = "encoder"
+
+    @Option(help: "The decoder network.")
+    var decoder = "decoder"
+
+    @Option(help: "The seed of sample's draws.")
+    var seed: UInt64 = 0
+
+    func run() throws {
+        let count = action == .sample ? Int(input) : nil
+        if action == .sample, (count ?? 0) < 1 || count! > 1_000_000 {
+            throw Exit.failing(RunError("sample takes how many to draw, 1 to 1,000,000; found '\(input)'"))
+        }
+        // Paths typed here are relative to this folder; the run's own paths to the folder it was
+        // started in, which the model is built from.
+        let here = FileManager.default.currentDirectoryPath
+        let absolute = { (path: String) in URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: here)).path }
+        let (folder, input, out) = (absolute(self.folder), absolute(self.input), absolute(self.out))
+        do {
+            let record = try RunRecord.read(folder)
+            var arguments = Array(record.command.dropFirst())
+            if arguments.first == "run" { arguments.removeFirst() }
+            guard let train = try? Train.parse(arguments) else {
+                throw RunError("\(self.folder)/run.json: its command cannot be read again: \(arguments)")
+            }
+            if let started = record.folder, !FileManager.default.changeCurrentDirectoryPath(started) {
+                throw RunError("the run was started in \(started), which is gone")
+            }
+            let model = try TrainedModel(train.runOptions(commandLine: record.command), folder: folder)
+            let output: TrainedModel.Output
+            switch action {
+            case .encode: output = try model.encode(input, network: encoder)
+            case .decode: output = try model.decode(input, network: decoder)
+            case .reconstruct: output = try model.reconstruct(input, encoder: encoder, decoder: decoder)
+            case .sample: output = try model.sample(count!, seed: seed, network: decoder)
+            }
+            try model.write(output, to: out)
+            FileHandle.standardErrorText(
+                "wrote \(self.out): \(output.count) × \(output.shape.map(String.init).joined(separator: "×"))")
+        } catch {
+            throw Exit.failing(error)
+        }
+    }
+}
