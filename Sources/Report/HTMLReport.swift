@@ -24,6 +24,8 @@ public struct HTMLReport: Sendable {
     private var sections: [String] = []
     /// Counts figures, to give each inlined SVG its own id prefix.
     private var figureCount = 0
+    /// When set, the browser reloads the page this often: a live report of a run still going.
+    public var refreshSeconds: Int?
 
     /// An empty report titled `title`.
     public init(title: String) {
@@ -98,6 +100,7 @@ public struct HTMLReport: Sendable {
         <meta charset="utf-8">
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
         <meta name="viewport" content="width=device-width, initial-scale=1">
+        \(refreshSeconds.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? "")
         <title>\(escape(title))</title>
         <style>
         \(HTMLReport.styleSheet)

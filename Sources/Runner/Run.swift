@@ -163,7 +163,8 @@ public enum RunCommand {
             }
             let printer = ProgressPrinter(console: console)
             let clock = session.trainer.clock
-            let before = clock.total(.evaluation) + clock.total(.checkpoints)
+            let live = LiveReport(session: session)
+            let before = clock.total(.evaluation) + clock.total(.checkpoints) + clock.total(.report)
             let training = DispatchTime.now().uptimeNanoseconds
             let outcome = try session.trainer.train(
                 record: { record in
@@ -174,11 +175,16 @@ public enum RunCommand {
                 epochEnded: { metrics in
                     session.history.epochs.append(metrics)
                     printer.epoch(metrics)
+                    // A convenience: a page that cannot be written does not stop training (a full
+                    // disk stops it at the checkpoint, with the reason).
+                    clock.measure(.report) { try? live.epochEnded(metrics.epoch) }
                 }, stopRequested: { StopSignal.isRequested })
             printer.finish()
-            // The steps' time: the whole of train() less what it spent evaluating and checkpointing.
+            // The steps' time: the whole of train() less what it spent evaluating, checkpointing and
+            // writing the live report.
             let whole = Double(DispatchTime.now().uptimeNanoseconds - training) / 1e9
-            clock.add(.train, whole - (clock.total(.evaluation) + clock.total(.checkpoints) - before))
+            let spent = clock.total(.evaluation) + clock.total(.checkpoints) + clock.total(.report) - before
+            clock.add(.train, whole - spent)
             return try session.finish(outcome, console: console)
         } catch {
             try? session.writeStatus("failed: \(error)")

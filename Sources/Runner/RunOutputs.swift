@@ -161,8 +161,17 @@ struct RunOutputs {
     }
 
     /// `report.html`: one self-contained page with the facts, the spec, the metrics and the figures.
-    func writeReport(summary: [String: Double], figures: [(path: String, caption: String)], notes: [String]) throws {
+    /// `live`, for a run still going or stopped early: a line saying so, and whether the page
+    /// reloads itself; such a page has no final metrics.
+    func writeReport(
+        summary: [String: Double], figures: [(path: String, caption: String)], notes: [String],
+        live: (status: String, refreshSeconds: Int?)? = nil
+    ) throws {
         var page = HTMLReport(title: "runexp: \(spec.name)")
+        if let live {
+            page.addParagraph(live.status)
+            page.refreshSeconds = live.refreshSeconds
+        }
         if let description = spec.description { page.addParagraph(description) }
         page.addFacts(
             [
@@ -182,9 +191,11 @@ struct RunOutputs {
                 [String(e.epoch)] + phases.map { p in e.losses.first { $0.phase == p }.map { format($0.value) } ?? "" }
                     + splits.map { s in e.splitMSE.first { $0.split == s }.map { format($0.value) } ?? "" }
             }, heading: "Metrics per epoch")
-        page.addTable(
-            header: ["metric", "value"], rows: summary.keys.sorted().map { [$0, format(summary[$0]!)] },
-            heading: "Final metrics")
+        if live == nil {
+            page.addTable(
+                header: ["metric", "value"], rows: summary.keys.sorted().map { [$0, format(summary[$0]!)] },
+                heading: "Final metrics")
+        }
         for figure in figures {
             let svg = figure.path.replacingOccurrences(of: ".png", with: ".svg")
             if figure.path.hasPrefix("plots/"), FileManager.default.fileExists(atPath: folder.path(svg)) {

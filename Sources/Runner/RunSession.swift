@@ -86,6 +86,8 @@ struct RunSession {
         switch outcome {
         case .interrupted(let epoch):
             try writeStatus("interrupted", finished: Date())
+            try? LiveReport(session: self).stopped(
+                "interrupted during epoch \(epoch + 1); `runexp resume \(folder.url.path)` continues it")
             let checkpoint = trainer.checkpoints.epoch
             console.message(
                 "interrupted during epoch \(epoch + 1); partial results in \(folder.url.path); --resume continues "
@@ -93,6 +95,7 @@ struct RunSession {
             return .interrupted
         case .failed(let why):
             try writeStatus("failed: \(why)", finished: Date())
+            try? LiveReport(session: self).stopped("failed: \(why)")
             console.message("failed: \(why)")
             return .failed
         case .complete:

@@ -66,7 +66,7 @@ public final class Trainer {
     var discriminatorProbe: DiscriminatorProbe?
     /// Writes the checkpoint (the run sets it), after the epochs `checkpoints` says.
     var epochCheckpoint: () throws -> Void = {}
-    var checkpoints: CheckpointSchedule
+    var checkpoints: WriteSchedule
     /// What is measured after which epochs.
     let evaluation: EvaluationPlan
     /// The splits measured once after training (`train.evaluate.final`), once measured; restored
@@ -120,7 +120,7 @@ public final class Trainer {
         self.store = store
         self.batchBuffer = batchBuffer
         evaluation = EvaluationPlan(spec, model: model, available: OutputSplits.available(data))
-        checkpoints = CheckpointSchedule(spec.train.checkpointEvery)
+        checkpoints = WriteSchedule(spec.train.checkpointEvery)
         discriminatorProbe = nil
         sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         shuffle = RandomStream(seed: spec.seed, name: "shuffle")

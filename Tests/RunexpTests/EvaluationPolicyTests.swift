@@ -152,7 +152,7 @@ struct EvaluationPolicyTests {
     }
 
     @Test func automaticCheckpointsWriteAfterTheFirstEpochThenWaitFiftyTimesWhatAWriteTook() throws {
-        var schedule = CheckpointSchedule(.auto)
+        var schedule = WriteSchedule(.auto)
         #expect(schedule.isDue(afterEpoch: 1, last: false))
         schedule.write(epoch: 1) { usleep(2_000) }
         #expect(!schedule.isDue(afterEpoch: 2, last: false))
@@ -164,7 +164,7 @@ struct EvaluationPolicyTests {
     }
 
     @Test func checkpointsEveryNEpochsAreDueAtItsMultiplesAndTheLast() {
-        let schedule = CheckpointSchedule(.epochs(3))
+        let schedule = WriteSchedule(.epochs(3))
         let due = (1...7).filter { schedule.isDue(afterEpoch: $0, last: $0 == 7) }
         #expect(due == [3, 6, 7])
     }

@@ -1,18 +1,19 @@
 import Foundation
 import Spec
 
-/// When a run writes its checkpoint (`train.checkpoint_every`): after every n-th epoch or, by
-/// default, once the time since the last write is at least `1 / CheckpointInterval.autoShare`
-/// times what that write took, so that checkpoints cost a run about 2% of its time at most
-/// however big its parameters and however short its epochs. Always after the last epoch.
+/// When a run writes something costly after an epoch: its checkpoint (`train.checkpoint_every`),
+/// its live report. After every n-th epoch or, by default, once the time since the last write is
+/// at least `1 / CheckpointInterval.autoShare` times what that write took, so that such writes cost
+/// a run about 2% of its time at most however big its parameters and however short its epochs.
+/// Always after the last epoch.
 ///
-/// Which epochs are written never changes a result: a run resumed from any of them ends with the
-/// same bits. It changes how much work an interruption loses.
-struct CheckpointSchedule {
+/// Which epochs are written never changes a result: a run resumed from any checkpoint ends with the
+/// same bits. It changes how much work an interruption loses, and how fresh the live report is.
+struct WriteSchedule {
     let interval: CheckpointInterval
     /// The seconds the last write took, and when it ended (uptime nanoseconds).
     private var lastWrite: (seconds: Double, ended: UInt64)?
-    /// The last epoch a checkpoint holds (0 before any), which `--resume` continues after.
+    /// The last epoch written (0 before any): for checkpoints, the one `--resume` continues after.
     private(set) var epoch = 0
 
     init(_ interval: CheckpointInterval) {
@@ -32,7 +33,7 @@ struct CheckpointSchedule {
         }
     }
 
-    /// Runs `write` (the checkpoint of `epoch`) and notes what it took.
+    /// Runs `write` (what `epoch` ended with) and notes what it took.
     mutating func write(epoch: Int, _ write: () throws -> Void) rethrows {
         let started = DispatchTime.now().uptimeNanoseconds
         try write()
@@ -41,6 +42,6 @@ struct CheckpointSchedule {
         self.epoch = epoch
     }
 
-    /// A run restored from the checkpoint of `epoch`.
+    /// A run restored from what `epoch` wrote.
     mutating func restored(epoch: Int) { self.epoch = epoch }
 }
