@@ -14,6 +14,30 @@ struct AxisScale: Equatable {
     /// The distance between linear ticks, which decides how many decimals their labels need.
     let step: Double
 
+    /// An axis that ends where `values` end (a step or epoch axis: the last drawn point is the
+    /// last step, not the next round number), with ticks at whole steps inside it; whole numbers
+    /// only when every value is one (no epoch 1.5).
+    static func tight(covering values: [Double], targetTicks: Int = 10) -> AxisScale {
+        let finite = values.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max(), high > low else {
+            return linear(covering: values, targetTicks: targetTicks)
+        }
+        var step = niceStep((high - low) / Double(max(1, targetTicks - 1)))
+        if finite.allSatisfy({ $0 == $0.rounded() }) { step = max(step, 1) }
+        let ticks = stride(from: (low / step).rounded(.up), through: (high / step).rounded(.down), by: 1).map {
+            $0 * step
+        }
+        return AxisScale(lower: low, upper: high, logarithmic: false, ticks: ticks, step: step)
+    }
+
+    /// An axis of the fixed range `range` (an accuracy's 0…1), ticks at whole steps.
+    static func fixed(_ range: ClosedRange<Double>, targetTicks: Int = 6) -> AxisScale {
+        let scale = linear(covering: [range.lowerBound, range.upperBound], targetTicks: targetTicks)
+        return AxisScale(
+            lower: range.lowerBound, upper: range.upperBound, logarithmic: false,
+            ticks: scale.ticks.filter(range.contains), step: scale.step)
+    }
+
     /// A linear axis covering the finite values in `values`, with about `targetTicks` ticks.
     static func linear(covering values: [Double], targetTicks: Int = 6) -> AxisScale {
         let finite = values.filter(\.isFinite)

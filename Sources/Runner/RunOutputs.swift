@@ -58,15 +58,23 @@ struct RunOutputs {
             let points = history.steps.compactMap { record in record.losses[phase].map { (Double(record.step), $0) } }
             let color = PlotColor.palette(index)
             losses.add(
-                .init(name: "\(phase) (raw)", x: points.map(\.0), y: points.map(\.1), color: color, opacity: 0.3))
+                .init(
+                    name: "\(phase), each logged step", x: points.map(\.0), y: points.map(\.1), color: color,
+                    opacity: 0.3))
             losses.add(
                 .init(
-                    name: phase, x: points.map(\.0), y: Smoothing.exponentialMovingAverage(points.map(\.1)),
-                    color: color))
+                    name: "\(phase), moving average", x: points.map(\.0),
+                    y: Smoothing.exponentialMovingAverage(points.map(\.1)), color: color))
         }
+        losses.useLogarithmicYWhenCurvesDiffer()
         try write(losses, "plots/curves\(suffix)")
+        let scale = losses.logarithmicY ? "; log scale, the phases' losses differ by over 100×" : ""
         var figures = [
-            ("plots/curves\(suffix).png", "\(which) loss over training (faint: per logged step; solid: smoothed)")
+            (
+                "plots/curves\(suffix).png",
+                "\(which) loss over training (faint: the mean of each logged step; solid: its exponential moving "
+                    + "average, weight 0.9, bias-corrected so early steps are not pulled to zero\(scale))"
+            )
         ]
         if number == 0, let terms = try termCurves() { figures.append(terms) }
         let epochs = history.epochs
@@ -107,6 +115,7 @@ struct RunOutputs {
             }
             losses.add(.init(name: phase, x: points.map(\.0), y: points.map(\.1), style: .lineWithMarkers))
         }
+        losses.useLogarithmicYWhenCurvesDiffer()
         try write(losses, "plots/epoch_losses\(suffix)")
         figures.append(("plots/epoch_losses\(suffix).png", "\(which) mean loss over every epoch"))
         let accuracy = epochs.compactMap { e in e.discriminatorAccuracy.map { (Double(e.epoch), $0) } }
@@ -114,6 +123,7 @@ struct RunOutputs {
         var plot = LinePlot(
             title: "\(spec.name): discriminator accuracy, prior samples against codes", xLabel: "epoch",
             yLabel: "accuracy")
+        plot.yRange = 0...1
         plot.add(
             .init(name: "discriminator accuracy", x: accuracy.map(\.0), y: accuracy.map(\.1), style: .lineWithMarkers))
         plot.add(
@@ -177,6 +187,12 @@ struct RunOutputs {
             [
                 ("spec", session.options.specPath), ("seed", String(spec.seed)),
                 ("data", session.trainer.data.description),
+                (
+                    "splits",
+                    OutputSplits.available(session.trainer.data).map { name in
+                        "\(name) \(groupedDigits(session.trainer.data.split(name)?.count ?? 0))"
+                    }.joined(separator: ", ")
+                ),
                 ("epochs", String(session.trainer.epochsDone)), ("steps", String(session.trainer.step)),
                 ("parameters", groupedDigits(session.checked.model.networks.reduce(0) { $0 + $1.parameterCount })),
                 ("runexp", RunexpVersion.string),

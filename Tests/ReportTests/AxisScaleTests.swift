@@ -47,3 +47,22 @@ import Testing
     let scale = AxisScale.linear(covering: [0, 3e7])
     #expect(scale.ticks.map(scale.label).contains("1e7"))
 }
+
+@Test func aStepAxisEndsAtTheLastStepWithTicksInside() {
+    let scale = AxisScale.tight(covering: Array(1...162).map(Double.init))
+    #expect(scale.lower == 1 && scale.upper == 162)
+    #expect(scale.ticks.map(scale.label) == ["20", "40", "60", "80", "100", "120", "140", "160"])
+}
+
+@Test func anEpochAxisHasOnlyWholeEpochTicks() {
+    let scale = AxisScale.tight(covering: [1, 2, 3])
+    #expect(scale.ticks == [1, 2, 3])
+    #expect(scale.ticks.map(scale.label) == ["1", "2", "3"])
+}
+
+@Test func aFixedRangeIsKeptWhateverTheData() {
+    let scale = AxisScale.fixed(0...1)
+    #expect(scale.lower == 0 && scale.upper == 1)
+    #expect(scale.fraction(0.5) == 0.5)
+    #expect(scale.ticks.first == 0 && scale.ticks.last == 1)
+}

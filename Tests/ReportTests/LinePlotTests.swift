@@ -144,3 +144,23 @@ private func bluishPixels(_ png: [UInt8]) throws -> Int {
         "\(error)".contains("the band of series 'mean' does not have one bound pair per point")
     }
 }
+
+@Test func curvesWhoseTypicalValuesDifferByOverAHundredTimesGetALogAxis() {
+    let steps: [Double] = [1, 2, 3]
+    var far = LinePlot(title: "aae")
+    far.add(.init(name: "reconstruction", x: steps, y: [0.006, 0.004, 0.004]))
+    far.add(.init(name: "generator", x: steps, y: [3.1, 2.9, 3.0]))
+    far.useLogarithmicYWhenCurvesDiffer()
+    #expect(far.logarithmicY)
+    var near = LinePlot(title: "vae")
+    near.add(.init(name: "reconstruction", x: steps, y: [0.2, 0.1, 0.1]))
+    near.add(.init(name: "kl", x: steps, y: [3, 2, 2]))
+    near.useLogarithmicYWhenCurvesDiffer()
+    #expect(!near.logarithmicY)
+    // A value a log axis cannot show keeps the axis linear.
+    var negative = far
+    negative.logarithmicY = false
+    negative.add(.init(name: "critic", x: steps, y: [-1, 0.5, 0.6]))
+    negative.useLogarithmicYWhenCurvesDiffer()
+    #expect(!negative.logarithmicY)
+}

@@ -59,3 +59,14 @@ struct LiveReportTests {
         #expect(!page.contains("http-equiv=\"refresh\""))
     }
 }
+
+extension LiveReportTests {
+    @Test func theFinalReportListsTheSplitsWithTheirSizes() throws {
+        let scratch = try Scratch()
+        try scratch.write("a.yaml", EvaluationPolicyTests.spec())
+        let outcome = try RunexpBinary.run(["a.yaml", "--out", "run"], in: scratch.url)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let page = try String(contentsOf: scratch.url.appendingPathComponent("run/report.html"), encoding: .utf8)
+        #expect(page.contains("train 48, validation 12"), "\(page.prefix(3000))")
+    }
+}
