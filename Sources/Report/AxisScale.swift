@@ -15,8 +15,9 @@ struct AxisScale: Equatable {
     let step: Double
 
     /// An axis that ends where `values` end (a step or epoch axis: the last drawn point is the
-    /// last step, not the next round number), with ticks at whole steps inside it; whole numbers
-    /// only when every value is one (no epoch 1.5).
+    /// last step, not the next round number), give or take 2% so a marker at either end shows
+    /// whole, with ticks at whole steps inside it; whole numbers only when every value is one (no
+    /// epoch 1.5).
     static func tight(covering values: [Double], targetTicks: Int = 10) -> AxisScale {
         let finite = values.filter(\.isFinite)
         guard let low = finite.min(), let high = finite.max(), high > low else {
@@ -27,7 +28,8 @@ struct AxisScale: Equatable {
         let ticks = stride(from: (low / step).rounded(.up), through: (high / step).rounded(.down), by: 1).map {
             $0 * step
         }
-        return AxisScale(lower: low, upper: high, logarithmic: false, ticks: ticks, step: step)
+        let pad = (high - low) * 0.02
+        return AxisScale(lower: low - pad, upper: high + pad, logarithmic: false, ticks: ticks, step: step)
     }
 
     /// An axis of the fixed range `range` (an accuracy's 0…1), ticks at whole steps.
