@@ -65,6 +65,28 @@ public struct HTMLReport: Sendable {
         addSection(heading, body: "<table class=\"metrics\">\n\(head)<tbody>\n\(body)\n</tbody>\n</table>")
     }
 
+    /// A table whose rows hold a label, numbers drawn as bars (each against the row's largest
+    /// magnitude, so two runs' values of one metric compare at a glance) and a note.
+    public mutating func addBarTable(
+        header: [String], rows: [(label: String, values: [Double?], note: String)], heading: String? = nil
+    ) {
+        let body = rows.map { row in
+            let largest = row.values.compactMap { $0.map(abs) }.filter(\.isFinite).max() ?? 0
+            let cells = row.values.map { value -> String in
+                guard let value, value.isFinite else { return "<td>—</td>" }
+                let width = largest > 0 ? Int((abs(value) / largest * 100).rounded()) : 0
+                return "<td><span class=\"bar\" style=\"width: \(width)%\"></span>"
+                    + "\(escape(String(format: "%.6g", value)))</td>"
+            }
+            return "<tr><td>\(escape(row.label))</td>" + cells.joined() + "<td>\(escape(row.note))</td></tr>"
+        }
+        let head = "<tr>" + header.map { "<th>\(escape($0))</th>" }.joined() + "</tr>"
+        addSection(
+            heading,
+            body: "<table class=\"metrics bars\">\n<thead>\(head)</thead>\n<tbody>\n"
+                + body.joined(separator: "\n") + "\n</tbody>\n</table>")
+    }
+
     /// A PNG image with a caption, embedded as a `data:` URL.
     public mutating func addPNG(_ png: [UInt8], caption: String) throws {
         guard png.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
@@ -150,6 +172,8 @@ public struct HTMLReport: Sendable {
         table.metrics th { text-align: left; background: #f6f6f6; }
         table.metrics td { text-align: right; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
         table.metrics td:first-child { text-align: left; font-family: inherit; }
+        table.bars td { min-width: 9rem; }
+        table.bars span.bar { display: block; height: 0.35rem; background: #4c72b0; margin-bottom: 0.15rem; }
         figure { margin: 1.5rem 0; }
         figure img, figure svg { max-width: 100%; height: auto; display: block; }
         figure img { image-rendering: pixelated; }

@@ -40,6 +40,9 @@ public struct RunDiff: Sendable {
     public var images: [Image] = []
     /// Images only one run has.
     public var unmatchedImages: [String] = []
+    /// Why the images were not compared, when the two runs do not show the same inputs (another
+    /// seed draws other test images and prior samples; other data holds other images).
+    public var imagesNotCompared: String?
     /// Why the runs may differ in their last bits although spec and seed agree (other kernels or
     /// thread counts), when they may.
     public var arithmeticNote: String?
@@ -69,9 +72,17 @@ public struct RunDiff: Sendable {
             return Metric(key: key, a: x, b: y, differs: differs)
         }
         diff.textMetrics = changes(try texts(a), try texts(b))
+        let seeds = (seed(a), seed(b))
+        let dataChanges = diff.specChanges.filter { $0.key.hasPrefix("data.") }.map(\.key)
+        if seeds.0 != seeds.1 {
+            diff.imagesNotCompared =
+                "the runs show different inputs (seed \(seeds.0.map(String.init) ?? "?") and \(seeds.1.map(String.init) ?? "?"))"
+        } else if !dataChanges.isEmpty {
+            diff.imagesNotCompared = "the runs read different data (\(dataChanges.joined(separator: ", ")))"
+        }
         let ia = Set(pngs(a)), ib = Set(pngs(b))
-        diff.unmatchedImages = ia.symmetricDifference(ib).sorted()
-        for path in ia.intersection(ib).sorted() {
+        diff.unmatchedImages = diff.imagesNotCompared == nil ? ia.symmetricDifference(ib).sorted() : []
+        for path in ia.intersection(ib).sorted() where diff.imagesNotCompared == nil {
             let x = try PNGImage.readRGB(path: "\(a)/\(path)"), y = try PNGImage.readRGB(path: "\(b)/\(path)")
             let psnr =
                 x.shape == y.shape
@@ -144,8 +155,18 @@ public struct RunDiff: Sendable {
         return members.compactMapValues { if case .string(let s) = $0 { return s } else { return nil } }
     }
 
+    /// The run's seed, from its run.json.
+    static func seed(_ folder: String) -> Int? {
+        guard case .object(let run)? = JSONReader.parse((try? requireFile("\(folder)/run.json")) ?? ""),
+            case .integer(let seed)? = run["seed"]
+        else { return nil }
+        return seed
+    }
+
+    /// The images a run drew of its inputs. Plots are not compared pixel by pixel: their
+    /// differences are the metrics' and curves', which the comparison shows as numbers and overlays.
     static func pngs(_ folder: String) -> [String] {
-        ["images", "plots"].flatMap { sub in
+        ["images"].flatMap { sub in
             ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/\(sub)")) ?? [])
                 .filter { $0.hasSuffix(".png") }.map { "\(sub)/\($0)" }
         }

@@ -32,13 +32,15 @@ extension RunDiff {
             metricTable.add([change.key, change.a ?? "—", change.b ?? "—", "", "", "differs"])
         }
         sections.append("metrics:\n" + metricTable.render())
-        if !images.isEmpty || !unmatchedImages.isEmpty {
+        if let imagesNotCompared {
+            sections.append("images: not compared: \(imagesNotCompared)")
+        } else if !images.isEmpty || !unmatchedImages.isEmpty {
             var table = TextTable(["image", "PSNR"], alignments: [.left, .right])
             for image in images { table.add([image.path, psnrText(image.psnr)]) }
             for path in unmatchedImages { table.add([path, "only in one run"]) }
             sections.append("images:\n" + table.render())
         }
-        sections.append(identical ? "identical" : "different" + (arithmeticNote.map { ": \($0)" } ?? ""))
+        sections.append(verdict)
         return sections.joined(separator: "\n\n")
     }
 
@@ -51,11 +53,38 @@ extension RunDiff {
         value.map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String(format: "%.6g", $0) } ?? "—"
     }
 
-    /// The same comparison as a self-contained page, with each shared image beside the other run's
-    /// and their amplified difference.
+    /// The same comparison as a self-contained page: tables of the spec values, the environment
+    /// and the metrics (with bars), both runs' loss curves overlaid per phase, and each image the
+    /// two runs drew of the same inputs beside the other's and their amplified difference.
     public func writeHTML(to path: String) throws {
         var page = HTMLReport(title: "runexp diff")
-        page.addPreformatted(text, heading: "Comparison")
+        page.addFacts([("A", a), ("B", b), ("verdict", verdict)], heading: "Runs")
+        if !specChanges.isEmpty {
+            page.addTable(
+                header: ["spec key", "A", "B"], rows: specChanges.map { [$0.key, $0.a ?? "—", $0.b ?? "—"] },
+                heading: "Spec values that differ")
+        }
+        if !environment.isEmpty {
+            page.addTable(
+                header: ["run fact", "A", "B"], rows: environment.map { [$0.key, $0.a ?? "—", $0.b ?? "—"] },
+                heading: "Environment")
+        }
+        page.addBarTable(
+            header: ["metric", "A", "B", "relative difference"],
+            rows: metrics.map { metric in
+                let relative = zip2(metric.a, metric.b).map { x, y in x == y ? 0 : abs(y - x) / max(abs(x), abs(y)) }
+                return (
+                    metric.key, [metric.a, metric.b],
+                    (relative.map { String(format: "%.2e", $0) } ?? "—") + (metric.differs ? " differs" : "")
+                )
+            }, heading: "Metrics (bars: each metric's two values against the larger)")
+        for (phase, plot) in try curves() {
+            try page.addSVG(
+                try plot.render(.svg), caption: "\(phase): both runs' loss per logged step (moving average)")
+        }
+        if let imagesNotCompared {
+            page.addParagraph("Images not compared: \(imagesNotCompared).")
+        }
         for image in images where image.a.shape == image.b.shape {
             let panels = try [image.a, image.b, difference(image.a, image.b)].map { array in
                 try GridImage(height: array.shape[0], width: array.shape[1], channels: 3, bytes: array.bytes)
@@ -65,6 +94,31 @@ extension RunDiff {
                 try grid.pngBytes(), caption: "\(image.path): A, B, |A − B| ×4 — PSNR \(psnrText(image.psnr))")
         }
         try page.write(to: path)
+    }
+
+    /// `identical`, or `different` and why the bits may differ.
+    var verdict: String { identical ? "identical" : "different" + (arithmeticNote.map { ": \($0)" } ?? "") }
+
+    /// One plot per phase either run logged: A's and B's smoothed loss per step.
+    func curves() throws -> [(phase: String, plot: LinePlot)] {
+        let runs = [("A", a), ("B", b)].map { name, folder in
+            let history = TrainingHistory()
+            let text = (try? String(contentsOfFile: "\(folder)/metrics.jsonl", encoding: .utf8)) ?? ""
+            _ = history.reload(text, upTo: Int.max, phases: [])
+            return (name, history.steps)
+        }
+        let phases = Set(runs.flatMap { $0.1.flatMap(\.losses.keys) }).sorted()
+        return phases.map { phase in
+            var plot = LinePlot(title: "\(phase) loss, A against B", xLabel: "step", yLabel: "loss")
+            for (index, (name, steps)) in runs.enumerated() {
+                let points = steps.compactMap { record in record.losses[phase].map { (Double(record.step), $0) } }
+                plot.add(
+                    .init(
+                        name: name, x: points.map(\.0), y: Smoothing.exponentialMovingAverage(points.map(\.1)),
+                        color: PlotColor.palette(index)))
+            }
+            return (phase, plot)
+        }
     }
 
     private func difference(_ a: NumericArray, _ b: NumericArray) throws -> NumericArray {

@@ -54,6 +54,37 @@ struct DiffCommandTests {
         #expect(html.contains("images/reconstructions.png: A, B, |A − B|"))
     }
 
+    @Test func runsOfAnotherSeedDoNotComparePicturesOfOtherInputs() throws {
+        let folder = try runs([("a", []), ("b", ["--seed", "9"])])
+        let outcome = try RunexpBinary.run(["diff", "a", "b", "--html", "diff.html"], in: folder)
+        #expect(outcome.status == 1)
+        #expect(outcome.stdout.contains("images: not compared: the runs show different inputs (seed 0 and 9)"))
+        #expect(!outcome.stdout.contains(" dB"))
+        let html = try String(contentsOf: folder.appendingPathComponent("diff.html"), encoding: .utf8)
+        #expect(!html.contains("|A − B|"))
+    }
+
+    @Test func plotsAreComparedAsNumbersAndCurvesNotAsPixels() throws {
+        let folder = try runs([("a", []), ("b", ["--set", "phases.reconstruction.optimizer={adam: {lr: 0.002}}"])])
+        let outcome = try RunexpBinary.run(["diff", "a", "b"], in: folder)
+        #expect(outcome.status == 1)
+        #expect(!outcome.stdout.contains("plots/"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("images/reconstructions.png"))
+    }
+
+    @Test func theDiffPageHasTablesMetricBarsAndBothRunsCurvesPerPhase() throws {
+        let folder = try runs([("a", []), ("b", ["--set", "phases.reconstruction.optimizer={adam: {lr: 0.002}}"])])
+        let outcome = try RunexpBinary.run(["diff", "a", "b", "--html", "diff.html"], in: folder)
+        #expect(outcome.status == 1)
+        let html = try String(contentsOf: folder.appendingPathComponent("diff.html"), encoding: .utf8)
+        #expect(html.contains("<h2>Spec values that differ</h2>"))
+        #expect(html.contains("<td>phases.0.optimizer.adam.lr</td><td>0.001</td><td>0.002</td>"))
+        #expect(html.contains("<table class=\"metrics bars\">"))
+        #expect(html.contains("class=\"bar\" style=\"width: 100%\""))
+        #expect(html.contains("loss per logged step (moving average)"))
+        #expect(!html.contains("<pre>"), "the page is tables and figures, not the terminal text")
+    }
+
     @Test func aFolderThatIsNotARunIsBadInput() throws {
         let folder = try runs([("a", [])])
         let outcome = try RunexpBinary.run(["diff", "a", "nowhere"], in: folder)
