@@ -54,6 +54,7 @@ extension RunDiff {
     /// The same comparison as a self-contained page, with each shared image beside the other run's
     /// and their amplified difference.
     public func writeHTML(to path: String) throws {
+        try AtomicFile.checkDestination(path)
         var page = HTMLReport(title: "runexp diff")
         page.addPreformatted(text, heading: "Comparison")
         for image in images where image.a.shape == image.b.shape {
