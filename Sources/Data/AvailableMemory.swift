@@ -16,7 +16,9 @@ public enum AvailableMemory {
             }
         }
         if let limit = number("/sys/fs/cgroup/memory.max"), let used = number("/sys/fs/cgroup/memory.current") {
-            left = min(left, max(0, limit - used))
+            // The page cache counts as used but is given back on demand.
+            let cache = statField("/sys/fs/cgroup/memory.stat", "file") ?? 0
+            left = min(left, max(0, limit - max(0, used - cache)))
         }
         return left
     }
@@ -45,6 +47,15 @@ public enum AvailableMemory {
             let fields = line.split(separator: " ")
             guard fields.count >= 2, let kilobytes = Int(fields[1]) else { return nil }
             return kilobytes * 1024
+        }
+        return nil
+    }
+
+    /// The number after `key ` in a `key value` per line file (a cgroup's memory.stat).
+    static func statField(_ path: String, _ key: String) -> Int? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(key + " ") {
+            return Int(line.dropFirst(key.count + 1))
         }
         return nil
     }
