@@ -28,6 +28,7 @@ public enum AtomicFile {
     /// are whole are they renamed into place, so a failure (a full disk) leaves the earlier set of
     /// files untouched and no temporary file behind.
     public static func writeTogether(_ files: [(data: Data, path: String)]) throws {
+        for file in files { try checkDestination(file.path) }
         var temporaries: [String] = []
         do {
             for file in files {
@@ -43,6 +44,24 @@ public enum AtomicFile {
             throw error
         }
         for file in files { syncFolder(of: file.path) }
+    }
+
+    /// Throws unless `path` is free or a regular file (or a link, which the rename replaces): a
+    /// named pipe, a device, a socket or a folder given as an output is refused, never replaced by
+    /// a regular file. Commands call it before their work, so the refusal comes first.
+    public static func checkDestination(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        let kind: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG, S_IFLNK: return
+        case S_IFDIR: kind = "a folder"
+        case S_IFIFO: kind = "a named pipe (FIFO)"
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        default: kind = "a socket"
+        }
+        throw SourceError(
+            path, "is \(kind), not a regular file; runexp writes its output to a new or regular file only")
     }
 
     /// Appends `bytes` to `path` (creating it) all or nothing: bytes that cannot all be written are

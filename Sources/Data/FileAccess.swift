@@ -10,7 +10,11 @@ func readFile(_ path: String) throws -> Data {
     do {
         return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
     } catch {
-        throw SourceError(path, "cannot read the file: \(error.localizedDescription)")
+        // Foundation says only "The operation could not be completed"; the system's reason is clearer.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let code = descriptor < 0 ? errno : EIO
+        if descriptor >= 0 { close(descriptor) }
+        throw SourceError(path, "cannot read the file: \(String(cString: strerror(code)))")
     }
 }
 
@@ -19,7 +23,11 @@ func requireRegularFile(_ path: String) throws {
     var info = stat()
     guard stat(path, &info) == 0 else { throw SourceError(path, fileProblem(errno)) }
     switch info.st_mode & S_IFMT {
-    case S_IFREG: return
+    case S_IFREG:
+        if let system = MountTable.fileSystemType(of: path), MountTable.kernelTypes.contains(system) {
+            // Their files say size 0 or 4096 whatever they hold, and some never end (/proc/self/pagemap).
+            throw SourceError(path, "is a file of the kernel's \(system) file system, not a data file")
+        }
     case S_IFDIR: throw SourceError(path, "is a folder, not a file")
     case S_IFIFO: throw SourceError(path, "is a named pipe (FIFO), not a regular file")
     default: throw SourceError(path, "is a device or socket, not a regular file")

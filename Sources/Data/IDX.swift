@@ -16,12 +16,8 @@ public enum IDX {
     public static func read(data: Data, source: String) throws -> NumericArray {
         let bytes = try data.withUnsafeBytes { raw -> [UInt8] in
             guard raw.count >= 2, raw[0] == 0x1F, raw[1] == 0x8B else { return [UInt8](raw) }
-            // The gzip trailer's ISIZE (the size modulo 2^32) sizes the output buffer in one go.
-            let trailer = ByteView(bytes: raw, source: source)
-            let hint = raw.count >= 18 ? try trailer.u32(raw.count - 4, "gzip size") : nil
-            return try Zlib.inflate(
-                raw, wrapping: .gzip, expectedSize: nil, limit: inflatedLimit, source: source,
-                capacityHint: hint.map { $0 + 1 })
+            // The gzip trailer's size can lie: the inflated size is measured before anything is allocated.
+            return try Zlib.inflate(raw, wrapping: .gzip, expectedSize: nil, limit: inflatedLimit, source: source)
         }
         return try decode(taking: bytes, source: source)
     }

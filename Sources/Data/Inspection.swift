@@ -78,9 +78,10 @@ public enum DataInspector {
         if magic.starts(with: [0x1F, 0x8B]) || magic.starts(with: [0, 0]) {
             return [summary("array", try IDX.read(data: data, source: path))]
         }
-        let found = magic.map { String($0, radix: 16) }.joined(separator: " ")
-        throw SourceError(
-            path, "unknown file type: expected .npy, .npz, IDX (optionally gzipped) or PNG, found bytes \(found)")
+        let expected = "expected .npy, .npz, IDX (optionally gzipped) or PNG"
+        guard !data.isEmpty else { throw SourceError(path, "the file is empty (0 bytes); \(expected)") }
+        let found = magic.map { String(format: "%02x", $0) }.joined(separator: " ")
+        throw SourceError(path, "unknown file type: \(expected), found bytes \(found)")
     }
 
     /// A summary that counts classes when `array` looks like labels: one dimension of small integers.

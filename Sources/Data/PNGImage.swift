@@ -46,7 +46,16 @@ public enum PNGImage {
     /// declares more bytes than the file holds (libpng allocates a text chunk's declared length, up to
     /// 2 GB, before finding out); anything else wrong is left to libpng.
     static func checkDeclaredSize(_ data: Data, source: String) throws {
-        guard data.count >= 24, data.starts(with: [0x89, 0x50, 0x4E, 0x47]) else { return }
+        // Cairo reports any file without the signature as "out of memory".
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        guard data.starts(with: signature) else {
+            let found = data.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
+            throw SourceError(
+                source,
+                "not a PNG file: expected the signature 89 50 4e 47 0d 0a 1a 0a, found "
+                    + (data.isEmpty ? "an empty file" : "bytes \(found)"))
+        }
+        guard data.count >= 24 else { return }
         func word(_ at: Int) -> Int { data.dropFirst(at).prefix(4).reduce(0) { $0 << 8 | Int($1) } }
         let (width, height) = (word(16), word(20))
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)

@@ -19,38 +19,96 @@ enum Zlib {
     }
 
     /// Inflates `input`; with `expectedSize` the output must be exactly that long, otherwise it may
-    /// grow up to `limit` bytes (a bound against decompression bombs).
+    /// grow up to `limit` bytes (a bound against decompression bombs). Either way the size is known
+    /// before the output is allocated: a declared size beyond what the input can inflate to, or
+    /// beyond the memory this process has left, is refused first, and an undeclared size is
+    /// measured by a first pass that keeps nothing.
     static func inflate(
-        _ input: UnsafeRawBufferPointer, wrapping: Wrapping, expectedSize: Int?, limit: Int, source: String,
-        capacityHint: Int? = nil
+        _ input: UnsafeRawBufferPointer, wrapping: Wrapping, expectedSize: Int?, limit: Int, source: String
     ) throws -> [UInt8] {
-        guard let inputBase = input.baseAddress, !input.isEmpty else {
-            throw SourceError(source, "compressed data is empty")
+        guard !input.isEmpty else { throw SourceError(source, "compressed data is empty") }
+        let available = AvailableMemory.bytes()
+        let size: Int
+        if let expectedSize {
+            guard expectedSize <= maxInflatedSize(compressedCount: input.count) else {
+                throw SourceError(
+                    source, "declared size \(expectedSize) bytes is impossible for \(input.count) bytes of deflate data"
+                )
+            }
+            guard expectedSize < available else {
+                throw SourceError(
+                    source,
+                    "declares \(expectedSize) bytes inflated, more than the \(AvailableMemory.text(available)) "
+                        + "of memory this process has left")
+            }
+            size = expectedSize
+        } else {
+            size = try measure(input, wrapping: wrapping, limit: limit, available: available, source: source)
         }
-        var capacity = try initialCapacity(
-            inputCount: input.count, expectedSize: expectedSize, limit: limit, hint: capacityHint, source: source)
+        // One spare byte past the expected size reveals a stream that inflates to more than declared.
+        var output = [UInt8](repeating: 0, count: size + 1)
+        let (produced, consumed) = try output.withUnsafeMutableBufferPointer { buffer in
+            try run(input, wrapping: wrapping, source: source) { produced in
+                guard let base = buffer.baseAddress, produced < buffer.count else { return nil }
+                return (base + produced, buffer.count - produced)
+            }
+        }
+        if produced != size {
+            throw SourceError(
+                source,
+                "inflated size differs from the declared size: expected \(size) bytes, found \(produced)"
+                    + (produced > size ? " or more" : ""))
+        }
+        if consumed < input.count {
+            throw SourceError(source, "\(input.count - consumed) unexpected bytes after the end of the compressed data")
+        }
+        output.removeLast()
+        return output
+    }
+
+    /// The inflated size of `input`, counted through a small buffer; refused past `limit` or the
+    /// memory available.
+    private static func measure(
+        _ input: UnsafeRawBufferPointer, wrapping: Wrapping, limit: Int, available: Int, source: String
+    ) throws -> Int {
+        let cap = min(limit, available)
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 1 << 16)
+        defer { scratch.deallocate() }
+        let (produced, _) = try run(input, wrapping: wrapping, source: source) { produced in
+            produced <= cap ? (scratch, 1 << 16) : nil
+        }
+        guard produced <= cap else {
+            throw SourceError(
+                source,
+                cap == limit
+                    ? "inflated data exceeds the limit of \(limit) bytes"
+                    : "inflates to more than the \(AvailableMemory.text(available)) of memory this process has left "
+                        + "(\(input.count) bytes compressed)")
+        }
+        return produced
+    }
+
+    /// Runs inflate over `input`, writing where `room(produced)` says (nil: no more room, stop), and
+    /// returns the bytes produced and consumed. Concatenated gzip members are inflated one after another.
+    private static func run(
+        _ input: UnsafeRawBufferPointer, wrapping: Wrapping, source: String,
+        room: (Int) -> (UnsafeMutablePointer<UInt8>, Int)?
+    ) throws -> (produced: Int, consumed: Int) {
+        guard let inputBase = input.baseAddress else { return (0, 0) }
         var stream = z_stream()
         guard inflateInit2_(&stream, wrapping.windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK
         else { throw SourceError(source, "zlib could not start inflating") }
         defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: capacity)
         var produced = 0
         var consumed = 0
-        while true {
-            if produced == capacity {
-                guard expectedSize == nil, capacity < limit else { break }
-                capacity = min(capacity * 2, limit)
-                output += [UInt8](repeating: 0, count: capacity - output.count)
-            }
+        while let (out, space) = room(produced) {
             let inChunk = min(input.count - consumed, Int(UInt32.max))
-            let outChunk = min(capacity - produced, Int(UInt32.max))
+            let outChunk = min(space, Int(UInt32.max))
             stream.next_in = UnsafeMutablePointer(mutating: inputBase.assumingMemoryBound(to: Bytef.self) + consumed)
             stream.avail_in = uInt(inChunk)
-            let status = output.withUnsafeMutableBufferPointer { out -> Int32 in
-                stream.next_out = out.baseAddress.map { $0 + produced }
-                stream.avail_out = uInt(outChunk)
-                return CZlib.inflate(&stream, Z_NO_FLUSH)
-            }
+            stream.next_out = out
+            stream.avail_out = uInt(outChunk)
+            let status = CZlib.inflate(&stream, Z_NO_FLUSH)
             let used = inChunk - Int(stream.avail_in)
             let made = outChunk - Int(stream.avail_out)
             consumed += used
@@ -65,45 +123,11 @@ enum Zlib {
                 throw SourceError(source, "corrupt compressed data at input byte \(consumed): \(reason)")
             }
             if status == Z_MEM_ERROR { throw SourceError(source, "out of memory while inflating") }
-            if used == 0 && made == 0 && produced < capacity {
+            if used == 0 && made == 0 {
                 throw SourceError(source, "compressed data is truncated after \(consumed) of \(input.count) bytes")
             }
         }
-        try checkEnd(
-            produced: produced, consumed: consumed, inputCount: input.count, expectedSize: expectedSize,
-            limit: limit, source: source)
-        output.removeLast(output.count - produced)
-        return output
-    }
-
-    private static func initialCapacity(
-        inputCount: Int, expectedSize: Int?, limit: Int, hint: Int?, source: String
-    ) throws -> Int {
-        let bound = maxInflatedSize(compressedCount: inputCount)
-        guard let expectedSize else { return min(max(hint ?? inputCount * 4, 1 << 16), limit, bound) }
-        guard expectedSize <= bound else {
-            throw SourceError(
-                source, "declared size \(expectedSize) bytes is impossible for \(inputCount) bytes of deflate data")
-        }
-        // One spare byte past the expected size reveals a stream that inflates to more than declared.
-        return expectedSize + 1
-    }
-
-    private static func checkEnd(
-        produced: Int, consumed: Int, inputCount: Int, expectedSize: Int?, limit: Int, source: String
-    ) throws {
-        if let expectedSize, produced != expectedSize {
-            throw SourceError(
-                source,
-                "inflated size differs from the declared size: expected \(expectedSize) bytes, found \(produced)"
-                    + (produced > expectedSize ? " or more" : ""))
-        }
-        if expectedSize == nil && produced >= limit {
-            throw SourceError(source, "inflated data exceeds the limit of \(limit) bytes")
-        }
-        if consumed < inputCount {
-            throw SourceError(source, "\(inputCount - consumed) unexpected bytes after the end of the compressed data")
-        }
+        return (produced, consumed)
     }
 
     /// Compresses `input` as a bare deflate stream (as zip members store it).

@@ -31,8 +31,12 @@ public struct ArithmeticSetup: Sendable, Equatable {
 
     /// Pins (portable) or restores (fast) every CPU-dependent choice for the products that follow
     /// in this process, and returns what it chose; `threads` nil means the mode's default (fast:
-    /// OpenBLAS's own count, all cores). Call from one thread, before any product runs.
-    public static func apply(_ mode: DeterminismMode, threads: Int?) throws -> ArithmeticSetup {
+    /// OpenBLAS's own count, all cores). Call from one thread, before any product runs. With
+    /// `modelBytes`, refuses first when they and OpenBLAS's buffers do not fit in the memory left
+    /// (`MemoryHeadroom`): OpenBLAS would retry its allocation forever.
+    public static func apply(_ mode: DeterminismMode, threads: Int?, modelBytes: Int = 0) throws -> ArithmeticSetup {
+        let planned = threads ?? (mode == .fast ? loadedBLASThreadCount : portableThreads)
+        if let problem = MemoryHeadroom.problem(modelBytes: modelBytes, threads: planned) { throw RunError(problem) }
         prepareBLASThreads(count: nil)
         let core: String
         let count: Int

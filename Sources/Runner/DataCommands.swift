@@ -18,6 +18,7 @@ public enum DataCommands {
     public static func makeMNISTM(digits: String, backgrounds: String, out: String, seed: UInt64, validation: Double)
         throws -> String
     {
+        try AtomicFile.checkDestination(out)
         let splits = try IDX.readDirectory(digits)
         let photos = try PNGImage.readFolder(backgrounds)
         guard !photos.isEmpty else { throw SourceError(backgrounds, "no PNG photos in this folder") }
@@ -35,6 +36,7 @@ public enum DataCommands {
     /// hold-out, exactly as a run draws them) to an `.npz` of uint8 images and labels, so that a
     /// PyTorch script can train on the same images. Returns a one-line summary.
     public static func export(spec path: String, overrides: [String], seed: UInt64?, out: String) throws -> String {
+        try AtomicFile.checkDestination(out)
         let checked: CheckedSpec
         switch SpecCheck.run(path: path, overrides: overrides, seed: seed) {
         case .success(let value): checked = value

@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import Graph
 import Spec
@@ -55,14 +56,6 @@ public struct MemoryEstimate: Sendable {
                 + "'\(largest.network)', layer \(largest.index) (\(largest.layer.summary))")
     }
 
-    /// `bytes` in binary units with three significant digits, e.g. `1.05 TiB`.
-    static func bytesText(_ bytes: Int) -> String {
-        if bytes == Int.max { return "more than 8 EiB" }
-        var value = Double(bytes)
-        for unit in ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB"] {
-            if value < 1024 { return unit == "bytes" ? "\(bytes) bytes" : String(format: "%.3g %@", value, unit) }
-            value /= 1024
-        }
-        return String(format: "%.3g EiB", value)
-    }
+    /// `bytes` in binary units with three significant digits, e.g. `1.05 TiB` (AvailableMemory's form).
+    static func bytesText(_ bytes: Int) -> String { AvailableMemory.text(bytes) }
 }

@@ -11,8 +11,12 @@ public struct ResultDirectory: Sendable {
 
     /// Claims a new folder at `requested`, or beside it when taken; with `replace`, removes what is there.
     public static func create(at requested: String, replace: Bool) throws -> ResultDirectory {
-        let manager = FileManager.default
+        guard !requested.isEmpty else {
+            // "" is the working folder, which exists, so the run would go beside it, to `<cwd>-2`.
+            throw RunError("the output folder is empty (--out ''); give a folder such as results/run")
+        }
         let base = absolute(requested)
+        try checkLength(base.path)
         try makeFolders(base.deletingLastPathComponent().path)
         var info = stat()
         if replace, lstat(base.path, &info) == 0 {
@@ -24,20 +28,7 @@ public struct ResultDirectory: Sendable {
                 throw RunError(
                     "another runexp run is writing in \(base.path); --force replaces only a run that has ended")
             }
-            // Moved aside in one rename first: a removal that fails halfway then loses nothing of
-            // the old run that is still in place.
-            let aside = base.deletingLastPathComponent().appendingPathComponent(
-                ".\(base.lastPathComponent).replaced-\(getpid())")
-            guard rename(base.path, aside.path) == 0 else {
-                throw RunError("cannot replace \(base.path): \(String(cString: strerror(errno)))")
-            }
-            do {
-                try manager.removeItem(at: aside)
-            } catch {
-                throw RunError(
-                    "the run in \(base.path) was moved to \(aside.path) but cannot be deleted there: "
-                        + (error as NSError).localizedDescription)
-            }
+            try RunReplacement.remove(base)
         }
         for attempt in 1...10_000 {
             let candidate = attempt == 1 ? base : URL(fileURLWithPath: base.path + "-\(attempt)")
@@ -54,6 +45,24 @@ public struct ResultDirectory: Sendable {
     /// `--out ../runs` wrote into `./runs`: the path is made absolute first.)
     static func absolute(_ path: String) -> URL {
         URL(fileURLWithPath: path).absoluteURL.standardized
+    }
+
+    /// Refuses a path the system cannot hold (over PATH_MAX bytes, or a part over NAME_MAX) before
+    /// any folder of it is made, so a refusal leaves no empty folders behind.
+    static func checkLength(_ path: String) throws {
+        let longest = path.split(separator: "/").map(\.utf8.count).max() ?? 0
+        let shown = path.utf8.count > 120 ? String(path.prefix(100)) + "…" : path
+        // The run's own files add their names (`checkpoint/parameters.safetensors`) to the folder's.
+        if path.utf8.count + 64 > Int(PATH_MAX) {
+            throw RunError(
+                "cannot create the output folder \(shown): the path is \(path.utf8.count) bytes long; "
+                    + "with the run's file names it must stay under the system's limit of \(PATH_MAX)")
+        }
+        if longest > Int(NAME_MAX) {
+            throw RunError(
+                "cannot create the output folder \(shown): a part of the path is \(longest) bytes long, "
+                    + "more than the system's limit of \(NAME_MAX)")
+        }
     }
 
     /// Creates `path` and the folders above it, saying which part could not be made and why.

@@ -107,7 +107,9 @@ public enum RunCommand {
         let folder: ResultDirectory
         let lock: FolderLock
         do {
-            arithmetic = try ArithmeticSetup.apply(spec.determinism, threads: options.threads)
+            arithmetic = try ArithmeticSetup.apply(
+                spec.determinism, threads: options.threads,
+                modelBytes: MemoryEstimate(model: checked.model, batchSize: spec.train.batchSize).totalBytes)
             // A data file check had to read counts to loading; embedded data loads here.
             clock.add(.check, Double(DispatchTime.now().uptimeNanoseconds - checking) / 1e9)
             let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path

@@ -57,6 +57,7 @@ extension RunDiff {
     /// and the metrics (with bars), both runs' loss curves overlaid per phase, and each image the
     /// two runs drew of the same inputs beside the other's and their amplified difference.
     public func writeHTML(to path: String) throws {
+        try AtomicFile.checkDestination(path)
         var page = HTMLReport(title: "runexp diff")
         page.addFacts([("A", a), ("B", b), ("verdict", verdict)], heading: "Runs")
         if !specChanges.isEmpty {

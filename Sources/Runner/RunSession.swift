@@ -68,7 +68,12 @@ struct RunSession {
             facts["finished"] = .string(ISO8601DateFormatter().string(from: finished))
             facts["seconds"] = .number((finished.timeIntervalSince(started) * 1000).rounded() / 1000)
         }
-        try StopSignal.critical { try folder.write("run.json", JSON.object(facts).pretty) }
+        // What a second Ctrl-C, which ends the process at once, leaves while the run is running.
+        let lastWords = status == "running" ? facts.merging(["status": .string("interrupted")]) { $1 } : nil
+        try StopSignal.critical {
+            try folder.write("run.json", JSON.object(facts).pretty)
+            StopSignal.setLastWords(lastWords.map { Data(JSON.object($0).pretty.utf8) }, at: folder.path("run.json"))
+        }
     }
 
     /// What early stopping did, when the spec asks for it: which epoch's parameters are kept.

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// A second signal stops the process at once (status 128 + the signal), except inside a critical
 /// section (a checkpoint or a status being written): there it is held until the section ends, so
-/// the two checkpoint files always come from the same epoch.
+/// the two checkpoint files always come from the same epoch. Before it exits, it writes the
+/// record kept by `setLastWords` (`run.json` saying `interrupted`).
 public enum StopSignal {
     nonisolated(unsafe) private static var requested: sig_atomic_t = 0
     nonisolated(unsafe) private static var critical: sig_atomic_t = 0
@@ -23,8 +24,10 @@ public enum StopSignal {
                 StopSignal.heldSignal = signal
                 return
             }
+            StopSignal.writeLastWords()
             _exit(128 + signal)
         }
+        _ = (lastWordsPath, lastWordsTemporary, lastWordsBytes)
         signal(SIGINT, handler)
         signal(SIGTERM, handler)
         signal(SIGHUP, handler)
@@ -46,9 +49,57 @@ public enum StopSignal {
         critical = 1
         defer {
             critical = 0
-            if heldSignal != 0 { _exit(128 + heldSignal) }
+            if heldSignal != 0 {
+                writeLastWords()
+                _exit(128 + heldSignal)
+            }
         }
         return try body()
+    }
+
+    nonisolated(unsafe) private static var lastWordsPath: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) private static var lastWordsTemporary: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) private static var lastWordsBytes: UnsafeMutableRawBufferPointer?
+
+    /// Keeps `data` to be written to `path` when a second signal ends the process at once (a run's
+    /// `run.json` saying `interrupted`, so that it never stays `running`); nil forgets it. Call
+    /// inside `critical`, so that a signal never meets half a change.
+    public static func setLastWords(_ data: Data?, at path: String) {
+        let old = (lastWordsPath, lastWordsTemporary, lastWordsBytes)
+        lastWordsPath = nil
+        lastWordsTemporary = nil
+        lastWordsBytes = nil
+        free(old.0)
+        free(old.1)
+        old.2?.deallocate()
+        guard let data else { return }
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).tmp-\(getpid())")
+        let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 1)
+        bytes.copyBytes(from: data)
+        lastWordsBytes = bytes
+        lastWordsTemporary = strdup(temporary.path)
+        lastWordsPath = strdup(path)
+    }
+
+    /// Writes the last words, if any, with system calls only (all a signal handler may use): to a
+    /// temporary file, renamed over the record once whole.
+    private static func writeLastWords() {
+        guard let path = lastWordsPath, let temporary = lastWordsTemporary, let bytes = lastWordsBytes,
+            let base = bytes.baseAddress
+        else { return }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(descriptor, base + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { break }
+            offset += written
+        }
+        close(descriptor)
+        if offset == bytes.count { rename(temporary, path) } else { unlink(temporary) }
     }
 
     /// Throws `Interrupted` when a stop was asked for: the output stage calls it between outputs.

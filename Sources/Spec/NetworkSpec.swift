@@ -68,9 +68,12 @@ extension SpecDecoder {
         let isPlain =
             name.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-        if !isPlain || name.count > 64 {
+        if !isPlain {
             log.error(
                 origin, "\(what) name '\(name)' must be a plain name: letters, digits and '_', starting with a letter")
+        } else if name.count > 64 {
+            log.error(
+                origin, "\(what) name '\(name.prefix(20))…' is \(name.count) characters long; a name has at most 64")
         } else if NetworkSpec.reservedNames.contains(name) {
             let meaning =
                 ["x", "y", "z"].contains(name)

@@ -9,9 +9,26 @@ import Foundation
 #endif
 
 extension FileHandle {
-    /// Writes one line to standard error.
+    /// Writes one line to standard error, its control characters shown as escapes: every message
+    /// and error a user sees goes through here, and a name from a spec or a path must not move the
+    /// cursor, recolour the terminal or ring its bell (`name: "x\e[31m\a"` prints `x\u{1B}[31m\u{07}`).
     static func standardErrorText(_ text: String) {
-        standardErrorBytes(text.hasSuffix("\n") ? text : text + "\n")
+        let line = escapingControls(text.hasSuffix("\n") ? String(text.dropLast()) : text)
+        standardErrorBytes(line + "\n")
+    }
+
+    /// `text` with every control character but line breaks and tabs written as `\u{XX}`.
+    static func escapingControls(_ text: String) -> String {
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            let isControl = scalar.properties.generalCategory == .control
+            if isControl && scalar != "\n" && scalar != "\t" {
+                escaped += "\\u{" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2) + "}"
+            } else {
+                escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 
     /// Writes `text` to standard error as it is. A reader that went away (`runexp … 2>&1 | head -1`)
@@ -29,5 +46,12 @@ extension FileHandle {
                 offset += written
             }
         }
+    }
+}
+
+extension String {
+    /// The string with zeros in front up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -35,12 +35,21 @@ struct Runexp: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
-            exit(withError: code)
+            end(code.rawValue)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
             Exit.showUsage(fullMessage(for: error))
-            exit(withError: ExitCode(Exit.badInput))
+            end(Exit.badInput)
         }
+        end(Exit.done)
+    }
+
+    /// Ends the process with `code` without the exit handlers: OpenBLAS's joins its worker threads,
+    /// and a worker that could not get its buffer (under `ulimit -v`) retries forever, so `exit`
+    /// would hang after the run had refused cleanly. Standard output is flushed first.
+    static func end(_ code: Int32) -> Never {
+        fflush(nil)
+        _exit(code)
     }
 }
 

@@ -54,7 +54,7 @@ struct Train: ParsableCommand {
     static func execute(_ run: RunOptions) throws {
         let terminal = isatty(STDERR_FILENO) != 0
         let console = RunConsole(
-            progress: { line in FileHandle.standardErrorBytes("\r\u{1B}[2K" + line) },
+            progress: { line in FileHandle.standardErrorBytes("\r\u{1B}[2K" + FileHandle.escapingControls(line)) },
             message: { FileHandle.standardErrorText($0) }, error: Exit.show, isTerminal: terminal)
         try Exit.unlessDone(Exit.code(RunCommand.run(run, console: console)))
     }

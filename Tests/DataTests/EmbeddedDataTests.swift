@@ -46,7 +46,7 @@ import Testing
     do {
         _ = try PNGImage.readRGB(path: path)
     } catch {
-        #expect("\(error)".hasPrefix("\(path): cannot read PNG"))
+        #expect("\(error)".hasPrefix("\(path): not a PNG file: expected the signature"))
     }
 }
 

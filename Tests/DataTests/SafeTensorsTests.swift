@@ -187,7 +187,7 @@ func safeTensorsFixtureSample() throws -> [NamedArray] {
     #expect(bytes == SafeTensorsFixtures.torchFile)
 }
 
-@Test func safeTensorsFailedRenameLeavesWhatWasThereAndNoTemporary() throws {
+@Test func safeTensorsWriteOverAFolderLeavesWhatWasThereAndNoTemporary() throws {
     let folder = try safeTensorsFolder()
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let path = folder + "/taken"
@@ -197,7 +197,7 @@ func safeTensorsFixtureSample() throws -> [NamedArray] {
         Issue.record("expected an error")
     } catch let error as SourceError {
         #expect(error.source == path)
-        #expect(error.problem.contains("cannot rename"))
+        #expect(error.problem.contains("is a folder, not a regular file"))
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["taken"])
     #expect(try FileManager.default.contentsOfDirectory(atPath: path) == ["inside"])

@@ -112,6 +112,41 @@ struct BadDataFileTests {
                 setup: { #expect(mkfifo($0.path("spec.yaml"), 0o644) == 0) }, arguments: ["check", "spec.yaml"],
                 messages: ["spec.yaml: error: is not a regular file (a named pipe or a device); expected a YAML spec"]),
             Case(
+                description: "a /proc file given to data inspect", setup: { _ in },
+                arguments: ["data", "inspect", "/proc/self/pagemap"],
+                messages: ["/proc/self/pagemap: is a file of the kernel's proc file system, not a data file"]),
+            Case(
+                description: "a /sys file given to data inspect", setup: { _ in },
+                arguments: ["data", "inspect", "/sys/devices/system/cpu/online"],
+                messages: [
+                    "/sys/devices/system/cpu/online: is a file of the kernel's sysfs file system, not a data file"
+                ]),
+            Case(
+                description: "data file is a /proc file",
+                setup: { try $0.write("bad.yaml", spec("{npy: /proc/self/status}")) },
+                arguments: ["check", "bad.yaml"],
+                messages: [
+                    "bad.yaml:2:16: error: cannot read the data: /proc/self/status: is a file of the kernel's proc file system"
+                ]),
+            Case(
+                description: "an empty file given to data inspect", setup: { try $0.write("empty.npy", []) },
+                arguments: ["data", "inspect", "empty.npy"],
+                messages: [
+                    "empty.npy: the file is empty (0 bytes); expected .npy, .npz, IDX (optionally gzipped) or PNG"
+                ]),
+            Case(
+                description: "mnist-m output is a device node",
+                setup: { scratch in
+                    try BadFiles.writeIDXFolder(scratch, images: BadFiles.idxImages())
+                    try scratch.write("photos/ok.png", BadPNGs.png())
+                    // /dev/null's numbers (1, 3): writing to it is harmless even if it were opened.
+                    #expect(mknod(scratch.path("node"), S_IFCHR | 0o644, 259) == 0)
+                },
+                arguments: ["data", "mnist-m", "--digits", "digits", "--backgrounds", "photos", "--out", "node"],
+                messages: [
+                    "node: is a device, not a regular file; runexp writes its output to a new or regular file only"
+                ]),
+            Case(
                 description: "network too large for memory",
                 setup: { scratch in
                     try scratch.write(
@@ -148,5 +183,19 @@ struct BadDataFileTests {
         #expect(!outcome.stderr.contains("Fatal error"))
         BrokenSpecCatalogueTests.expectOneErrorPerLine(outcome.stderr, bad.description)
         #expect(scratch.listing() == before, "the command wrote files")
+    }
+
+    /// Files of a few MiB that inflate to 2.3 GiB, read under a 1.9 GiB address-space limit: refused
+    /// before the output is allocated (the allocator used to abort the process, SIGABRT).
+    @Test(arguments: ["bomb.npz", "bomb.idx.gz"])
+    func aDecompressionBombIsRefusedBeforeItIsInflated(_ name: String) throws {
+        let scratch = try Scratch()
+        try scratch.write(name, name.hasSuffix(".npz") ? Bombs.npz(mebibytes: 2400) : Bombs.gzippedIDX(mebibytes: 2400))
+        let command = "ulimit -v 2000000; exec \"$0\" data inspect \(name)"
+        let outcome = try RunexpBinary.run(
+            ["-c", command, RunexpBinary.executable.path], in: scratch.url, timeout: 120,
+            executable: URL(fileURLWithPath: "/bin/bash"))
+        #expect(!outcome.signaled && outcome.status == 2, "status \(outcome.status): \(outcome.stderr.suffix(300))")
+        #expect(outcome.stderr.contains("of memory this process has left"), "\(outcome.stderr)")
     }
 }

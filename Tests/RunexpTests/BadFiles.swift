@@ -172,6 +172,8 @@ enum BadPNGs {
         photoCase(
             "claiming 30000×30000 pixels", png(claimed: (30000, 30000)),
             "PNG header declares 30000×30000 pixels, more than the 268435456 runexp reads"),
-        photoCase("that is text", Array("not a picture\n".utf8), "cannot read PNG"),
+        photoCase(
+            "that is text", Array("not a picture\n".utf8),
+            "not a PNG file: expected the signature 89 50 4e 47 0d 0a 1a 0a, found bytes 6e 6f 74 20 61 20 70 69"),
     ]
 }

@@ -85,6 +85,17 @@ struct DiffCommandTests {
         #expect(!html.contains("<pre>"), "the page is tables and figures, not the terminal text")
     }
 
+    @Test func anHTMLPageIsNotWrittenOverANamedPipe() throws {
+        let folder = try runs([("a", []), ("b", ["--seed", "9"])])
+        let pipe = folder.appendingPathComponent("page.html").path
+        #expect(mkfifo(pipe, 0o644) == 0)
+        let outcome = try RunexpBinary.run(["diff", "a", "b", "--html", "page.html"], in: folder, timeout: 120)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("page.html: is a named pipe (FIFO), not a regular file"), "\(outcome.stderr)")
+        var info = stat()
+        #expect(lstat(pipe, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the pipe was replaced")
+    }
+
     @Test func aFolderThatIsNotARunIsBadInput() throws {
         let folder = try runs([("a", [])])
         let outcome = try RunexpBinary.run(["diff", "a", "nowhere"], in: folder)

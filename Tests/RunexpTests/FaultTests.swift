@@ -145,7 +145,7 @@ struct FaultTests {
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("plots/tsne.png").path))
     }
 
-    @Test func aSecondSignalWhileShuttingDownLeavesOnlyWholeFilesAndStillResumes() throws {
+    @Test func aSecondSignalWhileShuttingDownLeavesOnlyWholeFilesAnInterruptedStatusAndStillResumes() throws {
         let scratch = try Self.workspace()
         var random = RandomStream(seed: 12, name: "second signals")
         for trial in 0..<4 {
@@ -159,11 +159,25 @@ struct FaultTests {
             let folder = scratch.url.appendingPathComponent(out)
             // Killed at once, it may leave a temporary file, never a partial one under its real name.
             Scratch.expectEveryFileIsWhole(folder, allowTemporary: true)
-            #expect(["interrupted", "running"].contains(Self.status(folder) ?? ""))
+            // The second signal writes the record kept for it (it used to leave `running`).
+            #expect(Self.status(folder) == "interrupted", "\(out)")
             let resumed = try RunexpBinary.run(["faults.yaml", "--resume", out], in: scratch.url)
             #expect(resumed.status == 0, "\(resumed.stderr)")
             Scratch.expectSameResults(scratch.url.appendingPathComponent("whole"), folder, files: Self.compared)
         }
+    }
+
+    /// Under `ulimit -v 300000` OpenBLAS's buffers do not fit: the run used to hang for ever in
+    /// OpenBLAS's allocation retry loop, deaf to SIGTERM, with status `running`.
+    @Test func aRunUnderAnAddressSpaceLimitEndsWithOutOfMemoryInsteadOfHanging() throws {
+        let scratch = try Self.workspace()
+        let outcome = try RunexpBinary.run(
+            ["-c", "ulimit -v 300000; exec \"$0\" faults.yaml --out limited", RunexpBinary.executable.path],
+            in: scratch.url, timeout: 120, executable: URL(fileURLWithPath: "/bin/bash"))
+        #expect(!outcome.timedOut, "hung")
+        #expect(!outcome.signaled && outcome.status == 2, "status \(outcome.status): \(outcome.stderr.suffix(300))")
+        #expect(outcome.stderr.contains("error: out of memory: the run needs at least"), "\(outcome.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("limited")))
     }
 
     @Test func resumeRefusesCheckpointFilesFromTwoDifferentEpochs() throws {

@@ -116,4 +116,70 @@ struct FolderSafetyTests {
         #expect(resumed.stderr.contains("another runexp run is writing in"), "\(resumed.stderr)")
         #expect(first.isRunning, "the first run was disturbed")
     }
+
+    /// Every path below `folder`, relative to it.
+    static func listing(_ folder: URL) -> Set<String> {
+        Set(FileManager.default.enumerator(atPath: folder.path)?.allObjects.compactMap { $0 as? String } ?? [])
+    }
+
+    /// Runs `chattr flag path`; false where the file system has no such attributes (tmpfs, overlay)
+    /// or the user may not set them (only root may set `+i`).
+    @discardableResult
+    static func chattr(_ flag: String, _ path: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["chattr", flag, path]
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    /// Whether `chattr +i` works in the temporary folder: the only way found to make a deletion fail
+    /// for root (permissions do not stop root; a bind mount needs mount rights).
+    static let immutableFilesWork: Bool = {
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("runexp-chattr-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: probe.path, contents: Data()) else { return false }
+        defer { try? FileManager.default.removeItem(at: probe) }
+        guard chattr("+i", probe.path) else { return false }
+        return chattr("-i", probe.path)
+    }()
+
+    @Test(.enabled(if: immutableFilesWork, "needs chattr +i in the temporary folder (root, ext4 or xfs)"))
+    func aForceThatCannotDeleteAFileOfTheOldRunLosesNothingAndNamesTheFile() throws {
+        let folder = try workspace()
+        let run = folder.appendingPathComponent("run")
+        let immutable = run.appendingPathComponent("plots/curves.svg")
+        let before = Self.listing(folder)
+        #expect(Self.chattr("+i", immutable.path))
+        defer { Self.chattr("-i", immutable.path) }
+        let outcome = try train(folder, ["--out", "run", "--force", "--seed", "3"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("\(immutable.path) is immutable"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("NSCocoaErrorDomain"))
+        #expect(Self.listing(folder) == before, "the old run lost files, or something was left beside it")
+        let record = try String(contentsOf: run.appendingPathComponent("run.json"), encoding: .utf8)
+        #expect(record.contains("\"seed\": 0"))
+    }
+
+    @Test func anEmptyOutIsRefusedInsteadOfWritingBesideTheWorkingFolder() throws {
+        let folder = try RunCommandTests.workspace()
+        let inside = folder.appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: inside, withIntermediateDirectories: true)
+        let outcome = try RunexpBinary.run(
+            ["../tiny.yaml", "--out", "", "--set", "train.epochs=1"], in: inside, timeout: 120)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("the output folder is empty (--out '')"), "\(outcome.stderr)")
+        #expect(Self.listing(folder) == ["tiny.yaml", "work"])
+    }
+
+    @Test func anOutLongerThanTheSystemAllowsIsRefusedWithoutMakingAnyFolder() throws {
+        let folder = try RunCommandTests.workspace()
+        let long = "deep/" + Array(repeating: String(repeating: "d", count: 200), count: 25).joined(separator: "/")
+        let outcome = try RunexpBinary.run(["tiny.yaml", "--out", long], in: folder, timeout: 120)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("must stay under the system's limit of 4096"), "\(outcome.stderr)")
+        #expect(outcome.stderr.utf8.count < 400, "the message repeats the whole path")
+        #expect(Self.listing(folder) == ["tiny.yaml"])
+    }
 }
