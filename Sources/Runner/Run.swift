@@ -19,6 +19,8 @@ public struct RunOptions: Sendable {
     /// Check, read the data and plan every phase and evaluation as the run would, then stop before
     /// the first step, writing nothing.
     public var dryRun = false
+    /// Also write the records as TensorBoard event files (`tensorboard/` in the run folder).
+    public var tensorboard = false
     public var commandLine: [String] = []
 
     public init(specPath: String) {
@@ -163,6 +165,13 @@ public enum RunCommand {
                     try Checkpoint.save(session.trainer, to: session.folder, specDigest: session.specDigest)
                 }
             }
+            // On resume, metrics.jsonl already holds only what the checkpoint covers.
+            let tensorboard =
+                session.options.tensorboard
+                ? try TensorBoardLog(
+                    folder: session.folder,
+                    records: ((try? String(contentsOfFile: session.folder.path("metrics.jsonl"), encoding: .utf8))
+                        ?? "").split(separator: "\n").map(String.init)) : nil
             let printer = ProgressPrinter(console: console)
             let clock = session.trainer.clock
             let live = LiveReport(session: session)
@@ -172,6 +181,7 @@ public enum RunCommand {
                 record: { record in
                     session.history.note(record)
                     try session.folder.append("metrics.jsonl", line: record.compact)
+                    try tensorboard?.note(record)
                 },
                 progress: printer.step,
                 epochEnded: { metrics in
@@ -187,7 +197,15 @@ public enum RunCommand {
             let whole = Double(DispatchTime.now().uptimeNanoseconds - training) / 1e9
             let spent = clock.total(.evaluation) + clock.total(.checkpoints) + clock.total(.report) - before
             clock.add(.train, whole - spent)
-            return try session.finish(outcome, console: console)
+            let result = try session.finish(outcome, console: console)
+            if result == .done || result == .missedExpectation {
+                do {
+                    try tensorboard?.addImages(of: session.folder, step: session.trainer.step)
+                } catch {
+                    console.message("note: the images were not added to the TensorBoard events: \(error)")
+                }
+            }
+            return result
         } catch {
             try? session.writeStatus("failed: \(error)")
             console.error(error)

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// A run folder holds a `run.json` that runexp wrote (a JSON object with its version, the spec's
 /// digest and a status) and only runexp's own files: the spec, the resolved spec, the metrics, the
-/// report, and images, plots, arrays and checkpoint files in their folders (plus temporary files of
+/// report, and images, plots, arrays, checkpoint and TensorBoard files in their folders (plus temporary files of
 /// an interrupted write).
 enum RunFolderCheck {
     /// The files a run writes at the top of its folder.
@@ -15,6 +15,8 @@ enum RunFolderCheck {
     /// The folders a run writes, each with the extensions of the files it holds.
     static let subfolders: [String: Set<String>] = [
         "images": ["png"], "plots": ["png", "svg"], "arrays": ["npy"], "checkpoint": ["safetensors"],
+        // `--tensorboard`'s event file, events.out.tfevents.runexp.
+        "tensorboard": ["runexp"],
     ]
 
     /// Nil when `url` is a run folder runexp wrote (or an empty folder); else why it is not, naming

@@ -25,6 +25,9 @@ struct Train: ParsableCommand {
     @Flag(help: "Check, read the data and plan everything as the run would, then stop before the first step.")
     var dryRun = false
 
+    @Flag(help: "Also write TensorBoard event files (tensorboard/ in the run folder: losses, metrics, images).")
+    var tensorboard = false
+
     func validate() throws {
         if resume != nil, out != nil || force {
             throw ValidationError("--resume continues the run in its folder; --out and --force do not go with it")
@@ -46,6 +49,7 @@ struct Train: ParsableCommand {
         run.force = force
         run.resume = resume
         run.dryRun = dryRun
+        run.tensorboard = tensorboard
         run.commandLine = commandLine
         return run
     }
