@@ -102,15 +102,22 @@ public enum AtomicFile {
 
     /// Writes every byte of `buffer` (retrying short and interrupted writes); what failed, or nil.
     private static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> String? {
-        guard let base = buffer.baseAddress else { return nil }
+        writeEveryByte(buffer, to: descriptor) ? nil : "the disk refused the write"
+    }
+
+    /// Writes every byte of `buffer` to `descriptor` with `write(2)` alone, retrying short and
+    /// interrupted writes; whether all went. It calls nothing but the system, so a signal handler
+    /// may use it, and a reader that went away makes it return false rather than trap.
+    public static func writeEveryByte(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+        guard let base = buffer.baseAddress else { return true }
         var offset = 0
         while offset < buffer.count {
             let written = systemWrite(descriptor, base + offset, buffer.count - offset)
             if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return "the disk refused the write" }
+            guard written > 0 else { return false }
             offset += written
         }
-        return nil
+        return true
     }
 
     /// Flushes the folder entry so the rename itself survives a power cut; a failure here is not

@@ -1,3 +1,4 @@
+import Data
 import Foundation
 
 /// Ctrl-C, SIGTERM and SIGHUP (the terminal closed) ask a run to stop at the next batch boundary
@@ -86,20 +87,12 @@ public enum StopSignal {
     /// Writes the last words, if any, with system calls only (all a signal handler may use): to a
     /// temporary file, renamed over the record once whole.
     private static func writeLastWords() {
-        guard let path = lastWordsPath, let temporary = lastWordsTemporary, let bytes = lastWordsBytes,
-            let base = bytes.baseAddress
-        else { return }
+        guard let path = lastWordsPath, let temporary = lastWordsTemporary, let bytes = lastWordsBytes else { return }
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return }
-        var offset = 0
-        while offset < bytes.count {
-            let written = write(descriptor, base + offset, bytes.count - offset)
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { break }
-            offset += written
-        }
+        let whole = AtomicFile.writeEveryByte(UnsafeRawBufferPointer(bytes), to: descriptor)
         close(descriptor)
-        if offset == bytes.count { rename(temporary, path) } else { unlink(temporary) }
+        if whole { rename(temporary, path) } else { unlink(temporary) }
     }
 
     /// Throws `Interrupted` when a stop was asked for: the output stage calls it between outputs.

@@ -53,16 +53,7 @@ struct ApplyCommand: ParsableCommand {
         let absolute = { (path: String) in URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: here)).path }
         let (folder, input, out) = (absolute(self.folder), absolute(self.input), absolute(self.out))
         do {
-            let record = try RunRecord.read(folder)
-            var arguments = Array(record.command.dropFirst())
-            if arguments.first == "run" { arguments.removeFirst() }
-            guard let train = try? Train.parse(arguments) else {
-                throw RunError("\(self.folder)/run.json: its command cannot be read again: \(arguments)")
-            }
-            if let started = record.folder, !FileManager.default.changeCurrentDirectoryPath(started) {
-                throw RunError("the run was started in \(started), which is gone")
-            }
-            let model = try TrainedModel(train.runOptions(commandLine: record.command), folder: folder)
+            let model = try TrainedModel(try Train.optionsOfRun(in: folder), folder: folder)
             let output: TrainedModel.Output
             switch action {
             case .encode: output = try model.encode(input, network: encoder)

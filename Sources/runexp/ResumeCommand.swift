@@ -13,31 +13,36 @@ struct ResumeCommand: ParsableCommand {
     var folder: String
 
     func run() throws {
-        let record: RunRecord
+        // Before the current folder changes to the run's starting folder.
+        let folder = URL(fileURLWithPath: self.folder).standardized.path
+        var run: RunOptions
         do {
-            record = try RunRecord.read(folder)
+            run = try Train.optionsOfRun(in: folder)
         } catch {
             throw Exit.failing(error)
         }
-        // The run's own arguments, without the executable and an explicit `run`, and without the
-        // options that chose or replaced its folder: this folder is the one to continue.
-        var arguments = Array(record.command.dropFirst())
-        if arguments.first == "run" { arguments.removeFirst() }
-        let train: Train
-        do {
-            train = try Train.parse(arguments)
-        } catch {
-            throw Exit.failing(RunError("\(folder)/run.json: its command cannot be read again: \(arguments)"))
-        }
-        // run.json keeps the command that started the run, so the next resume repeats it too.
-        var run = train.runOptions(commandLine: record.command)
-        run.resume = URL(fileURLWithPath: folder).standardized.path
+        run.resume = folder
         run.out = nil
         run.force = false
-        // Paths on the original command line were typed in the folder it was started in.
-        if let started = record.folder, !FileManager.default.changeCurrentDirectoryPath(started) {
-            throw Exit.failing(RunError("the run was started in \(started), which is gone; resume it with its spec"))
-        }
         try Train.execute(run)
+    }
+}
+
+extension Train {
+    /// The options that started the run in `folder`, read back from its run.json (which keeps the
+    /// command, so a later resume repeats it too), with the current folder changed to the one it
+    /// was started in: paths on that command line were typed there.
+    static func optionsOfRun(in folder: String) throws -> RunOptions {
+        let record = try RunRecord.read(folder)
+        // The run's own arguments, without the executable and an explicit `run`.
+        var arguments = Array(record.command.dropFirst())
+        if arguments.first == "run" { arguments.removeFirst() }
+        guard let train = try? Train.parse(arguments) else {
+            throw RunError("\(folder)/run.json: its command cannot be read again: \(arguments)")
+        }
+        if let started = record.folder, !FileManager.default.changeCurrentDirectoryPath(started) {
+            throw RunError("the run was started in \(started), which is gone; give its spec instead")
+        }
+        return train.runOptions(commandLine: record.command)
     }
 }
