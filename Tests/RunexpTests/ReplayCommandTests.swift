@@ -29,6 +29,19 @@ struct ReplayCommandTests {
         #expect(missed.stdout.contains("MISS"))
     }
 
+    @Test func aReferenceImageChangedByOnePixelFailsTheReplayNamingIt() throws {
+        let folder = try RunCommandTests.workspace("replay: {epochs: 1, train_limit: 100}")
+        let recorded = try RunexpBinary.run(["replay", "--record", "--results", "refs", "tiny.yaml"], in: folder)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        try PixelEdit.flipFirstPixel(
+            of: folder.appendingPathComponent("refs/tiny_ae/images/reconstructions.png").path)
+        let missed = try RunexpBinary.run(["replay", "--results", "refs", "tiny.yaml"], in: folder)
+        #expect(missed.status == 1)
+        #expect(
+            missed.stderr.contains("tiny.yaml: images/reconstructions.png is not the reference's pixels"),
+            "\(missed.stderr)")
+    }
+
     @Test func aSpecWithoutAReferenceSaysHowToRecordOne() throws {
         let folder = try RunCommandTests.workspace()
         let outcome = try RunexpBinary.run(["replay", "--results", "refs", "tiny.yaml"], in: folder)
