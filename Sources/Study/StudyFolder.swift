@@ -46,7 +46,10 @@ public final class StudyFolder: @unchecked Sendable {
         let logs = url.appendingPathComponent("logs")
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
         let path = logs.appendingPathComponent("\(trial.folderName).log").path
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        // A failed creation shows as the handle that cannot be opened next.
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw StudyError("cannot write \(path)") }
         handle.seekToEndOfFile()
         return handle
