@@ -14,25 +14,10 @@ struct ApplyCommandTests {
         let scratch = try Scratch()
         try scratch.write(
             "tiny.yaml",
-            """
-            name: tiny
-            seed: 1
-            data: {source: {npy: \(Self.sample)}, shape: [784], validation: 0}
-            prior: {normal: {dim: 4}}
-            networks:
-              encoder:
-                layers: [dense: 16, relu, dense: 4]
-              decoder:
-                layers: [dense: 16, relu, dense: 784, sigmoid]
-            phases:
-              - name: r
-                loss: mse(decoder(encoder(x)), x) + mmd(encoder(x), z)
-                update: [encoder, decoder]
-                optimizer: {adam: {lr: 0.01}}
-            train: {epochs: 2, batch_size: 8}
-            outputs: [tsne: {points: 60, perplexity: 5}]
-
-            """)
+            EvaluationPolicyTests.tinySpec(
+                data: ", validation: 0", prior: "prior: {normal: {dim: 4}}\n",
+                loss: "mse(decoder(encoder(x)), x) + mmd(encoder(x), z)", train: "epochs: 2, batch_size: 8",
+                outputs: "outputs: [tsne: {points: 60, perplexity: 5}]\n"))
         let outcome = try RunexpBinary.run(["tiny.yaml", "--out", "run"], in: scratch.url)
         try #require(outcome.status == 0, "\(outcome.stderr)")
         return scratch

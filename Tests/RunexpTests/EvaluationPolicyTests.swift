@@ -8,23 +8,33 @@ import Testing
 struct EvaluationPolicyTests {
     /// A tiny autoencoder on the assignment's 60 sample digits: 48 to train, 12 held out.
     static func spec(_ train: String = "") -> String {
+        tinySpec(train: "epochs: 6, batch_size: 8" + train)
+    }
+
+    /// The tiny autoencoder on the assignment's 60 sample digits that several suites train:
+    /// `data` ends the data mapping, `prior` and `outputs` are whole lines (or nothing), `loss` is
+    /// the one phase's loss and `train` the inside of the train mapping.
+    static func tinySpec(
+        data: String = ", validation: 0.2", prior: String = "", loss: String = "mse(decoder(encoder(x)), x)",
+        train: String, outputs: String = ""
+    ) -> String {
         let sample = DataCommandTests.shared.appendingPathComponent("homework/data_sample.npy").path
         return """
             name: tiny
             seed: 1
-            data: {source: {npy: \(sample)}, shape: [784], validation: 0.2}
-            networks:
+            data: {source: {npy: \(sample)}, shape: [784]\(data)}
+            \(prior)networks:
               encoder:
                 layers: [dense: 16, relu, dense: 4]
               decoder:
                 layers: [dense: 16, relu, dense: 784, sigmoid]
             phases:
               - name: r
-                loss: mse(decoder(encoder(x)), x)
+                loss: \(loss)
                 update: [encoder, decoder]
                 optimizer: {adam: {lr: 0.01}}
-            train: {epochs: 6, batch_size: 8\(train)}
-
+            train: {\(train)}
+            \(outputs)
             """
     }
 

@@ -5,26 +5,7 @@ import Testing
 /// summarized per setting; a failing trial does not stop the study; `--resume` finishes it.
 struct SweepCommandTests {
     /// A tiny autoencoder on the assignment's 240 sample images (no test split: fast in debug).
-    static var spec: String {
-        let sample = DataCommandTests.shared.appendingPathComponent("homework/data_sample.npy").path
-        return """
-            name: tiny
-            seed: 1
-            data: {source: {npy: \(sample)}, shape: [784]}
-            networks:
-              encoder:
-                layers: [dense: 16, relu, dense: 4]
-              decoder:
-                layers: [dense: 16, relu, dense: 784, sigmoid]
-            phases:
-              - name: r
-                loss: mse(decoder(encoder(x)), x)
-                update: [encoder, decoder]
-                optimizer: {adam: {lr: 0.01}}
-            train: {epochs: 2, batch_size: 50}
-
-            """
-    }
+    static var spec: String { EvaluationPolicyTests.tinySpec(data: "", train: "epochs: 2, batch_size: 50") }
 
     func scratch() throws -> Scratch {
         let scratch = try Scratch()
