@@ -21,12 +21,15 @@ let package = Package(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(
+            name: "CDNNL",
+            providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(
             name: "CCairo", pkgConfig: "cairo",
             providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Kernels", dependencies: ["CBLAS"], swiftSettings: release),
+        .target(name: "Kernels", dependencies: ["CBLAS", "CDNNL"], swiftSettings: release),
         .target(name: "Spec", dependencies: ["CYAML"]),
         .target(name: "Graph", dependencies: ["Kernels", "Spec"], swiftSettings: release),
         .target(

@@ -55,6 +55,9 @@ public protocol Layer: Sendable {
     /// Adds parameter gradients into `gradients` (when present) and writes or adds the input gradient
     /// into `dInput` (when present), from `dOutput`.
     func backward(_ buffers: LayerBuffers)
+    /// The library primitives this application runs on, created once by the planner for the
+    /// planned buffers (`backward`: also for the gradients); nil for layers without any.
+    func directConvolution(for buffers: LayerBuffers, backward: Bool) -> DirectConvolution?
 }
 
 /// How much scratch one layer application needs.
@@ -72,6 +75,7 @@ extension Layer {
     public func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize { ScratchSize() }
     public var isView: Bool { false }
     public var outputIsReusable: Bool { false }
+    public func directConvolution(for buffers: LayerBuffers, backward: Bool) -> DirectConvolution? { nil }
 }
 
 /// Why a layer cannot take an input: said in the user's terms.

@@ -1,6 +1,6 @@
 import CBLAS
 
-/// Matrix product on row-major `Float` matrices through BLAS:
+/// Matrix product on row-major `Float` matrices through the process's `ProductLibrary`:
 /// `c[m×n] = op(a) · op(b)` or, with `accumulate`, `c += op(a) · op(b)`.
 ///
 /// `op(a)` is `m×k`: `a` is stored `m×k`, or `k×m` when `transposeA`.
@@ -18,6 +18,13 @@ public func gemm(
     if k == 0 {
         // BLAS implementations disagree on k == 0; an empty sum is zero.
         if !accumulate { c.update(repeating: 0, count: m * n) }
+        return
+    }
+    if ProductLibrary.current == .oneDNN {
+        let start = elapsed == nil ? 0 : monotonicNanoseconds()
+        defer { addElapsed(since: start, to: elapsed) }
+        oneDNNGemm(
+            c: c, a: a, b: b, m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, accumulate: accumulate)
         return
     }
     let lda = transposeA ? m : k

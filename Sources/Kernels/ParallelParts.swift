@@ -20,10 +20,16 @@ public func partRange(part: Int, parts: Int, count: Int) -> Range<Int> {
 /// Runs `body(part)` for every part on its own thread and waits for all of them.
 ///
 /// Callers make each part compute values that do not depend on the split (per-point results),
-/// so the output is bit-identical for every thread count.
+/// so the output is bit-identical for every thread count. When oneDNN computes the products, the
+/// parts run on its OpenMP threads, so a step has one pool of threads: OpenMP's workers poll for
+/// work a while after each primitive, and a second pool would share the cores with the pollers.
 public func forEachPart(parts: Int, _ body: @Sendable (Int) -> Void) {
     if parts <= 1 {
         body(0)
+        return
+    }
+    if ProductLibrary.current == .oneDNN, OpenMP.runtime != nil {
+        OpenMP.forEachPart(parts: parts, body)
         return
     }
     DispatchQueue.concurrentPerform(iterations: parts, execute: body)

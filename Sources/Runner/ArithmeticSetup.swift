@@ -3,8 +3,8 @@ import Kernels
 import Data
 import Spec
 
-/// The choices a run's bits depend on besides its spec and seed: the determinism mode, the
-/// OpenBLAS kernel family and the thread count. Two runs of one spec and seed with equal setups
+/// The choices a run's bits depend on besides its spec and seed: the determinism mode, the library
+/// products run on (oneDNN in fast mode, OpenBLAS in portable), its kernels and the thread count. Two runs of one spec and seed with equal setups
 /// write the same bits. `run.json` and replay references record it; `runexp diff` compares it.
 public struct ArithmeticSetup: Sendable, Equatable {
     public var mode: DeterminismMode
@@ -14,6 +14,10 @@ public struct ArithmeticSetup: Sendable, Equatable {
     public var instructionSet: String
     /// How many threads products and elementwise passes split across: the count fixes the split.
     public var threads: Int
+    /// The library products ran on: `oneDNN 2.6.3 (AVX-512+AMX)`, or `OpenBLAS` (whose kernels are
+    /// `blasCore`). Recorded as `products`; a folder written before runexp used oneDNN records none
+    /// and ran OpenBLAS.
+    public var products = ProductLibrary.openBLAS.rawValue
 
     /// Portable mode's kernels: Haswell's AVX2+FMA kernels, which every x86-64 machine of this kind
     /// (Intel Xeon or AMD EPYC) and nearly every x86-64 CPU since 2013 executes. On AMD they give
@@ -27,7 +31,7 @@ public struct ArithmeticSetup: Sendable, Equatable {
     public static let portableThreads = 2
 
     /// The keys under which `run.json` and a replay reference record a setup.
-    static let factKeys = ["determinism", "blas_core", "instruction_set", "threads"]
+    static let factKeys = ["determinism", "blas_core", "instruction_set", "threads", "products"]
 
     /// Pins (portable) or restores (fast) every CPU-dependent choice for the products that follow
     /// in this process, and returns what it chose; `threads` nil means the mode's default (fast:
@@ -51,10 +55,29 @@ public struct ArithmeticSetup: Sendable, Equatable {
             throw RunError("OpenBLAS did not switch to its \(core) kernels; it runs \(BLASCore.activeName)")
         }
         setBLASThreadCount(count)
+        OneDNN.setThreadCount(count)
+        ProductLibrary.current = library(for: mode)
         let active = BLASCore.activeName
-        return ArithmeticSetup(
+        var setup = ArithmeticSetup(
             mode: mode, blasCore: active, instructionSet: BLASCore.named(active)?.instructionSet ?? "unknown",
             threads: blasThreadCount())
+        if ProductLibrary.current == .oneDNN {
+            setup.products = "oneDNN \(OneDNN.version) (\(OneDNN.instructionSet))"
+        }
+        return setup
+    }
+
+    /// The library a mode runs products on: oneDNN in fast mode (faster on every CPU measured,
+    /// docs/performance.md), OpenBLAS's pinned kernels in portable mode, whose bits are proven the
+    /// same on every CPU of this kind; oneDNN's JIT kernels size their blocking to the CPU's caches,
+    /// which no machine here can play for another. `RUNEXP_PRODUCTS=OpenBLAS` makes fast mode run
+    /// OpenBLAS too, to measure one against the other.
+    static func library(for mode: DeterminismMode) -> ProductLibrary {
+        guard mode == .fast else { return .openBLAS }
+        let asked = ProcessInfo.processInfo.environment["RUNEXP_PRODUCTS"]
+        return asked.flatMap { name in
+            [ProductLibrary.openBLAS, .oneDNN].first { $0.rawValue.caseInsensitiveCompare(name) == .orderedSame }
+        } ?? .oneDNN
     }
 
     /// Why this CPU cannot run portable mode, or nil when it can.
@@ -73,15 +96,16 @@ public struct ArithmeticSetup: Sendable, Equatable {
 
     /// One line for people: `portable determinism: OpenBLAS Haswell kernels (AVX2+FMA), 2 threads`.
     public var summary: String {
-        "\(mode.rawValue) determinism: OpenBLAS \(blasCore) kernels (\(instructionSet)), \(threads) thread"
-            + (threads == 1 ? "" : "s")
+        let kernels =
+            products == ProductLibrary.openBLAS.rawValue ? "OpenBLAS \(blasCore) kernels (\(instructionSet))" : products
+        return "\(mode.rawValue) determinism: \(kernels), \(threads) thread" + (threads == 1 ? "" : "s")
     }
 
     /// The setup as `run.json` and a replay reference record it.
     var facts: [String: JSON] {
         [
             "determinism": .string(mode.rawValue), "blas_core": .string(blasCore),
-            "instruction_set": .string(instructionSet), "threads": .integer(threads),
+            "instruction_set": .string(instructionSet), "threads": .integer(threads), "products": .string(products),
         ]
     }
 
@@ -109,10 +133,14 @@ public struct ArithmeticSetup: Sendable, Equatable {
     /// when they ran the same kernels on the same threads and the bits must be equal (whichever
     /// mode chose them).
     static func expectedDifference(_ a: ArithmeticSetup, _ b: ArithmeticSetup) -> String? {
-        guard a.blasCore != b.blasCore || a.threads != b.threads else { return nil }
+        // OpenBLAS's kernels matter only where OpenBLAS computed the products.
+        let kernelsDiffer =
+            a.products == b.products && a.products == ProductLibrary.openBLAS.rawValue && a.blasCore != b.blasCore
+        guard kernelsDiffer || a.threads != b.threads || a.products != b.products else { return nil }
         var causes: [String] = []
         if a.mode != b.mode { causes.append("determinism modes (\(a.mode.rawValue), \(b.mode.rawValue))") }
-        if a.blasCore != b.blasCore { causes.append("kernels (OpenBLAS \(a.blasCore), \(b.blasCore))") }
+        if a.products != b.products { causes.append("libraries (\(a.products), \(b.products))") }
+        if kernelsDiffer { causes.append("kernels (OpenBLAS \(a.blasCore), \(b.blasCore))") }
         if a.threads != b.threads { causes.append("thread counts (\(a.threads), \(b.threads))") }
         let listed =
             causes.count > 1
@@ -133,6 +161,7 @@ public struct ArithmeticSetup: Sendable, Equatable {
             case .integer(let threads)? = facts["threads"]
         else { return nil }
         self.init(mode: mode, blasCore: core, instructionSet: instructions, threads: threads)
+        if case .string(let products)? = facts["products"] { self.products = products }
     }
 
     init(mode: DeterminismMode, blasCore: String, instructionSet: String, threads: Int) {

@@ -50,7 +50,12 @@ public enum Bench {
         func key(_ base: String, _ mode: DeterminismMode) -> String {
             mode == modes[0] ? base : "\(base)_\(mode.rawValue)"
         }
-        for mode in modes { log(try ArithmeticSetup.apply(mode, threads: threads).summary) }
+        var peaks: [DeterminismMode: Double] = [:]
+        for mode in modes {
+            log(try ArithmeticSetup.apply(mode, threads: threads).summary)
+            peaks[mode] = gemmRate(1024, 1024, 1024, seconds: 1)
+            log("products' peak here: \(Int(peaks[mode]!)) GFLOP/s (a 1024³ SGEMM on the same threads)")
+        }
         for round in 1...rounds {
             let prefix = rounds > 1 ? "round \(round)/\(rounds): " : ""
             for name in ["cnn_ae", "aae_mlp"] {
@@ -58,8 +63,10 @@ public enum Bench {
                     _ = try ArithmeticSetup.apply(mode, threads: threads)
                     let training = try trainingThroughput("\(experiments)/\(name).yaml", seconds: seconds)
                     log(prefix + training.line(modes.count > 1 ? "\(name) (\(mode.rawValue))" : name))
+                    if round == rounds { training.layerLines(peak: peaks[mode] ?? 0).forEach(log) }
                     samples[key("\(name)_train_img_s", mode), default: []].append(training.imagesPerSecond)
                     samples[key("\(name)_loop_overhead_pct", mode), default: []].append(training.overheadPercent)
+                    samples[key("\(name)_step_gflops", mode), default: []].append(training.stepGFLOPS)
                 }
             }
             _ = try ArithmeticSetup.apply(modes[0], threads: threads)
@@ -75,7 +82,10 @@ public enum Bench {
         var figures: [Figure] = []
         for name in ["cnn_ae", "aae_mlp"] {
             for mode in modes {
-                for (base, unit) in [("\(name)_train_img_s", "img/s"), ("\(name)_loop_overhead_pct", "%")] {
+                for (base, unit) in [
+                    ("\(name)_train_img_s", "img/s"), ("\(name)_loop_overhead_pct", "%"),
+                    ("\(name)_step_gflops", "GFLOP/s"),
+                ] {
                     let key = key(base, mode)
                     figures.append(Figure(key: key, value: median(samples[key] ?? []), unit: unit))
                 }
@@ -114,6 +124,22 @@ public enum Bench {
         var optimizerPercent: Double
         /// 100 × (step time − time in GEMM, im2col and col2im) / step time.
         var overheadPercent: Double
+        /// The step's products' arithmetic over the whole step's time.
+        var stepGFLOPS: Double
+        /// Each convolution and dense application's products, over the measured steps.
+        var layers: [(phase: String, products: LayerProducts)]
+        var steps: Int
+        var nanoseconds: UInt64
+
+        /// One line per layer application: what served it, its rate against `peak`, its share of the step.
+        func layerLines(peak: Double) -> [String] {
+            layers.map { phase, products in
+                let rate = Double(products.flops) * Double(steps) / max(Double(products.nanoseconds), 1)
+                let share = 100 * Double(products.nanoseconds) / max(Double(nanoseconds), 1)
+                return "  \(phase): \(products.place): \(products.server), \(Int(rate)) GFLOP/s"
+                    + " (\(Int((100 * rate / max(peak, 1)).rounded()))% of peak), \(formatFixed(share, 1))% of the step"
+            }
+        }
 
         /// The log line: throughput and where a step's time went.
         func line(_ label: String) -> String {
@@ -152,10 +178,15 @@ public enum Bench {
         }
         func percent(_ nanoseconds: UInt64) -> Double { 100 * Double(nanoseconds) / Double(elapsed) }
         let gemm = percent(timing.gemmNanoseconds), convolution = percent(timing.convolutionNanoseconds)
+        let layers = phases.flatMap { phase in phase.layerProducts.map { (phase: phase.name, products: $0) } }
+        let steps = images / batch
+        let flops = layers.reduce(0) { $0 + $1.products.flops }
         return Training(
             imagesPerSecond: Double(images) / (Double(elapsed) / 1e9), gemmPercent: gemm,
             convolutionPercent: convolution, optimizerPercent: percent(timing.optimizerNanoseconds),
-            overheadPercent: 100 - gemm - convolution)
+            overheadPercent: 100 - gemm - convolution,
+            stepGFLOPS: Double(flops) * Double(steps) / Double(elapsed), layers: layers, steps: steps,
+            nanoseconds: elapsed)
     }
 
     static func tsneOnMNIST() throws -> TSNEBenchmarkResult {

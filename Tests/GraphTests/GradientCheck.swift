@@ -43,6 +43,11 @@ struct GradientCheck {
         }
     }
 
+    /// Convolution layers of the first phase that run on oneDNN's primitives.
+    var convolutionsServedByOneDNN: Int {
+        programs[0].productServers.filter { $0.hasSuffix("oneDNN convolution") }.count
+    }
+
     /// The loss of phase `index`, with the dropout masks and noise of the first evaluation replayed.
     func loss(_ index: Int, batch: Int, dropout: RandomStream, noise: RandomStream? = nil) -> Double {
         programs[index].dropout = dropout

@@ -8,10 +8,12 @@ struct LayerHarness {
     var dInput: [Float] = []
     var gradients: [[Float]] = []
     var parameters: [[Float]] = []
+    /// Whether the layer ran on oneDNN's convolution primitives.
+    var servedByOneDNN = false
 
     init(
         _ layer: any Layer, input: [Float], inputShape: SampleShape, batch: Int, parameters: [[Float]],
-        dOutput: [Float], training: Bool = true
+        dOutput: [Float], training: Bool = true, library: ProductLibrary = .openBLAS
     ) throws {
         let outputShape = try layer.outputShape(for: inputShape).get()
         let inputBuffer = FloatBuffer(count: input.count)
@@ -30,14 +32,20 @@ struct LayerHarness {
         let size = layer.scratch(input: inputShape, output: outputShape, batch: batch)
         let scratch = FloatBuffer(count: size.floats)
         let doubles = DoubleBuffer(count: size.doubles)
-        let buffers = LayerBuffers(
+        var buffers = LayerBuffers(
             batch: batch, inputShape: inputShape, outputShape: outputShape, input: inputBuffer.pointer,
             output: outputBuffer.pointer, dInput: dInputBuffer.pointer, dOutput: dOutputBuffer.pointer,
             accumulateInput: false, parameters: tensors.map(\.pointer), gradients: gradientBuffers.map(\.pointer),
             scratch: scratch.pointer, doubleScratch: doubles.pointer, training: training)
+        if library == .oneDNN, let convolution = layer.directConvolution(for: buffers, backward: true) {
+            buffers.convolution = convolution
+        }
         var random = RandomStream(seed: 0, name: "harness")
-        layer.forward(buffers, random: &random)
-        layer.backward(buffers)
+        ProductLibrary.$override.withValue(library) {
+            layer.forward(buffers, random: &random)
+            layer.backward(buffers)
+        }
+        servedByOneDNN = buffers.convolution != nil
         output = outputBuffer.values
         dInput = dInputBuffer.values
         gradients = gradientBuffers.map(\.values)

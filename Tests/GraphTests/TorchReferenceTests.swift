@@ -28,34 +28,44 @@ struct TorchReferenceTests {
         #expect(worst <= 1e-5 + 1e-4 * scale, "\(what): largest difference \(worst) for values up to \(scale)")
     }
 
-    func convolution(_ prefix: String, _ kind: (ConvolutionSpec) -> any Layer, _ settings: ConvolutionSpec) throws {
+    func convolution(
+        _ prefix: String, _ kind: (ConvolutionSpec) -> any Layer, _ settings: ConvolutionSpec,
+        on library: ProductLibrary
+    ) throws {
         let x = try load(prefix, "x")
         let harness = try LayerHarness(
             kind(settings), input: x.values, inputShape: Array(x.shape.dropFirst()), batch: x.shape[0],
             parameters: [try load(prefix, "weight").values, try load(prefix, "bias").values],
-            dOutput: try load(prefix, "dy").values)
+            dOutput: try load(prefix, "dy").values, library: library)
+        #expect(harness.servedByOneDNN == (library == .oneDNN), "\(prefix) on \(library)")
         expectClose(harness.output, try load(prefix, "y").values, "\(prefix) y")
         expectClose(harness.dInput, try load(prefix, "dx").values, "\(prefix) dx")
         expectClose(harness.gradients[0], try load(prefix, "dweight").values, "\(prefix) dweight")
         expectClose(harness.gradients[1], try load(prefix, "dbias").values, "\(prefix) dbias")
     }
 
-    @Test func conv2dMatchesPyTorch() throws {
+    @Test(arguments: [ProductLibrary.openBLAS, .oneDNN])
+    func conv2dMatchesPyTorch(library: ProductLibrary) throws {
         try convolution(
             "conv2d_s2p1", { Conv2D(settings: $0) },
-            ConvolutionSpec(filters: 4, kernel: 3, stride: 2, padding: .explicit(1), outputPadding: 0, bias: true))
+            ConvolutionSpec(filters: 4, kernel: 3, stride: 2, padding: .explicit(1), outputPadding: 0, bias: true),
+            on: library)
         try convolution(
             "conv2d_s1p0", { Conv2D(settings: $0) },
-            ConvolutionSpec(filters: 3, kernel: 3, stride: 1, padding: .explicit(0), outputPadding: 0, bias: true))
+            ConvolutionSpec(filters: 3, kernel: 3, stride: 1, padding: .explicit(0), outputPadding: 0, bias: true),
+            on: library)
     }
 
-    @Test func conv2dTransposeMatchesPyTorch() throws {
+    @Test(arguments: [ProductLibrary.openBLAS, .oneDNN])
+    func conv2dTransposeMatchesPyTorch(library: ProductLibrary) throws {
         try convolution(
             "conv2d_transpose_s2p1op1", { Conv2DTranspose(settings: $0) },
-            ConvolutionSpec(filters: 3, kernel: 3, stride: 2, padding: .explicit(1), outputPadding: 1, bias: true))
+            ConvolutionSpec(filters: 3, kernel: 3, stride: 2, padding: .explicit(1), outputPadding: 1, bias: true),
+            on: library)
         try convolution(
             "conv2d_transpose_s3p0", { Conv2DTranspose(settings: $0) },
-            ConvolutionSpec(filters: 2, kernel: 4, stride: 3, padding: .explicit(0), outputPadding: 0, bias: true))
+            ConvolutionSpec(filters: 2, kernel: 4, stride: 3, padding: .explicit(0), outputPadding: 0, bias: true),
+            on: library)
     }
 
     @Test func batchNormMatchesPyTorchInTrainingMode() throws {

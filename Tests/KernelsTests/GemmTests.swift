@@ -20,8 +20,17 @@ private func naiveProduct(
     return c
 }
 
-@Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
-func gemmMatchesNaiveProductForEveryTransposeCombination(transposeA: Bool, transposeB: Bool) {
+/// Both libraries `gemm` runs on.
+let productLibraries: [ProductLibrary] = [.openBLAS, .oneDNN]
+
+@Test(arguments: productLibraries, [(false, false), (true, false), (false, true), (true, true)])
+func gemmMatchesNaiveProductForEveryTransposeCombination(library: ProductLibrary, transposes: (Bool, Bool)) {
+    ProductLibrary.$override.withValue(library) {
+        productMatchesNaiveProduct(transposeA: transposes.0, transposeB: transposes.1)
+    }
+}
+
+private func productMatchesNaiveProduct(transposeA: Bool, transposeB: Bool) {
     let (m, n, k) = (5, 7, 3)
     let a = randomValues(m * k, name: "gemm.a")
     let b = randomValues(k * n, name: "gemm.b")
@@ -35,7 +44,12 @@ func gemmMatchesNaiveProductForEveryTransposeCombination(transposeA: Bool, trans
     #expect(maxAbsDifference(c, expected) < 1e-5)
 }
 
-@Test func gemmAccumulateAddsToTheExistingOutput() {
+@Test(arguments: productLibraries)
+func gemmAccumulateAddsToTheExistingOutput(library: ProductLibrary) {
+    ProductLibrary.$override.withValue(library) { accumulateAddsToTheExistingOutput() }
+}
+
+private func accumulateAddsToTheExistingOutput() {
     let (m, n, k) = (4, 3, 6)
     let a = randomValues(m * k, name: "gemm.acc.a")
     let b = randomValues(k * n, name: "gemm.acc.b")
@@ -47,18 +61,24 @@ func gemmMatchesNaiveProductForEveryTransposeCombination(transposeA: Bool, trans
     #expect(maxAbsDifference(c, expected) < 1e-5)
 }
 
-@Test func gemmOverwriteNeverReadsStaleNaNs() {
+@Test(arguments: productLibraries)
+func gemmOverwriteNeverReadsStaleNaNs(library: ProductLibrary) {
     let a: [Float] = [1, 2, 3, 4]
     let b: [Float] = [1, 0, 0, 1]
     var c = [Float](repeating: .nan, count: 4)
-    gemm(c: &c, a: a, b: b, m: 2, n: 2, k: 2, accumulate: false)
+    ProductLibrary.$override.withValue(library) {
+        gemm(c: &c, a: a, b: b, m: 2, n: 2, k: 2, accumulate: false)
+    }
     #expect(c == [1, 2, 3, 4])
 }
 
-@Test func gemmWithEmptyInnerDimensionWritesZeros() {
+@Test(arguments: productLibraries)
+func gemmWithEmptyInnerDimensionWritesZeros(library: ProductLibrary) {
     var c: [Float] = [.nan, .nan]
     let empty: [Float] = [0]
-    gemm(c: &c, a: empty, b: empty, m: 1, n: 2, k: 0, accumulate: false)
+    ProductLibrary.$override.withValue(library) {
+        gemm(c: &c, a: empty, b: empty, m: 1, n: 2, k: 0, accumulate: false)
+    }
     #expect(c == [0, 0])
 }
 

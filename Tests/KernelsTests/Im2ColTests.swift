@@ -3,7 +3,7 @@ import Testing
 
 /// Convolution geometries covering stride 1 and 2, padding on every side, odd and asymmetric
 /// sizes, kernels 1 and 3 (and 3×2), with Cin ≠ Cout; the second value is Cout.
-private let convolutionCases: [(ConvGeometry, Int)] = [
+let convolutionCases: [(ConvGeometry, Int)] = [
     (
         ConvGeometry(
             batch: 2, height: 5, width: 6, channels: 2, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1,
@@ -37,7 +37,7 @@ private let convolutionCases: [(ConvGeometry, Int)] = [
 ]
 
 /// Direct NHWC convolution in Double with weights `[KH, KW, Cin, Cout]`.
-private func directConvolution(_ x: [Float], _ w: [Float], _ g: ConvGeometry, outChannels: Int)
+func directConvolution(_ x: [Float], _ w: [Float], _ g: ConvGeometry, outChannels: Int)
     -> [Double]
 {
     let ci = g.channels

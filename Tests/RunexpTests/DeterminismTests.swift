@@ -23,9 +23,14 @@ struct DeterminismTests {
     func workspace() throws -> URL { try RunCommandTests.workspace(base: Self.spec) }
 
     /// Trains into `out` as on a machine whose OpenBLAS picks `core`, and returns run.json's facts.
-    func train(_ folder: URL, _ out: String, core: String, _ extra: [String] = []) throws -> [String: Any] {
+    /// Fast mode runs oneDNN unless `products` says OpenBLAS (to compare OpenBLAS's families).
+    func train(
+        _ folder: URL, _ out: String, core: String, _ extra: [String] = [], products: String = "oneDNN",
+        spec: String = "tiny.yaml"
+    ) throws -> [String: Any] {
         let outcome = try RunexpBinary.run(
-            ["tiny.yaml", "--out", out] + extra, in: folder, environment: ["OPENBLAS_CORETYPE": core])
+            [spec, "--out", out] + extra, in: folder,
+            environment: ["OPENBLAS_CORETYPE": core, "RUNEXP_PRODUCTS": products])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let data = try Data(contentsOf: folder.appendingPathComponent("\(out)/run.json"))
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
@@ -57,8 +62,8 @@ struct DeterminismTests {
         // SSE3 and AVX2 kernels give other bits.
         let folder = try workspace()
         // Two threads in both, as portable mode has, so that only the kernels differ.
-        _ = try train(folder, "sse3", core: "Prescott", ["--threads", "2"])
-        _ = try train(folder, "avx2", core: "Haswell", ["--threads", "2"])
+        _ = try train(folder, "sse3", core: "Prescott", ["--threads", "2"], products: "OpenBLAS")
+        _ = try train(folder, "avx2", core: "Haswell", ["--threads", "2"], products: "OpenBLAS")
         #expect(try digest(folder, "sse3") != digest(folder, "avx2"))
         _ = try train(folder, "sse3-portable", core: "Prescott", ["--determinism", "portable"])
         #expect(try digest(folder, "sse3-portable") == digest(folder, "avx2"))
@@ -66,16 +71,20 @@ struct DeterminismTests {
 
     @Test func runJSONRecordsTheModeTheKernelsTheirInstructionsTheThreadsAndTheCPU() throws {
         let folder = try workspace()
-        let fast = try train(folder, "fast", core: "Prescott")
+        let fast = try train(folder, "fast", core: "Prescott", products: "OpenBLAS")
         #expect(fast["determinism"] as? String == "fast")
+        #expect(fast["products"] as? String == "OpenBLAS")
         #expect(fast["blas_core"] as? String == "Prescott")  // the user's OPENBLAS_CORETYPE stands
         #expect(fast["instruction_set"] as? String == "SSE3")
         #expect(fast["cpu"] as? String == ProcessorDescription.current.model)
+        let oneDNN = try train(folder, "onednn", core: "Prescott")
+        #expect((oneDNN["products"] as? String)?.hasPrefix("oneDNN 2.") == true, "\(oneDNN["products"] ?? "none")")
         let portable = try train(folder, "portable", core: "Prescott", ["--determinism", "portable"])
         #expect(portable["determinism"] as? String == "portable")
         #expect(portable["blas_core"] as? String == "Haswell")
         #expect(portable["instruction_set"] as? String == "AVX2+FMA")
         #expect(portable["threads"] as? Int == 2)
+        #expect(portable["products"] as? String == "OpenBLAS")
         let resolved = try String(contentsOf: folder.appendingPathComponent("portable/resolved.yaml"), encoding: .utf8)
         #expect(resolved.contains("determinism: portable"))
     }
@@ -90,8 +99,8 @@ struct DeterminismTests {
 
     @Test func diffSaysTheRunsUsedDifferentKernelsAndWhatToExpect() throws {
         let folder = try workspace()
-        _ = try train(folder, "a", core: "Prescott", ["--threads", "2"])
-        _ = try train(folder, "b", core: "Haswell", ["--threads", "2"])
+        _ = try train(folder, "a", core: "Prescott", ["--threads", "2"], products: "OpenBLAS")
+        _ = try train(folder, "b", core: "Haswell", ["--threads", "2"], products: "OpenBLAS")
         let outcome = try RunexpBinary.run(["diff", "a", "b"], in: folder)
         #expect(outcome.status == 1)
         #expect(outcome.stdout.contains("blas_core"))
@@ -120,10 +129,45 @@ struct DeterminismTests {
         _ = try RunexpBinary.run(["replay", "--record", "--results", "refs", "tiny.yaml"], in: folder)
         let outcome = try RunexpBinary.run(
             ["replay", "--results", "refs", "tiny.yaml", "--determinism", "fast"], in: folder,
-            environment: ["OPENBLAS_CORETYPE": "Prescott"])
+            environment: ["OPENBLAS_CORETYPE": "Prescott", "RUNEXP_PRODUCTS": "OpenBLAS"])
         #expect(
             outcome.stderr.contains(
                 "note: tiny.yaml: the reference ran portable determinism: OpenBLAS Haswell kernels (AVX2+FMA), 2 threads; "
                     + "this replay ran fast determinism: OpenBLAS Prescott kernels (SSE3)"))
+    }
+
+    /// A tiny convolutional autoencoder: oneDNN serves its convolutions in fast mode.
+    static let convolutionalSpec = """
+        name: tiny_cnn
+        data: {source: mnist-m, train_limit: 40, validation: 0.2}
+        networks:
+          encoder: {layers: [conv2d: {filters: 4, kernel: 3, stride: 2, padding: 1}, relu, flatten, dense: 8]}
+          decoder:
+            layers:
+              - dense: 784
+              - relu
+              - reshape: [14, 14, 4]
+              - conv2d_transpose: {filters: 3, kernel: 3, stride: 2, padding: 1, output_padding: 1}
+              - sigmoid
+        phases:
+          - {name: reconstruction, loss: "mse(decoder(encoder(x)), x)", update: [encoder, decoder]}
+        train: {epochs: 1, batch_size: 25}
+        outputs: []
+        """
+
+    @Test func fastRunsOnOneDNNGiveTheSameBitsTwiceAndOtherBitsThanPortable() throws {
+        let folder = try workspace()
+        try Self.convolutionalSpec.write(
+            to: folder.appendingPathComponent("cnn.yaml"), atomically: true, encoding: .utf8)
+        // 32 training images in batches of 25: the last batch (7) gets primitives of its own.
+        let first = try train(folder, "a", core: "Haswell", spec: "cnn.yaml")
+        _ = try train(folder, "b", core: "Haswell", spec: "cnn.yaml")
+        #expect((first["products"] as? String)?.hasPrefix("oneDNN") == true)
+        #expect(try digest(folder, "a") == digest(folder, "b"))
+        _ = try train(folder, "portable", core: "Haswell", ["--determinism", "portable"], spec: "cnn.yaml")
+        #expect(try digest(folder, "a") != digest(folder, "portable"))
+        let outcome = try RunexpBinary.run(["diff", "a", "portable"], in: folder)
+        #expect(
+            outcome.stdout.contains("the runs used different determinism modes (fast, portable) and libraries (oneDNN"))
     }
 }

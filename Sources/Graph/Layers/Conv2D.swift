@@ -1,7 +1,8 @@
 import Kernels
 import Spec
 
-/// A 2-D convolution over NHWC images with square kernels and strides, as im2col + GEMM.
+/// A 2-D convolution over NHWC images with square kernels and strides: oneDNN's direct convolution
+/// when the process runs on oneDNN, else im2col + GEMM.
 /// Weights are `[kernel, kernel, inChannels, filters]` (PyTorch's weight permuted (2, 3, 1, 0)).
 public struct Conv2D: FusesActivation {
     public let settings: ConvolutionSpec
@@ -60,13 +61,28 @@ public struct Conv2D: FusesActivation {
             outputHeight: b.outputShape[0], outputWidth: b.outputShape[1])
     }
 
-    /// The column matrix, kept from forward for backward, and room for its gradient.
+    /// The column matrix, kept from forward for backward, and room for its gradient (oneDNN: room
+    /// for an input gradient to add to another consumer's).
     public func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize {
-        ScratchSize(floats: 2 * batch * output[0] * output[1] * settings.kernel * settings.kernel * input[2])
+        ScratchSize(
+            floats: max(
+                2 * batch * output[0] * output[1] * settings.kernel * settings.kernel * input[2],
+                batch * input.elementCount))
+    }
+
+    public func directConvolution(for b: LayerBuffers, backward: Bool) -> DirectConvolution? {
+        DirectConvolution(
+            geometry: geometry(b), gridChannels: settings.filters, weights: .kernelFirst, backward: backward)
     }
 
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
         let g = geometry(b)
+        if let convolution = b.convolution {
+            convolution.convolve(
+                grid: b.output, image: b.input, weights: b.parameters[0], batch: b.batch, elapsed: b.gemmClock)
+            b.finishOutput(bias: settings.bias ? b.parameters[1] : nil, rows: g.columnRows, columns: settings.filters)
+            return
+        }
         im2col(columns: b.scratch, image: b.input, geometry: g, threads: b.threads, elapsed: b.convolutionClock)
         gemm(
             c: b.output, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: settings.filters, k: g.columnWidth,
@@ -77,6 +93,24 @@ public struct Conv2D: FusesActivation {
     public func backward(_ b: LayerBuffers) {
         let g = geometry(b)
         b.gradientBeforeEpilogue()
+        if let convolution = b.convolution {
+            if let gradients = b.gradients {
+                convolution.weightGradient(
+                    weights: gradients[0], image: b.input, grid: b.dOutput, batch: b.batch,
+                    accumulate: b.accumulateParameters, elapsed: b.gemmClock)
+                if settings.bias {
+                    biasBackward(
+                        dBias: gradients[1], dOutput: b.dOutput, rows: g.columnRows, columns: settings.filters,
+                        accumulate: b.accumulateParameters)
+                }
+            }
+            if let dInput = b.dInput {
+                convolution.imageGradient(
+                    image: dInput, grid: b.dOutput, weights: b.parameters[0], batch: b.batch,
+                    accumulate: b.accumulateInput, scratch: b.scratch, elapsed: b.gemmClock)
+            }
+            return
+        }
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.scratch, b: b.dOutput, m: g.columnWidth, n: settings.filters, k: g.columnRows,

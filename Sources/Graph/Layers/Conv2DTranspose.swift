@@ -2,7 +2,7 @@ import Kernels
 import Spec
 
 /// A transposed 2-D convolution (the adjoint of `Conv2D`): upsamples NHWC images by its stride, as
-/// GEMM + col2im. Weights are `[inChannels, kernel, kernel, filters]` (PyTorch's permuted (0, 2, 3, 1)).
+/// oneDNN's convolution run backward when the process runs on oneDNN, else GEMM + col2im. Weights are `[inChannels, kernel, kernel, filters]` (PyTorch's permuted (0, 2, 3, 1)).
 public struct Conv2DTranspose: FusesActivation {
     public let settings: ConvolutionSpec
 
@@ -63,38 +63,70 @@ public struct Conv2DTranspose: FusesActivation {
             outputHeight: b.inputShape[0], outputWidth: b.inputShape[1])
     }
 
-    /// One column matrix: the scattered products in forward, the gathered output gradient in backward.
+    /// One column matrix: the scattered products in forward, the gathered output gradient in backward
+    /// (oneDNN: room for an input gradient to add to another consumer's).
     public func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize {
-        ScratchSize(floats: batch * input[0] * input[1] * settings.kernel * settings.kernel * settings.filters)
+        ScratchSize(
+            floats: max(
+                batch * input[0] * input[1] * settings.kernel * settings.kernel * settings.filters,
+                batch * input.elementCount))
+    }
+
+    /// Forward is the convolution's image gradient, so the gradients' primitives are made even for
+    /// a forward-only plan.
+    public func directConvolution(for b: LayerBuffers, backward: Bool) -> DirectConvolution? {
+        DirectConvolution(
+            geometry: geometry(b), gridChannels: b.inputShape[2], weights: .gridChannelsFirst, backward: true)
     }
 
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
-        let g = geometry(b), inChannels = b.inputShape[2]
-        gemm(
-            c: b.scratch, a: b.input, b: b.parameters[0], m: g.columnRows, n: g.columnWidth, k: inChannels,
-            accumulate: false, elapsed: b.gemmClock)
-        col2im(
-            image: b.output, columns: b.scratch, geometry: g, accumulate: false, threads: b.threads,
-            elapsed: b.convolutionClock)
+        if let convolution = b.convolution {
+            convolution.imageGradient(
+                image: b.output, grid: b.input, weights: b.parameters[0], batch: b.batch, elapsed: b.gemmClock)
+        } else {
+            let g = geometry(b)
+            gemm(
+                c: b.scratch, a: b.input, b: b.parameters[0], m: g.columnRows, n: g.columnWidth, k: b.inputShape[2],
+                accumulate: false, elapsed: b.gemmClock)
+            col2im(
+                image: b.output, columns: b.scratch, geometry: g, accumulate: false, threads: b.threads,
+                elapsed: b.convolutionClock)
+        }
         b.finishOutput(
             bias: settings.bias ? b.parameters[1] : nil, rows: b.batch * b.outputShape[0] * b.outputShape[1],
             columns: settings.filters)
     }
 
     public func backward(_ b: LayerBuffers) {
-        let g = geometry(b), inChannels = b.inputShape[2]
         b.gradientBeforeEpilogue()
+        if let convolution = b.convolution {
+            if let gradients = b.gradients {
+                convolution.weightGradient(
+                    weights: gradients[0], image: b.dOutput, grid: b.input, batch: b.batch,
+                    accumulate: b.accumulateParameters, elapsed: b.gemmClock)
+            }
+            if let dInput = b.dInput {
+                convolution.convolve(
+                    grid: dInput, image: b.dOutput, weights: b.parameters[0], batch: b.batch,
+                    accumulate: b.accumulateInput, scratch: b.scratch, elapsed: b.gemmClock)
+            }
+        } else {
+            backwardThroughColumns(b, geometry: geometry(b))
+        }
+        if let gradients = b.gradients, settings.bias {
+            biasBackward(
+                dBias: gradients[1], dOutput: b.dOutput, rows: b.batch * b.outputShape[0] * b.outputShape[1],
+                columns: settings.filters, accumulate: b.accumulateParameters)
+        }
+    }
+
+    private func backwardThroughColumns(_ b: LayerBuffers, geometry g: ConvGeometry) {
+        let inChannels = b.inputShape[2]
         im2col(columns: b.scratch, image: b.dOutput, geometry: g, threads: b.threads, elapsed: b.convolutionClock)
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.input, b: b.scratch, m: inChannels, n: g.columnWidth, k: g.columnRows,
                 transposeA: true, accumulate: b.accumulateParameters, elapsed: b.gemmClock)
-            if settings.bias {
-                biasBackward(
-                    dBias: gradients[1], dOutput: b.dOutput,
-                    rows: b.batch * b.outputShape[0] * b.outputShape[1], columns: settings.filters,
-                    accumulate: b.accumulateParameters)
-            }
         }
         if let dInput = b.dInput {
             gemm(

@@ -143,12 +143,18 @@ extension PhaseProgram {
                 scratch: scratch.pointer, doubleScratch: doubleScratch.pointer, training: training)
             buffers.epilogue = a.epilogue
             buffers.threads = threads
-            buffers.gemmClock = timing?.gemmCounter
             buffers.convolutionClock = timing?.convolutionCounter
+            if ProductLibrary.current == .oneDNN {
+                buffers.convolution = a.layer.directConvolution(for: buffers, backward: runsBackward)
+            }
+            let hasProducts = PhaseProgram.productServer(a.layer, buffers) != nil
+            buffers.gemmClock = hasProducts ? timing?.layerCounter() : timing?.gemmCounter
             if runsBackward && a.computesParameterGradients {
                 buffers.accumulateParameters = !writtenLayers.insert("\(a.network).\(a.layerIndex)").inserted
             }
-            return LayerRun(layer: a.layer, buffers: buffers, runsBackward: runsBackward)
+            return LayerRun(
+                layer: a.layer, buffers: buffers, runsBackward: runsBackward,
+                place: "\(a.network) layer \(a.layerIndex)")
         }
     }
 }

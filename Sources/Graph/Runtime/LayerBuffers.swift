@@ -37,6 +37,9 @@ public struct LayerBuffers {
     /// Counters the layer's GEMM and convolution-lowering calls add their durations to (bench only).
     public var gemmClock: UnsafeMutablePointer<UInt64>?
     public var convolutionClock: UnsafeMutablePointer<UInt64>?
+    /// oneDNN's primitives for a convolution layer, when the process's products run on oneDNN and
+    /// it has them for this geometry; otherwise the layer lowers to im2col and GEMM.
+    public var convolution: DirectConvolution?
 }
 
 extension LayerBuffers {

@@ -63,9 +63,45 @@ public final class PhaseProgram: @unchecked Sendable {
         var layer: any Layer
         var buffers: LayerBuffers
         var runsBackward: Bool
+        /// `encoder layer 0`, for people.
+        var place: String
         /// The optimizer's tensors whose gradients are complete once this run's backward is done
         /// (this is the last application of their layer in backward order).
         var completes: [Int] = []
+    }
+
+    /// What computes each convolution and dense layer's products, for `runexp bench` and tests:
+    /// `encoder layer 0 (Conv2D): oneDNN convolution`.
+    public var productServers: [String] {
+        runs.compactMap { run in
+            PhaseProgram.productServer(run.layer, run.buffers).map { "\(run.place) (\(type(of: run.layer))): \($0)" }
+        }
+    }
+
+    /// What computes a layer application's products; nil for a layer without any.
+    static func productServer(_ layer: any Layer, _ buffers: LayerBuffers) -> String? {
+        let library = ProductLibrary.current.rawValue
+        if buffers.convolution != nil { return "oneDNN convolution" }
+        if layer is Conv2D || layer is Conv2DTranspose { return "im2col + \(library) GEMM" }
+        if layer is Dense { return "\(library) GEMM" }
+        return nil
+    }
+
+    /// Each convolution and dense application's products in this program's step at full capacity,
+    /// with the time its counter holds (programs planned with a `StepTiming`).
+    public var layerProducts: [LayerProducts] {
+        runs.indices.compactMap { index in
+            let run = runs[index], b = run.buffers
+            guard let server = PhaseProgram.productServer(run.layer, b), let clock = b.gemmClock else { return nil }
+            let forward = run.layer.flops(input: b.inputShape, output: b.outputShape) * capacity
+            var passes = copiedRuns[index] ? 0 : 1
+            if run.runsBackward {
+                passes += (b.dInput != nil ? 1 : 0) + (b.gradients != nil ? 1 : 0)
+            }
+            return LayerProducts(
+                place: "\(run.place) (\(type(of: run.layer)))", server: server, flops: forward * passes,
+                nanoseconds: clock.pointee)
+        }
     }
 
     /// One batch function application with its buffers; it runs before layer run `beforeRun`.
