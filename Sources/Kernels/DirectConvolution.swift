@@ -25,15 +25,25 @@ public final class DirectConvolution: @unchecked Sendable {
     public let gridChannels: Int
     let layout: WeightLayout
     let backward: Bool
+    /// Whether `convolve` adds a bias per grid channel.
+    public let hasBias: Bool
+    /// The activation `convolve` applies to the grid as it writes it (a post-op, no second pass).
+    public let epilogue: Activation
     private var plans: [Int: BatchPlan] = [:]
 
     /// The primitives for `geometry`, or nil when oneDNN has no primitive for it (the caller then
-    /// lowers to im2col and GEMM). `backward` also prepares both gradients.
-    public init?(geometry: ConvGeometry, gridChannels: Int, weights: WeightLayout, backward: Bool) {
+    /// lowers to im2col and GEMM). `backward` also prepares both gradients. With `bias` and
+    /// `epilogue`, `convolve` adds the bias and applies the activation in the same pass.
+    public init?(
+        geometry: ConvGeometry, gridChannels: Int, weights: WeightLayout, backward: Bool, bias: Bool = false,
+        epilogue: Activation = .identity
+    ) {
         self.geometry = geometry
         self.gridChannels = gridChannels
         self.layout = weights
         self.backward = backward
+        self.hasBias = bias
+        self.epilogue = epilogue
         guard let plan = BatchPlan(self, batch: geometry.batch) else { return nil }
         plans[geometry.batch] = plan
     }
@@ -49,22 +59,26 @@ public final class DirectConvolution: @unchecked Sendable {
         return plan
     }
 
-    /// `grid (= | +=) image ⊛ weights` for `batch` samples (NHWC both). With `accumulate`,
+    /// `grid (= | +=) epilogue(image ⊛ weights + bias)` for `batch` samples (NHWC both); `bias`
+    /// is given exactly when the convolution was made with one. With `accumulate` (no epilogue),
     /// `scratch` (room for the grid) takes the result before it is added.
     public func convolve(
-        grid: UnsafeMutablePointer<Float>, image: UnsafePointer<Float>, weights: UnsafePointer<Float>, batch: Int,
-        accumulate: Bool = false, scratch: UnsafeMutablePointer<Float>? = nil,
-        elapsed: UnsafeMutablePointer<UInt64>? = nil
+        grid: UnsafeMutablePointer<Float>, image: UnsafePointer<Float>, weights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>? = nil, batch: Int, accumulate: Bool = false,
+        scratch: UnsafeMutablePointer<Float>? = nil, elapsed: UnsafeMutablePointer<UInt64>? = nil
     ) {
         let start = elapsed == nil ? 0 : monotonicNanoseconds()
         defer { addElapsed(since: start, to: elapsed) }
+        precondition((bias != nil) == hasBias, "a convolution's bias is given exactly when it was planned with one")
         let p = plan(batch)
         let target = accumulate ? scratch! : grid
         p.forwardWeights.prepare(from: weights)
-        p.forward.run([
+        var arguments = [
             (DNNL_ARG_SRC, p.image.bind(image)), (DNNL_ARG_WEIGHTS, p.forwardWeights.memory),
             (DNNL_ARG_DST, p.grid.bind(target)),
-        ])
+        ]
+        if let bias, let memory = p.bias { arguments.append((DNNL_ARG_BIAS, memory.bind(bias))) }
+        p.forward.run(arguments)
         if accumulate {
             add(target, into: grid, count: batch * geometry.outputHeight * geometry.outputWidth * gridChannels)
         }
@@ -89,7 +103,10 @@ public final class DirectConvolution: @unchecked Sendable {
         if accumulate { add(target, into: image, count: batch * geometry.height * geometry.width * geometry.channels) }
     }
 
-    /// The weight gradient, `weights (= | +=) Σ image ⊗ grid gradient`, in the layer's layout.
+    /// The weight gradient, `weights (= | +=) Σ image ⊗ grid gradient`, in the layer's layout. A
+    /// bias's gradient is left to the layer: oneDNN's fused one made the first convolution's weight
+    /// gradient twice as slow (0.17 → 0.34–0.44 ms at 28×28×3 → 14×14×32, batch 100), more than the
+    /// separate column sums cost.
     public func weightGradient(
         weights: UnsafeMutablePointer<Float>, image: UnsafePointer<Float>, grid: UnsafePointer<Float>, batch: Int,
         accumulate: Bool, elapsed: UnsafeMutablePointer<UInt64>? = nil
@@ -119,6 +136,8 @@ public final class DirectConvolution: @unchecked Sendable {
         let imageGradientWeights: WeightsIn?
         let weightGradient: Primitive?
         let weightGradientBuffer: WeightsOut?
+        /// The bias, bound at each call.
+        let bias: BoundMemory?
 
         init?(_ owner: DirectConvolution, batch: Int) {
             let g = owner.geometry
@@ -133,6 +152,10 @@ public final class DirectConvolution: @unchecked Sendable {
                 owner.layout, grid: owner.gridChannels, image: g.channels, kernelH: g.kernelH, kernelW: g.kernelW)
             var anyWeights = MemoryDescription.anyWeights(
                 grid: owner.gridChannels, image: g.channels, kernelH: g.kernelH, kernelW: g.kernelW)
+            let biasDesc = UnsafeMutablePointer<dnnl_memory_desc_t>.allocate(capacity: 1)
+            defer { biasDesc.deallocate() }
+            biasDesc.initialize(to: MemoryDescription.vector(owner.gridChannels))
+            let biasPointer = owner.hasBias ? biasDesc : nil
             let strides: [dnnl_dim_t] = [dnnl_dim_t(g.strideH), dnnl_dim_t(g.strideW)]
             let padBefore: [dnnl_dim_t] = [dnnl_dim_t(g.padTop), dnnl_dim_t(g.padLeft)]
             let padAfter: [dnnl_dim_t] = [dnnl_dim_t(padBottom), dnnl_dim_t(padRight)]
@@ -140,10 +163,11 @@ public final class DirectConvolution: @unchecked Sendable {
             var forwardDesc = dnnl_convolution_desc_t()
             guard
                 dnnl_convolution_forward_desc_init(
-                    &forwardDesc, dnnl_forward_training, dnnl_convolution_direct, &imageDesc, &anyWeights, nil,
+                    &forwardDesc, dnnl_forward_training, dnnl_convolution_direct, &imageDesc, &anyWeights, biasPointer,
                     &gridDesc, strides, padBefore, padAfter) == dnnl_success,
-                let forward = Primitive(describing: &forwardDesc, hint: nil)
+                let forward = Primitive(describing: &forwardDesc, hint: nil, epilogue: owner.epilogue)
             else { return nil }
+            bias = owner.hasBias ? BoundMemory(biasDesc) : nil
             self.forward = forward
             forwardWeights = WeightsIn(user: &userWeights, preferred: forward.description(of: dnnl_query_weights_md))
             image = BoundMemory(&imageDesc)
@@ -199,6 +223,13 @@ enum MemoryDescription {
         return description
     }
 
+    static func vector(_ count: Int) -> dnnl_memory_desc_t {
+        var description = dnnl_memory_desc_t()
+        OneDNN.check(
+            dnnl_memory_desc_init_by_tag(&description, 1, [dnnl_dim_t(count)], dnnl_f32, dnnl_x), "describing a bias")
+        return description
+    }
+
     static func anyWeights(grid o: Int, image i: Int, kernelH kh: Int, kernelW kw: Int) -> dnnl_memory_desc_t {
         var description = dnnl_memory_desc_t()
         let dims = [o, i, kh, kw].map { dnnl_dim_t($0) }
@@ -214,10 +245,23 @@ final class Primitive {
     let description: dnnl_primitive_desc_t
     let primitive: dnnl_primitive_t
 
-    /// Creates the best implementation of the operation `operation` describes; nil when none fits.
-    init?(describing operation: UnsafeRawPointer, hint: dnnl_primitive_desc_t?) {
+    /// Creates the best implementation of the operation `operation` describes, applying `epilogue`
+    /// to its output as a post-op; nil when none fits.
+    init?(describing operation: UnsafeRawPointer, hint: dnnl_primitive_desc_t?, epilogue: Activation = .identity) {
+        var attributes: dnnl_primitive_attr_t?
+        var postOps: dnnl_post_ops_t?
+        if let (kind, alpha) = Primitive.eltwise(epilogue) {
+            OneDNN.check(dnnl_primitive_attr_create(&attributes), "creating attributes")
+            OneDNN.check(dnnl_post_ops_create(&postOps), "creating post-ops")
+            OneDNN.check(dnnl_post_ops_append_eltwise(postOps, 1, kind, alpha, 0), "appending an activation")
+            OneDNN.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "setting post-ops")
+        }
+        defer {
+            if let postOps { dnnl_post_ops_destroy(postOps) }
+            if let attributes { dnnl_primitive_attr_destroy(attributes) }
+        }
         var description: dnnl_primitive_desc_t?
-        guard dnnl_primitive_desc_create(&description, operation, nil, OneDNN.engine, hint) == dnnl_success,
+        guard dnnl_primitive_desc_create(&description, operation, attributes, OneDNN.engine, hint) == dnnl_success,
             let description
         else { return nil }
         var primitive: dnnl_primitive_t?
@@ -227,6 +271,17 @@ final class Primitive {
         }
         self.description = description
         self.primitive = primitive
+    }
+
+    /// oneDNN's element-wise operation for an activation, and its parameter; nil for none.
+    static func eltwise(_ activation: Activation) -> (dnnl_alg_kind_t, Float)? {
+        switch activation {
+        case .identity: return nil
+        case .relu: return (dnnl_eltwise_relu, 0)
+        case .leakyReLU(let slope): return (dnnl_eltwise_relu, slope)
+        case .sigmoid: return (dnnl_eltwise_logistic, 0)
+        case .tanh: return (dnnl_eltwise_tanh, 0)
+        }
     }
 
     /// A reorder from `source` to `destination`, adding into it with `accumulate`.

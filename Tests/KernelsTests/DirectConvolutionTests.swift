@@ -154,3 +154,17 @@ func oneDNNWeightGradientIsTheConvolutionsAdjointInTheWeights(geometry g: ConvGe
     }
     #expect(Array(UnsafeBufferPointer(start: counts, count: 7)) == Array(repeating: 1, count: 7))
 }
+
+@Test func aFusedBiasAndActivationGiveWhatTheSeparatePassesGive() throws {
+    let (g, gridChannels) = convolutionCases[1]
+    let served = try Served(g, gridChannels: gridChannels)
+    let fused = try #require(
+        DirectConvolution(
+            geometry: g, gridChannels: gridChannels, weights: .kernelFirst, backward: true, bias: true,
+            epilogue: .relu))
+    let bias = randomValues(gridChannels, name: "direct.bias")
+    var grid = [Float](repeating: .nan, count: g.columnRows * gridChannels)
+    fused.convolve(grid: &grid, image: served.image, weights: served.weights, bias: bias, batch: g.batch)
+    let separate = served.grid().enumerated().map { max(Double($1) + Double(bias[$0 % gridChannels]), 0) }
+    #expect(maxAbsDifference(grid, separate) < tolerance)
+}

@@ -70,17 +70,19 @@ public struct Conv2D: FusesActivation {
                 batch * input.elementCount))
     }
 
+    /// The bias and the fused activation go into the primitive's own pass.
     public func directConvolution(for b: LayerBuffers, backward: Bool) -> DirectConvolution? {
         DirectConvolution(
-            geometry: geometry(b), gridChannels: settings.filters, weights: .kernelFirst, backward: backward)
+            geometry: geometry(b), gridChannels: settings.filters, weights: .kernelFirst, backward: backward,
+            bias: settings.bias, epilogue: b.epilogue)
     }
 
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
         let g = geometry(b)
         if let convolution = b.convolution {
             convolution.convolve(
-                grid: b.output, image: b.input, weights: b.parameters[0], batch: b.batch, elapsed: b.gemmClock)
-            b.finishOutput(bias: settings.bias ? b.parameters[1] : nil, rows: g.columnRows, columns: settings.filters)
+                grid: b.output, image: b.input, weights: b.parameters[0], bias: settings.bias ? b.parameters[1] : nil,
+                batch: b.batch, elapsed: b.gemmClock)
             return
         }
         im2col(columns: b.scratch, image: b.input, geometry: g, threads: b.threads, elapsed: b.convolutionClock)
