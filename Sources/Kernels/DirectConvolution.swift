@@ -73,14 +73,15 @@ public final class DirectConvolution: @unchecked Sendable {
         let p = plan(batch)
         let target = accumulate ? scratch! : grid
         p.forwardWeights.prepare(from: weights)
-        var arguments = [
-            (DNNL_ARG_SRC, p.image.bind(image)), (DNNL_ARG_WEIGHTS, p.forwardWeights.memory),
-            (DNNL_ARG_DST, p.grid.bind(target)),
-        ]
-        if let bias, let memory = p.bias { arguments.append((DNNL_ARG_BIAS, memory.bind(bias))) }
-        p.forward.run(arguments)
+        p.image.bind(image)
+        p.grid.bind(target)
+        if let bias { p.bias?.bind(bias) }
+        p.forward.run(p.forwardArguments)
         if accumulate {
-            add(target, into: grid, count: batch * geometry.outputHeight * geometry.outputWidth * gridChannels)
+            add(
+                output: grid, a: grid, b: target,
+                count: batch * geometry.outputHeight * geometry.outputWidth * gridChannels,
+                accumulate: false)
         }
     }
 
@@ -96,11 +97,14 @@ public final class DirectConvolution: @unchecked Sendable {
         let p = plan(batch)
         let target = accumulate ? scratch! : image
         p.imageGradientWeights!.prepare(from: weights)
-        p.imageGradient!.run([
-            (DNNL_ARG_DIFF_SRC, p.image.bind(target)), (DNNL_ARG_WEIGHTS, p.imageGradientWeights!.memory),
-            (DNNL_ARG_DIFF_DST, p.grid.bind(grid)),
-        ])
-        if accumulate { add(target, into: image, count: batch * geometry.height * geometry.width * geometry.channels) }
+        p.image.bind(target)
+        p.grid.bind(grid)
+        p.imageGradient!.run(p.imageGradientArguments)
+        if accumulate {
+            add(
+                output: image, a: image, b: target, count: batch * geometry.height * geometry.width * geometry.channels,
+                accumulate: false)
+        }
     }
 
     /// The weight gradient, `weights (= | +=) Σ image ⊗ grid gradient`, in the layer's layout. A
@@ -114,19 +118,14 @@ public final class DirectConvolution: @unchecked Sendable {
         let start = elapsed == nil ? 0 : monotonicNanoseconds()
         defer { addElapsed(since: start, to: elapsed) }
         let p = plan(batch)
-        let gradient = p.weightGradientBuffer!
-        p.weightGradient!.run([
-            (DNNL_ARG_SRC, p.image.bind(image)), (DNNL_ARG_DIFF_WEIGHTS, gradient.memory),
-            (DNNL_ARG_DIFF_DST, p.grid.bind(grid)),
-        ])
-        gradient.store(into: weights, accumulate: accumulate)
+        p.image.bind(image)
+        p.grid.bind(grid)
+        p.weightGradient!.run(p.weightGradientArguments)
+        p.weightGradientBuffer!.store(into: weights, accumulate: accumulate)
     }
 
-    private func add(_ values: UnsafePointer<Float>, into sums: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { sums[i] += values[i] }
-    }
-
-    /// The primitives and memory objects for one batch size.
+    /// The primitives and memory objects for one batch size, and each primitive's arguments: the
+    /// memory objects stay, only the buffers they point at change from call to call.
     private final class BatchPlan {
         let image: BoundMemory
         let grid: BoundMemory
@@ -138,6 +137,9 @@ public final class DirectConvolution: @unchecked Sendable {
         let weightGradientBuffer: WeightsOut?
         /// The bias, bound at each call.
         let bias: BoundMemory?
+        let forwardArguments: [dnnl_exec_arg_t]
+        let imageGradientArguments: [dnnl_exec_arg_t]
+        let weightGradientArguments: [dnnl_exec_arg_t]
 
         init?(_ owner: DirectConvolution, batch: Int) {
             let g = owner.geometry
@@ -172,8 +174,14 @@ public final class DirectConvolution: @unchecked Sendable {
             forwardWeights = WeightsIn(user: &userWeights, preferred: forward.description(of: dnnl_query_weights_md))
             image = BoundMemory(&imageDesc)
             grid = BoundMemory(&gridDesc)
+            forwardArguments =
+                arguments([
+                    (DNNL_ARG_SRC, image.memory), (DNNL_ARG_WEIGHTS, forwardWeights.memory),
+                    (DNNL_ARG_DST, grid.memory),
+                ]) + (bias.map { arguments([(DNNL_ARG_BIAS, $0.memory)]) } ?? [])
             guard owner.backward else {
                 (imageGradient, imageGradientWeights, weightGradient, weightGradientBuffer) = (nil, nil, nil, nil)
+                (imageGradientArguments, weightGradientArguments) = ([], [])
                 return
             }
             var dataDesc = dnnl_convolution_desc_t()
@@ -194,8 +202,21 @@ public final class DirectConvolution: @unchecked Sendable {
                 user: &userWeights, preferred: imageGradient.description(of: dnnl_query_weights_md))
             weightGradientBuffer = WeightsOut(
                 preferred: weightGradient.description(of: dnnl_query_diff_weights_md), user: &userWeights)
+            imageGradientArguments = arguments([
+                (DNNL_ARG_DIFF_SRC, image.memory), (DNNL_ARG_WEIGHTS, imageGradientWeights!.memory),
+                (DNNL_ARG_DIFF_DST, grid.memory),
+            ])
+            weightGradientArguments = arguments([
+                (DNNL_ARG_SRC, image.memory), (DNNL_ARG_DIFF_WEIGHTS, weightGradientBuffer!.memory),
+                (DNNL_ARG_DIFF_DST, grid.memory),
+            ])
         }
     }
+}
+
+/// oneDNN's argument list: which memory object plays which part.
+func arguments(_ pairs: [(Int32, dnnl_memory_t)]) -> [dnnl_exec_arg_t] {
+    pairs.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
 }
 
 /// Memory descriptions in oneDNN's logical order: activations `(N, C, H, W)`, weights `(O, I, H, W)`.
@@ -248,18 +269,12 @@ final class Primitive {
     /// Creates the best implementation of the operation `operation` describes, applying `epilogue`
     /// to its output as a post-op; nil when none fits.
     init?(describing operation: UnsafeRawPointer, hint: dnnl_primitive_desc_t?, epilogue: Activation = .identity) {
-        var attributes: dnnl_primitive_attr_t?
-        var postOps: dnnl_post_ops_t?
-        if let (kind, alpha) = Primitive.eltwise(epilogue) {
-            OneDNN.check(dnnl_primitive_attr_create(&attributes), "creating attributes")
-            OneDNN.check(dnnl_post_ops_create(&postOps), "creating post-ops")
+        let attributes = Primitive.attributes { postOps in
+            guard let (kind, alpha) = Primitive.eltwise(epilogue) else { return false }
             OneDNN.check(dnnl_post_ops_append_eltwise(postOps, 1, kind, alpha, 0), "appending an activation")
-            OneDNN.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "setting post-ops")
+            return true
         }
-        defer {
-            if let postOps { dnnl_post_ops_destroy(postOps) }
-            if let attributes { dnnl_primitive_attr_destroy(attributes) }
-        }
+        defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
         var description: dnnl_primitive_desc_t?
         guard dnnl_primitive_desc_create(&description, operation, attributes, OneDNN.engine, hint) == dnnl_success,
             let description
@@ -271,6 +286,19 @@ final class Primitive {
         }
         self.description = description
         self.primitive = primitive
+    }
+
+    /// Attributes holding the post-ops `append` adds, or nil when it adds none (it returns false).
+    /// The caller destroys them.
+    static func attributes(_ append: (dnnl_post_ops_t?) -> Bool) -> dnnl_primitive_attr_t? {
+        var postOps: dnnl_post_ops_t?
+        OneDNN.check(dnnl_post_ops_create(&postOps), "creating post-ops")
+        defer { dnnl_post_ops_destroy(postOps) }
+        guard append(postOps) else { return nil }
+        var attributes: dnnl_primitive_attr_t?
+        OneDNN.check(dnnl_primitive_attr_create(&attributes), "creating attributes")
+        OneDNN.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "setting post-ops")
+        return attributes
     }
 
     /// oneDNN's element-wise operation for an activation, and its parameter; nil for none.
@@ -289,18 +317,12 @@ final class Primitive {
         reordering source: UnsafePointer<dnnl_memory_desc_t>, to destination: UnsafePointer<dnnl_memory_desc_t>,
         accumulate: Bool
     ) {
-        var attributes: dnnl_primitive_attr_t?
-        var postOps: dnnl_post_ops_t?
-        if accumulate {
-            OneDNN.check(dnnl_primitive_attr_create(&attributes), "creating attributes")
-            OneDNN.check(dnnl_post_ops_create(&postOps), "creating post-ops")
+        let attributes = Primitive.attributes { postOps in
+            guard accumulate else { return false }
             OneDNN.check(dnnl_post_ops_append_sum(postOps, 1), "appending a sum")
-            OneDNN.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "setting post-ops")
+            return true
         }
-        defer {
-            if let postOps { dnnl_post_ops_destroy(postOps) }
-            if let attributes { dnnl_primitive_attr_destroy(attributes) }
-        }
+        defer { if let attributes { dnnl_primitive_attr_destroy(attributes) } }
         var description: dnnl_primitive_desc_t?
         OneDNN.check(
             dnnl_reorder_primitive_desc_create(
@@ -321,10 +343,9 @@ final class Primitive {
     }
 
     /// Runs the primitive on `arguments` and waits for it.
-    func run(_ arguments: [(Int32, dnnl_memory_t)]) {
-        let list = arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
+    func run(_ arguments: [dnnl_exec_arg_t]) {
         OneDNN.check(
-            dnnl_primitive_execute(primitive, OneDNN.stream, Int32(list.count), list), "running a primitive")
+            dnnl_primitive_execute(primitive, OneDNN.stream, Int32(arguments.count), arguments), "running a primitive")
         OneDNN.check(dnnl_stream_wait(OneDNN.stream), "waiting for a primitive")
     }
 
@@ -346,9 +367,9 @@ final class BoundMemory {
         self.memory = memory!
     }
 
-    func bind(_ pointer: UnsafePointer<Float>) -> dnnl_memory_t {
+    /// Points the memory object at `pointer` for the calls that follow.
+    func bind(_ pointer: UnsafePointer<Float>) {
         OneDNN.check(dnnl_memory_set_data_handle(memory, UnsafeMutableRawPointer(mutating: pointer)), "binding memory")
-        return memory
     }
 
     deinit { dnnl_memory_destroy(memory) }
@@ -360,14 +381,17 @@ final class WeightsIn {
     private let user: BoundMemory
     private let converted: BoundMemory?
     private let reorder: Primitive?
+    private let reorderArguments: [dnnl_exec_arg_t]
 
     init(user: UnsafePointer<dnnl_memory_desc_t>, preferred: UnsafePointer<dnnl_memory_desc_t>) {
         self.user = BoundMemory(user)
         if dnnl_memory_desc_equal(user, preferred) != 0 {
-            (converted, reorder) = (nil, nil)
+            (converted, reorder, reorderArguments) = (nil, nil, [])
         } else {
-            converted = BoundMemory(preferred, allocate: true)
+            let converted = BoundMemory(preferred, allocate: true)
+            self.converted = converted
             reorder = Primitive(reordering: user, to: preferred, accumulate: false)
+            reorderArguments = arguments([(DNNL_ARG_FROM, self.user.memory), (DNNL_ARG_TO, converted.memory)])
         }
     }
 
@@ -375,10 +399,8 @@ final class WeightsIn {
     var memory: dnnl_memory_t { converted?.memory ?? user.memory }
 
     func prepare(from weights: UnsafePointer<Float>) {
-        let source = user.bind(weights)
-        if let reorder, let converted {
-            reorder.run([(DNNL_ARG_FROM, source), (DNNL_ARG_TO, converted.memory)])
-        }
+        user.bind(weights)
+        reorder?.run(reorderArguments)
     }
 }
 
@@ -388,17 +410,20 @@ final class WeightsOut {
     private let user: BoundMemory
     private let write: Primitive
     private let add: Primitive
+    private let reorderArguments: [dnnl_exec_arg_t]
 
     init(preferred: UnsafePointer<dnnl_memory_desc_t>, user: UnsafePointer<dnnl_memory_desc_t>) {
         produced = BoundMemory(preferred, allocate: true)
         self.user = BoundMemory(user)
         write = Primitive(reordering: preferred, to: user, accumulate: false)
         add = Primitive(reordering: preferred, to: user, accumulate: true)
+        reorderArguments = arguments([(DNNL_ARG_FROM, produced.memory), (DNNL_ARG_TO, self.user.memory)])
     }
 
     var memory: dnnl_memory_t { produced.memory }
 
     func store(into weights: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        (accumulate ? add : write).run([(DNNL_ARG_FROM, produced.memory), (DNNL_ARG_TO, user.bind(weights))])
+        user.bind(weights)
+        (accumulate ? add : write).run(reorderArguments)
     }
 }

@@ -2,7 +2,8 @@ import Kernels
 import Spec
 
 /// A transposed 2-D convolution (the adjoint of `Conv2D`): upsamples NHWC images by its stride, as
-/// oneDNN's convolution run backward when the process runs on oneDNN, else GEMM + col2im. Weights are `[inChannels, kernel, kernel, filters]` (PyTorch's permuted (0, 2, 3, 1)).
+/// oneDNN's convolution run backward when the process runs on oneDNN, else GEMM + col2im.
+/// Weights are `[inChannels, kernel, kernel, filters]` (PyTorch's permuted (0, 2, 3, 1)).
 public struct Conv2DTranspose: FusesActivation {
     public let settings: ConvolutionSpec
 
