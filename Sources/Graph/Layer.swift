@@ -22,13 +22,26 @@ public struct ParameterShape: Sendable, Equatable {
     public var trainable = true
     /// The value every element starts at, for tensors that are not drawn from the initializer.
     public var constant: Float?
+    /// The tensor's name in the matching PyTorch module (batch norm's `gamma` is its `weight`).
+    public var torchName: String
+    /// PyTorch's axis order: axis i of PyTorch's tensor is axis `torchAxes[i]` of this one (a
+    /// `Linear`'s weight is [out, in], a dense layer's [in, out]: `[1, 0]`).
+    public var torchAxes: [Int]
 
-    public init(name: String, shape: [Int], trainable: Bool = true, constant: Float? = nil) {
+    public init(
+        name: String, shape: [Int], trainable: Bool = true, constant: Float? = nil, torchName: String? = nil,
+        torchAxes: [Int]? = nil
+    ) {
         self.name = name
         self.shape = shape
         self.trainable = trainable
         self.constant = constant
+        self.torchName = torchName ?? name
+        self.torchAxes = torchAxes ?? Array(shape.indices)
     }
+
+    /// The shape PyTorch holds the tensor in.
+    public var torchShape: [Int] { torchAxes.map { shape[$0] } }
 }
 
 /// One kind of layer: its shape rule, its parameters, its cost, and its forward and backward passes.
@@ -58,6 +71,8 @@ public protocol Layer: Sendable {
     /// The library primitives this application runs on, created once by the planner for the
     /// planned buffers (`backward`: also for the gradients); nil for layers without any.
     func directConvolution(for buffers: LayerBuffers, backward: Bool) -> DirectConvolution?
+    /// The PyTorch module that computes what this layer computes for `input`, for exported models.
+    func torchModule(input: SampleShape, output: SampleShape) -> TorchModule
 }
 
 /// How much scratch one layer application needs.

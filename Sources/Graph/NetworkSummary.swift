@@ -6,6 +6,8 @@ public struct LayerSummary: Sendable {
     public var output: SampleShape
     public var parameters: [ParameterShape]
     public var flops: Int
+    /// The PyTorch module that computes the same, for checkpoints and exported models.
+    public var torch: TorchModule
 
     /// Learnable values in this layer (running statistics are state, not parameters).
     public var parameterCount: Int {
@@ -49,7 +51,8 @@ public struct NetworkSummary: Sendable {
                 layers.append(
                     LayerSummary(
                         spec: spec, output: output, parameters: layer.parameters(for: shape),
-                        flops: layer.flops(input: shape, output: output)))
+                        flops: layer.flops(input: shape, output: output),
+                        torch: layer.torchModule(input: shape, output: output)))
                 shape = output
             case .failure(let mismatch):
                 return .failure(

@@ -5,8 +5,8 @@ import Kernels
 import Spec
 
 /// The trainer's whole state at an epoch boundary (`TrainingState`), as two `.safetensors` files
-/// under `checkpoint/`: `parameters.safetensors` (every tensor by its dotted name, loadable by
-/// PyTorch's safetensors) and `training.safetensors` (each phase's optimizer moments and step, the
+/// under `checkpoint/`: `parameters.safetensors` (every tensor by its PyTorch name, in PyTorch's
+/// layout: `load_state_dict(strict=True)` takes it, see `runexp export --pytorch`) and `training.safetensors` (each phase's optimizer moments and step, the
 /// random streams' positions, and how far training got), so `--resume` continues exactly where the
 /// run stopped.
 enum Checkpoint {
@@ -23,11 +23,16 @@ enum Checkpoint {
             switch entry.take() {
             case .floats(let values, let shape): array = try NumericArray(shape: shape, elements: values)
             case .words(let words): array = try NumericArray(shape: [words.count], elements: words)
+            case .count(let count): array = try NumericArray(shape: [], elements: [count])
             }
             files[entry.file, default: []].append(NamedArray(entry.key, array))
         }
         let parameterBytes = try SafeTensors.encode(
-            files[.parameters] ?? [], metadata: ["format": "pt", "runexp": RunexpVersion.string])
+            files[.parameters] ?? [],
+            metadata: [
+                "format": "pt", "runexp": RunexpVersion.string,
+                "layout": TrainingState.ParameterLayout.pytorch.rawValue,
+            ])
         let stateBytes = try SafeTensors.encode(
             files[.training] ?? [], metadata: ["spec_digest": specDigest, "parameter_digest": trainer.parameterDigest])
         try folder.writeTogether([(parametersFile, Data(parameterBytes)), (trainingFile, Data(stateBytes))])
@@ -53,7 +58,9 @@ enum Checkpoint {
         for (file, read) in [(TrainingState.File.parameters, parameters), (.training, training)] {
             stored[file] = Dictionary(read.tensors.map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
         }
-        try give(TrainingState(trainer).entries, from: stored, folder: folder, remedy: "start a new run")
+        try give(
+            TrainingState(trainer, layout: layout(of: parameters)).entries, from: stored, folder: folder,
+            remedy: "start a new run")
         if let expected = training.metadata["parameter_digest"], expected != trainer.parameterDigest {
             throw RunError(
                 "the checkpoint in \(folder.url.path) is inconsistent: \(parametersFile) and \(trainingFile) come from different epochs (the run was killed while writing them); start a new run"
@@ -68,8 +75,14 @@ enum Checkpoint {
         let parameters = try SafeTensors.read(path: folder.path(parametersFile))
         let stored = Dictionary(parameters.tensors.map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
         try give(
-            TrainingState(trainer).entries.filter { $0.file == .parameters }, from: [.parameters: stored],
-            folder: folder, remedy: "was it made by this spec?")
+            TrainingState(trainer, layout: layout(of: parameters)).entries.filter { $0.file == .parameters },
+            from: [.parameters: stored], folder: folder, remedy: "was it made by this spec?")
+    }
+
+    /// PyTorch's layout, which the file says it holds; a file that does not say is from an earlier
+    /// runexp, which kept its own.
+    static func layout(of parameters: SafeTensors.Contents) -> TrainingState.ParameterLayout {
+        parameters.metadata["layout"].flatMap(TrainingState.ParameterLayout.init(rawValue:)) ?? .runexp
     }
 
     private static func give(
@@ -83,6 +96,7 @@ enum Checkpoint {
             switch array.dtype {
             case .float32: try entry.give(.floats(try array.elements(as: Float.self), shape: array.shape))
             case .uint64: try entry.give(.words(try array.elements(as: UInt64.self)))
+            case .int64 where array.shape.isEmpty: try entry.give(.count(try array.elements(as: Int64.self)[0]))
             default: throw RunError("checkpoint tensor '\(entry.key)' is \(array.dtype), not float32 or uint64")
             }
         }

@@ -9,10 +9,20 @@ struct TrainingState {
     /// Which checkpoint file holds an entry: the weights (loadable by PyTorch) or the rest.
     enum File { case parameters, training }
 
-    /// An entry's values as stored: float tensors, or 64-bit words (counters, stream states).
+    /// An entry's values as stored: float tensors, 64-bit words (counters, stream states), or a
+    /// scalar count PyTorch keeps and runexp only writes (`num_batches_tracked`).
     enum Values {
         case floats([Float], shape: [Int])
         case words([UInt64])
+        case count(Int64)
+    }
+
+    /// How the weights file orders and names the weights: PyTorch's way (`nn.Linear.weight` is
+    /// [out, in], batch norm's scale is `weight`), or runexp's own, as checkpoints whose metadata
+    /// names no layout hold them (written before PyTorch's layout), which `apply` still reads.
+    enum ParameterLayout: String {
+        case pytorch
+        case runexp
     }
 
     /// One entry: its key, its file, and how to take it from and give it to the trainer. `give`
@@ -26,11 +36,14 @@ struct TrainingState {
 
     let entries: [Entry]
 
-    /// The table of `trainer`'s state.
-    init(_ trainer: Trainer) {
+    /// The table of `trainer`'s state, its weights in `layout`.
+    init(_ trainer: Trainer, layout: ParameterLayout = .pytorch) {
         var entries = trainer.store.parameters.map { parameter in
-            Self.floats(parameter.name, .parameters, parameter.value, parameter.shape)
+            layout == .pytorch
+                ? Self.torchFloats(parameter)
+                : Self.floats(parameter.name, .parameters, parameter.value, parameter.shape)
         }
+        if layout == .pytorch { entries += Self.torchCounters(trainer) }
         entries.append(Self.progress(trainer))
         entries.append(Self.stream("stream/shuffle", { trainer.shuffle }, { trainer.shuffle = $0 }))
         if trainer.sampler != nil {
@@ -83,6 +96,37 @@ struct TrainingState {
                 }
                 buffer.set(floats)
             })
+    }
+
+    /// A weight by its PyTorch name, in PyTorch's axis order.
+    static func torchFloats(_ parameter: Parameter) -> Entry {
+        let shape = parameter.shape, axes = parameter.torchAxes, buffer = parameter.value
+        return Entry(
+            key: parameter.torchName, file: .parameters,
+            take: {
+                .floats(TorchLayout.toTorch(buffer.values, shape: shape, axes: axes), shape: axes.map { shape[$0] })
+            },
+            give: { values in
+                guard case .floats(let floats, let stored) = values, stored == axes.map({ shape[$0] }) else {
+                    throw RunError(
+                        "checkpoint tensor '\(parameter.torchName)' is not of shape \(axes.map { shape[$0] })")
+                }
+                buffer.set(TorchLayout.fromTorch(floats, shape: shape, axes: axes))
+            })
+    }
+
+    /// The counters PyTorch's modules keep beside their tensors (batch norm's batches seen, here the
+    /// steps taken), written so that PyTorch's strict load finds every key; read back, they are ignored.
+    static func torchCounters(_ trainer: Trainer) -> [Entry] {
+        trainer.checked.model.networks.flatMap { network in
+            network.layers.enumerated().flatMap { index, layer in
+                layer.torch.counters.map { counter in
+                    Entry(
+                        key: "\(network.name).layers.\(index).\(counter)", file: .parameters,
+                        take: { .count(Int64(trainer.step)) }, give: { _ in })
+                }
+            }
+        }
     }
 
     /// Epochs done and steps taken: a checkpoint is written after a whole epoch, so the two must

@@ -19,7 +19,7 @@ struct Runexp: ParsableCommand {
         version: RunexpVersion.string,
         subcommands: [
             Train.self, Check.self, ResumeCommand.self, DataCommand.self, BenchCommand.self, DiffCommand.self,
-            ReplayCommand.self, SweepCommand.self, CompareCommand.self, ApplyCommand.self,
+            ReplayCommand.self, SweepCommand.self, CompareCommand.self, ApplyCommand.self, ExportCommand.self,
         ],
         defaultSubcommand: Train.self)
 

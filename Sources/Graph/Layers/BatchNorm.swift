@@ -11,11 +11,20 @@ public struct BatchNorm: Layer {
     public func parameters(for input: SampleShape) -> [ParameterShape] {
         let channels = input.last ?? 0
         return [
-            ParameterShape(name: "gamma", shape: [channels], constant: 1),
-            ParameterShape(name: "beta", shape: [channels], constant: 0),
+            ParameterShape(name: "gamma", shape: [channels], constant: 1, torchName: "weight"),
+            ParameterShape(name: "beta", shape: [channels], constant: 0, torchName: "bias"),
             ParameterShape(name: "running_mean", shape: [channels], trainable: false, constant: 0),
             ParameterShape(name: "running_var", shape: [channels], trainable: false, constant: 1),
         ]
+    }
+
+    /// Over the channels of an image (`BatchNorm2d`) or the features of a vector (`BatchNorm1d`);
+    /// PyTorch's momentum and unbiased running variance are runexp's.
+    public func torchModule(input: SampleShape, output: SampleShape) -> TorchModule {
+        let dimensions = max(input.count - 1, 1)
+        return TorchModule(
+            "nn.BatchNorm\(dimensions)d(\(input.last ?? 0), eps=\(TorchModule.number(epsilon)), "
+                + "momentum=\(TorchModule.number(momentum)))", counters: ["num_batches_tracked"])
     }
 
     public func flops(input: SampleShape, output: SampleShape) -> Int { 2 * input.elementCount }

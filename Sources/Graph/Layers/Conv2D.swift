@@ -41,8 +41,26 @@ public struct Conv2D: FusesActivation {
 
     public func parameters(for input: SampleShape) -> [ParameterShape] {
         let k = settings.kernel, channels = input.last ?? 0
-        return [ParameterShape(name: "weight", shape: [k, k, channels, settings.filters])]
+        return [ParameterShape(name: "weight", shape: [k, k, channels, settings.filters], torchAxes: [3, 2, 0, 1])]
             + (settings.bias ? [ParameterShape(name: "bias", shape: [settings.filters])] : [])
+    }
+
+    /// `nn.Conv2d` where its symmetric padding reads the same windows, else `PaddedConv2d` with the
+    /// padding `same` puts before and after (more after when the total is odd).
+    public func torchModule(input: SampleShape, output: SampleShape) -> TorchModule {
+        let k = settings.kernel, s = settings.stride
+        let common = "\(input[2]), \(settings.filters), \(k), stride=\(s), bias=\(TorchModule.flag(settings.bias))"
+        let pads = (0..<2).map { axis in
+            let before = Conv2D.outputSize(input[axis], settings).padBefore
+            return (before: before, after: max((output[axis] - 1) * s + k - input[axis] - before, 0))
+        }
+        // PyTorch pads both sides alike and drops what no window reaches.
+        let symmetric = pads.indices.allSatisfy { axis in
+            pads[axis].before == pads[0].before && (input[axis] + 2 * pads[0].before - k) / s + 1 == output[axis]
+        }
+        if symmetric { return TorchModule("nn.Conv2d(\(common), padding=\(pads[0].before))") }
+        return TorchModule(
+            "PaddedConv2d(\(common), pads=(\(pads[1].before), \(pads[1].after), \(pads[0].before), \(pads[0].after)))")
     }
 
     public func flops(input: SampleShape, output: SampleShape) -> Int {

@@ -35,8 +35,21 @@ public struct Conv2DTranspose: FusesActivation {
 
     public func parameters(for input: SampleShape) -> [ParameterShape] {
         let k = settings.kernel, channels = input.last ?? 0
-        return [ParameterShape(name: "weight", shape: [channels, k, k, settings.filters])]
+        return [ParameterShape(name: "weight", shape: [channels, k, k, settings.filters], torchAxes: [0, 3, 1, 2])]
             + (settings.bias ? [ParameterShape(name: "bias", shape: [settings.filters])] : [])
+    }
+
+    /// `nn.ConvTranspose2d` where its padding and output padding crop the same rows, else
+    /// `CroppedConvTranspose2d`, which crops the full scatter to this layer's output.
+    public func torchModule(input: SampleShape, output: SampleShape) -> TorchModule {
+        let k = settings.kernel, s = settings.stride, before = padBefore()
+        let common = "\(input[2]), \(settings.filters), \(k), stride=\(s), bias=\(TorchModule.flag(settings.bias))"
+        // PyTorch crops `padding` before and `padding - output_padding` after, output_padding < stride.
+        let outputPadding = output[0] - ((input[0] - 1) * s - 2 * before + k)
+        if before >= 0, outputPadding >= 0, outputPadding < s {
+            return TorchModule("nn.ConvTranspose2d(\(common), padding=\(before), output_padding=\(outputPadding))")
+        }
+        return TorchModule("CroppedConvTranspose2d(\(common), crop=\(before), size=(\(output[0]), \(output[1])))")
     }
 
     public func flops(input: SampleShape, output: SampleShape) -> Int {

@@ -16,8 +16,12 @@ public struct Dense: FusesActivation {
     }
 
     public func parameters(for input: SampleShape) -> [ParameterShape] {
-        [ParameterShape(name: "weight", shape: [input.elementCount, units])]
+        [ParameterShape(name: "weight", shape: [input.elementCount, units], torchAxes: [1, 0])]
             + (bias ? [ParameterShape(name: "bias", shape: [units])] : [])
+    }
+
+    public func torchModule(input: SampleShape, output: SampleShape) -> TorchModule {
+        TorchModule("nn.Linear(\(input.elementCount), \(units), bias=\(TorchModule.flag(bias)))")
     }
 
     public func flops(input: SampleShape, output: SampleShape) -> Int {

@@ -5,6 +5,10 @@ import Kernels
 public struct Dropout: ElementwiseLayer {
     public let rate: Double
 
+    public func torchModule(input: SampleShape, output: SampleShape) -> TorchModule {
+        TorchModule("nn.Dropout(\(TorchModule.number(rate)))")
+    }
+
     /// The mask of the last forward pass, which backward applies again.
     public func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize {
         ScratchSize(floats: batch * input.elementCount)

@@ -3,4 +3,9 @@ public struct Flatten: ViewLayer {
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> {
         .success([input.elementCount])
     }
+
+    /// `nn.Flatten` would take an image's values channel by channel; runexp's order is pixel by pixel.
+    public func torchModule(input: SampleShape, output: SampleShape) -> TorchModule {
+        TorchModule("ChannelsLastReshape(\(input.elementCount))")
+    }
 }

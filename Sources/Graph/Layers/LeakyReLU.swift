@@ -5,4 +5,8 @@ public struct LeakyReLU: ActivationLayer {
     public let slope: Double
 
     public var activation: Activation { .leakyReLU(slope: Float(slope)) }
+
+    public func torchModule(input: SampleShape, output: SampleShape) -> TorchModule {
+        TorchModule("nn.LeakyReLU(\(TorchModule.number(slope)))")
+    }
 }

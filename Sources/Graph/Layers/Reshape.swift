@@ -11,4 +11,9 @@ public struct Reshape: ViewLayer {
         }
         return .success(shape)
     }
+
+    /// Reshapes in runexp's order (channels last), whatever PyTorch's tensors are ordered by.
+    public func torchModule(input: SampleShape, output: SampleShape) -> TorchModule {
+        TorchModule("ChannelsLastReshape(\(shape.map(String.init).joined(separator: ", ")))")
+    }
 }

@@ -12,9 +12,16 @@ public final class Parameter: @unchecked Sendable {
     public let value: FloatBuffer
     /// Accumulated by every phase that updates the network; nil for running statistics.
     public let gradient: FloatBuffer?
+    /// Its name in PyTorch's state dict of the same model: `encoder.layers.4.weight` for the batch
+    /// norm `encoder.layers.4.gamma`.
+    public let torchName: String
+    /// PyTorch's axis order of its values (`ParameterShape.torchAxes`).
+    public let torchAxes: [Int]
 
     init(network: String, layer: Int, shape: ParameterShape) {
         self.name = "\(network).layers.\(layer).\(shape.name)"
+        self.torchName = "\(network).layers.\(layer).\(shape.torchName)"
+        self.torchAxes = shape.torchAxes
         self.network = network
         self.layer = layer
         self.shape = shape.shape
