@@ -57,6 +57,10 @@ public protocol Layer: Sendable {
     func flops(input: SampleShape, output: SampleShape) -> Int
     /// Scratch a layer application needs for a batch of `batch` samples, allocated once by the planner.
     func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize
+    /// The output shape whatever input the layer accepts (`dense: 64` always gives 64 values), or
+    /// nil when it depends on the input: lets `check` test the later layers of a network whose
+    /// input is unknown.
+    var fixedOutput: SampleShape? { get }
     /// True when the output is the input seen with another shape (no arithmetic, no buffer of its own).
     var isView: Bool { get }
     /// True when forward leaves nothing for backward but its output, and the same input and weights
@@ -88,6 +92,7 @@ public struct ScratchSize: Sendable, Equatable {
 
 extension Layer {
     public func scratch(input: SampleShape, output: SampleShape, batch: Int) -> ScratchSize { ScratchSize() }
+    public var fixedOutput: SampleShape? { nil }
     public var isView: Bool { false }
     public var outputIsReusable: Bool { false }
     public func directConvolution(for buffers: LayerBuffers, backward: Bool) -> DirectConvolution? { nil }

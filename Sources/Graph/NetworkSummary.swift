@@ -35,9 +35,28 @@ public struct NetworkSummary: Sendable {
 
     /// Resolves every layer of `network` for `input`, or returns the first layer that does not fit.
     public static func resolve(_ network: NetworkSpec, input: SampleShape) -> Result<NetworkSummary, Diagnostic> {
+        resolve(network, input: input, from: 0)
+    }
+
+    /// The first layer of `network` that does not fit, found without knowing its input: from the
+    /// first layer whose output shape does not depend on its input (`dense`, `reshape`) on. For a
+    /// network whose input is unknown because what it reads has problems of its own.
+    public static func problemWithoutInput(_ network: NetworkSpec) -> Diagnostic? {
+        let fixed = network.layers.indices.lazy.compactMap { index in
+            LayerRegistry.layer(for: network.layers[index].kind).fixedOutput.map { (index, $0) }
+        }.first
+        guard let (index, output) = fixed, case .failure(let problem) = resolve(network, input: output, from: index + 1)
+        else { return nil }
+        return problem
+    }
+
+    /// Resolves the layers of `network` from the one at `start` on, for `input` to that layer.
+    private static func resolve(
+        _ network: NetworkSpec, input: SampleShape, from start: Int
+    ) -> Result<NetworkSummary, Diagnostic> {
         var shape = input
         var layers: [LayerSummary] = []
-        for (index, spec) in network.layers.enumerated() {
+        for (index, spec) in network.layers.enumerated().dropFirst(start) {
             let layer = LayerRegistry.layer(for: spec.kind)
             switch layer.outputShape(for: shape) {
             case .success(let output) where max(shape.elementCount, output.elementCount) > sampleSizeLimit:

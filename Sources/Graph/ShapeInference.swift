@@ -8,11 +8,10 @@ import Spec
 public struct ShapeInference {
     let context: LossContext
     let outputs: [OutputSpec]
-    /// Set when the spec has problems elsewhere (its layers may not even decode): only the rules
-    /// that need no shape run.
-    var checkingNamesOnly = false
     let log = DiagnosticLog()
     var summaries: [String: NetworkSummary] = [:]
+    /// Networks that did not decode or whose layers do not fit (reported): nothing is inferred
+    /// from them, so that one problem causes no others.
     var failed: Set<String> = []
     var dataShape: SampleShape?
     /// Whether the data has class labels (nil: not known without reading it), and how many classes.
@@ -27,41 +26,48 @@ public struct ShapeInference {
     public static func run(
         _ spec: ExperimentSpec, dataShape: SampleShape? = nil, labels: (labeled: Bool, classes: Int?)? = nil
     ) -> Result<ModelSummary, SpecProblems> {
-        var inference = ShapeInference(spec: spec)
+        var inference = ShapeInference(context: spec.losses)
         if let dataShape { inference.dataShape = dataShape }
         if let labels { (inference.labeled, inference.classes) = (labels.labeled, labels.classes) }
         return inference.resolve()
     }
 
-    init(spec: ExperimentSpec) {
-        context = spec.losses
-        outputs = spec.outputs
-        dataShape = spec.data.sampleShape
-        if !spec.data.source.readsFile { (labeled, classes) = (true, 10) }  // the embedded digit sets
+    init(context: LossContext) {
+        self.context = context
+        outputs = context.outputs
+        failed = context.undecoded
+        dataShape = context.data?.sampleShape
+        if context.data?.source.readsFile == false { (labeled, classes) = (true, 10) }  // the embedded digit sets
     }
 
-    /// The problems of the losses of a spec that has problems elsewhere: the rules that need no
-    /// shape (names, what is a batch and what a number, what a phase updates), so that `check`
-    /// reports them beside the others.
-    public static func lossProblems(_ losses: LossContext) -> [Diagnostic] {
-        var inference = ShapeInference(context: losses, outputs: [], checkingNamesOnly: true)
-        for phase in losses.phases { _ = inference.resolve(phase) }
+    /// The problems of what decoded in a spec that has problems elsewhere (`losses` holds what
+    /// decoded): its losses' rules, and the shapes of its networks that decoded, so that `check`
+    /// reports them beside the others. The data is not read: a file's shape is unknown here.
+    public static func problemsOfWhatDecoded(_ losses: LossContext) -> [Diagnostic] {
+        // Unlike `run`, nothing is said of what cannot be known because something else failed.
+        var inference = ShapeInference(context: losses)
+        _ = inference.inferShapes()
         return inference.log.sorted
     }
 
-    init(context: LossContext, outputs: [OutputSpec], checkingNamesOnly: Bool) {
-        self.context = context
-        self.outputs = outputs
-        self.checkingNamesOnly = checkingNamesOnly
-    }
-
-    private mutating func resolve() -> Result<ModelSummary, SpecProblems> {
-        for network in context.networks {
+    /// Every network's shapes and every phase's loss, as far as they can be known; nil for a phase
+    /// whose loss broke a rule (reported) or read x of unknown shape.
+    private mutating func inferShapes() -> [ResolvedLoss?] {
+        for network in context.networks where !failed.contains(network.name) {
             if let input = network.input { summarize(network, input: input) }
         }
         if dataShape == nil { dataShape = inputOfFirstNetworkAppliedToX() }
         let resolved = context.phases.map { resolve($0) }
         checkOutputs(resolved.compactMap { $0 })
+        // A network whose input is unknown because what it reads failed still has layers to check.
+        for network in context.networks where !failed.contains(network.name) && summaries[network.name] == nil {
+            if let problem = NetworkSummary.problemWithoutInput(network) { log.error(problem.origin, problem.message) }
+        }
+        return resolved
+    }
+
+    private mutating func resolve() -> Result<ModelSummary, SpecProblems> {
+        let resolved = inferShapes()
         // Only when nothing else failed: otherwise the first mismatch is the reason, not this.
         for network in context.networks where log.isEmpty && summaries[network.name] == nil {
             log.error(
@@ -165,7 +171,9 @@ public struct ShapeInference {
     /// A Parzen estimate decodes prior samples into images: a prior, and a decoder of its samples.
     private func checkParzen(_ decoder: String, _ output: OutputSpec, _ losses: [ResolvedLoss]) {
         guard let prior = context.prior else {
-            log.error(output.origin, "parzen decodes samples of the prior, but the spec has no 'prior:'")
+            if !context.undecoded.contains("z") {  // else the prior's own problems are the reason
+                log.error(output.origin, "parzen decodes samples of the prior, but the spec has no 'prior:'")
+            }
             return
         }
         guard let decoding = summaries[decoder] else { return }

@@ -18,7 +18,7 @@ public enum SpecCheck {
     ) -> Result<CheckedSpec, SpecProblems> {
         SpecLoader.load(path: path, overrides: overrides, seed: seed, determinism: determinism).mapError { problems in
             // The losses' own rules run even where the spec has other problems: all at once.
-            problems.losses.map { problems.adding(ShapeInference.lossProblems($0)) } ?? problems
+            problems.losses.map { problems.adding(ShapeInference.problemsOfWhatDecoded($0)) } ?? problems
         }.flatMap { spec in
             // A file is read here, as the run would read it: a missing or broken file is check's to
             // report, and without a declared shape the file decides the shape of x. The run reuses it.
@@ -28,10 +28,11 @@ public enum SpecCheck {
             let data: ExperimentData
             do {
                 data = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: folder)
-            } catch let diagnostic as Diagnostic {
-                return .failure(SpecProblems([diagnostic]))
             } catch {
-                return .failure(SpecProblems([Diagnostic(spec.data.sourceOrigin, "cannot read the data: \(error)")]))
+                let problem =
+                    error as? Diagnostic ?? Diagnostic(spec.data.sourceOrigin, "cannot read the data: \(error)")
+                // The networks' own shapes are still checked, as far as they are known without the data.
+                return .failure(SpecProblems([problem]).adding(ShapeInference.problemsOfWhatDecoded(spec.losses)))
             }
             return validate(spec, data: data)
         }
@@ -42,34 +43,39 @@ public enum SpecCheck {
     public static func validate(_ spec: ExperimentSpec, data: ExperimentData? = nil) -> Result<
         CheckedSpec, SpecProblems
     > {
-        if let problem = ArithmeticSetup.problem(spec) { return .failure(SpecProblems([problem])) }
+        // The rules below are independent of one another: every problem is reported at once.
+        let setup = [ArithmeticSetup.problem(spec)].compactMap { $0 }
         let imageShape = data.map { Array($0.train.images.shape.dropFirst()) } ?? spec.data.source.sampleShape
         let labels = data.map { data in
             (labeled: data.labeled, classes: data.labeled ? (data.train.labels.max().map { Int($0) + 1 }) : nil)
         }
-        return ShapeInference.run(spec, dataShape: spec.data.shape == nil ? imageShape : nil, labels: labels).flatMap {
-            model in
-            let memory = MemoryEstimate(model: model, batchSize: spec.train.batchSize)
-            if let problem = memory.problem(batchSize: spec.train.batchSize) {
-                return .failure(SpecProblems([problem]))
-            }
-            if let problem = sizeMismatch(spec, model: model, imageShape: imageShape) {
-                return .failure(SpecProblems([problem]))
-            }
-            let splits = data.map(OutputSplits.available) ?? OutputSplits.available(spec.data)
-            if let problem = EvaluationPlan.earlyStopProblem(spec, model: model, available: splits) {
-                return .failure(SpecProblems([problem]))
-            }
-            if spec.prior?.followsLabels == true, data?.labeled == false || spec.data.labeled != nil {
-                let origin = spec.resolved.entries?.first { $0.key == "prior" }?.value.origin ?? .defaulted
-                let message =
-                    spec.data.labeled == nil
-                    ? "prior.mixture.by_label draws each sample from its label's mode, but the data has no labels"
-                    : "prior.mixture.by_label draws each sample from its label's mode, but data.labeled keeps only \(spec.data.labeled!) training labels"
-                return .failure(SpecProblems([Diagnostic(origin, message)]))
-            }
-            return .success(CheckedSpec(spec: spec, model: model, data: data))
+        let model: ModelSummary
+        switch ShapeInference.run(spec, dataShape: spec.data.shape == nil ? imageShape : nil, labels: labels) {
+        case .success(let resolved): model = resolved
+        case .failure(let shapes): return .failure(shapes.adding(setup))
         }
+        let splits = data.map(OutputSplits.available) ?? OutputSplits.available(spec.data)
+        let problems =
+            setup
+            + [
+                MemoryEstimate(model: model, batchSize: spec.train.batchSize).problem(batchSize: spec.train.batchSize),
+                sizeMismatch(spec, model: model, imageShape: imageShape),
+                EvaluationPlan.earlyStopProblem(spec, model: model, available: splits),
+                priorLabelsProblem(spec, data: data),
+            ].compactMap { $0 }
+        guard problems.isEmpty else { return .failure(SpecProblems([]).adding(problems)) }
+        return .success(CheckedSpec(spec: spec, model: model, data: data))
+    }
+
+    /// A prior that draws each sample from its label's mode needs the labels of every training image.
+    static func priorLabelsProblem(_ spec: ExperimentSpec, data: ExperimentData?) -> Diagnostic? {
+        guard spec.prior?.followsLabels == true, data?.labeled == false || spec.data.labeled != nil else { return nil }
+        let origin = spec.resolved.entries?.first { $0.key == "prior" }?.value.origin ?? .defaulted
+        let message =
+            spec.data.labeled == nil
+            ? "prior.mixture.by_label draws each sample from its label's mode, but the data has no labels"
+            : "prior.mixture.by_label draws each sample from its label's mode, but data.labeled keeps only \(spec.data.labeled!) training labels"
+        return Diagnostic(origin, message)
     }
 
     /// The images must hold as many values as `x` has: `data.shape` reshapes, it cannot resize.

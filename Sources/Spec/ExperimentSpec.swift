@@ -26,22 +26,39 @@ public struct ExperimentSpec: Sendable {
     }
 }
 
-/// A spec's phases and what their losses can name (networks, the prior), whatever else the spec
-/// holds: what Graph's resolution of the losses reads.
+/// A spec's phases and what their losses can name (networks, the prior), with the data and outputs
+/// that read the networks, whatever else the spec holds: what Graph's resolution of the losses and
+/// its shape inference read.
+///
+/// When the spec has problems, it holds what decoded, so that the losses and shapes of the parts
+/// that are sound are still checked and every problem is reported at once.
 public struct LossContext: Sendable {
     public var networks: [NetworkSpec]
     public var phases: [PhaseSpec]
     public var prior: PriorSpec?
-    /// `data.labeled`: the labels of only this many training images are kept, and only phases
-    /// with `batches: labeled` may read `y`.
-    public var labeledImages: Int?
+    /// nil when the data section has problems (reported): then the shape of `x` is unknown.
+    public var data: DataSpec?
+    public var outputs: [OutputSpec]
+    /// Names a loss may use whose declarations have problems (already reported): networks whose
+    /// settings or layers did not decode, and `z` when the prior did not. They are known names, but
+    /// nothing is inferred from them, so that their problems cause no others.
+    public var undecoded: Set<String>
 
-    public init(networks: [NetworkSpec], phases: [PhaseSpec], prior: PriorSpec?, labeledImages: Int? = nil) {
+    public init(
+        networks: [NetworkSpec], phases: [PhaseSpec], prior: PriorSpec?, data: DataSpec?,
+        outputs: [OutputSpec] = [], undecoded: Set<String> = []
+    ) {
         self.networks = networks
         self.phases = phases
         self.prior = prior
-        self.labeledImages = labeledImages
+        self.data = data
+        self.outputs = outputs
+        self.undecoded = undecoded
     }
+
+    /// `data.labeled`: the labels of only this many training images are kept, and only phases
+    /// with `batches: labeled` may read `y`.
+    public var labeledImages: Int? { data?.labeled }
 
     /// The network called `name`, if the spec declares one.
     public func network(named name: String) -> NetworkSpec? {
@@ -52,7 +69,7 @@ public struct LossContext: Sendable {
 extension ExperimentSpec {
     /// The spec's losses and what they can name.
     public var losses: LossContext {
-        LossContext(networks: networks, phases: phases, prior: prior, labeledImages: data.labeled)
+        LossContext(networks: networks, phases: phases, prior: prior, data: data, outputs: outputs)
     }
 }
 
@@ -72,7 +89,9 @@ extension SpecDecoder {
         let determinism = map.optional("determinism", default: .scalar("fast")) { decodeDeterminism($0) }
         let data = map.required("data") { decodeData(&$0) }
         let prior = map.ifPresent("prior") { decodePrior(&$0) }
-        let networks = map.required("networks") { decodeNetworks(&$0) }
+        let priorUndecoded = prior == nil && map.writtenKeys.contains("prior")
+        let decodedNetworks = map.required("networks") { decodeNetworks(&$0) }
+        let networks = decodedNetworks?.networks
         let problemsBeforePhases = log.diagnostics.count
         let phases = map.required("phases") { decodePhases(&$0) }
         let allPhasesRead = log.diagnostics.count == problemsBeforePhases
@@ -83,9 +102,13 @@ extension SpecDecoder {
         let sweep = map.ifPresent("sweep") { decodeSweep(&$0) }
         map.finish()
         if let networks, let phases {
-            losses = LossContext(networks: networks, phases: phases, prior: prior, labeledImages: data?.labeled)
+            let undecoded = (decodedNetworks?.undecoded ?? []).union(priorUndecoded ? ["z"] : [])
+            losses = LossContext(
+                networks: networks, phases: phases, prior: prior, data: data, outputs: outputs ?? [],
+                undecoded: undecoded)
             ReferenceCheck(
-                networks: networks, phases: phases, outputs: outputs ?? [], log: log,
+                networks: networks, undecodedNetworks: decodedNetworks?.undecoded ?? [], phases: phases,
+                outputs: outputs ?? [], log: log,
                 allPhasesRead: allPhasesRead
             ).run()
         }

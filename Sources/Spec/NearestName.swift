@@ -9,7 +9,8 @@ public enum NearestName {
             if distance < (best?.distance ?? Int.max) { best = (candidate, distance) }
         }
         guard let best else { return nil }
-        let limit = max(2, min(name.count, best.name.count) / 3)
+        // One edit in three letters: two edits make a short name another name (`kll` → `l1`).
+        let limit = max(1, min(name.count, best.name.count) / 3)
         // A name every letter of which must change (`kl` → `l1`) is no typo of it.
         return best.distance <= limit && best.distance < name.count ? best.name : nil
     }

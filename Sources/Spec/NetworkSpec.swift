@@ -40,7 +40,8 @@ public struct NetworkSpec: Sendable, Equatable {
 }
 
 extension SpecDecoder {
-    func decodeNetworks(_ node: inout YAMLNode) -> [NetworkSpec]? {
+    /// The networks, and the names of those whose settings or layers have problems (reported).
+    func decodeNetworks(_ node: inout YAMLNode) -> (networks: [NetworkSpec], undecoded: Set<String>)? {
         guard var entries = node.entries else {
             log.error(
                 node.origin,
@@ -50,17 +51,20 @@ extension SpecDecoder {
         }
         if entries.isEmpty { log.error(node.origin, "networks must declare at least one network") }
         var networks: [NetworkSpec] = []
+        var undecoded: Set<String> = []
         for index in entries.indices {
             let entry = entries[index]
             checkName(entry.key, entry.keyOrigin, "network")
-            if let network = decodeNetwork(&entries[index].value, name: entry.key, origin: entry.keyOrigin) {
-                networks.append(network)
-            }
+            let problemsBefore = log.diagnostics.count
+            let network = decodeNetwork(&entries[index].value, name: entry.key, origin: entry.keyOrigin)
+            if let network { networks.append(network) }
+            // A bad layer is left out of its network: shapes inferred from the rest would be wrong.
+            if network == nil || log.diagnostics.count > problemsBefore { undecoded.insert(entry.key) }
         }
         node.content = .mapping(entries)
         // Networks with bad layers stay in the list, so that names can still be checked; the errors
         // already recorded keep the spec from being used.
-        return networks
+        return (networks, undecoded)
     }
 
     /// Network and phase names become parts of parameter names and file names: keep them plain.

@@ -101,12 +101,16 @@ extension SpecDecoder {
         }
         map.finish()
         node = map.resolvedNode
-        guard let name, let loss, let update, let optimizer, let repeats, let every else { return nil }
+        // A phase whose optimizer or cadence has problems stays in the list with the defaults in their
+        // place: its loss still names and shapes the networks, so that their problems are reported
+        // too. The errors already recorded keep the spec from being used.
+        var fallback = YAMLNode(.mapping([]), origin: .defaulted)
+        guard let name, let loss, let update, let optimizer = optimizer ?? decodeOptimizer(&fallback, phase: index)
+        else { return nil }
         var phase = PhaseSpec(
-            name: name, loss: loss.0, lossText: loss.1, update: update, optimizer: optimizer.0,
-            origin: node.origin)
+            name: name, loss: loss.0, lossText: loss.1, update: update, optimizer: optimizer.0, origin: node.origin)
         phase.schedule = optimizer.1
-        (phase.repeats, phase.every) = (repeats, every)
+        (phase.repeats, phase.every) = (repeats ?? 1, every ?? 1)
         phase.batches = batches ?? .all
         return phase
     }

@@ -6,13 +6,17 @@
 /// graph's resolution of each phase (Graph/Resolution).
 struct ReferenceCheck {
     let networks: [NetworkSpec]
+    /// Networks the spec declares whose settings have problems (reported): names that exist.
+    var undecodedNetworks: Set<String> = []
     let phases: [PhaseSpec]
     let outputs: [OutputSpec]
     let log: DiagnosticLog
     /// False when some phase could not be read: then an unused-looking network may be used by it.
     var allPhasesRead = true
 
-    var networkNames: [String] { networks.map(\.name) }
+    var networkNames: [String] {
+        networks.map(\.name) + undecodedNetworks.filter { name in !networks.contains { $0.name == name } }.sorted()
+    }
 
     func run() {
         var updated = Set<String>()

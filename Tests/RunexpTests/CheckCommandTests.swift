@@ -47,6 +47,26 @@ struct CheckCommandTests {
             ))
     }
 
+    @Test func oneCheckReportsAKeyErrorInOneNetworkAndAShapeErrorInAnotherEachAtItsPlace() throws {
+        let scratch = try Scratch()
+        let spec = try String(
+            contentsOf: RunexpBinary.packageRoot.appendingPathComponent("experiments/cnn_ae.yaml"), encoding: .utf8)
+        try scratch.write(
+            "bad.yaml",
+            spec.replacingOccurrences(of: "filters: 64, kernel: 3", with: "filtrs: 64, kernel: 3")
+                .replacingOccurrences(of: "reshape: [7, 7, 64]", with: "reshape: [7, 7, 63]"))
+        let outcome = try RunexpBinary.run(["check", "bad.yaml"], in: scratch.url)
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr == """
+                bad.yaml:17:17: error: layer 'conv2d' of network 'encoder' is missing the required key 'filters'
+                bad.yaml:17:18: error: unknown key 'filtrs' in layer 'conv2d' of network 'encoder'; did you mean 'filters'?
+                bad.yaml:26:9: error: network 'decoder', layer 2 (reshape 7×7×63): cannot reshape 3136 values into 7×7×63 (3087 values)
+                3 errors in bad.yaml
+
+                """)
+    }
+
     @Test func specPathThatIsADirectoryExitsTwo() throws {
         let outcome = try RunexpBinary.run(["check", "experiments"])
         #expect(outcome.status == 2)

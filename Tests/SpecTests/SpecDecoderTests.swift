@@ -96,4 +96,15 @@ struct SpecDecoderTests {
         #expect(NearestName.find("conv2d_tranpose", in: LayerSpec.names) == "conv2d_transpose")
         #expect(NearestName.find("banana", in: LayerSpec.names) == nil)
     }
+
+    @Test func aShortNameTwoEditsFromAnotherIsNoTypoOfIt() {
+        #expect(NearestName.find("kll", in: LossFunctionCatalogue.names) == nil)
+        #expect(NearestName.find("mes", in: LossFunctionCatalogue.names) == "mse")
+    }
+
+    @Test func anUnknownNameWithNoNearNameListsTheNamesThatExist() {
+        let hint = NearestName.hint("kll", in: LossFunctionCatalogue.names)
+        #expect(hint.hasPrefix("; expected one of: mse, sse, l1, bce"), "\(hint)")
+        #expect(!hint.contains("did you mean"))
+    }
 }

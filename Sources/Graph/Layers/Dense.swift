@@ -6,6 +6,7 @@ public struct Dense: FusesActivation {
     public let units: Int
     public let bias: Bool
     public var outputIsReusable: Bool { true }
+    public var fixedOutput: SampleShape? { [units] }
 
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> {
         guard input.count == 1 else {

@@ -1,6 +1,7 @@
 /// Gives a sample a new shape with the same number of values (e.g. 3136 → 7×7×64); a view.
 public struct Reshape: ViewLayer {
     public let shape: [Int]
+    public var fixedOutput: SampleShape? { shape }
 
     public func outputShape(for input: SampleShape) -> Result<SampleShape, ShapeMismatch> {
         guard shape.elementCount == input.elementCount else {

@@ -37,7 +37,7 @@ extension ShapeInference {
             }
             places.append(argument.origin)
         }
-        if incomplete || checkingNamesOnly { return function.makesNumber ? .scalar(nil) : .batch(nil) }
+        if incomplete { return function.makesNumber ? .scalar(nil) : .batch(nil) }
         let call = FunctionArguments(function: function, positional: positional, keywords: keywords, classes: classes)
         switch FunctionRegistry.resolve(call) {
         case .failure(let problem):
@@ -65,6 +65,10 @@ extension ShapeInference {
         _ walk: inout Walk
     ) -> Partial? {
         if case .variable("z", _) = base { return selectPart(head, value, origin, expression, &walk) }
+        // The outputs of a network that did not decode are unknown, and its problems are reported.
+        if case .call(let name, _, _) = base, context.undecoded.contains(name) {
+            return value == nil ? nil : .batch(nil)
+        }
         guard case .call(let name, _, _) = base, let network = context.network(named: name) else {
             log.error(
                 origin,

@@ -35,7 +35,11 @@ extension ShapeInference {
     }
 
     var lossNames: [String] { LossFunctionCatalogue.names }
-    var networkNames: [String] { context.networks.map(\.name) }
+    /// Every network the spec declares, whether or not it decoded.
+    var networkNames: [String] {
+        context.networks.map(\.name)
+            + context.undecoded.filter { $0 != "z" && context.network(named: $0) == nil }.sorted()
+    }
 
     /// Resolves `phase`'s loss; nil when it breaks a rule (reported).
     mutating func resolve(_ phase: PhaseSpec) -> ResolvedLoss? {
@@ -79,6 +83,8 @@ extension ShapeInference {
                 log.error(keyword.origin, "in the loss: \(name) takes no named arguments")
                 return nil
             }
+            // A network that did not decode (reported) gives a batch of unknown shape.
+            if context.network(named: name) == nil, context.undecoded.contains(name) { return .batch(nil) }
             if let network = context.network(named: name) {
                 return apply(network, arguments, values, origin, expression, &walk)
             }
@@ -120,6 +126,7 @@ extension ShapeInference {
         case "x":
             return .batch(dataShape.map { walk.add(.data, .batch($0), .init(), expression) })
         case "z":
+            if context.undecoded.contains("z") { return .batch(nil) }  // the prior's problems are reported
             guard let prior = context.prior else {
                 log.error(origin, "in the loss: z is a batch from the prior, but the spec has no 'prior:'")
                 return .batch(nil)
@@ -179,7 +186,7 @@ extension ShapeInference {
                 "in the loss: y holds class indices; give network '\(network.name)' onehot(y) or concat(…, onehot(y))")
             return nil
         case .batch(let input?)?:
-            guard !checkingNamesOnly, case .batch(let shape) = walk.nodes[input].value,
+            guard case .batch(let shape) = walk.nodes[input].value,
                 let output = applyShape(network, to: shape, describedAs: arguments[0].text, at: origin)
             else { return .batch(nil) }
             var dependencies = walk.nodes[input].dependencies
