@@ -147,8 +147,21 @@ public struct LinePlot: Sendable {
         cairo_save(context)
         frame.clip(context)
         for index in series.indices { drawBand(index, in: frame, context: context) }
-        for index in series.indices { drawSeries(index, in: frame, context: context) }
+        let dots = series.indices.map { drawSeries($0, in: frame, context: context) }
         cairo_restore(context)
+        // Dots are drawn whole, unclipped: a point on the frame's edge (the largest value) stays round.
+        for (index, points) in dots.enumerated() {
+            setSource(context, color(of: index), alpha: min(max(series[index].opacity, 0), 1))
+            let area = frame.area
+            for dot in points
+            where (area.left - 0.5...area.left + area.width + 0.5).contains(dot.x)
+                && (area.top - 0.5...area.bottom + 0.5).contains(dot.y)
+            {
+                cairo_new_sub_path(context)
+                cairo_arc(context, dot.x, dot.y, 3.5, 0, 2 * Double.pi)
+            }
+            cairo_fill(context)
+        }
         frame.drawAxes(context)
         frame.drawLegend(context)
     }
@@ -181,7 +194,8 @@ public struct LinePlot: Sendable {
         fill()
     }
 
-    private func drawSeries(_ index: Int, in frame: PlotFrame, context: OpaquePointer) {
+    /// Strokes the series' line and returns the points that get a dot.
+    private func drawSeries(_ index: Int, in frame: PlotFrame, context: OpaquePointer) -> [(x: Double, y: Double)] {
         let entry = series[index]
         let positions = zip(entry.x, entry.y).map { frame.position(x: $0, y: $1) }
         setSource(context, color(of: index), alpha: min(max(entry.opacity, 0), 1))
@@ -210,11 +224,6 @@ public struct LinePlot: Sendable {
             cairo_stroke(context)
         }
         // A point with no neighbour draws no line, so it gets a dot to stay visible.
-        let dots = entry.style == .line ? isolated : kept.compactMap { positions[$0] }
-        for dot in dots {
-            cairo_new_sub_path(context)
-            cairo_arc(context, dot.x, dot.y, 3.5, 0, 2 * Double.pi)
-        }
-        cairo_fill(context)
+        return entry.style == .line ? isolated : kept.compactMap { positions[$0] }
     }
 }

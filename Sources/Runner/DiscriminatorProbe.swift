@@ -3,7 +3,8 @@ import Graph
 import Kernels
 import Spec
 
-/// How well the adversary tells prior samples from codes: the fraction of test codes it calls fake
+/// How well the adversary tells prior samples from codes: the fraction of test codes (training
+/// codes where the data has no test split) it calls fake
 /// (logit < 0) and of prior samples it calls real (logit > 0), averaged. 0.5 means the codes fool it.
 ///
 /// Found from the losses: a network applied to `z` directly is the discriminator, and the chain it
@@ -44,9 +45,14 @@ final class DiscriminatorProbe {
         let codes = try NetworkApplication(
             found.chain + [found.critic], input: .data, trainer: trainer, origin: found.origin)
         let judge = try NetworkApplication([found.critic], input: .latent, trainer: trainer, origin: found.origin)
-        let count = min(trainer.data.test?.count ?? trainer.data.train.count, 2000)
+        let count = min(judged(trainer.data).images.count, 2000)
         let samples = PriorSampler.draws(prior, seed: spec.seed, stream: "outputs/discriminator", count: count)
         return DiscriminatorProbe(onCodes: codes, onPrior: judge, priorSamples: samples)
+    }
+
+    /// The split whose codes are judged: test, or training where the data has no test split.
+    static func judged(_ data: ExperimentData) -> (name: String, images: LabeledImages) {
+        data.test.map { ("test", $0) } ?? ("training", data.train)
     }
 
     init(onCodes: NetworkApplication, onPrior: NetworkApplication, priorSamples: [Float]) {

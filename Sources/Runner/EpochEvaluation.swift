@@ -22,7 +22,7 @@ extension Trainer {
             }
         }
         if probe, let discriminatorProbe {
-            metrics.discriminatorAccuracy = try discriminatorProbe.accuracy(data.test ?? data.train)
+            metrics.discriminatorAccuracy = try discriminatorProbe.accuracy(DiscriminatorProbe.judged(data).images)
         }
         return metrics
     }

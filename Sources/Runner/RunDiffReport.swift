@@ -81,7 +81,8 @@ extension RunDiff {
             }, heading: "Metrics (bars: each metric's two values against the larger)")
         for (phase, plot) in try curves() {
             try page.addSVG(
-                try plot.render(.svg), caption: "\(phase): both runs' loss per logged step (moving average)")
+                try plot.render(.svg),
+                caption: "\(phase): both runs' loss per logged step (smoothed: centred exponential average)")
         }
         if let imagesNotCompared {
             page.addParagraph("Images not compared: \(imagesNotCompared).")
@@ -115,7 +116,7 @@ extension RunDiff {
                 let points = steps.compactMap { record in record.losses[phase].map { (Double(record.step), $0) } }
                 plot.add(
                     .init(
-                        name: name, x: points.map(\.0), y: Smoothing.exponentialMovingAverage(points.map(\.1)),
+                        name: name, x: points.map(\.0), y: Smoothing.centredExponentialAverage(points.map(\.1)),
                         color: PlotColor.palette(index)))
             }
             return (phase, plot)

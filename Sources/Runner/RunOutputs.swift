@@ -63,8 +63,8 @@ struct RunOutputs {
                     opacity: 0.3))
             losses.add(
                 .init(
-                    name: "\(phase), moving average", x: points.map(\.0),
-                    y: Smoothing.exponentialMovingAverage(points.map(\.1)), color: color))
+                    name: "\(phase), smoothed", x: points.map(\.0),
+                    y: Smoothing.centredExponentialAverage(points.map(\.1)), color: color))
         }
         losses.useLogarithmicYWhenCurvesDiffer()
         try write(losses, "plots/curves\(suffix)")
@@ -72,8 +72,9 @@ struct RunOutputs {
         var figures = [
             (
                 "plots/curves\(suffix).png",
-                "\(which) loss over training (faint: the mean of each logged step; solid: its exponential moving "
-                    + "average, weight 0.9, bias-corrected so early steps are not pulled to zero\(scale))"
+                "\(which) loss over training (faint: the mean of each logged step; solid: smoothed, a centred "
+                    + "exponential average, weights 0.9^distance on both sides, which does not lag behind the "
+                    + "steps\(scale))"
             )
         ]
         if number == 0, let terms = try termCurves() { figures.append(terms) }
@@ -131,7 +132,9 @@ struct RunOutputs {
                 name: "chance (codes indistinguishable)", x: accuracy.map(\.0), y: accuracy.map { _ in 0.5 },
                 opacity: 0.5))
         try write(plot, "plots/discriminator")
-        figures.append(("plots/discriminator.png", "How often the discriminator tells prior samples from test codes"))
+        let judged = DiscriminatorProbe.judged(session.trainer.data).name
+        figures.append(
+            ("plots/discriminator.png", "How often the discriminator tells prior samples from \(judged) codes"))
         return figures
     }
 
@@ -182,7 +185,14 @@ struct RunOutputs {
             page.addParagraph(live.status)
             page.refreshSeconds = live.refreshSeconds
         }
-        if let description = spec.description { page.addParagraph(description) }
+        if let description = spec.description {
+            page.addParagraph(description)
+            // The spec's words describe the spec's data, which the command line may have replaced.
+            if case .argument(let given) = spec.data.sourceOrigin {
+                page.addParagraph(
+                    "That is the spec's description; this run's data was set on the command line: \(given).")
+            }
+        }
         page.addFacts(
             [
                 ("spec", session.options.specPath), ("seed", String(spec.seed)),

@@ -171,6 +171,8 @@ struct FunctionTests {
             ))
         let program = check.programs[0]
         #expect(program.plan.termNames == ["sse", "sse#2", "kl_normal"])
+        #expect(
+            program.plan.termTexts == ["sse(dec(enc(x)), x)", "sse(enc(x), 0)", "kl_normal(enc(x).mu, enc(x).logvar)"])
         let loss = program.forward(batch: 3)
         let contributions = program.lastTermContributions
         // At epoch 0 the ramp is 0: the loss is the first two, but the KL is shown at its end factor, 1.

@@ -2,16 +2,26 @@ import Testing
 
 @testable import Report
 
-@Test func movingAverageIsDebiasedSoAConstantStaysConstant() {
-    let smoothed = Smoothing.exponentialMovingAverage([2, 2, 2, 2], weight: 0.9)
+@Test func smoothingKeepsAConstantConstantToTheEnds() {
+    let smoothed = Smoothing.centredExponentialAverage([2, 2, 2, 2], weight: 0.9)
     #expect(smoothed.allSatisfy { abs($0 - 2) < 1e-12 })
 }
 
-@Test func movingAverageKeepsNaNInPlaceWithoutSpreadingIt() {
-    let smoothed = Smoothing.exponentialMovingAverage([1, .nan, 3], weight: 0.5)
-    #expect(smoothed[0] == 1)
+@Test func smoothingDoesNotLagBehindATrend() {
+    // A running average of a rising line sits below it; a centred one sits on it where both sides
+    // are alike.
+    let line = (0...100).map(Double.init)
+    let smoothed = Smoothing.centredExponentialAverage(line, weight: 0.9)
+    #expect(abs(smoothed[50] - 50) < 1e-9)
+    #expect(smoothed[100] < 100 && smoothed[100] > 90)
+}
+
+@Test func smoothingKeepsNaNInPlaceWithoutSpreadingIt() {
+    let smoothed = Smoothing.centredExponentialAverage([1, .nan, 3], weight: 0.5)
     #expect(smoothed[1].isNaN)
-    #expect(abs(smoothed[2] - (0.25 * 1 + 0.5 * 3) / 0.75) < 1e-12)
+    // Each end weighs itself 1 and the other 0.25.
+    #expect(abs(smoothed[0] - (1 + 0.25 * 3) / 1.25) < 1e-12)
+    #expect(abs(smoothed[2] - (3 + 0.25 * 1) / 1.25) < 1e-12)
 }
 
 @Test func thinningKeepsEnvelopeAndGapsOfLongCurves() {

@@ -81,7 +81,7 @@ struct DiffCommandTests {
         #expect(html.contains("<td>phases.0.optimizer.adam.lr</td><td>0.001</td><td>0.002</td>"))
         #expect(html.contains("<table class=\"metrics bars\">"))
         #expect(html.contains("class=\"bar\" style=\"width: 100%\""))
-        #expect(html.contains("loss per logged step (moving average)"))
+        #expect(html.contains("loss per logged step (smoothed: centred exponential average)"))
         #expect(!html.contains("<pre>"), "the page is tables and figures, not the terminal text")
     }
 

@@ -64,6 +64,8 @@ public struct PhasePlan: Sendable {
     /// A short name of each term for curves: its function (`bce_logits`, `kl_normal`), with `#2`, `#3`
     /// after the first where one function appears more than once.
     public var termNames: [String] = []
+    /// Each term as the spec writes it (`bce_logits(discriminator(z), 1)`), for legends.
+    public var termTexts: [String] = []
     public var total: ScalarExpression = .constant(0)
     /// The value holding the data batch `x`, the prior batch `z` and the labels `y`, when the loss
     /// uses them.
@@ -221,6 +223,7 @@ extension PhasePlan {
             let function = String(text.prefix { $0 != "(" })
             let earlier = plan.termNames.filter { $0 == function || $0.hasPrefix(function + "#") }.count
             plan.termNames.append(earlier == 0 ? function : "\(function)#\(earlier + 1)")
+            plan.termTexts.append(text)
         }
 
         /// The value of `x` (`data`) or `z`, made at its first use: every use reads the same batch.
