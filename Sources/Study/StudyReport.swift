@@ -63,9 +63,16 @@ enum StudyReport {
         return page.html()
     }
 
-    /// `0.0124 ± 0.0003 [0.0120, 0.0128]` (four significant digits).
+    /// `0.02005 ± 0.00029 [0.01932, 0.02078]`: every number to the decimals that give the standard
+    /// deviation two significant digits (a single value or no spread: four significant digits).
     static func describe(_ s: SampleSummary) -> String {
-        let number = { (value: Double) in String(format: "%.4g", value) }
+        let number: (Double) -> String
+        if s.count > 1, s.std > 0, s.std.isFinite {
+            let decimals = min(max(1 - Int(log10(s.std).rounded(.down)), 0), 12)
+            number = { String(format: "%.\(decimals)f", $0) }
+        } else {
+            number = { String(format: "%.4g", $0) }
+        }
         var text = number(s.mean)
         if s.count > 1 { text += " ± " + number(s.std) }
         if let interval = s.interval { text += " [\(number(interval.lowerBound)), \(number(interval.upperBound))]" }

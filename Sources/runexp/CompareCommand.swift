@@ -9,8 +9,8 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Summarize result folders as a study: grouped by the spec values that differ, the seed aside.",
         discussion: """
-            Each group's final metrics as mean ± std [95% interval], and Welch's t-test of the best group against
-            each other. A study folder stands for its trials. Example:
+            Each group's final metrics as mean ± std [95% interval], and Welch's t-test of the best group \
+            against each other. A study folder stands for its trials. Example:
               runexp compare results/cnn_ae/seed-0 results/cnn_ae/seed-1 results/cnn_ae/seed-0-2 --out cmp
             """)
 

@@ -53,3 +53,12 @@ struct StatisticsTests {
         #expect(WelchTest([1, 1], [1, 1]) == nil)
     }
 }
+
+@Test func aSummaryIsWrittenToTheDecimalsOfTwoSignificantDigitsOfItsSpread() {
+    // SciPy: mean 0.02005, std 0.000312, interval [0.019274, 0.020826]; mean 66.2, std 2.970,
+    // interval [39.517, 92.883].
+    #expect(StudyReport.describe(SampleSummary([0.0197, 0.0203, 0.02015])) == "0.02005 ± 0.00031 [0.01927, 0.02083]")
+    #expect(StudyReport.describe(SampleSummary([64.1, 68.3])) == "66.2 ± 3.0 [39.5, 92.9]")
+    #expect(StudyReport.describe(SampleSummary([0.0124])) == "0.0124")
+    #expect(StudyReport.describe(SampleSummary([0.5, 0.5])).hasPrefix("0.5 ± 0 "))
+}
