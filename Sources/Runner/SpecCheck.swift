@@ -12,6 +12,17 @@ public struct CheckedSpec: Sendable {
 
 /// `runexp check`: loads a spec with its overrides and validates names and shapes, without training.
 public enum SpecCheck {
+    /// The checked spec of a run's options (its own command, for `apply` and `export`), or every
+    /// problem as one located error.
+    static func checked(_ options: RunOptions) throws -> CheckedSpec {
+        switch run(
+            path: options.specPath, overrides: options.overrides, seed: options.seed, determinism: options.determinism)
+        {
+        case .success(let checked): return checked
+        case .failure(let problems): throw LocatedError(problems, file: options.specPath)
+        }
+    }
+
     /// The checked spec, or every problem found (syntax, keys, names, then shapes).
     public static func run(
         path: String, overrides: [String] = [], seed: UInt64? = nil, determinism: String? = nil

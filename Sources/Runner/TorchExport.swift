@@ -30,14 +30,7 @@ public enum TorchExport {
                 "\(folder)/\(Checkpoint.parametersFile) holds runexp's own layout (an earlier runexp wrote it); "
                     + "run the spec again to get a checkpoint in PyTorch's layout")
         }
-        let checked: CheckedSpec
-        switch SpecCheck.run(
-            path: options.specPath, overrides: options.overrides, seed: options.seed,
-            determinism: options.determinism)
-        {
-        case .success(let value): checked = value
-        case .failure(let problems): throw LocatedError(problems, file: options.specPath)
-        }
+        let checked = try SpecCheck.checked(options)
         let path = path ?? defaultFolder.appendingPathComponent("\(checked.spec.name).py").path
         let checkpoint = URL(fileURLWithPath: directory.path(Checkpoint.parametersFile)).standardizedFileURL
         let module = URL(fileURLWithPath: path).standardizedFileURL

@@ -18,14 +18,7 @@ public final class TrainedModel {
         guard Checkpoint.exists(in: directory) else {
             throw RunError("\(folder) has no checkpoint yet: nothing has been trained to apply")
         }
-        let checked: CheckedSpec
-        switch SpecCheck.run(
-            path: options.specPath, overrides: options.overrides, seed: options.seed,
-            determinism: options.determinism)
-        {
-        case .success(let value): checked = value
-        case .failure(let problems): throw LocatedError(problems, file: options.specPath)
-        }
+        let checked = try SpecCheck.checked(options)
         _ = try ArithmeticSetup.apply(checked.spec.determinism, threads: options.threads)
         let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
         let data =

@@ -19,22 +19,8 @@ struct EveryProblemAtOnceTests {
         }
     }
 
-    let base = """
-        data: {source: mnist-m}
-        prior: {normal: {dim: 16}}
-        networks:
-          encoder:
-            layers: [conv2d: {filters: 8, kernel: 3, stride: 2, padding: 1}, relu, flatten, dense: 16]
-          decoder:
-            layers: [dense: 1568, reshape: [14, 14, 8], conv2d_transpose: {filters: 3, kernel: 4, stride: 2, padding: 1}, sigmoid]
-          critic:
-            layers: [dense: 8, relu, dense: 1]
-        phases:
-          - {name: reconstruction, loss: "mse(decoder(encoder(x)), x)", update: [encoder, decoder]}
-          - {name: critic, loss: "bce_logits(critic(z), 1) + bce_logits(critic(encoder(x)), 0)", update: [critic]}
-          - {name: generator, loss: "bce_logits(critic(encoder(x)), 1)", update: [encoder]}
-        outputs: [curves]
-        """
+    /// The shape-inference suite's AAE, with plots.
+    let base = ShapeInferenceTests().base + "\noutputs: [curves]"
 
     let reshapeProblem =
         "s.yaml:7:27: error: network 'decoder', layer 1 (reshape 14×14×9): cannot reshape 1568 values into 14×14×9 (1764 values)"
