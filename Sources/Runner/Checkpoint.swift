@@ -6,9 +6,9 @@ import Spec
 
 /// The trainer's whole state at an epoch boundary (`TrainingState`), as two `.safetensors` files
 /// under `checkpoint/`: `parameters.safetensors` (every tensor by its PyTorch name, in PyTorch's
-/// layout: `load_state_dict(strict=True)` takes it, see `runexp export --pytorch`) and `training.safetensors` (each phase's optimizer moments and step, the
-/// random streams' positions, and how far training got), so `--resume` continues exactly where the
-/// run stopped.
+/// layout: `load_state_dict(strict=True)` takes it, see `runexp export --pytorch`) and
+/// `training.safetensors` (each phase's optimizer moments and step, the random streams' positions,
+/// and how far training got), so `--resume` continues exactly where the run stopped.
 enum Checkpoint {
     static let parametersFile = "checkpoint/parameters.safetensors"
     static let trainingFile = "checkpoint/training.safetensors"

@@ -100,16 +100,14 @@ struct TrainingState {
 
     /// A weight by its PyTorch name, in PyTorch's axis order.
     static func torchFloats(_ parameter: Parameter) -> Entry {
-        let shape = parameter.shape, axes = parameter.torchAxes, buffer = parameter.value
+        let (shape, axes, torchShape) = (parameter.shape, parameter.torchAxes, parameter.torchShape)
+        let buffer = parameter.value
         return Entry(
             key: parameter.torchName, file: .parameters,
-            take: {
-                .floats(TorchLayout.toTorch(buffer.values, shape: shape, axes: axes), shape: axes.map { shape[$0] })
-            },
+            take: { .floats(TorchLayout.toTorch(buffer.values, shape: shape, axes: axes), shape: torchShape) },
             give: { values in
-                guard case .floats(let floats, let stored) = values, stored == axes.map({ shape[$0] }) else {
-                    throw RunError(
-                        "checkpoint tensor '\(parameter.torchName)' is not of shape \(axes.map { shape[$0] })")
+                guard case .floats(let floats, let stored) = values, stored == torchShape else {
+                    throw RunError("checkpoint tensor '\(parameter.torchName)' is not of shape \(torchShape)")
                 }
                 buffer.set(TorchLayout.fromTorch(floats, shape: shape, axes: axes))
             })

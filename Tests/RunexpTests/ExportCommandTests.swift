@@ -121,12 +121,16 @@ struct ExportCommandTests {
             """, in: scratch)
         if let torch {
             #expect(torch == "PaddedConv2d CroppedConvTranspose2d\n")
-            #expect(try largestDifference(scratch) < 1e-5)
+            let difference = try largestDifference(scratch)
+            #expect(difference < 1e-5, "torch: \(difference)")
         }
         // Without PyTorch: the same arithmetic in numpy, from the file's tensors as PyTorch lays them out.
         let numpy = try python("python3", needing: "numpy", Self.numpyForward, in: scratch)
         try #require(numpy != nil || torch != nil, "neither numpy nor torch can be imported: nothing checked the file")
-        if numpy != nil { #expect(try largestDifference(scratch) < 1e-5) }
+        if numpy != nil {
+            let difference = try largestDifference(scratch)
+            #expect(difference < 1e-5, "numpy: \(difference)")
+        }
     }
 
     @Test func aCheckpointInRunexpsEarlierLayoutStillAppliesButIsNotExported() throws {

@@ -15,13 +15,15 @@ public final class Parameter: @unchecked Sendable {
     /// Its name in PyTorch's state dict of the same model: `encoder.layers.4.weight` for the batch
     /// norm `encoder.layers.4.gamma`.
     public let torchName: String
-    /// PyTorch's axis order of its values (`ParameterShape.torchAxes`).
+    /// PyTorch's axis order of its values (`ParameterShape.torchAxes`), and the shape they have there.
     public let torchAxes: [Int]
+    public let torchShape: [Int]
 
     init(network: String, layer: Int, shape: ParameterShape) {
         self.name = "\(network).layers.\(layer).\(shape.name)"
         self.torchName = "\(network).layers.\(layer).\(shape.torchName)"
         self.torchAxes = shape.torchAxes
+        self.torchShape = shape.torchShape
         self.network = network
         self.layer = layer
         self.shape = shape.shape
