@@ -14,14 +14,9 @@ public func biasActivationForward(
     rows: Int, columns: Int, activation: Activation, threads: Int = 1
 ) {
     if columns < 2 * Lanes.scalarCount {
-        // Rows too short for the lanes (an RGB image's 3 channels): add the bias row by row, then
-        // run the activation over the whole matrix. The sum is rounded the same either way.
-        for r in 0..<rows {
-            let x = input + r * columns, y = output + r * columns
-            for c in 0..<columns { y[c] = x[c] + bias[c] }
-        }
-        activationForward(
-            output: output, input: output, count: rows * columns, activation: activation, threads: threads)
+        narrowBiasActivation(
+            output: output, input: input, bias: bias, rows: rows, columns: columns, activation: activation,
+            threads: threads)
         return
     }
     let shared = UncheckedSendable(value: (output, input, bias))
@@ -69,11 +64,26 @@ private func biasActivationRows(
     }
 }
 
-/// The bias gradient: `dBias[c] (= | +=) Σ_r dOutput[r, c]` over a `rows × columns` matrix of
-/// pre-activation gradients, summed in row order.
-public func biasBackward(
-    dBias: UnsafeMutablePointer<Float>, dOutput: UnsafePointer<Float>, rows: Int, columns: Int,
-    accumulate: Bool
+/// `biasActivationForward` on rows too short for the lanes (an RGB image's three channels): eight
+/// rows at a time form one row of `8 · columns` elements, a whole number of lanes, against the
+/// bias repeated eight times; each element gets the same arithmetic as in a row of its own.
+private func narrowBiasActivation(
+    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    rows: Int, columns: Int, activation: Activation, threads: Int
 ) {
-    columnSums(output: dBias, input: dOutput, rows: rows, columns: columns, accumulate: accumulate)
+    let span = Lanes.scalarCount * columns
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: span) { repeated in
+        for i in 0..<span { repeated[i] = bias[i % columns] }
+        let shared = UncheckedSendable(value: (output, input, UnsafePointer(repeated.baseAddress!)))
+        forEachSlice(of: rows / Lanes.scalarCount, work: span, threads: threads) { slice in
+            let (output, input, repeated) = shared.value
+            biasActivationRows(
+                output: output + slice.lowerBound * span, input: input + slice.lowerBound * span, bias: repeated,
+                rows: slice.count, columns: span, activation: activation)
+        }
+    }
+    let done = rows / Lanes.scalarCount * Lanes.scalarCount
+    biasActivationRows(
+        output: output + done * columns, input: input + done * columns, bias: bias, rows: rows - done,
+        columns: columns, activation: activation)
 }

@@ -38,19 +38,6 @@ public func sumOfSquares(input: UnsafePointer<Float>, count: Int) -> Float {
         })
 }
 
-/// `output[c] (= | +=) Σ_r input[r, c]` over a `rows × columns` row-major matrix, adding whole
-/// rows in row order (contiguous, vectorizable, and the same order every run).
-public func columnSums(
-    output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, rows: Int, columns: Int,
-    accumulate: Bool
-) {
-    if !accumulate { output.update(repeating: 0, count: columns) }
-    for r in 0..<rows {
-        let row = input + r * columns
-        for c in 0..<columns { output[c] += row[c] }
-    }
-}
-
 /// `buffer[i] *= factor` in place.
 public func scale(buffer: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
     for i in 0..<count { buffer[i] *= factor }

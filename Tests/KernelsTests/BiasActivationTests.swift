@@ -15,19 +15,6 @@ func biasActivationEqualsBiasThenActivation(activation: Activation) {
     #expect(maxAbsDifference(fused, separate) < 1e-6)
 }
 
-@Test func biasBackwardIsColumnSumsAndAccumulates() {
-    let (rows, columns) = (6, 3)
-    let dOut = randomValues(rows * columns, name: "ba.dout")
-    let expected = (0..<columns).map { c in
-        (0..<rows).reduce(0.0) { $0 + Double(dOut[$1 * columns + c]) }
-    }
-    var dBias = [Float](repeating: .nan, count: columns)
-    biasBackward(dBias: &dBias, dOutput: dOut, rows: rows, columns: columns, accumulate: false)
-    #expect(maxAbsDifference(dBias, expected) < 1e-5)
-    biasBackward(dBias: &dBias, dOutput: dOut, rows: rows, columns: columns, accumulate: true)
-    #expect(maxAbsDifference(dBias, expected.map { 2 * $0 }) < 1e-5)
-}
-
 @Test func denseLayerGradientsFromGemmAndBiasMatchCentralDifferences() {
     // y = sigmoid(x·W + b), loss = ⟨y, u⟩; checks that the kernels compose into a dense layer.
     let (batch, inputs, outputs) = (3, 4, 2)
@@ -54,4 +41,26 @@ func biasActivationEqualsBiasThenActivation(activation: Activation) {
     // Step 1e-2 on a sigmoid of O(1) arguments: truncation ~1e-5, rounding ~1e-5; tolerance 1e-3.
     let numeric = centralDifferences(w, step: 1e-2) { dot(forward($0), u) }
     #expect(maxAbsDifference(dW, numeric) < 1e-3)
+}
+
+@Test(arguments: [Activation.identity, .relu, .leakyReLU(slope: 0.1), .sigmoid, .tanh])
+func narrowRowsGetTheSameBitsAsAddingTheBiasThenTheActivation(activation: Activation) {
+    // Eight rows at a time share the lanes; a count of rows that is not a multiple of eight, and
+    // enough of them to split across threads, checks both the grouped rows and the rest.
+    for (rows, columns) in [(21, 3), (30_003, 3), (13, 1), (9, 15)] {
+        let x = randomValues(rows * columns, name: "ba.narrow.x")
+        let bias = randomValues(columns, name: "ba.narrow.bias")
+        var expected = (0..<x.count).map { x[$0] + bias[$0 % columns] }
+        expected.withUnsafeMutableBufferPointer {
+            activationForward(
+                output: $0.baseAddress!, input: $0.baseAddress!, count: x.count, activation: activation)
+        }
+        for threads in [1, 2] {
+            var fused = [Float](repeating: .nan, count: x.count)
+            biasActivationForward(
+                output: &fused, input: x, bias: bias, rows: rows, columns: columns, activation: activation,
+                threads: threads)
+            #expect(fused == expected, "\(rows)×\(columns), threads \(threads)")
+        }
+    }
 }

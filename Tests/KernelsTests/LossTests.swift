@@ -151,3 +151,40 @@ func lossBackwardScalesByUpstreamAndAccumulates(kind: LossKind) {
         upstream: 1, accumulate: false)
     #expect(grad == [-1.0 / 3, 0, 1.0 / 3])
 }
+
+@Test(arguments: [LossKind.mse, .sse])
+func squaredLossesHaveTheBitsOfTheFixedOrderSum(kind: LossKind) {
+    for count in [1, 7, 4_003] {
+        let p = randomValues(count, name: "loss.sq.p"), t = randomValues(count, name: "loss.sq.t")
+        let total = fixedOrderSum(count: count) {
+            let d = Double(p[$0]) - Double(t[$0])
+            return d * d
+        }
+        let expected = Float(kind == .sse ? total : total / Double(count))
+        let value = t.withUnsafeBufferPointer {
+            lossForward(kind: kind, prediction: p, target: .buffer($0.baseAddress!), count: count)
+        }
+        #expect(value == expected, "\(count) elements")
+    }
+}
+
+@Test(arguments: [LossKind.mse, .l1, .bce, .bceLogits])
+func lossGradientsDoNotDependOnTheThreadCount(kind: LossKind) {
+    let count = 100_003
+    let p = randomValues(count, name: "loss.threads.p").map { kind == .bce ? 1 / (1 + exp(-$0)) : $0 }
+    let t = randomValues(count, name: "loss.threads.t").map { $0 > 0 ? Float(1) : 0 }
+    func gradient(threads: Int, target: LossTarget) -> [Float] {
+        var g = [Float](repeating: 0.5, count: count)
+        lossBackward(
+            dPrediction: &g, prediction: p, target: target, count: count, kind: kind, upstream: -0.7,
+            accumulate: true, threads: threads)
+        return g
+    }
+    t.withUnsafeBufferPointer { t in
+        for target in [LossTarget.buffer(t.baseAddress!), .constant(1)] {
+            let one = gradient(threads: 1, target: target)
+            #expect(gradient(threads: 2, target: target) == one)
+            #expect(gradient(threads: 3, target: target) == one)
+        }
+    }
+}

@@ -12,15 +12,6 @@ import Testing
     #expect(abs(Double(q) - expectedSquares) <= 1e-6 * expectedSquares)
 }
 
-@Test func columnSumsOverwriteOrAccumulate() {
-    let x: [Float] = [1, 2, 3, 4, 5, 6]
-    var out: [Float] = [.nan, .nan]
-    columnSums(output: &out, input: x, rows: 3, columns: 2, accumulate: false)
-    #expect(out == [9, 12])
-    columnSums(output: &out, input: x, rows: 3, columns: 2, accumulate: true)
-    #expect(out == [18, 24])
-}
-
 @Test func elementwiseHelpersComputeTheirFormulas() {
     var y: [Float] = [1, 2, 3]
     axpy(y: &y, x: [1, 1, 2], count: 3, alpha: 0.5)

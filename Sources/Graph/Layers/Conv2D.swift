@@ -112,17 +112,13 @@ public struct Conv2D: FusesActivation {
 
     public func backward(_ b: LayerBuffers) {
         let g = geometry(b)
-        b.gradientBeforeEpilogue()
+        b.gradientBeforeEpilogue(
+            dBias: settings.bias ? b.gradients?[1] : nil, rows: g.columnRows, columns: settings.filters)
         if let convolution = b.convolution {
             if let gradients = b.gradients {
                 convolution.weightGradient(
                     weights: gradients[0], image: b.input, grid: b.dOutput, batch: b.batch,
                     accumulate: b.accumulateParameters, elapsed: b.gemmClock)
-                if settings.bias {
-                    biasBackward(
-                        dBias: gradients[1], dOutput: b.dOutput, rows: g.columnRows, columns: settings.filters,
-                        accumulate: b.accumulateParameters)
-                }
             }
             if let dInput = b.dInput {
                 convolution.imageGradient(
@@ -135,11 +131,6 @@ public struct Conv2D: FusesActivation {
             gemm(
                 c: gradients[0], a: b.scratch, b: b.dOutput, m: g.columnWidth, n: settings.filters, k: g.columnRows,
                 transposeA: true, accumulate: b.accumulateParameters, elapsed: b.gemmClock)
-            if settings.bias {
-                biasBackward(
-                    dBias: gradients[1], dOutput: b.dOutput, rows: g.columnRows, columns: settings.filters,
-                    accumulate: b.accumulateParameters)
-            }
         }
         if let dInput = b.dInput {
             let dColumns = b.scratch + g.columnRows * g.columnWidth

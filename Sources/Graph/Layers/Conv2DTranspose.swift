@@ -112,7 +112,9 @@ public struct Conv2DTranspose: FusesActivation {
     }
 
     public func backward(_ b: LayerBuffers) {
-        b.gradientBeforeEpilogue()
+        b.gradientBeforeEpilogue(
+            dBias: settings.bias ? b.gradients?[1] : nil, rows: b.batch * b.outputShape[0] * b.outputShape[1],
+            columns: settings.filters)
         if let convolution = b.convolution {
             if let gradients = b.gradients {
                 convolution.weightGradient(
@@ -126,11 +128,6 @@ public struct Conv2DTranspose: FusesActivation {
             }
         } else {
             backwardThroughColumns(b, geometry: geometry(b))
-        }
-        if let gradients = b.gradients, settings.bias {
-            biasBackward(
-                dBias: gradients[1], dOutput: b.dOutput, rows: b.batch * b.outputShape[0] * b.outputShape[1],
-                columns: settings.filters, accumulate: b.accumulateParameters)
         }
     }
 

@@ -39,16 +39,11 @@ public struct Dense: FusesActivation {
 
     public func backward(_ b: LayerBuffers) {
         let inputs = b.inputShape.elementCount
-        b.gradientBeforeEpilogue()
+        b.gradientBeforeEpilogue(dBias: bias ? b.gradients?[1] : nil, rows: b.batch, columns: units)
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.input, b: b.dOutput, m: inputs, n: units, k: b.batch, transposeA: true,
                 accumulate: b.accumulateParameters, elapsed: b.gemmClock)
-            if bias {
-                biasBackward(
-                    dBias: gradients[1], dOutput: b.dOutput, rows: b.batch, columns: units,
-                    accumulate: b.accumulateParameters)
-            }
         }
         if let dInput = b.dInput {
             gemm(

@@ -57,11 +57,12 @@ extension LayerBuffers {
     }
 
     /// Turns `dOutput` from the gradient of the fused activation's output into the gradient of the
-    /// layer's own (pre-activation) output, in place: nothing reads the former afterwards.
-    func gradientBeforeEpilogue() {
-        guard epilogue != .identity else { return }
-        activationBackward(
-            dInput: dOutput, output: output, dOutput: dOutput, count: batch * outputShape.elementCount,
-            activation: epilogue, accumulate: false, threads: threads)
+    /// layer's own (pre-activation) output, in place (nothing reads the former afterwards), and
+    /// sums it into the bias gradient `dBias` (when the layer has a bias this phase trains) in the
+    /// same pass: `rows` rows of `columns` outputs.
+    func gradientBeforeEpilogue(dBias: UnsafeMutablePointer<Float>?, rows: Int, columns: Int) {
+        epilogueBackward(
+            dOutput: dOutput, output: output, dBias: dBias, rows: rows, columns: columns, activation: epilogue,
+            accumulateBias: accumulateParameters, threads: threads)
     }
 }

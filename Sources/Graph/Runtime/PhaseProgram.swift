@@ -302,13 +302,14 @@ public final class PhaseProgram: @unchecked Sendable {
             if let (gradient, accumulate) = loss.dPrediction {
                 lossBackward(
                     dPrediction: gradient, prediction: loss.prediction, target: target, count: count,
-                    kind: loss.term.kind, upstream: upstream, accumulate: accumulate)
+                    kind: loss.term.kind, upstream: upstream, accumulate: accumulate, threads: optimizer.threads)
             }
             // Only for mse, sse and l1, whose derivative in the target is minus that in the prediction.
             if let (gradient, accumulate) = loss.dTarget, let targetValues = loss.target {
                 lossBackward(
                     dPrediction: gradient, prediction: targetValues, target: .buffer(loss.prediction),
-                    count: count, kind: loss.term.kind, upstream: upstream, accumulate: accumulate)
+                    count: count, kind: loss.term.kind, upstream: upstream, accumulate: accumulate,
+                    threads: optimizer.threads)
             }
         }
         for run in termRuns { run.function.backward(run.buffers, upstream: weights[run.index]) }
