@@ -67,6 +67,7 @@ public enum Bench {
                     samples[key("\(name)_train_img_s", mode), default: []].append(training.imagesPerSecond)
                     samples[key("\(name)_loop_overhead_pct", mode), default: []].append(training.overheadPercent)
                     samples[key("\(name)_step_gflops", mode), default: []].append(training.stepGFLOPS)
+                    samples[key("\(name)_optimizer_gb_s", mode), default: []].append(training.optimizerGBPerSecond)
                 }
             }
             _ = try ArithmeticSetup.apply(modes[0], threads: threads)
@@ -84,7 +85,7 @@ public enum Bench {
             for mode in modes {
                 for (base, unit) in [
                     ("\(name)_train_img_s", "img/s"), ("\(name)_loop_overhead_pct", "%"),
-                    ("\(name)_step_gflops", "GFLOP/s"),
+                    ("\(name)_step_gflops", "GFLOP/s"), ("\(name)_optimizer_gb_s", "GB/s"),
                 ] {
                     let key = key(base, mode)
                     figures.append(Figure(key: key, value: median(samples[key] ?? []), unit: unit))
@@ -122,6 +123,8 @@ public enum Bench {
         var convolutionPercent: Double
         /// The optimizer updates' share; part of the overhead.
         var optimizerPercent: Double
+        /// The bytes the updates read and write over their time, in GB/s.
+        var optimizerGBPerSecond: Double
         /// 100 × (step time − time in GEMM, im2col and col2im) / step time.
         var overheadPercent: Double
         /// The step's products' arithmetic over the whole step's time.
@@ -144,7 +147,8 @@ public enum Bench {
         /// The log line: throughput and where a step's time went.
         func line(_ label: String) -> String {
             "\(label): \(Int(imagesPerSecond)) img/s; of a step: GEMM \(formatFixed(gemmPercent, 1))%, "
-                + "im2col/col2im \(formatFixed(convolutionPercent, 1))%, optimizer \(formatFixed(optimizerPercent, 1))%, "
+                + "im2col/col2im \(formatFixed(convolutionPercent, 1))%, optimizer \(formatFixed(optimizerPercent, 1))% "
+                + "(\(formatFixed(optimizerGBPerSecond, 1)) GB/s), "
                 + "everything else \(formatFixed(overheadPercent - optimizerPercent, 1))%"
         }
     }
@@ -184,6 +188,8 @@ public enum Bench {
         return Training(
             imagesPerSecond: Double(images) / (Double(elapsed) / 1e9), gemmPercent: gemm,
             convolutionPercent: convolution, optimizerPercent: percent(timing.optimizerNanoseconds),
+            optimizerGBPerSecond: Double(phases.reduce(0) { $0 + $1.optimizer.bytesPerUpdate } * steps)
+                / max(Double(timing.optimizerNanoseconds), 1),
             overheadPercent: 100 - gemm - convolution,
             stepGFLOPS: Double(flops) * Double(steps) / Double(elapsed), layers: layers, steps: steps,
             nanoseconds: elapsed)

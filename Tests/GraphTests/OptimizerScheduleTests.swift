@@ -24,6 +24,13 @@ struct OptimizerScheduleTests {
         return (PhaseOptimizer(spec: phase.optimizer, schedule: phase.schedule, parameters: [parameter]), parameter)
     }
 
+    @Test func anUpdateMovesTheBytesOfItsValuesGradientsAndMoments() throws {
+        let values = [Float](repeating: 1, count: 10)
+        #expect(try optimizer("{adam: {lr: 0.001}}", values: values).0.bytesPerUpdate == 10 * 4 * 7)
+        #expect(try optimizer("{sgd: {lr: 0.1, momentum: 0.9}}", values: values).0.bytesPerUpdate == 10 * 4 * 5)
+        #expect(try optimizer("{sgd: {lr: 0.1}}", values: values).0.bytesPerUpdate == 10 * 4 * 3)
+    }
+
     @Test func aCosineScheduleRunsFromItsStartToItsEnd() throws {
         let (optimizer, _) = try optimizer("{sgd: {lr: {cosine: {start: 0.1, end: 0.001}}}}", values: [0])
         optimizer.totalSteps = 101

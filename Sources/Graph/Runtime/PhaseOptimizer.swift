@@ -125,6 +125,20 @@ public final class PhaseOptimizer: @unchecked Sendable {
         }
     }
 
+    /// Bytes one update reads and writes: per trained element, the value and its gradient read and
+    /// the value written, plus each moment buffer read and written (Adam 28 bytes, SGD with
+    /// momentum 20, plain SGD 12). The bench divides it by the update's time: the update is bound
+    /// by memory, so this rate says how far it is from the machine's.
+    public var bytesPerUpdate: Int {
+        let buffers: Int
+        switch spec {
+        case .adam: buffers = 2
+        case .sgd(_, let momentum, _): buffers = momentum == 0 ? 0 : 1
+        }
+        let elements = parameters.reduce(0) { $0 + ($1.gradient == nil ? 0 : $1.value.count) }
+        return elements * MemoryLayout<Float>.size * (3 + 2 * buffers)
+    }
+
     /// Restores the step count when a run resumes from a checkpoint.
     public func restore(step: Int) { self.step = step }
 }
