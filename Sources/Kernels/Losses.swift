@@ -41,7 +41,11 @@ public func lossForward(
     let total: Double
     switch target {
     case .buffer(let t) where kind == .mse || kind == .sse:
-        total = squaredDifferenceSum(prediction, t, count)
+        // The term written out rather than through `lossTerm`, so the loop holds no switch.
+        total = fixedOrderSum(count: count) {
+            let d = Double(prediction[$0]) - Double(t[$0])
+            return d * d
+        }
     case .buffer(let t):
         total = fixedOrderSum(count: count) { lossTerm(kind, Double(prediction[$0]), Double(t[$0])) }
     case .constant(let value):
@@ -95,27 +99,6 @@ private func lossGradientSlice(
     case (.constant(let t), true):
         for i in 0..<count { dPrediction[i] += scale * lossDerivative(kind, prediction[i], t) }
     }
-}
-
-/// `Σ (p − t)²` in `Double`, in `fixedOrderSum`'s order (four interleaved sums, the tail into
-/// the first, then `(s0 + s1) + (s2 + s3)`), four terms to a vector: the same bits, without a
-/// call per element.
-private func squaredDifferenceSum(_ p: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ count: Int) -> Double {
-    var sums = SIMD4<Double>(repeating: 0)
-    var i = 0
-    while i + 4 <= count {
-        let pv = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Float>.self)
-        let tv = UnsafeRawPointer(t + i).loadUnaligned(as: SIMD4<Float>.self)
-        let d = SIMD4<Double>(pv) - SIMD4<Double>(tv)
-        sums += d * d
-        i += 4
-    }
-    while i < count {
-        let d = Double(p[i]) - Double(t[i])
-        sums[0] += d * d
-        i += 1
-    }
-    return (sums[0] + sums[1]) + (sums[2] + sums[3])
 }
 
 /// One element's loss before the mean.
