@@ -1,16 +1,6 @@
 import Data
 import CCairo
 
-/// One line of a plot's legend: a swatch (a line, a marker, or both) and a name.
-struct LegendEntry {
-    let name: String
-    let color: PlotColor
-    let showsLine: Bool
-    let showsMarker: Bool
-    /// The swatch's opacity, matching a faint curve so the legend tells it from its smoothed twin.
-    var opacity: Double = 1
-}
-
 /// The words around a plot.
 struct PlotCaptions {
     let title: String
@@ -41,34 +31,47 @@ struct PlotFrame {
     let captions: PlotCaptions
     let xScale: AxisScale
     let yScale: AxisScale
-    let legend: [LegendEntry]
+    let legend: LegendLayout
     let area: PlotArea
-    let legendWidth: Double
 
-    /// Lays out a `width`×`height` figure, measuring text with `context`'s font.
+    /// Lays out a `width`×`height` figure, measuring text with `context`'s font. The legend stands
+    /// to the right of the data while the data keeps half the width, else below it (`LegendLayout`).
     init(
         context: OpaquePointer, width: Double, height: Double, captions: PlotCaptions,
-        xScale: AxisScale, yScale: AxisScale, legend: [LegendEntry]
+        xScale: AxisScale, yScale: AxisScale, legend entries: [LegendEntry]
     ) throws {
         self.captions = captions
         self.xScale = xScale
         self.yScale = yScale
-        self.legend = legend
-        cairo_set_font_size(context, PlotFrame.legendSize)
-        let names = legend.map { textWidth(context, $0.name) }.max() ?? 0
-        legendWidth = legend.isEmpty ? 0 : (PlotFrame.legendSwatch + 6 + names + 16).rounded(.up)
         cairo_set_font_size(context, PlotFrame.tickSize)
         let tickLabels = yScale.ticks.map { textWidth(context, yScale.label($0)) }.max() ?? 0
         let top = captions.title.isEmpty ? 14.0 : 40.0
         let left = 10 + (captions.yLabel.isEmpty ? 0 : 22) + tickLabels + PlotFrame.tickLength + 6
-        let bottom = PlotFrame.tickLength + 6 + PlotFrame.tickSize + (captions.xLabel.isEmpty ? 10 : 34)
-        let right = legend.isEmpty ? 24 : legendWidth + 24
+        var bottom = PlotFrame.tickLength + 6 + PlotFrame.tickSize + (captions.xLabel.isEmpty ? 10 : 34)
+        cairo_set_font_size(context, PlotFrame.legendSize)
+        var right = 24.0
+        if entries.isEmpty {
+            legend = .empty
+        } else if let beside = LegendLayout.right(
+            entries, context: context, available: width - left - right, minimum: width / 2)
+        {
+            legend = beside
+            right += beside.width
+        } else {
+            legend = LegendLayout.below(
+                entries, context: context, width: width, maximumHeight: (height - top - bottom) / 2)
+            bottom += legend.height + 8
+        }
         area = PlotArea(
             left: left.rounded(), top: top, width: (width - left - right).rounded(), height: height - top - bottom)
         guard area.width >= 40, area.height >= 40 else {
             throw SourceError(captions.title, "figure \(Int(width))×\(Int(height)) leaves no room for the data")
         }
+        figureHeight = height
     }
+
+    /// The figure's height, which a legend below the data is placed against.
+    let figureHeight: Double
 
     /// The device position of data point (`x`, `y`), or nil when either cannot be shown (NaN,
     /// or not positive on a logarithmic axis).
@@ -155,20 +158,19 @@ struct PlotFrame {
         }
     }
 
-    /// The legend box to the right of the data, one entry per line.
+    /// The legend box: to the right of the data, one entry per line, or below it in columns.
     func drawLegend(_ context: OpaquePointer) {
-        guard !legend.isEmpty else { return }
-        let lineHeight = 20.0
-        let left = area.right + 14
-        let boxHeight = Double(legend.count) * lineHeight + 10
-        cairo_rectangle(context, crisp(left), crisp(area.top), legendWidth, boxHeight.rounded())
+        guard !legend.entries.isEmpty else { return }
+        let left = legend.placement == .right ? area.right + 14 : area.left
+        let top = legend.placement == .right ? area.top : figureHeight - legend.height - 8
+        cairo_rectangle(context, crisp(left), crisp(top), legend.width, legend.height.rounded())
         cairo_set_source_rgb(context, 0.8, 0.8, 0.8)
         cairo_set_line_width(context, 1)
         cairo_stroke(context)
         cairo_set_font_size(context, PlotFrame.legendSize)
-        for (index, entry) in legend.enumerated() {
-            let middle = area.top + 5 + lineHeight * (Double(index) + 0.5)
-            let swatchLeft = left + 8
+        for ((entry, lines), corner) in zip(legend.entries, legend.positions(left: left, top: top)) {
+            let middle = corner.y + LegendLayout.lineHeight / 2
+            let swatchLeft = corner.x + 8
             setSource(context, entry.color, alpha: entry.opacity)
             if entry.showsLine {
                 cairo_set_line_width(context, 2)
@@ -181,9 +183,12 @@ struct PlotFrame {
                 cairo_fill(context)
             }
             cairo_set_source_rgb(context, 0, 0, 0)
-            drawText(
-                context, entry.name, x: swatchLeft + PlotFrame.legendSwatch + 6, y: middle, horizontal: .leading,
-                vertical: .middle)
+            for (number, line) in lines.enumerated() {
+                drawText(
+                    context, line, x: swatchLeft + PlotFrame.legendSwatch + 6,
+                    y: middle + Double(number) * LegendLayout.wrappedLineHeight, horizontal: .leading,
+                    vertical: .middle)
+            }
         }
     }
 }

@@ -106,8 +106,7 @@ enum Checkpoint {
     /// spec and this one differ (the first five), or nothing when the folder does not say.
     static func differences(_ folder: ResultDirectory, _ resolved: YAMLNode) -> String {
         guard let recorded = try? RunDiff.resolved(folder.url.path) else { return "" }
-        var current: [String: String] = [:]
-        RunDiff.flatten(resolved, "", into: &current)
+        let current = RunDiff.flatten(resolved)
         let changes = RunDiff.changes(recorded, current)
         guard !changes.isEmpty else { return "" }
         let listed = changes.prefix(5).map { change in

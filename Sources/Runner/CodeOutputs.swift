@@ -24,37 +24,42 @@ struct CodeOutputs {
 
     /// The encoder whose codes are written: the `latent` output's, else the `tsne` output's; nil
     /// when the spec asks for neither, since only those outputs name an encoder.
-    static func encoder(of spec: ExperimentSpec) -> (name: String, origin: Origin)? {
+    static func encoder(of spec: ExperimentSpec) -> (name: String, output: OutputSpec)? {
         for output in spec.outputs {
-            if case .latent(_, _, _, let encoder, _) = output.kind { return (encoder, output.origin) }
+            if case .latent(_, _, _, let encoder, _) = output.kind { return (encoder, output) }
         }
         for output in spec.outputs {
-            if case .tsne(_, _, _, let encoder) = output.kind { return (encoder, output.origin) }
+            if case .tsne(_, _, _, let encoder) = output.kind { return (encoder, output) }
         }
         return nil
     }
 
-    /// The split whose codes are written and explored: test, else validation, else train (a plain
+    /// The split whose codes are measured and explored: the held-out one (`Split.heldOut`; a plain
     /// `data.npy` has only a train split).
-    static func codeSplit(_ data: ExperimentData) -> (name: String, images: LabeledImages) {
-        if let test = data.test, test.count > 0 { return ("test", test) }
-        if let validation = data.validation, validation.count > 0 { return ("validation", validation) }
-        return ("train", data.train)
+    static func codeSplit(_ data: ExperimentData) -> (name: Split, images: LabeledImages) {
+        let split = Split.heldOut(among: data.available)
+        return (split, data.split(split) ?? data.train)
     }
 
     /// Writes the codes and the first t-SNE map the spec asks for; returns their summary metrics.
-    func write() throws -> [String: Double] {
+    /// Codes or a map that cannot be written are recorded in `failures`, against the output that
+    /// asked for them.
+    func write(failures: inout [OutputFailure]) throws -> [String: Double] {
         var metrics: [String: Double] = [:]
         if let encoder = Self.encoder(of: spec) {
-            metrics.merge(try writeCodes(encoder: encoder.name, origin: encoder.origin)) { $1 }
+            let codes = try OutputFailure.catching(encoder.output, into: &failures) {
+                try writeCodes(encoder: encoder.name, origin: encoder.output.origin)
+            }
+            metrics.merge(codes ?? [:]) { $1 }
         }
         for output in spec.outputs {
             guard case .tsne(let split, let points, let perplexity, let encoder) = output.kind else { continue }
             try StopSignal.throwIfRequested()
             let settings = TSNESettings(
-                split: OutputSplits.choose(split, available: OutputSplits.available(trainer.data)), points: points,
+                split: Split.serving(split, among: trainer.data.available), points: points,
                 perplexity: perplexity, encoder: encoder, origin: output.origin)
-            metrics.merge(try writeTSNE(settings)) { $1 }
+            let map = try OutputFailure.catching(output, into: &failures) { try writeTSNE(settings) }
+            metrics.merge(map ?? [:]) { $1 }
             // One map per run: a second `tsne` output would overwrite the first's files.
             break
         }
@@ -70,7 +75,7 @@ struct CodeOutputs {
         let dimension = application.outputWidth
         let (measured, split) = Self.codeSplit(trainer.data)
         var codes: [Float] = []
-        for name in OutputSplits.available(trainer.data) {
+        for name in trainer.data.available {
             guard let images = trainer.data.split(name) else { continue }
             let encoded = try application.apply(images)
             try writeArray(
@@ -84,7 +89,7 @@ struct CodeOutputs {
         var metrics: [String: Double] = [:]
         if trainer.data.labeled {
             if split.count > Self.neighbors {
-                metrics["codes_knn_accuracy"] = try kNNAccuracy(
+                metrics[Metric.codesKNNAccuracy.name] = try kNNAccuracy(
                     points: codes, count: split.count, dimension: dimension, labels: split.labels.map(Int.init),
                     k: Self.neighbors)
             }
@@ -94,16 +99,16 @@ struct CodeOutputs {
         {
             let fit = try PriorFit(
                 codes: codes, count: split.count, dimension: dimension, priorMean: mean, priorStd: std)
-            metrics["codes_mean_distance"] = fit.meanDistance
-            metrics["codes_cov_distance"] = fit.covarianceDistance
-            metrics["codes_frechet_distance"] = fit.frechetDistance
+            metrics[Metric.codesMeanDistance.name] = fit.meanDistance
+            metrics[Metric.codesCovDistance.name] = fit.covarianceDistance
+            metrics[Metric.codesFrechetDistance.name] = fit.frechetDistance
         }
         return metrics
     }
 
     /// What a `tsne` output asks for.
     struct TSNESettings {
-        var split: String
+        var split: Split
         var points: Int
         var perplexity: Double
         var encoder: String
@@ -147,7 +152,7 @@ struct CodeOutputs {
             let bytes = chosen.map { images.labels[$0] }
             try writeArray("arrays/tsne_labels.npy", try NumericArray(shape: [count], elements: bytes))
             labels = bytes.map(Int.init)
-            metrics["tsne_knn_accuracy"] = try kNNAccuracy(
+            metrics[Metric.tsneKNNAccuracy.name] = try kNNAccuracy(
                 points: map, count: count, dimension: 2, labels: bytes.map(Int.init), k: Self.neighbors)
         }
         let plot = ScatterPlot(
@@ -161,7 +166,7 @@ struct CodeOutputs {
     }
 
     /// The report's entry for the t-SNE map, if it was drawn.
-    static func tsneFigure(in folder: ResultDirectory, split: String, perplexity: Double, labeled: Bool)
+    static func tsneFigure(in folder: ResultDirectory, split: Split, perplexity: Double, labeled: Bool)
         -> (String, String)?
     {
         guard FileManager.default.fileExists(atPath: folder.path("plots/tsne.png")) else { return nil }

@@ -50,9 +50,10 @@ final class DiscriminatorProbe {
         return DiscriminatorProbe(onCodes: codes, onPrior: judge, priorSamples: samples)
     }
 
-    /// The split whose codes are judged: test, or training where the data has no test split.
-    static func judged(_ data: ExperimentData) -> (name: String, images: LabeledImages) {
-        data.test.map { ("test", $0) } ?? ("training", data.train)
+    /// The split whose codes are judged: the held-out one (`Split.heldOut`), the same split whose
+    /// codes are measured and explored.
+    static func judged(_ data: ExperimentData) -> (name: Split, images: LabeledImages) {
+        CodeOutputs.codeSplit(data)
     }
 
     init(onCodes: NetworkApplication, onPrior: NetworkApplication, priorSamples: [Float]) {

@@ -28,7 +28,7 @@ final class EarlyStopping {
 
     /// Notes an epoch's metrics (after its parameters are final); keeps them if they are the best.
     func observe(_ metrics: EpochMetrics) throws {
-        guard let value = Self.value(of: spec.metric, in: metrics) else {
+        guard let value = metrics[spec.metric] else {
             throw RunError("train.early_stop watches \(spec.metric), but epoch \(metrics.epoch) did not record it")
         }
         let improved = bestEpoch == 0 || (spec.minimizes ? value < bestValue : value > bestValue)
@@ -59,13 +59,5 @@ final class EarlyStopping {
             throw RunError("the checkpoint's early-stopping record is not one")
         }
         (bestEpoch, sinceBest, bestValue) = (Int(words[0]), Int(words[1]), Double(bitPattern: words[2]))
-    }
-
-    /// The value of `metric` in an epoch's record.
-    static func value(of metric: String, in metrics: EpochMetrics) -> Double? {
-        if metric == "discriminator_accuracy" { return metrics.discriminatorAccuracy }
-        for (split, value) in metrics.splitMSE where metric == "\(split)_mse" { return value }
-        for (name, value) in metrics.measures where metric == name { return value }
-        return nil
     }
 }

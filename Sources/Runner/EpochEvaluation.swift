@@ -1,54 +1,54 @@
+import Spec
+
 /// The measurements after an epoch and once after training, and the `metrics.jsonl` records that
 /// hold them.
 extension Trainer {
     /// The epoch's mean phase losses (`means`) with each of `splits` measured by every evaluator the
     /// spec has, and the adversary judged when `probe`.
-    func evaluate(_ means: [Double?], splits names: [String], probe: Bool) throws -> EpochMetrics {
+    func evaluate(_ means: [Double?], splits names: [Split], probe: Bool) throws -> EpochMetrics {
         let splits = names.compactMap { name in data.split(name).map { (name, $0) } }
-        var mse: [(String, Double)] = []
-        if let evaluator {
-            for (name, split) in splits { mse.append((name, try evaluator.meanSquaredError(split))) }
-        }
         let losses = zip(phases.map(\.name), means).compactMap { name, mean in mean.map { (name, $0) } }
-        var metrics = EpochMetrics(epoch: epochsDone, losses: losses, splitMSE: mse)
+        var metrics = EpochMetrics(epoch: epochsDone, losses: losses)
+        if let evaluator {
+            for (name, split) in splits {
+                metrics.values.append((.of(.mse, on: name), try evaluator.meanSquaredError(split)))
+            }
+        }
         if let lossEvaluator {
             for (name, split) in splits {
-                metrics.measures.append(("\(name)_loss", try lossEvaluator.meanLoss(split, epoch: Double(epochsDone))))
+                let loss = try lossEvaluator.meanLoss(split, epoch: Double(epochsDone))
+                metrics.values.append((.of(.loss, on: name), loss))
             }
         }
         if let classifierEvaluator {
             for (name, split) in splits {
-                metrics.measures.append(("\(name)_accuracy", try classifierEvaluator.accuracy(split)))
+                metrics.values.append((.of(.accuracy, on: name), try classifierEvaluator.accuracy(split)))
             }
         }
         if probe, let discriminatorProbe {
-            metrics.discriminatorAccuracy = try discriminatorProbe.accuracy(DiscriminatorProbe.judged(data).images)
+            let judged = try discriminatorProbe.accuracy(DiscriminatorProbe.judged(data).images)
+            metrics.values.append((.discriminatorAccuracy, judged))
         }
         return metrics
     }
 
-    func epochRecord(_ metrics: EpochMetrics) -> JSON {
-        var members = measuredMembers(metrics)
-        members["kind"] = .string("epoch")
-        members["losses"] = .object(
-            Dictionary(uniqueKeysWithValues: metrics.losses.map { ($0.phase, JSON.number($0.value)) }))
-        return .object(members)
+    func epochRecord(_ metrics: EpochMetrics) -> MetricsRecord {
+        var record = measuredRecord(.epoch, metrics)
+        record.losses = Dictionary(uniqueKeysWithValues: metrics.losses.map { ($0.phase, $0.value) })
+        return record
     }
 
     /// The record of the splits measured once after training, on the parameters the run keeps
     /// (with early stopping, the best epoch's, which `epoch` names).
-    func finalRecord(_ metrics: EpochMetrics) -> JSON {
-        var members = measuredMembers(metrics)
-        members["kind"] = .string("final")
-        if let best = earlyStopping?.bestEpoch, best > 0 { members["epoch"] = .integer(best) }
-        return .object(members)
+    func finalRecord(_ metrics: EpochMetrics) -> MetricsRecord {
+        var record = measuredRecord(.final, metrics)
+        if let best = earlyStopping?.bestEpoch, best > 0 { record.epoch = best }
+        return record
     }
 
-    private func measuredMembers(_ metrics: EpochMetrics) -> [String: JSON] {
-        var members: [String: JSON] = ["epoch": .integer(metrics.epoch), "step": .integer(step)]
-        for (split, value) in metrics.splitMSE { members["\(split)_mse"] = .number(value) }
-        for (name, value) in metrics.measures { members[name] = .number(value) }
-        if let accuracy = metrics.discriminatorAccuracy { members["discriminator_accuracy"] = .number(accuracy) }
-        return members
+    private func measuredRecord(_ kind: MetricsRecord.Kind, _ metrics: EpochMetrics) -> MetricsRecord {
+        var record = MetricsRecord(kind, step: step, epoch: metrics.epoch)
+        for (metric, value) in metrics.values { record.values[metric] = value }
+        return record
     }
 }

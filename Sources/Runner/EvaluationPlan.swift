@@ -6,30 +6,30 @@ import Spec
 struct EvaluationPlan {
     /// What each measured split gets: `mse` (reconstruction), `loss` (a phase's whole loss),
     /// `accuracy` (a classifier head), in that order.
-    let measures: [String]
+    let measures: [Metric.Measure]
     /// Whether each evaluation also judges the adversary (`discriminator_accuracy`).
     let probesDiscriminator: Bool
     /// The splits measured at every evaluation, of those the data has, in train, validation, test order.
-    let splits: [String]
+    let splits: [Split]
     /// The splits measured once after training, not already measured at every evaluation.
-    let final: [String]
+    let final: [Split]
     let every: Int
     let epochs: Int
 
-    init(_ spec: ExperimentSpec, model: ModelSummary, available: [String]) {
-        var measures: [String] = []
-        if Evaluator.reconstruction(model) != nil { measures.append("mse") }
-        if LossEvaluator.measuredPhase(model) != nil { measures.append("loss") }
-        if ClassifierEvaluator.head(model) != nil { measures.append("accuracy") }
+    init(_ spec: ExperimentSpec, model: ModelSummary, available: [Split]) {
+        var measures: [Metric.Measure] = []
+        if Evaluator.reconstruction(model) != nil { measures.append(.mse) }
+        if LossEvaluator.measuredPhase(model) != nil { measures.append(.loss) }
+        if ClassifierEvaluator.head(model) != nil { measures.append(.accuracy) }
         self.measures = measures
         probesDiscriminator = DiscriminatorProbe.critic(spec, model: model) != nil
         let asked = spec.train.evaluate
-        let splits = EvaluationSpec.splitNames.filter { name in
-            available.contains(name) && asked.splits.contains { $0.name == name }
+        let splits = Split.allCases.filter { split in
+            available.contains(split) && asked.splits.contains { $0.split == split }
         }
         self.splits = splits
-        final = EvaluationSpec.splitNames.filter { name in
-            available.contains(name) && !splits.contains(name) && asked.final.contains { $0.name == name }
+        final = Split.allCases.filter { split in
+            available.contains(split) && !splits.contains(split) && asked.final.contains { $0.split == split }
         }
         every = asked.every
         epochs = spec.train.epochs
@@ -39,28 +39,28 @@ struct EvaluationPlan {
     func evaluates(afterEpoch epoch: Int) -> Bool { epoch % every == 0 || epoch >= epochs }
 
     /// The metrics every evaluation records: `validation_mse`, `test_loss`, `discriminator_accuracy`.
-    var evaluationMetrics: [String] {
-        splits.flatMap { split in measures.map { "\(split)_\($0)" } }
-            + (probesDiscriminator ? ["discriminator_accuracy"] : [])
+    var evaluationMetrics: [Metric] {
+        splits.flatMap { split in measures.map { Metric.of($0, on: split) } }
+            + (probesDiscriminator ? [.discriminatorAccuracy] : [])
     }
 
     /// The metrics measured once after training.
-    var finalMetrics: [String] { final.flatMap { split in measures.map { "\(split)_\($0)" } } }
+    var finalMetrics: [Metric] { final.flatMap { split in measures.map { Metric.of($0, on: split) } } }
 
     /// One line per split `train.evaluate` names that the data does not have: not measured.
-    static func notes(_ spec: ExperimentSpec, available: [String]) -> [String] {
+    static func notes(_ spec: ExperimentSpec, available: [Split]) -> [String] {
         let asked = spec.train.evaluate
         return [("splits", asked.splits), ("final", asked.final)].flatMap { key, names in
-            names.filter { $0.origin != .defaulted && !available.contains($0.name) }.map { named in
-                "\(named.origin.place): train.evaluate.\(key) names the \(named.name) split, which the data does not "
-                    + "have (it has \(available.joined(separator: ", "))): not measured"
+            names.filter { $0.origin != .defaulted && !available.contains($0.split) }.map { named in
+                "\(named.origin.place): train.evaluate.\(key) names the \(named.split) split, which the data does not "
+                    + "have (it has \(available.map(\.name).joined(separator: ", "))): not measured"
             }
         }
     }
 
     /// The problem of `train.early_stop` for data with the `available` splits, if any: it must
     /// watch a metric every evaluation records.
-    static func earlyStopProblem(_ spec: ExperimentSpec, model: ModelSummary, available: [String]) -> Diagnostic? {
+    static func earlyStopProblem(_ spec: ExperimentSpec, model: ModelSummary, available: [Split]) -> Diagnostic? {
         guard let early = spec.train.earlyStop else { return nil }
         let plan = EvaluationPlan(spec, model: model, available: available)
         guard !plan.evaluationMetrics.contains(early.metric) else { return nil }
@@ -68,28 +68,28 @@ struct EvaluationPlan {
             spec.resolved.entries?.first { $0.key == "train" }?.value.entries?.first { $0.key == "early_stop" }?.value
             .origin ?? .defaulted
         var message = "train.early_stop watches \(early.metric), which this spec's evaluations do not record"
-        let split = EvaluationSpec.splitNames.first { split in
-            available.contains(split) && plan.measures.contains { early.metric == "\(split)_\($0)" }
-        }
-        if let split {
+        let split = early.metric.split.flatMap { available.contains($0) ? $0 : nil }
+        // Only a measure this model has can be recorded by evaluating one more split.
+        let measurable = early.metric.measure.map(plan.measures.contains) ?? false
+        if let split, measurable {
             message += "; add \(split) to train.evaluate.splits to measure it at every evaluation"
         } else if !plan.evaluationMetrics.isEmpty {
-            message += "; they record \(plan.evaluationMetrics.joined(separator: ", "))"
+            message += "; they record \(Metric.names(plan.evaluationMetrics).joined(separator: ", "))"
         }
         return Diagnostic(origin, message)
     }
 
     /// What `check` says: what is measured when, and what it costs against training, in images
     /// passed forward (`sizes`: each split's images, when the data has been read).
-    func describe(sizes: [String: Int]?) -> String {
+    func describe(sizes: [Split: Int]?) -> String {
         guard !measures.isEmpty || probesDiscriminator else { return "evaluation: nothing to measure" }
-        let size = { (split: String) in sizes?[split].map { " (\(groupedDigits($0)))" } ?? "" }
-        let list = { (names: [String]) -> String in
-            let items = names.map { $0 + size($0) }
+        let size = { (split: Split) in sizes?[split].map { " (\(groupedDigits($0)))" } ?? "" }
+        let list = { (splits: [Split]) -> String in
+            let items = splits.map { $0.name + size($0) }
             return items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
         }
         let when = every == 1 ? "after every epoch" : "after every \(every) epochs and the last"
-        let what = measures.map { $0 == "mse" ? "MSE" : $0 }.joined(separator: ", ")
+        let what = measures.map { $0 == .mse ? "MSE" : $0.rawValue }.joined(separator: ", ")
         var text = "evaluation: "
         text +=
             splits.isEmpty
@@ -99,7 +99,7 @@ struct EvaluationPlan {
         if !final.isEmpty {
             text += "; \(list(final)) once after training"
         }
-        guard let sizes, let trained = sizes["train"], trained > 0, !measures.isEmpty else { return text }
+        guard let sizes, let trained = sizes[.train], trained > 0, !measures.isEmpty else { return text }
         // A forward pass over an image costs about a third of a training step's forward and backward.
         let passes = splits.reduce(0) { $0 + (sizes[$1] ?? 0) } * measures.count
         let evaluations = epochs / every + (epochs % every == 0 ? 0 : 1)

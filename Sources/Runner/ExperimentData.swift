@@ -17,14 +17,17 @@ public struct ExperimentData: Sendable {
     /// ascending), what `batches: labeled` phases train on. Nil: every label is kept.
     public var labeledTrain: [Int]? = nil
 
-    /// The split called `name` (`train`, `validation`, `test`), if the data has it.
-    public func split(_ name: String) -> LabeledImages? {
-        switch name {
-        case "train": return train
-        case "validation": return validation
-        default: return test
+    /// The images of `split`, if the data has it.
+    public func split(_ split: Split) -> LabeledImages? {
+        switch split {
+        case .train: return train
+        case .validation: return validation
+        case .test: return test
         }
     }
+
+    /// The splits that hold images.
+    public var available: [Split] { Split.allCases.filter { (split($0)?.count ?? 0) > 0 } }
 
     /// Loads the spec's data source, applies `train_limit` and holds out validation when the source
     /// has no validation split. Every random choice comes from a named stream of `seed`.

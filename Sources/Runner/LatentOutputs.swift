@@ -52,7 +52,7 @@ struct LatentOutputs {
 
     /// The codes of the explored split with what decoding them needs.
     struct Context {
-        var split: (name: String, images: LabeledImages)
+        var split: (name: Split, images: LabeledImages)
         var codes: [Float]
         var dimension: Int
         var shape: ImageShape

@@ -49,7 +49,7 @@ struct ParzenOutput {
         let likelihood = ParzenWindow.meanLogLikelihoods(
             points: test.values, count: test.count, samples: decoded, sampleCount: samples, dimension: dimension,
             sigmas: [Self.sigmas[best]])[0]
-        return ["parzen_log_likelihood": likelihood, "parzen_sigma": Self.sigmas[best]]
+        return [Metric.parzenLogLikelihood.name: likelihood, Metric.parzenSigma.name: Self.sigmas[best]]
     }
 
     /// The first `limit` images of `split`, widened to [0, 1] as training sees them.

@@ -21,10 +21,10 @@ final class ProgressPrinter: @unchecked Sendable {
 
     func epoch(_ m: EpochMetrics) {
         let losses = m.losses.map { "\($0.phase) \(format($0.value))" }
-        let splits =
-            m.splitMSE.map { "\($0.split) mse \(format($0.value))" }
-            + m.measures.map { "\($0.name.replacingOccurrences(of: "_", with: " ")) \(format($0.value))" }
-            + (m.discriminatorAccuracy.map { ["discriminator accuracy \(formatFixed($0, 3))"] } ?? [])
+        let splits = m.values.map { metric, value in
+            let shown = metric.direction == .neither ? formatFixed(value, 3) : format(value)
+            return "\(metric.name.replacingOccurrences(of: "_", with: " ")) \(shown)"
+        }
         if console.isTerminal { console.progress("") }
         console.message("epoch \(m.epoch): " + (losses + splits).joined(separator: "  "))
     }

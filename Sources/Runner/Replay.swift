@@ -19,7 +19,6 @@ public enum Replay {
     }
 
     /// The mode `--determinism` names, or nil.
-    public static func mode(named name: String) -> DeterminismMode? { DeterminismMode(rawValue: name) }
 
     /// The file beside a reference's metrics that records how it was computed.
     static let referenceFacts = "reference.json"
@@ -46,7 +45,7 @@ public enum Replay {
         defer { try? FileManager.default.removeItem(at: scratch) }
         var options = RunOptions(specPath: specPath)
         options.overrides = overrides
-        options.determinism = mode.rawValue
+        options.determinism = mode
         options.threads = recorded?.threads
         options.out = scratch.path
         options.force = true
@@ -111,7 +110,7 @@ public enum Replay {
                 )
             }
         }
-        let summary = actual.filter { !["epochs", "steps"].contains($0.key) }
+        let summary = actual.filter { ![RunCount.epochs.key, RunCount.steps.key].contains($0.key) }
         misses += Expectations.check(spec.expectations, summary).map { "\(path): expectation missed: \($0)" }
         return Outcome(spec: path, rows: rows, misses: misses)
     }
@@ -136,8 +135,8 @@ public enum Replay {
                 "\(path): the reference ran \(theirs.summary); this replay ran \(mine.summary): \(why)")
             return
         }
-        let digest = try RunDiff.texts(replayed.folder.path)["parameter_digest"]
-        let expected = try RunDiff.texts(reference.folder.path)["parameter_digest"]
+        let digest = try RunDiff.texts(replayed.folder.path)[RunCount.parameterDigest.key]
+        let expected = try RunDiff.texts(reference.folder.path)[RunCount.parameterDigest.key]
         if digest != expected {
             outcome.misses.append(
                 "\(path): the parameters are not the reference's bits (digest \(digest ?? "missing"), the reference "

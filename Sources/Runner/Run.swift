@@ -9,8 +9,8 @@ public struct RunOptions: Sendable {
     public var specPath: String
     public var overrides: [String] = []
     public var seed: UInt64?
-    /// `--determinism` as typed (`fast` or `portable`), which overrides the spec's.
-    public var determinism: String?
+    /// `--determinism`, which overrides the spec's.
+    public var determinism: DeterminismMode?
     public var out: String?
     public var threads: Int?
     public var force = false
@@ -56,6 +56,8 @@ public enum RunResult: Sendable, Equatable {
     case done
     /// Trained, but an `expect:` was missed.
     case missedExpectation
+    /// Trained and wrote the report and checkpoint, but some outputs failed (`failed_outputs` in run.json).
+    case outputsFailed
     /// Stopped by a problem during training or writing (`failed: …` in run.json).
     case failed
     /// Refused before anything ran: the spec, the data, the folder.
@@ -180,7 +182,7 @@ public enum RunCommand {
             let outcome = try session.trainer.train(
                 record: { record in
                     session.history.note(record)
-                    try session.folder.append("metrics.jsonl", line: record.compact)
+                    try session.folder.append("metrics.jsonl", line: record.json.compact)
                     try tensorboard?.note(record)
                 },
                 progress: printer.step,
@@ -198,7 +200,7 @@ public enum RunCommand {
             let spent = clock.total(.evaluation) + clock.total(.checkpoints) + clock.total(.report) - before
             clock.add(.train, whole - spent)
             let result = try session.finish(outcome, console: console)
-            if result == .done || result == .missedExpectation {
+            if [.done, .missedExpectation, .outputsFailed].contains(result) {
                 do {
                     try tensorboard?.addImages(of: session.folder, step: session.trainer.step)
                 } catch {

@@ -105,23 +105,12 @@ public struct RunDiff: Sendable {
         guard case .success(let root) = YAMLReader(file: "\(folder)/resolved.yaml").read(text) else {
             throw RunError("\(folder)/resolved.yaml: not valid YAML")
         }
-        var flat: [String: String] = [:]
-        flatten(root, "", into: &flat)
-        return flat
+        return flatten(root)
     }
 
-    static func flatten(_ node: YAMLNode, _ prefix: String, into flat: inout [String: String]) {
-        switch node.content {
-        case .scalar(let text): flat[prefix] = text
-        case .sequence(let items):
-            for (index, item) in items.enumerated() {
-                flatten(item, prefix.isEmpty ? "\(index)" : "\(prefix).\(index)", into: &flat)
-            }
-        case .mapping(let entries):
-            for entry in entries {
-                flatten(entry.value, prefix.isEmpty ? entry.key : "\(prefix).\(entry.key)", into: &flat)
-            }
-        }
+    /// Every value of a resolved spec by its key path (`SpecKeyPath`), as diff and compare print them.
+    static func flatten(_ node: YAMLNode) -> [String: String] {
+        Dictionary(SpecKeyPath.values(node).map { ($0.path, $0.value) }) { first, _ in first }
     }
 
     static func environment(_ folder: String) throws -> [String: String] {

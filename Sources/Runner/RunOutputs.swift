@@ -11,40 +11,47 @@ struct RunOutputs {
     var spec: ExperimentSpec { session.checked.spec }
     var folder: ResultDirectory { session.folder }
 
-    /// Writes every output the spec asks for; returns the images and plots written, for the report,
-    /// and notes about outputs this version cannot make yet.
-    func write() throws -> (figures: [(path: String, caption: String)], notes: [String]) {
+    /// Writes every output the spec asks for, each on its own: one that fails is recorded in
+    /// `failures` and the others are still written. Returns the images and plots written, for the
+    /// report, and notes about outputs this version cannot make yet.
+    func write(failures: inout [OutputFailure]) throws -> (figures: [(path: String, caption: String)], notes: [String])
+    {
         var figures: [(String, String)] = []
-        let splits = OutputSplits.available(session.trainer.data)
+        let splits = session.trainer.data.available
         var notes = OutputSplits.notes(spec, available: splits, labeled: session.trainer.data.labeled)
         var curvesWritten = 0
         for output in spec.outputs {
             try StopSignal.throwIfRequested()
-            switch output.kind {
-            case .curves(let phases):
-                figures += try curves(phases.isEmpty ? spec.phases.map(\.name) : phases, number: curvesWritten)
-                curvesWritten += 1
-            case .reconstructions(let split, let count):
-                let used = OutputSplits.choose(split, available: splits)
-                if let figure = try reconstructions(used, count) { figures.append(figure) }
-            case .tsne(let split, _, let perplexity, _):
-                // Drawn by CodeOutputs before metrics.json, since its accuracy is a summary metric.
-                if let figure = CodeOutputs.tsneFigure(
-                    in: folder, split: OutputSplits.choose(split, available: splits), perplexity: perplexity,
-                    labeled: session.trainer.data.labeled)
-                {
-                    figures.append(figure)
-                }
-            case .latent:
-                if let latent = LatentOutputs(output, trainer: session.trainer, folder: folder) {
-                    figures += try latent.write()
-                }
-                if spec.prior == nil { notes.append("latent: the spec has no prior, so no samples were drawn") }
-            case .parzen:
-                continue  // a summary metric, measured by ParzenOutput before metrics.json
+            if case .curves = output.kind { curvesWritten += 1 }
+            let written = try OutputFailure.catching(output, into: &failures) {
+                try self.figures(of: output, curvesBefore: curvesWritten - 1, splits: splits)
+            }
+            figures += written ?? []
+            if case .latent = output.kind, spec.prior == nil {
+                notes.append("latent: the spec has no prior, so no samples were drawn")
             }
         }
         return (figures, notes)
+    }
+
+    /// The figures of one output (`curvesBefore`: how many `curves` outputs came before it).
+    private func figures(of output: OutputSpec, curvesBefore: Int, splits: [Split]) throws -> [(String, String)] {
+        switch output.kind {
+        case .curves(let phases):
+            return try curves(phases.isEmpty ? spec.phases.map(\.name) : phases, number: curvesBefore)
+        case .reconstructions(let split, let count):
+            return try reconstructions(Split.serving(split, among: splits), count).map { [$0] } ?? []
+        case .tsne(let split, _, let perplexity, _):
+            // Drawn by CodeOutputs before metrics.json, since its accuracy is a summary metric.
+            let figure = CodeOutputs.tsneFigure(
+                in: folder, split: Split.serving(split, among: splits), perplexity: perplexity,
+                labeled: session.trainer.data.labeled)
+            return figure.map { [$0] } ?? []
+        case .latent:
+            return try LatentOutputs(output, trainer: session.trainer, folder: folder)?.write() ?? []
+        case .parzen:
+            return []  // a summary metric, measured by ParzenOutput before metrics.json
+        }
     }
 
     /// The loss curves of `phases`. The first `curves` output (`number` 0) writes `plots/curves` and
@@ -84,12 +91,12 @@ struct RunOutputs {
         guard number == 0, epochs.contains(where: { !$0.splitMSE.isEmpty }) || !final.isEmpty else { return figures }
         var mse = LinePlot(
             title: "\(spec.name): reconstruction MSE per epoch", xLabel: "epoch", yLabel: "per-pixel MSE")
-        for split in ["train", "validation", "test"] {
+        for split in Split.allCases {
             let points = epochs.compactMap { e in
                 e.splitMSE.first { $0.split == split }.map { (Double(e.epoch), $0.value) }
             }
             if !points.isEmpty {
-                mse.add(.init(name: split, x: points.map(\.0), y: points.map(\.1), style: .lineWithMarkers))
+                mse.add(.init(name: split.name, x: points.map(\.0), y: points.map(\.1), style: .lineWithMarkers))
             }
         }
         // A split measured once after training (`train.evaluate.final`) is one point at its epoch.
@@ -119,7 +126,7 @@ struct RunOutputs {
         losses.useLogarithmicYWhenCurvesDiffer()
         try write(losses, "plots/epoch_losses\(suffix)")
         figures.append(("plots/epoch_losses\(suffix).png", "\(which) mean loss over every epoch"))
-        let accuracy = epochs.compactMap { e in e.discriminatorAccuracy.map { (Double(e.epoch), $0) } }
+        let accuracy = epochs.compactMap { e in e[.discriminatorAccuracy].map { (Double(e.epoch), $0) } }
         guard suffix.isEmpty, !accuracy.isEmpty else { return figures }
         var plot = LinePlot(
             title: "\(spec.name): discriminator accuracy, prior samples against codes", xLabel: "epoch",
@@ -144,7 +151,7 @@ struct RunOutputs {
     }
 
     /// `count` images of `split` chosen by the seed, above their reconstructions.
-    func reconstructions(_ name: String, _ count: Int) throws -> (String, String)? {
+    func reconstructions(_ name: Split, _ count: Int) throws -> (String, String)? {
         guard let split = session.trainer.data.split(name), split.count > 0 else { return nil }
         var stream = RandomStream(seed: spec.seed, name: "outputs/reconstructions")
         let chosen = Array(
@@ -178,9 +185,10 @@ struct RunOutputs {
     /// reloads itself; such a page has no final metrics.
     func writeReport(
         summary: [String: Double], figures: [(path: String, caption: String)], notes: [String],
-        live: (status: String, refreshSeconds: Int?)? = nil
+        failures: [OutputFailure] = [], live: (status: String, refreshSeconds: Int?)? = nil
     ) throws {
         var page = HTMLReport(title: "runexp: \(spec.name)")
+        for failure in failures { page.addParagraph("Not written: \(failure.line)") }
         if let live {
             page.addParagraph(live.status)
             page.refreshSeconds = live.refreshSeconds
@@ -199,7 +207,7 @@ struct RunOutputs {
                 ("data", session.trainer.data.description),
                 (
                     "splits",
-                    OutputSplits.available(session.trainer.data).map { name in
+                    session.trainer.data.available.map { name in
                         "\(name) \(groupedDigits(session.trainer.data.split(name)?.count ?? 0))"
                     }.joined(separator: ", ")
                 ),
@@ -207,7 +215,7 @@ struct RunOutputs {
                 ("parameters", groupedDigits(session.checked.model.networks.reduce(0) { $0 + $1.parameterCount })),
                 ("runexp", RunexpVersion.string),
             ], heading: "Run")
-        let splits = ["train", "validation", "test"].filter { s in
+        let splits = Split.allCases.filter { s in
             history.epochs.contains { $0.splitMSE.contains { $0.split == s } }
         }
         let phases = spec.phases.map(\.name)
@@ -237,17 +245,4 @@ struct RunOutputs {
     }
 
     private func format(_ value: Double) -> String { value.isFinite ? String(format: "%.6g", value) : "—" }
-}
-
-extension OutputSpec {
-    /// The output's key in the spec: `curves`, `reconstructions`, `tsne`, `latent`.
-    static func name(of kind: Kind) -> String {
-        switch kind {
-        case .curves: return "curves"
-        case .reconstructions: return "reconstructions"
-        case .tsne: return "tsne"
-        case .latent: return "latent"
-        case .parzen: return "parzen"
-        }
-    }
 }

@@ -43,7 +43,9 @@ struct RunSession {
 
     /// `run.json`: the facts of the run. Timings and the machine live here only, so that two runs
     /// of the same spec and seed produce identical metrics and images.
-    func writeStatus(_ status: String, finished: Date? = nil, notes: [String] = []) throws {
+    func writeStatus(
+        _ status: String, finished: Date? = nil, notes: [String] = [], failedOutputs: [OutputFailure] = []
+    ) throws {
         var facts: [String: JSON] = [
             "status": .string(status), "spec": .string(options.specPath), "name": .string(checked.spec.name),
             "seed": .integer(Int(checked.spec.seed)), "runexp_version": .string(RunexpVersion.string),
@@ -58,11 +60,12 @@ struct RunSession {
         facts.merge(arithmetic.facts) { $1 }
         if let early = trainer.earlyStopping, early.bestEpoch > 0 {
             facts["early_stop"] = .object([
-                "metric": .string(early.spec.metric), "best_epoch": .integer(early.bestEpoch),
+                "metric": .string(early.spec.metric.name), "best_epoch": .integer(early.bestEpoch),
                 "best_value": .number(early.bestValue), "stopped": .bool(early.exhausted),
             ])
         }
         if !notes.isEmpty { facts["notes"] = .array(notes.map(JSON.string)) }
+        if !failedOutputs.isEmpty { facts["failed_outputs"] = .array(failedOutputs.map(\.json)) }
         if finished != nil { facts["stages"] = trainer.clock.json }
         if let finished {
             facts["finished"] = .string(ISO8601DateFormatter().string(from: finished))
@@ -106,6 +109,7 @@ struct RunSession {
         case .complete:
             let summary: [String: Double]
             let notes: [String]
+            var failures: [OutputFailure] = []
             do {
                 let terminal = console.isTerminal
                 if terminal { console.progress("writing the outputs…") }
@@ -114,13 +118,17 @@ struct RunSession {
                 let clock = trainer.clock
                 let outputs = RunOutputs(session: self, history: history)
                 let (measured, written) = try clock.measure(.outputs) {
-                    (try writeOutputs { line in if terminal { console.progress(line) } }, try outputs.write())
+                    (
+                        try writeOutputs(failures: &failures) { line in if terminal { console.progress(line) } },
+                        try outputs.write(failures: &failures)
+                    )
                 }
                 summary = measured
                 notes = earlyStopNote.map { [$0] + written.notes } ?? written.notes
                 try StopSignal.throwIfRequested()
                 try clock.measure(.report) {
-                    try outputs.writeReport(summary: summary, figures: written.figures, notes: notes)
+                    try outputs.writeReport(
+                        summary: summary, figures: written.figures, notes: notes, failures: failures)
                 }
             } catch is StopSignal.Interrupted {
                 // Training is whole and checkpointed: --resume only writes the outputs again.
@@ -129,18 +137,21 @@ struct RunSession {
                 return .interrupted
             }
             for note in notes { console.message("note: \(note)") }
-            try writeStatus("complete", finished: Date(), notes: notes)
+            try writeStatus("complete", finished: Date(), notes: notes, failedOutputs: failures)
             let misses = Expectations.check(checked.spec.expectations, summary)
             console.message(trainer.clock.summary)
             console.message("report: \(folder.path("report.html"))")
+            for failure in failures { console.message("error: \(failure.line)") }
             for miss in misses { console.message("expectation missed: \(miss)") }
+            if !failures.isEmpty { return .outputsFailed }
             return misses.isEmpty ? .done : .missedExpectation
         }
     }
 
     /// `metrics.json` and the outputs; returns the summary metrics. `progress` hears how far a
     /// long output (the t-SNE map) is.
-    func writeOutputs(progress: @escaping (String) -> Void) throws -> [String: Double] {
+    func writeOutputs(failures: inout [OutputFailure], progress: @escaping (String) -> Void) throws -> [String: Double]
+    {
         try StopSignal.throwIfRequested()
         var summary: [String: Double] = [:]
         // The final weights are the last epoch's, or with early stopping the best epoch's: that
@@ -149,22 +160,23 @@ struct RunSession {
         let final = history.epochs.last { $0.epoch == kept } ?? history.epochs.last
         // The splits measured once after training complete the kept epoch's figures.
         for measured in [final, history.final] {
-            for (split, value) in measured?.splitMSE ?? [] { summary["\(split)_mse"] = value }
-            for (name, value) in measured?.measures ?? [] { summary[name] = value }
+            for (metric, value) in measured?.values ?? [] { summary[metric.name] = value }
         }
-        for (phase, value) in final?.losses ?? [] { summary["loss.\(phase)"] = value }
-        if let accuracy = final?.discriminatorAccuracy { summary["discriminator_accuracy"] = accuracy }
-        if let early = trainer.earlyStopping, early.bestEpoch > 0 { summary["best_epoch"] = Double(early.bestEpoch) }
-        summary.merge(try CodeOutputs(trainer: trainer, folder: folder, progress: progress).write()) { $1 }
+        for (phase, value) in final?.losses ?? [] { summary[Metric.phaseLossKey(phase)] = value }
+        if let early = trainer.earlyStopping, early.bestEpoch > 0 {
+            summary[RunCount.bestEpoch.key] = Double(early.bestEpoch)
+        }
+        let codes = CodeOutputs(trainer: trainer, folder: folder, progress: progress)
+        summary.merge(try codes.write(failures: &failures)) { $1 }
         for output in checked.spec.outputs {
             guard let parzen = ParzenOutput(output, trainer: trainer) else { continue }
             progress("measuring the Parzen-window log-likelihood…")
-            summary.merge(try parzen.measure()) { $1 }
+            summary.merge(try OutputFailure.catching(output, into: &failures) { try parzen.measure() } ?? [:]) { $1 }
         }
         var members: [String: JSON] = summary.mapValues(JSON.number)
-        members["parameter_digest"] = .string(trainer.parameterDigest)
-        members["steps"] = .integer(trainer.step)
-        members["epochs"] = .integer(trainer.epochsDone)
+        members[RunCount.parameterDigest.key] = .string(trainer.parameterDigest)
+        members[RunCount.steps.key] = .integer(trainer.step)
+        members[RunCount.epochs.key] = .integer(trainer.epochsDone)
         try folder.write("metrics.json", JSON.object(members).pretty)
         return summary
     }

@@ -25,7 +25,7 @@ public enum SpecCheck {
 
     /// The checked spec, or every problem found (syntax, keys, names, then shapes).
     public static func run(
-        path: String, overrides: [String] = [], seed: UInt64? = nil, determinism: String? = nil
+        path: String, overrides: [String] = [], seed: UInt64? = nil, determinism: DeterminismMode? = nil
     ) -> Result<CheckedSpec, SpecProblems> {
         SpecLoader.load(path: path, overrides: overrides, seed: seed, determinism: determinism).mapError { problems in
             // The losses' own rules run even where the spec has other problems: all at once.
@@ -65,7 +65,7 @@ public enum SpecCheck {
         case .success(let resolved): model = resolved
         case .failure(let shapes): return .failure(shapes.adding(setup))
         }
-        let splits = data.map(OutputSplits.available) ?? OutputSplits.available(spec.data)
+        let splits = data?.available ?? OutputSplits.available(spec.data)
         let problems =
             setup
             + [
@@ -110,7 +110,7 @@ public enum SpecCheck {
         if let shape = checked.model.dataShape {
             sections.append("data: \(dataDescription(checked.spec.data)), x is \(shape.shapeText) per sample")
         }
-        let splits = checked.data.map(OutputSplits.available) ?? OutputSplits.available(checked.spec.data)
+        let splits = checked.data?.available ?? OutputSplits.available(checked.spec.data)
         let labeled = checked.data?.labeled ?? true  // the embedded sets are labelled
         sections += OutputSplits.notes(checked.spec, available: splits, labeled: labeled).map { "note: \($0)" }
         sections += checked.model.networks.map { network in

@@ -20,13 +20,13 @@ final class TensorBoardLog {
         let now = Date().timeIntervalSince1970
         var bytes = TensorBoardEvents.fileVersion(wallTime: now)
         for line in records {
-            if let record = JSONReader.parse(line) { bytes += Self.events(record, wallTime: now) }
+            if let record = MetricsRecord(line: line) { bytes += Self.events(record, wallTime: now) }
         }
         try folder.write(Self.file, Foundation.Data(bytes))
     }
 
     /// Appends the events of one metrics.jsonl record.
-    func note(_ record: JSON) throws {
+    func note(_ record: MetricsRecord) throws {
         let bytes = Self.events(record, wallTime: Date().timeIntervalSince1970)
         guard !bytes.isEmpty else { return }
         do {
@@ -52,27 +52,19 @@ final class TensorBoardLog {
     }
 
     /// The events of a metrics.jsonl record: its scalars under their tags.
-    static func events(_ record: JSON, wallTime: Double) -> [UInt8] {
-        guard case .object(let members) = record, case .string(let kind)? = members["kind"],
-            case .integer(let step)? = members["step"]
-        else { return [] }
-        var scalars: [(String, Double)] = []
-        let group = { (name: String, prefix: String) -> [(String, Double)] in
-            guard case .object(let values)? = members[name] else { return [] }
-            return values.keys.sorted().compactMap { key in values[key]?.numberValue.map { ("\(prefix)/\(key)", $0) } }
+    static func events(_ record: MetricsRecord, wallTime: Double) -> [UInt8] {
+        let group = { (values: [String: Double], prefix: String) -> [(String, Double)] in
+            values.keys.sorted().map { key in ("\(prefix)/\(key)", values[key]!) }
         }
-        switch kind {
-        case "step": scalars = group("losses", "loss") + group("terms", "terms")
-        case "epoch", "final":
-            let prefix = kind == "epoch" ? "epoch" : "final"
-            if kind == "epoch" { scalars = group("losses", "epoch") }
-            for key in members.keys.sorted() where !["epoch", "step", "kind", "losses"].contains(key) {
-                if let value = members[key]?.numberValue { scalars.append(("\(prefix)/\(key)", value)) }
-            }
-        default: return []
+        let measured = Dictionary(uniqueKeysWithValues: record.values.map { ($0.key.name, $0.value) })
+        let scalars: [(String, Double)]
+        switch record.kind {
+        case .step: scalars = group(record.losses, "loss") + group(record.terms, "terms")
+        case .epoch: scalars = group(record.losses, "epoch") + group(measured, "epoch")
+        case .final: scalars = group(measured, "final")
         }
         return scalars.flatMap { tag, value in
-            TensorBoardEvents.scalar(tag, Float(value), step: step, wallTime: wallTime)
+            TensorBoardEvents.scalar(tag, Float(value), step: record.step, wallTime: wallTime)
         }
     }
 

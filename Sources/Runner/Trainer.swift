@@ -20,15 +20,20 @@ public struct StepProgress: Sendable {
 public struct EpochMetrics: Sendable {
     public var epoch: Int
     public var losses: [(phase: String, value: Double)]
-    public var splitMSE: [(split: String, value: Double)]
-    /// Further measures of every split, named `<split>_<measure>`: the loss `LossEvaluator`
-    /// measures (`test_loss`) and a classifier head's accuracy (`test_accuracy`).
-    public var measures: [(name: String, value: Double)] = []
+    /// What the evaluation measured, in the order measured: each split's MSE, then its loss, then
+    /// a classifier head's accuracy, then the adversary's accuracy.
+    public var values: [(metric: Metric, value: Double)] = []
 
-    /// The measures an epoch can record besides the MSE, by suffix.
-    public static let measureKinds = ["loss", "accuracy"]
-    /// The adversary's accuracy on prior samples against test codes, when the spec has one.
-    public var discriminatorAccuracy: Double? = nil
+    /// The value of `metric`, if this evaluation measured it.
+    public subscript(metric: Metric) -> Double? { values.first { $0.metric == metric }?.value }
+
+    /// The reconstruction MSE of each split measured.
+    public var splitMSE: [(split: Split, value: Double)] {
+        values.compactMap { entry in
+            guard entry.metric.measure == .mse, let split = entry.metric.split else { return nil }
+            return (split, entry.value)
+        }
+    }
 }
 
 /// How a training run ended.
@@ -119,7 +124,7 @@ public final class Trainer {
         }
         self.store = store
         self.batchBuffer = batchBuffer
-        evaluation = EvaluationPlan(spec, model: model, available: OutputSplits.available(data))
+        evaluation = EvaluationPlan(spec, model: model, available: data.available)
         checkpoints = WriteSchedule(spec.train.checkpointEvery)
         discriminatorProbe = nil
         sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
@@ -130,7 +135,7 @@ public final class Trainer {
     /// Trains the remaining epochs. `record` receives each metrics record as it is made; `progress`
     /// each step; `stopRequested` is polled between batches (Ctrl-C).
     public func train(
-        record: (JSON) throws -> Void, progress: (StepProgress) -> Void, epochEnded: (EpochMetrics) -> Void,
+        record: (MetricsRecord) throws -> Void, progress: (StepProgress) -> Void, epochEnded: (EpochMetrics) -> Void,
         stopRequested: () -> Bool
     ) throws -> TrainingOutcome {
         let train = checked.spec.train
@@ -179,16 +184,31 @@ public final class Trainer {
                         losses: losses.map { (phases[$0.phase].name, $0.loss) }))
             }
             epochsDone += 1
-            let evaluated = evaluation.evaluates(afterEpoch: epochsDone)
-            let metrics = try clock.measure(.evaluation) {
-                try evaluate(epochMeans.means, splits: evaluated ? evaluation.splits : [], probe: evaluated)
-            }
-            if evaluated { try earlyStopping?.observe(metrics) }
-            try record(epochRecord(metrics))
-            epochEnded(metrics)
-            let last = epochsDone >= train.epochs || earlyStopping?.exhausted == true
-            if checkpoints.isDue(afterEpoch: epochsDone, last: last) { try writeCheckpoint() }
+            try finishEpoch(epochMeans, record: record, epochEnded: epochEnded)
         }
+        try finishTraining(record: record)
+        return .complete
+    }
+
+    /// After an epoch's last batch: evaluates it when due, records it, and writes the checkpoint
+    /// when due.
+    private func finishEpoch(
+        _ epochMeans: PhaseMeans, record: (MetricsRecord) throws -> Void, epochEnded: (EpochMetrics) -> Void
+    ) throws {
+        let evaluated = evaluation.evaluates(afterEpoch: epochsDone)
+        let metrics = try clock.measure(.evaluation) {
+            try evaluate(epochMeans.means, splits: evaluated ? evaluation.splits : [], probe: evaluated)
+        }
+        if evaluated { try earlyStopping?.observe(metrics) }
+        try record(epochRecord(metrics))
+        epochEnded(metrics)
+        let last = epochsDone >= checked.spec.train.epochs || earlyStopping?.exhausted == true
+        if checkpoints.isDue(afterEpoch: epochsDone, last: last) { try writeCheckpoint() }
+    }
+
+    /// After the last epoch: the best epoch's parameters back in place (with early stopping), and
+    /// the splits measured once after training.
+    private func finishTraining(record: (MetricsRecord) throws -> Void) throws {
         // The outputs and the final checkpoint hold the best epoch's parameters.
         if let earlyStopping, earlyStopping.bestEpoch != epochsDone {
             earlyStopping.restoreBest()
@@ -201,7 +221,6 @@ public final class Trainer {
             try record(finalRecord(metrics))
             finalMetrics = metrics
         }
-        return .complete
     }
 
     func writeCheckpoint() throws {
@@ -258,18 +277,12 @@ public final class Trainer {
     /// A `metrics.jsonl` step record of each phase's mean loss since the last (phases that did not
     /// run in the window are left out), and of each term of a phase with several; it empties the
     /// term window.
-    func stepRecord(_ means: [Double?]) -> JSON {
-        let losses = zip(phases.map(\.name), means).compactMap { name, mean in mean.map { (name, JSON.number($0)) } }
-        var members: [String: JSON] = [
-            "kind": .string("step"), "step": .integer(step), "epoch": .integer(epochsDone + 1),
-            "losses": .object(Dictionary(uniqueKeysWithValues: losses)),
-        ]
-        if !termWindow.isEmpty {
-            members["terms"] = .object(
-                Dictionary(uniqueKeysWithValues: termWindow.map { ($0.key, JSON.number($0.sum / Double($0.count))) }))
-            termWindow = []
-        }
-        return .object(members)
+    func stepRecord(_ means: [Double?]) -> MetricsRecord {
+        var record = MetricsRecord(.step, step: step, epoch: epochsDone + 1)
+        for (name, mean) in zip(phases.map(\.name), means) { record.losses[name] = mean }
+        record.terms = Dictionary(uniqueKeysWithValues: termWindow.map { ($0.key, $0.sum / Double($0.count)) })
+        termWindow = []
+        return record
     }
 
     /// The reconstructions of `indices` of `split` by the reconstruction chain, if the spec has one.

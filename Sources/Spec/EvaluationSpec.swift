@@ -2,9 +2,6 @@
 /// accuracy) after which epochs. Measuring a split is a forward pass over every image of it, so a
 /// run measures only what this asks for.
 public struct EvaluationSpec: Sendable, Equatable {
-    /// The splits a run may name.
-    public static let splitNames = ["train", "validation", "test"]
-
     /// Epochs between evaluations; the last epoch is always evaluated.
     public var every: Int
     /// The splits measured at every evaluation.
@@ -17,16 +14,16 @@ public struct EvaluationSpec: Sendable, Equatable {
     /// goes without a word; a written one the data lacks is noted. Two are equal by name (a spec
     /// read back from its resolved form is the same spec).
     public struct Named: Sendable, Equatable {
-        public var name: String
+        public var split: Split
         public var origin: Origin
 
-        public static func == (a: Named, b: Named) -> Bool { a.name == b.name }
+        public static func == (a: Named, b: Named) -> Bool { a.split == b.split }
     }
 
     /// `{every: 1, splits: [validation, test], final: [train]}`.
     public static let standard = EvaluationSpec(
-        every: 1, splits: ["validation", "test"].map { Named(name: $0, origin: .defaulted) },
-        final: [Named(name: "train", origin: .defaulted)])
+        every: 1, splits: [Split.validation, .test].map { Named(split: $0, origin: .defaulted) },
+        final: [Named(split: .train, origin: .defaulted)])
 }
 
 /// `train.checkpoint_every`: after which epochs a run writes its checkpoint (always after the last).
@@ -46,13 +43,14 @@ extension SpecDecoder {
         let every = map.optional("every", default: .scalar("1")) {
             scalars.int($0, "train.evaluate.every", in: 1...1_000_000)
         }
-        let sequence = { (names: [String]) in
-            YAMLNode.Content.sequence(names.map { YAMLNode(.scalar($0), origin: .defaulted) })
+        let sequence = { (named: [EvaluationSpec.Named]) in
+            YAMLNode.Content.sequence(named.map { YAMLNode(.scalar($0.split.name), origin: .defaulted) })
         }
-        let splits = map.optional("splits", default: sequence(["validation", "test"])) {
+        let standard = EvaluationSpec.standard
+        let splits = map.optional("splits", default: sequence(standard.splits)) {
             splitList($0, "train.evaluate.splits")
         }
-        let final = map.optional("final", default: sequence(["train"])) { splitList($0, "train.evaluate.final") }
+        let final = map.optional("final", default: sequence(standard.final)) { splitList($0, "train.evaluate.final") }
         map.finish()
         var resolved = map.resolvedNode
         resolved.isFlow = true
@@ -67,18 +65,18 @@ extension SpecDecoder {
         guard let names = scalars.nameList(node, what) else { return nil }
         var result: [EvaluationSpec.Named] = []
         for (name, origin) in names {
-            guard EvaluationSpec.splitNames.contains(name) else {
+            guard let split = Split(named: name) else {
                 log.error(
                     origin,
-                    "unknown split '\(name)' in \(what) (the splits are train, validation and test)"
-                        + NearestName.hint(name, in: EvaluationSpec.splitNames))
+                    "unknown split '\(name)' in \(what) (the splits are \(Split.names.joined(separator: ", ")))"
+                        + NearestName.hint(name, in: Split.names))
                 return nil
             }
-            guard !result.contains(where: { $0.name == name }) else {
+            guard !result.contains(where: { $0.split == split }) else {
                 log.error(origin, "\(what) names the split '\(name)' twice")
                 return nil
             }
-            result.append(EvaluationSpec.Named(name: name, origin: origin))
+            result.append(EvaluationSpec.Named(split: split, origin: origin))
         }
         return result
     }

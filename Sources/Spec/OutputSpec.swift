@@ -3,9 +3,6 @@ public struct OutputSpec: Sendable, Equatable {
     public var kind: Kind
     public var origin: Origin
 
-    static let kinds = ["curves", "reconstructions", "tsne", "latent", "parzen"]
-    static let splits = ["train", "validation", "test"]
-
     /// The networks this output calls.
     public var networks: [String] {
         switch kind {
@@ -23,14 +20,46 @@ extension OutputSpec {
         /// Curves of these phases' losses over training (all phases when the list is empty).
         case curves(phases: [String])
         /// `count` images of `split` chosen by the seed, above their reconstructions.
-        case reconstructions(split: String, count: Int)
+        case reconstructions(split: Split, count: Int)
         /// A 2-D t-SNE map of `points` codes of `split`, computed by the `encoder` network.
-        case tsne(split: String, points: Int, perplexity: Double, encoder: String)
+        case tsne(split: Split, points: Int, perplexity: Double, encoder: String)
         /// Prior samples, interpolations and latent walks, decoded by `decoder`.
         case latent(samples: Int, interpolations: Int, steps: Int, encoder: String, decoder: String)
         /// The Parzen-window log-likelihood of up to `points` test images under `samples` decoded
         /// prior samples, σ chosen on the validation images: `parzen_log_likelihood`.
         case parzen(samples: Int, points: Int, decoder: String)
+
+        /// Which kind it is, by its key in the spec.
+        public var family: Family {
+            switch self {
+            case .curves: return .curves
+            case .reconstructions: return .reconstructions
+            case .tsne: return .tsne
+            case .latent: return .latent
+            case .parzen: return .parzen
+            }
+        }
+    }
+
+    /// The kinds of output by their keys in a spec: the one place their names are spelled.
+    public enum Family: String, CaseIterable, Sendable {
+        case curves, reconstructions, tsne, latent, parzen
+
+        /// Its key in a spec and in messages.
+        public var name: String { rawValue }
+        /// Every kind's key, for messages and suggestions.
+        public static var names: [String] { allCases.map(\.name) }
+    }
+
+    /// The output's key in the spec: `curves`, `reconstructions`, `tsne`, `latent`, `parzen`.
+    public var name: String { kind.family.name }
+
+    /// The split an output draws from (reconstructions, t-SNE), if it draws from one.
+    public var requestedSplit: Split? {
+        switch kind {
+        case .reconstructions(let split, _), .tsne(let split, _, _, _): return split
+        case .curves, .latent, .parzen: return nil
+        }
     }
 }
 
@@ -41,14 +70,8 @@ public struct Expectation: Sendable, Equatable {
     public var maximum: Double?
     public var origin: Origin
 
-    /// The metrics an expectation may name.
-    public static let metrics = [
-        "train_mse", "validation_mse", "test_mse", "train_loss", "validation_loss", "test_loss", "train_accuracy",
-        "validation_accuracy", "test_accuracy", "codes_knn_accuracy",
-        "tsne_knn_accuracy", "codes_mean_distance",
-        "codes_cov_distance", "codes_frechet_distance", "discriminator_accuracy", "parzen_log_likelihood",
-        "parzen_sigma",
-    ]
+    /// The metrics an expectation may name: every metric a run records.
+    public static var metrics: [String] { Metric.names(Metric.all) }
 }
 
 extension SpecDecoder {
@@ -69,43 +92,47 @@ extension SpecDecoder {
     }
 
     private func decodeOutput(_ node: inout YAMLNode) -> OutputSpec? {
-        guard let (kind, value, keyOrigin) = variant(node, "output", OutputSpec.kinds) else { return nil }
+        guard let (key, value, keyOrigin) = variant(node, "output", OutputSpec.Family.names),
+            let kind = OutputSpec.Family(rawValue: key)
+        else { return nil }
         var settings = value
-        if kind == "curves", value.items != nil || (value.scalarText != nil && !value.isNull) {
+        if kind == .curves, value.items != nil || (value.scalarText != nil && !value.isNull) {
             settings = YAMLNode(
                 .mapping([YAMLEntry(key: "phases", keyOrigin: value.origin, value: value)]),
                 origin: value.origin)
         }
-        guard var map = MappingReader(settings, "output '\(kind)'", log: log) else { return nil }
+        guard var map = MappingReader(settings, "output '\(key)'", log: log) else { return nil }
         let output = outputSettings(kind, &map).map { OutputSpec(kind: $0, origin: keyOrigin) }
         map.finish()
         var resolved = map.resolvedNode
         resolved.isFlow = true
-        node = variantNode(kind, keyOrigin, resolved, like: node)
+        node = variantNode(key, keyOrigin, resolved, like: node)
         return output
     }
 
-    private func outputSettings(_ kind: String, _ map: inout MappingReader) -> OutputSpec.Kind? {
-        let w = "outputs.\(kind)"
-        func split(_ fallback: String) -> String? {
-            map.optional("split", default: .scalar(fallback)) { scalars.choice($0, "split", OutputSpec.splits) }
+    private func outputSettings(_ kind: OutputSpec.Family, _ map: inout MappingReader) -> OutputSpec.Kind? {
+        let w = "outputs.\(kind.name)"
+        func split(_ fallback: Split) -> Split? {
+            map.optional("split", default: .scalar(fallback.name)) {
+                scalars.choice($0, "split", Split.names).flatMap(Split.init(named:))
+            }
         }
         func network(_ key: String) -> String? {
             map.optional(key, default: .scalar(key)) { scalars.string($0, "\(w).\(key)") }
         }
         switch kind {
-        case "curves":
+        case .curves:
             let phases = map.optional("phases", default: .sequence([])) { node -> [String]? in
                 node.items?.isEmpty == true ? [] : scalars.nameList(node, "\(w).phases")?.map(\.0)
             }
             return phases.map { .curves(phases: $0) }
-        case "reconstructions":
-            let split = split("test")
+        case .reconstructions:
+            let split = split(.test)
             let count = map.optional("count", default: .scalar("10")) { scalars.int($0, "\(w).count", in: 1...1000) }
             guard let split, let count else { return nil }
             return .reconstructions(split: split, count: count)
-        case "tsne":
-            let split = split("train")
+        case .tsne:
+            let split = split(.train)
             let points = map.optional("points", default: .scalar("10000")) {
                 scalars.int($0, "\(w).points", in: 10...1_000_000)
             }
@@ -115,7 +142,7 @@ extension SpecDecoder {
             let encoder = network("encoder")
             guard let split, let points, let perplexity, let encoder else { return nil }
             return .tsne(split: split, points: points, perplexity: perplexity, encoder: encoder)
-        case "parzen":
+        case .parzen:
             let samples = map.optional("samples", default: .scalar("10000")) {
                 scalars.int($0, "\(w).samples", in: 10...1_000_000)
             }
@@ -125,7 +152,7 @@ extension SpecDecoder {
             let decoder = network("decoder")
             guard let samples, let points, let decoder else { return nil }
             return .parzen(samples: samples, points: points, decoder: decoder)
-        default:
+        case .latent:
             let samples = map.optional("samples", default: .scalar("100")) {
                 scalars.int($0, "\(w).samples", in: 1...10_000)
             }

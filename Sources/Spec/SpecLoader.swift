@@ -9,7 +9,7 @@ public enum SpecLoader {
     /// command line's `--seed` and `--determinism` (as typed: the spec's rule checks it), which
     /// override the spec's.
     public static func load(
-        path: String, overrides: [String] = [], seed: UInt64? = nil, determinism: String? = nil
+        path: String, overrides: [String] = [], seed: UInt64? = nil, determinism: DeterminismMode? = nil
     ) -> Result<ExperimentSpec, SpecProblems> {
         switch readText(path) {
         case .success(let text):
@@ -21,7 +21,7 @@ public enum SpecLoader {
     /// Like `load(path:)`, for text already in memory; `file` names it in messages.
     public static func load(
         text: String, file: String, overrides: [String] = [], seed: UInt64? = nil,
-        determinism: String? = nil
+        determinism: DeterminismMode? = nil
     ) -> Result<ExperimentSpec, SpecProblems> {
         var root: YAMLNode
         switch YAMLReader(file: file).read(text) {
@@ -31,7 +31,7 @@ public enum SpecLoader {
         var problems: [Diagnostic] = []
         var parsed = overrides.map { SpecOverride.parse($0) }
         if let seed { parsed.append(.success(.option("seed", String(seed)))) }
-        if let determinism { parsed.append(.success(.option("determinism", determinism))) }
+        if let determinism { parsed.append(.success(.option("determinism", determinism.rawValue))) }
         for override in parsed {
             switch override.flatMap({ $0.apply(to: root) }) {
             case .success(let node): root = node

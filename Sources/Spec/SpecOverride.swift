@@ -20,7 +20,7 @@ public struct SpecOverride: Sendable, Equatable {
             return .failure(Diagnostic(.argument(argument), "expected key=value, e.g. train.epochs=5"))
         }
         let key = String(text[..<equals])
-        let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let path = SpecKeyPath.parts(key)
         guard !key.isEmpty, !path.contains(where: \.isEmpty) else {
             return .failure(Diagnostic(.argument(argument), "'\(key)' is not a key path such as train.epochs"))
         }
@@ -71,10 +71,11 @@ public struct SpecOverride: Sendable, Equatable {
         case .sequence(var items):
             guard
                 let index = Int(head).flatMap({ items.indices.contains($0) ? $0 : nil })
-                    ?? items.firstIndex(where: { $0.entries?.first { $0.key == "name" }?.value.scalarText == head })
+                    ?? items.firstIndex(where: { SpecKeyPath.itemName($0) == head })
             else {
-                let names = items.compactMap { $0.entries?.first { $0.key == "name" }?.value.scalarText }
-                return "no item '\(head)' in the list at \(path.prefix(path.count - rest.count).joined(separator: "."))"
+                let names = items.compactMap(SpecKeyPath.itemName)
+                let list = SpecKeyPath.join(Array(path.prefix(path.count - rest.count)))
+                return "no item '\(head)' in the list at \(list)"
                     + (names.isEmpty ? "; use a position 0…\(items.count - 1)" : NearestName.hint(head, in: names))
             }
             if let problem = set(&items[index], rest.dropFirst()) { return problem }
@@ -86,7 +87,7 @@ public struct SpecOverride: Sendable, Equatable {
                 return set(&node, rest)
             }
             return
-                "\(path.prefix(path.count - rest.count).joined(separator: ".")) is a single value; it has no key '\(head)'"
+                "\(SpecKeyPath.join(Array(path.prefix(path.count - rest.count)))) is a single value; it has no key '\(head)'"
         }
     }
 }

@@ -16,17 +16,15 @@ public struct TrainSpec: Sendable, Equatable {
 
 /// `train.early_stop: {metric: validation_mse, patience: 5, mode: min}`.
 public struct EarlyStopSpec: Sendable, Equatable {
-    /// A per-epoch metric: `<split>_mse`, `<split>_loss` or `discriminator_accuracy`.
-    public var metric: String
+    /// A per-epoch metric: `<split>_mse`, `<split>_loss`, `<split>_accuracy` or `discriminator_accuracy`.
+    public var metric: Metric
     /// Epochs without improvement before training stops.
     public var patience: Int
     /// Whether lower (`min`) or higher (`max`) is better.
     public var minimizes: Bool
 
-    /// The metrics an epoch records.
-    public static let metrics =
-        ["train", "validation", "test"].flatMap { ["\($0)_mse", "\($0)_loss", "\($0)_accuracy"] }
-        + ["discriminator_accuracy"]
+    /// The metrics an epoch records, by name.
+    public static var metrics: [String] { Metric.names(Metric.perEpoch) }
 }
 
 /// How often a run records its phase losses (the mean over the steps since the last record).
@@ -87,13 +85,14 @@ extension SpecDecoder {
 
     private func decodeEarlyStop(_ node: inout YAMLNode) -> EarlyStopSpec? {
         guard var map = MappingReader(node, "train.early_stop", log: log) else { return nil }
-        let metric = map.optional("metric", default: .scalar("validation_mse")) {
-            scalars.choice($0, "train.early_stop.metric", EarlyStopSpec.metrics)
+        let metric = map.optional("metric", default: .scalar(Metric.of(.mse, on: .validation).name)) {
+            scalars.choice($0, "train.early_stop.metric", EarlyStopSpec.metrics).flatMap(Metric.named)
         }
         let patience = map.optional("patience", default: .scalar("5")) {
             scalars.int($0, "train.early_stop.patience", in: 1...1_000_000)
         }
-        let mode = map.optional("mode", default: .scalar("min")) {
+        // Which way is better follows the metric unless the spec says otherwise.
+        let mode = map.optional("mode", default: .scalar(metric?.direction == .higher ? "max" : "min")) {
             scalars.choice($0, "train.early_stop.mode", ["min", "max"])
         }
         map.finish()

@@ -55,8 +55,7 @@ public struct Comparison: Sendable {
         return Comparison(keys: keys, settings: settings, summary: summary)
     }
 
-    /// Every value of a run's `resolved.yaml`, by key path (`phases.r.optimizer.adam.lr`): list
-    /// items by their `name` where they have one, else by position.
+    /// Every value of a run's `resolved.yaml`, by key path (`SpecKeyPath`).
     static func resolvedValues(_ folder: URL) throws -> [(String, String)] {
         let path = folder.appendingPathComponent("resolved.yaml").path
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -67,22 +66,7 @@ public struct Comparison: Sendable {
         case .success(let value): node = value
         case .failure(let problem): throw StudyError("\(path): \(problem)")
         }
-        var values: [(String, String)] = []
-        func walk(_ node: YAMLNode, _ prefix: String) {
-            let join = { (key: String) in prefix.isEmpty ? key : "\(prefix).\(key)" }
-            if let entries = node.entries, !entries.isEmpty {
-                for entry in entries { walk(entry.value, join(entry.key)) }
-            } else if let items = node.items, !items.isEmpty {
-                for (index, item) in items.enumerated() {
-                    let name = item.entries?.first { $0.key == "name" }?.value.scalarText
-                    walk(item, join(name ?? String(index)))
-                }
-            } else {
-                values.append((prefix, node.scalarText ?? (node.items != nil ? "[]" : "{}")))
-            }
-        }
-        walk(node, "")
-        return values
+        return SpecKeyPath.values(node).map { ($0.path, $0.value) }
     }
 
     /// Writes `summary.csv` and `summary.json` into `folder` (created when missing).

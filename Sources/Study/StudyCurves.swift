@@ -1,6 +1,7 @@
 import Foundation
 import Report
 import Runner
+import Spec
 
 /// Each setting's per-epoch curve of a metric, the mean of its seeds with a band from their lowest
 /// to their highest value: how the settings of a study compare over training, not only at its end.
@@ -15,13 +16,13 @@ struct StudyCurves {
     }
 
     /// The per-epoch metrics the report plots, where the trials record them.
-    static let plotted = [
-        "validation_mse", "test_mse", "validation_loss", "test_loss", "validation_accuracy", "test_accuracy",
-    ]
+    static let plotted: [Metric] = Metric.Measure.allCases.flatMap { measure in
+        [Split.validation, .test].map { Metric.of(measure, on: $0) }
+    }
 
     /// Each setting's curve of `metric` over its complete trials' epoch records (an epoch counts
     /// where every such trial reached it); empty when no trial records the metric.
-    static func curves(_ metric: String, _ record: StudyRecord, folder: StudyFolder) -> [Curve] {
+    static func curves(_ metric: Metric, _ record: StudyRecord, folder: StudyFolder) -> [Curve] {
         var curves: [Curve] = []
         for setting in record.matrix.settings {
             let runs = record.matrix.trials.filter { $0.setting == setting && record.statuses[$0.index] == .complete }
@@ -39,23 +40,20 @@ struct StudyCurves {
 
     /// The values of `metric` in a run's epoch records, with their epochs (a run that evaluates
     /// every few epochs records it in those only).
-    static func epochValues(_ metric: String, in folder: URL) -> [(epoch: Int, value: Double)] {
+    static func epochValues(_ metric: Metric, in folder: URL) -> [(epoch: Int, value: Double)] {
         guard let text = try? String(contentsOf: folder.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
         else { return [] }
-        return text.split(separator: "\n").compactMap { line -> (Int, Double)? in
-            guard case .object(let members)? = JSONReader.parse(String(line)),
-                case .string("epoch")? = members["kind"], case .integer(let epoch)? = members["epoch"],
-                let value = members[metric]?.numberValue
-            else { return nil }
-            return (epoch, value)
+        return MetricsRecord.records(text).compactMap { record in
+            guard record.kind == .epoch, let value = record.values[metric] else { return nil }
+            return (record.epoch, value)
         }
     }
 
     /// The plot of `curves`, one colour per setting.
-    static func plot(_ metric: String, _ curves: [Curve], seeds: Int) -> LinePlot {
+    static func plot(_ metric: Metric, _ curves: [Curve], seeds: Int) -> LinePlot {
         var plot = LinePlot(
             title: "\(metric) per epoch: mean of \(seeds) seeds, band from lowest to highest", xLabel: "epoch",
-            yLabel: metric)
+            yLabel: metric.name)
         for curve in curves {
             var series = LinePlot.Series(
                 name: curve.setting.label, x: curve.epochs, y: curve.mean, style: .lineWithMarkers)

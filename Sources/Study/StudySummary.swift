@@ -1,5 +1,6 @@
 import Foundation
 import Runner
+import Spec
 
 /// The final metrics of a study's complete trials, per setting: n, mean, std, min, max and the 95%
 /// confidence interval of every metric, the best setting per metric, and Welch's t-test of the best
@@ -32,14 +33,17 @@ public struct StudySummary: Sendable {
     public var metricNames: [String]
 
     /// Counts that are not results (the epochs run, the steps, the chosen kernel width).
-    static let bookkeeping: Set<String> = ["epochs", "steps", "best_epoch", "parzen_sigma"]
+    static let bookkeeping: Set<String> = Set(
+        RunCount.allCases.map(\.key) + Metric.names(Metric.all.filter(\.isBookkeeping)))
 
-    /// Whether a larger value of `metric` is better; nil when neither end is (the adversary's
-    /// accuracy is best at 0.5, so the study names no best setting for it).
+    /// Whether a larger value of `metric` is better (`Metric.direction(ofKey:)`); nil when neither
+    /// end is (the adversary's accuracy is best at 0.5, so the study names no best setting for it).
     public static func higherIsBetter(_ metric: String) -> Bool? {
-        if metric == "discriminator_accuracy" { return nil }
-        if metric.contains("accuracy") || metric.contains("log_likelihood") || metric.contains("psnr") { return true }
-        return false
+        switch Metric.direction(ofKey: metric) {
+        case .higher: return true
+        case .lower: return false
+        case .neither, nil: return nil
+        }
     }
 
     /// Summarizes the trials of `record` whose result folders hold a `metrics.json`.

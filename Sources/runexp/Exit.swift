@@ -18,7 +18,7 @@ enum Exit {
     static func code(_ result: RunResult) -> Int32 {
         switch result {
         case .done: return done
-        case .missedExpectation, .failed: return differs
+        case .missedExpectation, .failed, .outputsFailed: return differs
         case .refused: return badInput
         case .interrupted: return interrupted
         }

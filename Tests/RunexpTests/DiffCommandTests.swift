@@ -39,7 +39,15 @@ struct DiffCommandTests {
         let section = outcome.stdout.components(separatedBy: "spec values that differ:\n").last ?? ""
         let keys = section.components(separatedBy: "\n\n").first?.split(separator: "\n").dropFirst(2) ?? []
         #expect(keys.count == 1)
-        #expect(keys.first?.contains("phases.0.optimizer.adam.lr") == true)
+        #expect(keys.first?.contains("phases.reconstruction.optimizer.adam.lr") == true)
+    }
+
+    @Test func diffAndComparePrintTheSameKeyForTheSameValue() throws {
+        let folder = try runs([("a", []), ("b", ["--set", "phases.reconstruction.optimizer={adam: {lr: 0.002}}"])])
+        let diff = try RunexpBinary.run(["diff", "a", "b"], in: folder)
+        let compare = try RunexpBinary.run(["compare", "a", "b"], in: folder)
+        #expect(diff.stdout.contains("phases.reconstruction.optimizer.adam.lr"), "\(diff.stdout)")
+        #expect(compare.stdout.contains("phases.reconstruction.optimizer.adam.lr"), "\(compare.stdout)")
     }
 
     @Test func anImageChangedByOnePixelShowsItsPSNR() throws {
@@ -78,7 +86,7 @@ struct DiffCommandTests {
         #expect(outcome.status == 1)
         let html = try String(contentsOf: folder.appendingPathComponent("diff.html"), encoding: .utf8)
         #expect(html.contains("<h2>Spec values that differ</h2>"))
-        #expect(html.contains("<td>phases.0.optimizer.adam.lr</td><td>0.001</td><td>0.002</td>"))
+        #expect(html.contains("<td>phases.reconstruction.optimizer.adam.lr</td><td>0.001</td><td>0.002</td>"))
         #expect(html.contains("<table class=\"metrics bars\">"))
         #expect(html.contains("class=\"bar\" style=\"width: 100%\""))
         #expect(html.contains("loss per logged step (smoothed: centred exponential average)"))

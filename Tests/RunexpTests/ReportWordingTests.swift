@@ -41,10 +41,16 @@ struct ReportWordingTests {
     }
 
     @Test func theDiscriminatorsAccuracyNamesTheSplitWhoseCodesItJudged() throws {
-        // The data has no test split: the training codes are judged.
+        // The data has no test split: the validation codes held out of train are judged, by the
+        // one rule every output follows (test, else validation, else train).
         let page = try report()
-        #expect(page.contains("How often the discriminator tells prior samples from training codes"))
+        #expect(page.contains("How often the discriminator tells prior samples from validation codes"))
         #expect(!page.contains("from test codes"))
+    }
+
+    @Test func withoutTestOrValidationSplitsTheTrainingCodesAreJudged() throws {
+        let page = try report(["--set", "data.validation=0"])
+        #expect(page.contains("How often the discriminator tells prior samples from train codes"))
     }
 
     @Test func theTermsOfALossAreLabelledAsTheSpecWritesThem() throws {

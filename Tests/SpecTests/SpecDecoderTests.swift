@@ -17,7 +17,7 @@ struct SpecDecoderTests {
         let spec = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml").get()
         #expect(spec.determinism == .fast)
         let text = SpecExamples.aae + "\ndeterminism: fast\n"
-        let portable = try SpecLoader.load(text: text, file: "aae.yaml", determinism: "portable").get()
+        let portable = try SpecLoader.load(text: text, file: "aae.yaml", determinism: .portable).get()
         #expect(portable.determinism == .portable)
         let entry = try #require(portable.resolved.entries?.first { $0.key == "determinism" })
         #expect(entry.value.origin == .argument("--determinism portable"))
@@ -62,8 +62,8 @@ struct SpecDecoderTests {
         let spec = try SpecLoader.load(text: SpecExamples.aae, file: "aae.yaml").get()
         #expect(
             spec.outputs.map(\.kind) == [
-                .curves(phases: []), .reconstructions(split: "test", count: 4),
-                .tsne(split: "train", points: 100, perplexity: 30, encoder: "encoder"),
+                .curves(phases: []), .reconstructions(split: .test, count: 4),
+                .tsne(split: .train, points: 100, perplexity: 30, encoder: "encoder"),
                 .latent(samples: 16, interpolations: 8, steps: 10, encoder: "encoder", decoder: "decoder"),
             ])
         #expect(spec.expectations.map(\.metric) == ["test_mse"])
