@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "runexp",
             dependencies: [
-                "Runner", "Study", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Spec", "Runner", "Study", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "Fuzzing", dependencies: ["Runner", "Spec", "Data"]),
         .executableTarget(name: "runexp-fuzz", dependencies: ["Fuzzing"], path: "Sources/RunexpFuzz"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runner
+import Spec
 
 /// `runexp replay [SPEC…]`: re-runs committed specs on their replay budget and checks the references.
 struct ReplayCommand: ParsableCommand {
@@ -27,7 +28,7 @@ struct ReplayCommand: ParsableCommand {
         help: ArgumentHelp(
             "portable (the same bits on every machine), or fast (this CPU's best kernels).",
             valueName: "portable|fast"))
-    var determinism = "portable"
+    var determinism = DeterminismMode.portable
 
     @Option(
         help: ArgumentHelp(
@@ -36,9 +37,6 @@ struct ReplayCommand: ParsableCommand {
     var coreTypes: String?
 
     func validate() throws {
-        if Replay.mode(named: determinism) == nil {
-            throw ValidationError("--determinism must be portable or fast; found '\(determinism)'")
-        }
         if record && coreTypes != nil {
             throw ValidationError("--record writes one reference; it cannot be combined with --core-types")
         }
@@ -53,7 +51,7 @@ struct ReplayCommand: ParsableCommand {
             : specs
         let console = RunConsole(
             progress: { _ in }, message: { FileHandle.standardErrorText($0) }, error: Exit.show, isTerminal: false)
-        let mode = Replay.mode(named: determinism) ?? .portable
+        let mode = determinism
         var outcomes: [Replay.Outcome] = []
         for path in paths {
             FileHandle.standardErrorText("replaying \(path)…")
@@ -77,7 +75,7 @@ struct ReplayCommand: ParsableCommand {
         let replays: [ReplayAcrossCores.Result]
         do {
             let cores = try ReplayAcrossCores.cores(named: names)
-            let arguments = ["replay"] + specs + ["--results", results, "--determinism", determinism]
+            let arguments = ["replay"] + specs + ["--results", results, "--determinism", determinism.rawValue]
             replays = try ReplayAcrossCores.run(arguments: arguments, cores: cores) { line in
                 print(line)
                 fflush(nil)  // before the child writes below it

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runner
+import Spec
 import Study
 
 /// The `runexp` command: parses arguments, calls the runner, prints, and exits with 0, 1 or 2.
@@ -71,12 +72,12 @@ struct SpecOptions: ParsableArguments {
         help: ArgumentHelp(
             "Override the spec's determinism: fast (this CPU's best kernels) or portable (the same bits on every machine).",
             valueName: "fast|portable"))
-    var determinisms: [String] = []
+    var determinisms: [DeterminismMode] = []
 
     /// `--seed`, given at most once (validated).
     var seed: UInt64? { seeds.last.flatMap { UInt64($0) } }
     /// `--determinism`, given at most once.
-    var determinism: String? { determinisms.last }
+    var determinism: DeterminismMode? { determinisms.last }
 
     /// A value given twice is refused rather than the first silently dropped.
     func validate() throws {

@@ -40,7 +40,9 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Trials at once on this machine (default 1; the local engine).")
     var jobs = 1
 
-    @Option(help: "BLAS threads per trial (default: the cores divided by --jobs; on Slurm 1, its --cpus-per-task).")
+    @Option(
+        help: "BLAS threads per trial (default: the cores divided by --jobs; on Slurm 1, its --cpus-per-task).",
+        transform: ThreadCount.parse)
     var threads: Int?
 
     @Option(help: "A Slurm time limit per task, e.g. 30:00.")
@@ -75,7 +77,6 @@ struct SweepCommand: ParsableCommand {
         if engine != "slurm", resume == nil, time != nil || !slurmArguments.isEmpty {
             throw ValidationError("--time and --slurm-arg are for --engine slurm")
         }
-        if let threads, threads < 1 { throw ValidationError("--threads must be 1 or more; found \(threads)") }
         if let seeds, Self.parseSeeds(seeds) == nil {
             throw ValidationError("--seeds must be seeds and ranges such as 0-4 or 0,3,7; found '\(seeds)'")
         }

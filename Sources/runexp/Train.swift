@@ -13,7 +13,7 @@ struct Train: ParsableCommand {
     @Option(help: "The result directory (default: results/<name>/seed-<seed>, or a new one beside it).")
     var out: String?
 
-    @Option(help: "BLAS threads (default: all cores; in portable determinism, 2).")
+    @Option(help: "BLAS threads (default: all cores; in portable determinism, 2).", transform: ThreadCount.parse)
     var threads: Int?
 
     @Flag(help: "Replace the result directory if it exists.")
