@@ -28,9 +28,6 @@ public enum Bench {
 
     /// The modes `--determinism` names: `fast`, `portable`, or `both` (fast first); nil for
     /// anything else.
-    public static func modes(named name: String) -> [DeterminismMode]? {
-        name == "both" ? [.fast, .portable] : DeterminismMode(rawValue: name).map { [$0] }
-    }
 
     /// Measures every figure; `seconds` bounds each throughput measurement.
     ///
@@ -92,6 +89,17 @@ public enum Bench {
                 }
             }
         }
+        figures += try machineFigures(modes: modes, threads: threads, seconds: seconds, key: key, log: log)
+        return (figures, peerSamples.mapValues(median))
+    }
+
+    /// The figures that are not training: the t-SNE of 10,000 digits, each mode's SGEMM rate, and
+    /// the peak memory of the whole bench.
+    static func machineFigures(
+        modes: [DeterminismMode], threads: Int?, seconds: Double, key: (String, DeterminismMode) -> String,
+        log: (String) -> Void
+    ) throws -> [Figure] {
+        var figures: [Figure] = []
         let tsne = try tsneOnMNIST()
         log(
             "t-SNE of 10,000 MNIST test digits: \(formatFixed(tsne.seconds, 1)) s, 10-NN accuracy \(formatFixed(tsne.mapAccuracy ?? 0, 4))"
@@ -105,7 +113,7 @@ public enum Bench {
         }
         _ = try ArithmeticSetup.apply(modes[0], threads: threads)
         figures.append(Figure(key: "peak_rss_mb", value: peakResidentMegabytes(), unit: "MB"))
-        return (figures, peerSamples.mapValues(median))
+        return figures
     }
 
     /// The middle value (the mean of the middle two for an even count).

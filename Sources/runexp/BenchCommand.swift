@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runner
+import Spec
 
 /// `runexp bench`: throughput, t-SNE time, GEMM rate and peak memory, optionally beside PyTorch's.
 struct BenchCommand: ParsableCommand {
@@ -29,23 +30,30 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    @Option(help: "BLAS threads (default: all cores; in portable determinism, 2).")
+    @Option(
+        help: ArgumentHelp(
+            "A goal to check and print met or MISSED (repeatable): a lead over the peer, e.g. cnn_ae_train_img_s=2x, or a bound, e.g. cnn_ae_loop_overhead_pct<10. docs/performance.md lists the project's goals.",
+            valueName: "KEY=Nx|KEY<N|KEY>N"),
+        transform: { text in
+            guard let goal = BenchGoal(text) else {
+                throw ValidationError(
+                    "--goal must be KEY=Nx, KEY<N or KEY>N, e.g. cnn_ae_train_img_s=2x; found '\(text)'")
+            }
+            return goal
+        })
+    var goal: [BenchGoal] = []
+
+    @Option(help: "BLAS threads (default: all cores; in portable determinism, 2).", transform: ThreadCount.parse)
     var threads: Int?
 
     @Option(
         help: ArgumentHelp(
             "fast (this CPU's best kernels), portable (pinned, as replay runs), or both, interleaved.",
             valueName: "fast|portable|both"))
-    var determinism = "fast"
-
-    func validate() throws {
-        if Bench.modes(named: determinism) == nil {
-            throw ValidationError("--determinism must be fast, portable or both; found '\(determinism)'")
-        }
-    }
+    var determinism = DeterminismModes(argument: "fast")!
 
     func run() throws {
-        let modes = Bench.modes(named: determinism) ?? []
+        let modes = determinism.modes
         let figures: [Bench.Figure]
         let peerFigures: [String: Double]
         do {
@@ -61,7 +69,7 @@ struct BenchCommand: ParsableCommand {
             print(BenchReport.json(figures, peerFigures))
         } else {
             print(BenchReport.table(figures, peerFigures))
-            print(BenchReport.targets(figures, peerFigures).map { "  " + $0 }.joined(separator: "\n"))
+            print(BenchReport.targets(figures, peerFigures, goals: goal).map { "  " + $0 }.joined(separator: "\n"))
         }
     }
 

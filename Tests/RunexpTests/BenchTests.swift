@@ -33,12 +33,14 @@ struct BenchTests {
         #expect(ratios["sgemm_gflops"]?.numberValue == 1.25)  // the peer's best GEMM shape
     }
 
-    @Test func targetLinesSayWhichTargetsThisRunMet() {
-        let lines = BenchReport.targets(Self.figures, Self.peer)
-        #expect(lines.contains("cnn_ae throughput ≥ 2.0× PyTorch: 2.50× — met"))
-        #expect(lines.contains("aae_mlp throughput ≥ 1.6× PyTorch: 1.20× — MISSED"))
-        #expect(lines.contains("cnn_ae step time outside products < 10%: 8.0% — met"))
-        #expect(lines.contains("aae_mlp step time outside products < 10%: 16.0% — MISSED"))
+    static let goals = ["cnn_ae_train_img_s=2x", "aae_mlp_train_img_s=1.6x", "aae_mlp_loop_overhead_pct<10"]
+        .compactMap(BenchGoal.init)
+
+    @Test func goalLinesSayWhichGoalsThisRunMet() {
+        let lines = BenchReport.targets(Self.figures, Self.peer, goals: Self.goals)
+        #expect(lines.contains("cnn_ae_train_img_s=2x: 2.50× the peer — met"))
+        #expect(lines.contains("aae_mlp_train_img_s=1.6x: 1.20× the peer — MISSED"))
+        #expect(lines.contains("aae_mlp_loop_overhead_pct<10: 16.0 — MISSED"))
     }
 
     @Test func withBothModesMeasuredALineSaysWhatPortableDeterminismCosts() {
@@ -48,16 +50,25 @@ struct BenchTests {
         #expect(!lines.contains { $0.hasPrefix("aae_mlp in portable") })
     }
 
-    @Test func theDeterminismOptionNamesOneModeOrBothWithFastFirst() {
-        #expect(Bench.modes(named: "both") == [.fast, .portable])
-        #expect(Bench.modes(named: "portable") == [.portable])
-        #expect(Bench.modes(named: "slow") == nil)
+    @Test func aGoalIsALeadOverThePeerOrABoundOnTheFigure() {
+        #expect(BenchGoal("cnn_ae_train_img_s=2x")?.bound == .lead(2))
+        #expect(BenchGoal("peak_rss_mb<400")?.bound == .below(400))
+        #expect(BenchGoal("sgemm_gflops>150")?.bound == .above(150))
+        #expect(BenchGoal("cnn_ae_train_img_s=fast") == nil)
+        #expect(BenchGoal("=2x") == nil)
     }
 
-    @Test func withoutThePeerOnlyTheOverheadTargetsAreJudged() {
+    @Test func withoutGoalsOrThePeerNoGoalIsJudged() {
         let lines = BenchReport.targets(Self.figures, [:])
-        #expect(lines.count == 2)
-        #expect(lines.allSatisfy { $0.contains("outside products") })
+        #expect(lines.isEmpty)
+        let unmeasured = BenchReport.targets(Self.figures, [:], goals: Self.goals)
+        #expect(unmeasured.first == "cnn_ae_train_img_s=2x: the peer did not run")
+    }
+
+    @Test func benchsDeterminismIsOneModeOrBothWithFastFirst() throws {
+        let outcome = try RunexpBinary.run(["bench", "--determinism", "slow"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("slow"))
     }
 
     @Test func roundsAreSummarizedByTheirMedian() {
