@@ -88,6 +88,7 @@ public enum SpecCheck {
                 sizeMismatch(spec, model: model, imageShape: imageShape),
                 EvaluationPlan.earlyStopProblem(spec, model: model, available: splits),
                 priorLabelsProblem(spec, data: data),
+                tsneProblem(spec, data: data),
             ].compactMap { $0 }
         guard problems.isEmpty else { return .failure(SpecProblems([]).adding(problems)) }
         return .success(CheckedSpec(spec: spec, model: model, data: data))
@@ -102,6 +103,22 @@ public enum SpecCheck {
             ? "prior.mixture.by_label draws each sample from its label's mode, but the data has no labels"
             : "prior.mixture.by_label draws each sample from its label's mode, but data.labeled keeps only \(spec.data.labeled!) training labels"
         return Diagnostic(origin, message)
+    }
+
+    /// The run's t-SNE map (its first `tsne` output) must have more points than `3 × perplexity`,
+    /// by the run's own rule (`CodeOutputs.tooFewPoints`): of its `points`, and where the data has
+    /// been read, of its split's images.
+    static func tsneProblem(_ spec: ExperimentSpec, data: ExperimentData?) -> Diagnostic? {
+        for output in spec.outputs {
+            guard case .tsne(let split, let points, let perplexity, let encoder) = output.kind else { continue }
+            let available = data.map(OutputSplits.available) ?? OutputSplits.available(spec.data)
+            let chosen = OutputSplits.choose(split, available: available)
+            let settings = CodeOutputs.TSNESettings(
+                split: chosen, points: points, perplexity: perplexity, encoder: encoder, origin: output.origin)
+            let why = CodeOutputs.tooFewPoints(settings, splitCount: data?.split(chosen)?.count)
+            return why.map { Diagnostic(output.origin, $0) }
+        }
+        return nil
     }
 
     /// The images must hold as many values as `x` has: `data.shape` reshapes, it cannot resize.
