@@ -11,8 +11,11 @@ import Graph
 enum CheckpointLayout {
     /// One tensor a weights file holds for a model.
     struct Tensor: Equatable {
+        /// Its key in the file: `encoder.layers.0.weight`.
         var name: String
+        /// Its shape in the file's layout.
         var shape: [Int]
+        /// float32 for every tensor runexp trains; int64 for PyTorch's counters.
         var dtype: DType
     }
 
