@@ -17,6 +17,11 @@ public enum TSNE {
     /// The standard deviation of the first coordinate of the initial map (openTSNE's scale).
     static let initialScale = 1e-4
 
+    /// The nearest neighbours that enter each point's affinities at `perplexity`: `3 × perplexity`,
+    /// rounded up. A map needs more points than that: `embed` refuses fewer, and so do a run's
+    /// `tsne` output and `runexp check` of it, by this one rule.
+    public static func neighbors(perplexity: Double) -> Int { Int((3 * perplexity).rounded(.up)) }
+
     /// A 2-D map of `count` row-major points of `dimension` values: `count × 2` row-major.
     public static func embed(
         points: [Float], count: Int, dimension: Int, perplexity: Double = 30, iterations: Int = 1000,
@@ -39,7 +44,7 @@ public enum TSNE {
     ) throws -> [Float] {
         try configuration.validate()
         try requireShape(points, count: count, dimension: dimension, what: "points")
-        let neighbors = Int((3 * configuration.perplexity).rounded(.up))
+        let neighbors = neighbors(perplexity: configuration.perplexity)
         guard count > neighbors else {
             throw AnalysisError.perplexityTooLarge(
                 perplexity: configuration.perplexity, neighbors: neighbors, points: count)

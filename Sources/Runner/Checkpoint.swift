@@ -58,9 +58,10 @@ enum Checkpoint {
         for (file, read) in [(TrainingState.File.parameters, parameters), (.training, training)] {
             stored[file] = Dictionary(read.tensors.map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
         }
+        let layout = try CheckpointLayout.decide(
+            parameters, model: trainer.checked.model, file: folder.path(parametersFile))
         try give(
-            TrainingState(trainer, layout: layout(of: parameters)).entries, from: stored, folder: folder,
-            remedy: "start a new run")
+            TrainingState(trainer, layout: layout).entries, from: stored, folder: folder, remedy: "start a new run")
         if let expected = training.metadata["parameter_digest"], expected != trainer.parameterDigest {
             throw RunError(
                 "the checkpoint in \(folder.url.path) is inconsistent: \(parametersFile) and \(trainingFile) come from different epochs (the run was killed while writing them); start a new run"
@@ -69,20 +70,16 @@ enum Checkpoint {
     }
 
     /// Puts the folder's parameters (weights and running statistics) into `trainer`, leaving its
-    /// training position alone: a finished run's model, for `runexp apply`. Any spec that builds the
-    /// same networks fits; a tensor missing or of another shape is refused by name.
+    /// training position alone: a finished run's model, for `runexp apply`. The file must hold the
+    /// trainer's tensors exactly (`CheckpointLayout.decide`), in the layout it names or its shapes show.
     static func restoreParameters(_ trainer: Trainer, from folder: ResultDirectory) throws {
         let parameters = try SafeTensors.read(path: folder.path(parametersFile))
+        let layout = try CheckpointLayout.decide(
+            parameters, model: trainer.checked.model, file: folder.path(parametersFile))
         let stored = Dictionary(parameters.tensors.map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
         try give(
-            TrainingState(trainer, layout: layout(of: parameters)).entries.filter { $0.file == .parameters },
+            TrainingState(trainer, layout: layout).entries.filter { $0.file == .parameters },
             from: [.parameters: stored], folder: folder, remedy: "was it made by this spec?")
-    }
-
-    /// PyTorch's layout, which the file says it holds; a file that does not say is from an earlier
-    /// runexp, which kept its own.
-    static func layout(of parameters: SafeTensors.Contents) -> TrainingState.ParameterLayout {
-        parameters.metadata["layout"].flatMap(TrainingState.ParameterLayout.init(rawValue:)) ?? .runexp
     }
 
     private static func give(

@@ -115,6 +115,20 @@ struct CodeOutputs {
         var origin: Origin
     }
 
+    /// Why a `tsne` output cannot map its points (`TSNE.neighbors`: more than `3 × perplexity`), its
+    /// split holding `splitCount` images (nil where unknown before the data is read); nil when it can.
+    /// The run and `runexp check` both ask this.
+    static func tooFewPoints(_ settings: TSNESettings, splitCount: Int?) -> String? {
+        let count = min(settings.points, splitCount ?? .max)
+        let neighbors = TSNE.neighbors(perplexity: settings.perplexity)
+        guard count <= neighbors else { return nil }
+        let source =
+            count < settings.points
+            ? "the \(settings.split) split gives \(count)" : "outputs.tsne.points is \(settings.points)"
+        return "t-SNE with perplexity \(formatFixed(settings.perplexity, 1)) needs more than \(neighbors) points, "
+            + "but \(source); lower outputs.tsne.perplexity"
+    }
+
     /// The t-SNE map of the codes of `points` images of the split (the first of a seeded
     /// permutation): `arrays/tsne.npy`, `arrays/tsne_labels.npy`, `plots/tsne.{png,svg}` and
     /// `tsne_knn_accuracy` when labelled.
@@ -123,11 +137,8 @@ struct CodeOutputs {
             throw RunError("\(settings.origin.place): the data has no \(settings.split) split to map with t-SNE")
         }
         let count = min(settings.points, images.count)
-        let neighbors = Int((3 * settings.perplexity).rounded(.up))
-        guard count > neighbors else {
-            throw RunError(
-                "\(settings.origin.place): t-SNE with perplexity \(formatFixed(settings.perplexity, 1)) needs more than \(neighbors) points, but the \(settings.split) split gives \(count); lower outputs.tsne.perplexity"
-            )
+        if let why = Self.tooFewPoints(settings, splitCount: images.count) {
+            throw RunError("\(settings.origin.place): \(why)")
         }
         var stream = RandomStream(seed: spec.seed, name: "outputs/tsne")
         let chosen = Array(Shuffling.permutation(count: images.count, random: &stream).prefix(count))

@@ -61,6 +61,7 @@ public enum Replay {
             return Outcome(spec: specPath, rows: [], misses: [])
         }
         var outcome = try compare(specPath, spec, replayed: scratch, reference: reference, tolerance: tolerance)
+        compareImageNames(&outcome, replayed: scratch, reference: reference)
         let replayed = ArithmeticSetup.recorded(in: scratch.appendingPathComponent("run.json"))
         try compareBits(&outcome, replayed: (scratch, replayed), reference: (reference, recorded))
         return outcome
@@ -115,6 +116,18 @@ public enum Replay {
         return Outcome(spec: path, rows: rows, misses: misses)
     }
 
+    /// The replay and the reference must hold the same images, whatever kernels either ran: one
+    /// the replay writes that the reference lacks (deleted from it) is a miss, and so is the reverse.
+    static func compareImageNames(_ outcome: inout Outcome, replayed: URL, reference: URL) {
+        let written = Set(RunDiff.pngs(replayed.path)), kept = Set(RunDiff.pngs(reference.path))
+        for image in written.subtracting(kept).sorted() {
+            outcome.misses.append("\(outcome.spec): \(image) is written by the replay but missing from the reference")
+        }
+        for image in kept.subtracting(written).sorted() {
+            outcome.misses.append("\(outcome.spec): \(image) is in the reference but the replay does not write it")
+        }
+    }
+
     /// Where the replay ran the reference's kernels on its threads, requires the same bits: the
     /// same parameter digest and the same pixels in every image. Otherwise notes why differences
     /// are expected (or that the reference does not say how it was recorded).
@@ -142,7 +155,9 @@ public enum Replay {
                 "\(path): the parameters are not the reference's bits (digest \(digest ?? "missing"), the reference "
                     + "says \(expected ?? "nothing")) although both ran \(mine.summary)")
         }
-        for image in RunDiff.pngs(reference.folder.path) {
+        // An image only one side has is `compareImageNames`'s miss.
+        for image in RunDiff.pngs(reference.folder.path)
+        where FileManager.default.fileExists(atPath: replayed.folder.appendingPathComponent(image).path) {
             let original = try PNGImage.readRGB(path: reference.folder.appendingPathComponent(image).path)
             let copy = try? PNGImage.readRGB(path: replayed.folder.appendingPathComponent(image).path)
             if copy != original {

@@ -12,14 +12,20 @@ public struct CheckedSpec: Sendable {
 
 /// `runexp check`: loads a spec with its overrides and validates names and shapes, without training.
 public enum SpecCheck {
-    /// The checked spec of a run's options (its own command, for `apply` and `export`), or every
-    /// problem as one located error.
-    static func checked(_ options: RunOptions) throws -> CheckedSpec {
-        switch run(
-            path: options.specPath, overrides: options.overrides, seed: options.seed, determinism: options.determinism)
-        {
+    /// The checked spec of the finished run in `folder`, for `apply` and `export`: the folder's own
+    /// `resolved.yaml` (the spec with the run's overrides, seed and mode), whatever has become of the
+    /// spec file it was trained from since. `options` are the run's own (its run.json's command, the
+    /// current folder the one it started in), so relative data paths resolve as the run resolved
+    /// them: against the spec file's folder. Every problem is one located error.
+    static func checkedRun(_ options: RunOptions, folder: String) throws -> CheckedSpec {
+        let resolved = URL(fileURLWithPath: folder).appendingPathComponent("resolved.yaml").path
+        guard FileManager.default.fileExists(atPath: resolved) else {
+            throw RunError("\(folder) has no resolved.yaml, the spec its networks were built from")
+        }
+        let dataFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
+        switch checkedLoad(SpecLoader.load(path: resolved), dataFolder: dataFolder) {
         case .success(let checked): return checked
-        case .failure(let problems): throw LocatedError(problems, file: options.specPath)
+        case .failure(let problems): throw LocatedError(problems, file: resolved)
         }
     }
 
@@ -27,7 +33,17 @@ public enum SpecCheck {
     public static func run(
         path: String, overrides: [String] = [], seed: UInt64? = nil, determinism: DeterminismMode? = nil
     ) -> Result<CheckedSpec, SpecProblems> {
-        SpecLoader.load(path: path, overrides: overrides, seed: seed, determinism: determinism).mapError { problems in
+        checkedLoad(
+            SpecLoader.load(path: path, overrides: overrides, seed: seed, determinism: determinism),
+            dataFolder: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+    }
+
+    /// A loaded spec checked, its data file read from `dataFolder` where it names one, or every
+    /// problem found.
+    static func checkedLoad(_ loaded: Result<ExperimentSpec, SpecProblems>, dataFolder folder: String) -> Result<
+        CheckedSpec, SpecProblems
+    > {
+        loaded.mapError { problems in
             // The losses' own rules run even where the spec has other problems: all at once.
             problems.losses.map { problems.adding(ShapeInference.problemsOfWhatDecoded($0)) } ?? problems
         }.flatMap { spec in
@@ -35,7 +51,6 @@ public enum SpecCheck {
             // report, and without a declared shape the file decides the shape of x. The run reuses it.
             // So is the choice of labelled images (`data.labeled`), which needs the labels.
             guard spec.data.source.readsFile || spec.data.labeled != nil else { return validate(spec) }
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             let data: ExperimentData
             do {
                 data = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: folder)
@@ -73,6 +88,7 @@ public enum SpecCheck {
                 sizeMismatch(spec, model: model, imageShape: imageShape),
                 EvaluationPlan.earlyStopProblem(spec, model: model, available: splits),
                 priorLabelsProblem(spec, data: data),
+                tsneProblem(spec, data: data),
             ].compactMap { $0 }
         guard problems.isEmpty else { return .failure(SpecProblems([]).adding(problems)) }
         return .success(CheckedSpec(spec: spec, model: model, data: data))
@@ -87,6 +103,22 @@ public enum SpecCheck {
             ? "prior.mixture.by_label draws each sample from its label's mode, but the data has no labels"
             : "prior.mixture.by_label draws each sample from its label's mode, but data.labeled keeps only \(spec.data.labeled!) training labels"
         return Diagnostic(origin, message)
+    }
+
+    /// The run's t-SNE map (its first `tsne` output) must have more points than `3 × perplexity`,
+    /// by the run's own rule (`CodeOutputs.tooFewPoints`): of its `points`, and where the data has
+    /// been read, of its split's images.
+    static func tsneProblem(_ spec: ExperimentSpec, data: ExperimentData?) -> Diagnostic? {
+        for output in spec.outputs {
+            guard case .tsne(let split, let points, let perplexity, let encoder) = output.kind else { continue }
+            let available = data.map(OutputSplits.available) ?? OutputSplits.available(spec.data)
+            let chosen = OutputSplits.choose(split, available: available)
+            let settings = CodeOutputs.TSNESettings(
+                split: chosen, points: points, perplexity: perplexity, encoder: encoder, origin: output.origin)
+            let why = CodeOutputs.tooFewPoints(settings, splitCount: data?.split(chosen)?.count)
+            return why.map { Diagnostic(output.origin, $0) }
+        }
+        return nil
     }
 
     /// The images must hold as many values as `x` has: `data.shape` reshapes, it cannot resize.

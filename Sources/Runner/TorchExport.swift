@@ -15,8 +15,9 @@ public enum TorchExport {
         public var summary: String
     }
 
-    /// Writes the module for the run in `folder` (made from `options`) to `path`, or when nil to the
-    /// spec's name with `.py` in `defaultFolder`.
+    /// Writes the module for the run in `folder` (its own resolved spec, and `options`, the run's
+    /// own command) to `path`, or when nil to the spec's name with `.py` in `defaultFolder`. The
+    /// checkpoint must hold the run's tensors exactly, in PyTorch's layout.
     public static func write(_ options: RunOptions, folder: String, to path: String?, defaultFolder: URL) throws
         -> Written
     {
@@ -24,13 +25,14 @@ public enum TorchExport {
         guard Checkpoint.exists(in: directory) else {
             throw RunError("\(folder) has no checkpoint yet: nothing has been trained to export")
         }
-        let parameters = try SafeTensors.read(path: directory.path(Checkpoint.parametersFile))
-        guard Checkpoint.layout(of: parameters) == .pytorch else {
+        let checked = try SpecCheck.checkedRun(options, folder: folder)
+        let file = directory.path(Checkpoint.parametersFile)
+        let parameters = try SafeTensors.read(path: file)
+        guard try CheckpointLayout.decide(parameters, model: checked.model, file: file) == .pytorch else {
             throw RunError(
                 "\(folder)/\(Checkpoint.parametersFile) holds runexp's own layout (an earlier runexp wrote it); "
                     + "run the spec again to get a checkpoint in PyTorch's layout")
         }
-        let checked = try SpecCheck.checked(options)
         let path = path ?? defaultFolder.appendingPathComponent("\(checked.spec.name).py").path
         let checkpoint = URL(fileURLWithPath: directory.path(Checkpoint.parametersFile)).standardizedFileURL
         let module = URL(fileURLWithPath: path).standardizedFileURL

@@ -11,14 +11,14 @@ public final class TrainedModel {
     /// The run folder, as the user named it.
     let folder: String
 
-    /// The model of the run in `folder`, planned from `options` (the run's own command) and given
-    /// the weights of its last checkpoint.
+    /// The model of the run in `folder`, planned from its own resolved spec and `options` (the
+    /// run's own command) and given the weights of its last checkpoint.
     public init(_ options: RunOptions, folder: String) throws {
         let directory = try ResultDirectory.existing(folder)
         guard Checkpoint.exists(in: directory) else {
             throw RunError("\(folder) has no checkpoint yet: nothing has been trained to apply")
         }
-        let checked = try SpecCheck.checked(options)
+        let checked = try SpecCheck.checkedRun(options, folder: folder)
         _ = try ArithmeticSetup.apply(checked.spec.determinism, threads: options.threads)
         let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
         let data =

@@ -13,8 +13,11 @@ struct ApplyCommand: ParsableCommand {
             runexp apply DIR reconstruct images.npy --out recon.npy     # decoder(encoder(x))
             runexp apply DIR sample 100 --out samples.png               # decoded draws of the prior
             Images are a plain .npy (uint8 N×H×W×C, or floats in [0, 1] such as the assignment's \
-            data.npy), read as the run read its own data. The run's spec and options come from its \
-            run.json, as for `runexp resume`. Outputs: float32 .npy, or a .png grid of images.
+            data.npy), read as the run read its own data. The networks are built from the run folder's \
+            own resolved.yaml, whatever became of the spec file it was trained from; its options come \
+            from its run.json, as for `runexp resume`. The checkpoint must hold exactly those networks' \
+            tensors (a file without layout metadata is read in the layout its shapes show). Outputs: \
+            float32 .npy, or a .png grid of images.
             """)
 
     enum Action: String, ExpressibleByArgument, CaseIterable {

@@ -12,7 +12,7 @@ struct ExportCommand: ParsableCommand {
             runexp export results/cnn_ae/seed-0 --pytorch --out model.py
             python -c 'import cnn_ae; model = cnn_ae.load(); print(model)'
             The module builds each network as an nn.Sequential of PyTorch's layers, numbered as the \
-            spec numbers them, and loads the run's checkpoint/parameters.safetensors (PyTorch's names \
+            spec numbers them (the run folder's own resolved.yaml), and loads the run's checkpoint/parameters.safetensors (PyTorch's names \
             and layouts) with load_state_dict(strict=True); it needs torch and numpy. Images are NCHW \
             there: flatten and reshape keep runexp's pixel-by-pixel order (ChannelsLastReshape).
             """)

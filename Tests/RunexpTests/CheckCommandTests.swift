@@ -83,4 +83,29 @@ struct CheckCommandTests {
         let outcome = try RunexpBinary.run(["check", "experiments/cnn_ae.yaml", "--sed", "3"])
         #expect(outcome.status == 2)
     }
+
+    @Test func aTSNEPerplexityTooLargeForItsPointsIsRefusedBeforeTraining() throws {
+        let scratch = try Scratch()
+        try scratch.write(
+            "tsne.yaml",
+            EvaluationPolicyTests.tinySpec(
+                data: ", validation: 0", train: "epochs: 1, batch_size: 8",
+                outputs: "outputs: [tsne: {points: 10, perplexity: 1000}]\n"))
+        let outcome = try RunexpBinary.run(["check", "tsne.yaml"], in: scratch.url)
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("tsne.yaml:"), "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("needs more than 3000 points"), "\(outcome.stderr)")
+    }
+
+    @Test func aTSNEMapOfMorePointsThanItsSplitHoldsIsRefusedBeforeTraining() throws {
+        let scratch = try Scratch()
+        try scratch.write(
+            "tsne.yaml",
+            EvaluationPolicyTests.tinySpec(
+                data: ", validation: 0", train: "epochs: 1, batch_size: 8",
+                outputs: "outputs: [tsne: {points: 100, perplexity: 30}]\n"))
+        let outcome = try RunexpBinary.run(["check", "tsne.yaml"], in: scratch.url)
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        #expect(outcome.stderr.contains("needs more than 90 points, but the train split gives 60"), "\(outcome.stderr)")
+    }
 }

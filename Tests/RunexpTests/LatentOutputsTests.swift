@@ -184,8 +184,8 @@ struct LatentOutputsTests {
         let spec = TinyAAE.spec.replacingOccurrences(
             of: "tsne: {points: 200, perplexity: 10}", with: "tsne: {points: 20, perplexity: 10}")
         let run = TinyAAE.run(spec, name: "few.yaml", out: "few")
-        #expect(run.status == 1)
-        #expect(run.stderr.contains("needs more than 30 points"), "\(run.stderr)")
+        #expect(run.status == 2, "refused before training")
+        #expect(run.stderr.contains("needs more than 30 points, but outputs.tsne.points is 20"), "\(run.stderr)")
         #expect(run.stderr.contains("few.yaml:"), "the error names the output's place in the spec")
     }
 

@@ -61,4 +61,17 @@ struct ReplayCommandTests {
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("tiny.yaml: the reference's test_mse is inf, not a finite number"))
     }
+
+    @Test func aReferenceImageDeletedFailsTheReplayNamingIt() throws {
+        let folder = try RunCommandTests.workspace("replay: {epochs: 1, train_limit: 100}")
+        let recorded = try RunexpBinary.run(["replay", "--record", "--results", "refs", "tiny.yaml"], in: folder)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("refs/tiny_ae/images/reconstructions.png"))
+        let missed = try RunexpBinary.run(["replay", "--results", "refs", "tiny.yaml"], in: folder)
+        #expect(missed.status == 1, "\(missed.stdout)")
+        #expect(
+            missed.stderr.contains(
+                "tiny.yaml: images/reconstructions.png is written by the replay but missing from the reference"),
+            "\(missed.stderr)")
+    }
 }
