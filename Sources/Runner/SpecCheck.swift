@@ -111,8 +111,8 @@ public enum SpecCheck {
     static func tsneProblem(_ spec: ExperimentSpec, data: ExperimentData?) -> Diagnostic? {
         for output in spec.outputs {
             guard case .tsne(let split, let points, let perplexity, let encoder) = output.kind else { continue }
-            let available = data.map(OutputSplits.available) ?? OutputSplits.available(spec.data)
-            let chosen = OutputSplits.choose(split, available: available)
+            let available = data?.available ?? OutputSplits.available(spec.data)
+            let chosen = Split.serving(split, among: available)
             let settings = CodeOutputs.TSNESettings(
                 split: chosen, points: points, perplexity: perplexity, encoder: encoder, origin: output.origin)
             let why = CodeOutputs.tooFewPoints(settings, splitCount: data?.split(chosen)?.count)
