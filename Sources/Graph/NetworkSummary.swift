@@ -102,6 +102,8 @@ public struct ModelSummary: Sendable {
     public var phases: [PhaseSummary]
     /// The shape of `x` as the networks see it.
     public var dataShape: SampleShape?
+    /// What its parts are (reconstruction, objective, classifier head, critic), found once.
+    public var roles: ModelRoles
 
     /// The summary of the network called `name`.
     public func network(named name: String) -> NetworkSummary? { networks.first { $0.name == name } }

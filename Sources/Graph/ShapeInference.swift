@@ -91,7 +91,8 @@ public struct ShapeInference {
                     passesThrough: loss.networks.filter { !updates.contains($0) }, optimizer: phase.optimizer,
                     resolved: loss))
         }
-        return .success(ModelSummary(networks: networks, phases: phases, dataShape: dataShape))
+        let roles = ModelRoles(phases: phases, hasPrior: context.prior != nil)
+        return .success(ModelSummary(networks: networks, phases: phases, dataShape: dataShape, roles: roles))
     }
 
     private mutating func summarize(_ network: NetworkSpec, input: SampleShape) {

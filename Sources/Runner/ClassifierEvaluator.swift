@@ -13,26 +13,13 @@ final class ClassifierEvaluator {
     let classes: Int
     let seed: UInt64
 
-    /// The first classifier head: a loss, its logits node and how many classes they score.
-    static func head(_ model: ModelSummary) -> (loss: ResolvedLoss, logits: Int, classes: Int)? {
-        for phase in model.phases {
-            let loss = phase.resolved
-            for node in loss.nodes {
-                guard case .term(let term) = node.operation, let head = term.function as? CrossEntropy,
-                    let logits = term.inputs.first, Evaluator.reachesData(loss, logits)
-                else { continue }
-                return (loss, logits, head.classes)
-            }
-        }
-        return nil
-    }
-
     /// The evaluator of the first classifier head, or nil when no loss has one.
     static func make(_ model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64) -> ClassifierEvaluator?
     {
-        guard let head = head(model) else { return nil }
+        guard let head = model.roles.classifierHead else { return nil }
         let program = PhaseProgram(
-            computing: head.logits, of: head.loss, model: model, store: store, capacity: capacity, seed: seed)
+            computing: head.logits, of: model.phases[head.phase].resolved, model: model, store: store,
+            capacity: capacity, seed: seed)
         guard let output = program.plan.output else { return nil }
         return ClassifierEvaluator(program: program, logits: output, classes: head.classes, seed: seed)
     }

@@ -3,48 +3,26 @@ import Graph
 import Kernels
 import Spec
 
-/// How well the adversary tells prior samples from codes: the fraction of test codes (training
-/// codes where the data has no test split) it calls fake
-/// (logit < 0) and of prior samples it calls real (logit > 0), averaged. 0.5 means the codes fool it.
+/// How well the adversary tells prior samples from codes: the fraction of held-out codes
+/// (`Split.heldOut`) it calls fake (logit < 0) and of prior samples it calls real (logit > 0),
+/// averaged. 0.5 means the codes fool it.
 ///
-/// Found from the losses: a network applied to `z` directly is the discriminator, and the chain it
-/// is applied to over `x` (`discriminator(encoder(x))`) gives the codes it judges. The prior samples
+/// The critic is the model's role (`ModelRoles.critic`): a network applied to `z` directly, and the
+/// chain it is applied to over `x` (`discriminator(encoder(x))`) gives the codes it judges. The prior samples
 /// are drawn once from their own stream, so every epoch is judged on the same ones.
 final class DiscriminatorProbe {
     let onCodes: NetworkApplication
     let onPrior: NetworkApplication
     let priorSamples: [Float]
 
-    /// The network a phase applies to `z` directly, the chain of networks that phase's losses
-    /// apply it to over `x`, and the phase's loss's place; nil when no phase pits a network
-    /// against the prior. The one search both `check` (may `early_stop` watch
-    /// `discriminator_accuracy`?) and the run use.
-    static func critic(_ spec: ExperimentSpec, model: ModelSummary) -> (
-        critic: String, chain: [String], origin: Origin
-    )? {
-        guard spec.prior != nil else { return nil }
-        for (phase, summary) in zip(spec.phases, model.phases) {
-            let loss = summary.resolved
-            let applications = loss.nodes.compactMap { node -> (name: String, input: Int)? in
-                if case .network(let name, let input) = node.operation { return (name, input) }
-                return nil
-            }
-            guard let critic = applications.first(where: { loss.nodes[$0.input].operation == .prior })?.name,
-                let chain = applications.lazy.filter({ $0.name == critic }).compactMap({ loss.chainOverData($0.input) })
-                    .first
-            else { continue }
-            return (critic, chain, phase.loss.origin)
-        }
-        return nil
-    }
-
     /// The probe for `trainer`'s spec, or nil when no phase pits a network against the prior.
     static func make(_ trainer: Trainer) throws -> DiscriminatorProbe? {
         let spec = trainer.checked.spec
-        guard let prior = spec.prior, let found = critic(spec, model: trainer.checked.model) else { return nil }
+        guard let prior = spec.prior, let found = trainer.checked.model.roles.critic else { return nil }
+        let origin = spec.phases[found.phase].loss.origin
         let codes = try NetworkApplication(
-            found.chain + [found.critic], input: .data, trainer: trainer, origin: found.origin)
-        let judge = try NetworkApplication([found.critic], input: .latent, trainer: trainer, origin: found.origin)
+            found.chain + [found.network], input: .data, trainer: trainer, origin: origin)
+        let judge = try NetworkApplication([found.network], input: .latent, trainer: trainer, origin: origin)
         let count = min(judged(trainer.data).images.count, 2000)
         let samples = PriorSampler.draws(prior, seed: spec.seed, stream: "outputs/discriminator", count: count)
         return DiscriminatorProbe(onCodes: codes, onPrior: judge, priorSamples: samples)

@@ -18,11 +18,11 @@ struct EvaluationPlan {
 
     init(_ spec: ExperimentSpec, model: ModelSummary, available: [Split]) {
         var measures: [Metric.Measure] = []
-        if Evaluator.reconstruction(model) != nil { measures.append(.mse) }
-        if LossEvaluator.measuredPhase(model) != nil { measures.append(.loss) }
-        if ClassifierEvaluator.head(model) != nil { measures.append(.accuracy) }
+        if model.roles.reconstruction != nil { measures.append(.mse) }
+        if model.roles.measuredPhase != nil { measures.append(.loss) }
+        if model.roles.classifierHead != nil { measures.append(.accuracy) }
         self.measures = measures
-        probesDiscriminator = DiscriminatorProbe.critic(spec, model: model) != nil
+        probesDiscriminator = model.roles.critic != nil
         let asked = spec.train.evaluate
         let splits = Split.allCases.filter { split in
             available.contains(split) && asked.splits.contains { $0.split == split }

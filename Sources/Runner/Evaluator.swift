@@ -22,61 +22,20 @@ final class Evaluator {
     /// Where logits become images.
     private let sigmoidImages: FloatBuffer
 
-    /// Where the reconstruction is: the loss it is in, its prediction node, and whether that is logits.
-    struct Reconstruction {
-        var loss: ResolvedLoss
-        var prediction: Int
-        var logits: Bool
+    /// The evaluator of `model`'s reconstruction (`ModelRoles.reconstruction`), or nil without one.
+    static func make(_ model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64) throws -> Evaluator? {
+        guard let reconstruction = model.roles.reconstruction else { return nil }
+        return try Evaluator(reconstruction, model: model, store: store, capacity: capacity, seed: seed)
     }
 
-    /// The first loss term of the form `loss(f(x), x)`; nil when no phase reconstructs its input.
-    static func reconstruction(_ model: ModelSummary) -> Reconstruction? {
-        for phase in model.phases {
-            let loss = phase.resolved
-            for term in loss.lossTerms {
-                guard case .loss(let function, let prediction, let target) = loss.nodes[term].operation,
-                    loss.nodes[target].operation == .data, reachesData(loss, prediction),
-                    loss.nodes[prediction].operation != .data
-                else { continue }
-                return Reconstruction(loss: loss, prediction: prediction, logits: function == .bceLogits)
-            }
-        }
-        return nil
-    }
-
-    /// Whether `network` makes logits of images: a loss compares its output with `x` by `bce_logits`.
-    static func makesLogits(_ model: ModelSummary, _ network: String) -> Bool {
-        model.phases.contains { phase in
-            let loss = phase.resolved
-            return loss.lossTerms.contains { term in
-                guard case .loss(.bceLogits, let prediction, let target) = loss.nodes[term].operation,
-                    loss.nodes[target].operation == .data, case .network(network, _) = loss.nodes[prediction].operation
-                else { return false }
-                return true
-            }
-        }
-    }
-
-    /// Whether `node` is computed from `x` and nothing else that varies (no `z`).
-    static func reachesData(_ loss: ResolvedLoss, _ node: Int) -> Bool {
-        var reachesX = false, reachesOther = false
-        var stack = [node]
-        while let next = stack.popLast() {
-            switch loss.nodes[next].operation {
-            case .data: reachesX = true
-            case .prior: reachesOther = true
-            default: stack += loss.inputs(of: next)
-            }
-        }
-        return reachesX && !reachesOther
-    }
-
-    init(_ reconstruction: Reconstruction, model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64)
-        throws
-    {
+    init(
+        _ reconstruction: ModelRoles.Reconstruction, model: ModelSummary, store: ParameterStore, capacity: Int,
+        seed: UInt64
+    ) throws {
         guard let shape = model.dataShape else { throw RunError("the shape of x is unknown: nothing to evaluate") }
         program = PhaseProgram(
-            computing: reconstruction.prediction, of: reconstruction.loss, model: model, store: store,
+            computing: reconstruction.prediction, of: model.phases[reconstruction.phase].resolved, model: model,
+            store: store,
             capacity: capacity, seed: seed)
         guard let output = program.plan.output else { throw RunError("the evaluation plan computes nothing") }
         outputValue = output

@@ -70,7 +70,7 @@ struct LatentOutputs {
         let decode = try NetworkApplication(
             networks: [decoder], input: .latent, model: model, store: trainer.store, capacity: spec.train.batchSize,
             priorDimension: conditioning == nil ? spec.prior?.dimension : nil, seed: spec.seed, origin: origin)
-        decode.outputsLogits = Evaluator.makesLogits(model, decoder)
+        decode.outputsLogits = model.roles.makesLogits(decoder)
         // `check` (ShapeInference) saw that the decoder reads the codes and makes images.
         let shape = try ImageShape(split.images)
         var context = Context(

@@ -18,29 +18,11 @@ final class LossEvaluator {
     static func make(_ spec: ExperimentSpec, model: ModelSummary, store: ParameterStore, capacity: Int) throws
         -> LossEvaluator?
     {
-        guard let index = measuredPhase(model) else { return nil }
+        guard let index = model.roles.measuredPhase else { return nil }
         let phase = spec.phases[index]
         let program = try PhaseProgram(
             phase: phase, model: model, store: store, capacity: capacity, seed: spec.seed, training: false)
         return LossEvaluator(phase: phase.name, program: program, seed: spec.seed)
-    }
-
-    /// The index of the phase whose loss is measured on every split, if any.
-    static func measuredPhase(_ model: ModelSummary) -> Int? {
-        model.phases.firstIndex { summary in
-            let loss = summary.resolved
-            let terms = loss.nodes.filter {
-                switch $0.operation {
-                case .loss, .term: return true
-                default: return false
-                }
-            }
-            let hasTermFunction = terms.contains { if case .term = $0.operation { true } else { false } }
-            // A loss judged through a network it does not train (an adversary's verdict) is not
-            // the model's objective.
-            return !loss.reads(.prior) && loss.reads(.data) && summary.passesThrough.isEmpty
-                && (terms.count > 1 || hasTermFunction)
-        }
     }
 
     init(phase: String, program: PhaseProgram, seed: UInt64) {

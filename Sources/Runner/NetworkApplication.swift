@@ -26,7 +26,7 @@ final class NetworkApplication {
     let inputWidth: Int
     /// Values per output sample.
     let outputWidth: Int
-    /// The chain ends in logits of images (`Evaluator.makesLogits`): outputs are their sigmoid.
+    /// The chain ends in logits of images (`ModelRoles.makesLogits`): outputs are their sigmoid.
     var outputsLogits = false
 
     /// Plans `networks` (innermost first) over `input` for batches of up to `capacity` samples.

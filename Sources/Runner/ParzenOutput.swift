@@ -36,7 +36,7 @@ struct ParzenOutput {
         guard let prior = spec.prior else { return [:] }
         let latent = PriorSampler.draws(prior, seed: spec.seed, stream: "outputs/parzen", count: samples)
         let decode = try NetworkApplication([decoder], input: .latent, trainer: trainer, origin: origin)
-        decode.outputsLogits = Evaluator.makesLogits(trainer.checked.model, decoder)
+        decode.outputsLogits = trainer.checked.model.roles.makesLogits(decoder)
         let decoded = try decode.apply(latent: latent)
         let dimension = decode.outputWidth
         let tuning = data.validation ?? data.train

@@ -1,0 +1,62 @@
+import Spec
+import Testing
+
+@testable import Graph
+
+/// A model's roles are found once from its losses: the reconstruction, the objective measured per
+/// split, a classifier head, the critic of the prior, and the networks that make logits.
+struct ModelRolesTests {
+    func roles(_ body: String, prior: Bool = true) throws -> ModelRoles {
+        let text =
+            "name: m\ndata: {source: mnist, shape: [784]}\n" + (prior ? "prior: {normal: {dim: 4}}\n" : "") + body
+        let spec = try SpecLoader.load(text: text, file: "m.yaml").get()
+        return try ShapeInference.run(spec).get().roles
+    }
+
+    static let aae = """
+        networks:
+          encoder: {layers: [dense: 8, relu, dense: 4]}
+          decoder: {layers: [dense: 8, relu, dense: 784, sigmoid]}
+          critic: {layers: [dense: 8, relu, dense: 1]}
+        phases:
+          - {name: r, loss: "mse(decoder(encoder(x)), x)", update: [encoder, decoder]}
+          - {name: d, loss: "bce_logits(critic(z), 1) + bce_logits(critic(encoder(x)), 0)", update: [critic]}
+          - {name: g, loss: "bce_logits(critic(encoder(x)), 1)", update: [encoder]}
+        """
+
+    static let vae = """
+        networks:
+          encoder: {layers: [dense: 8, relu, dense: 8], outputs: {mu: 4, logvar: 4}}
+          decoder: {layers: [dense: 8, relu, dense: 784]}
+          classifier: {layers: [dense: 10]}
+        phases:
+          - name: elbo
+            loss: >-
+              784 * bce_logits(decoder(sample_normal(encoder(x).mu, encoder(x).logvar)), x)
+              + kl_normal(encoder(x).mu, encoder(x).logvar)
+            update: [encoder, decoder]
+          - {name: c, loss: "cross_entropy(classifier(encoder(x).mu), y)", update: [classifier]}
+        """
+
+    @Test func anAAEsCriticIsTheNetworkAppliedToThePriorJudgingTheEncodersCodes() throws {
+        let roles = try roles(Self.aae)
+        #expect(roles.critic == ModelRoles.Critic(phase: 1, network: "critic", chain: ["encoder"]))
+        #expect(roles.reconstruction?.phase == 0 && roles.reconstruction?.logits == false)
+        #expect(roles.measuredPhase == nil)
+        #expect(roles.classifierHead == nil)
+    }
+
+    @Test func withoutAPriorNothingIsACritic() throws {
+        let plain = Self.aae.replacingOccurrences(of: "critic(z)", with: "critic(encoder(x))")
+        #expect(try roles(plain, prior: false).critic == nil)
+    }
+
+    @Test func aVAEsObjectiveIsMeasuredItsDecoderMakesLogitsAndItsClassifierIsAHead() throws {
+        let roles = try roles(Self.vae)
+        #expect(roles.measuredPhase == 0)
+        #expect(roles.reconstruction?.phase == 0 && roles.reconstruction?.logits == true)
+        #expect(roles.makesLogits("decoder") && !roles.makesLogits("encoder"))
+        #expect(roles.classifierHead?.phase == 1 && roles.classifierHead?.classes == 10)
+        #expect(roles.critic == nil)
+    }
+}
