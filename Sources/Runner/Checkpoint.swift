@@ -72,14 +72,14 @@ enum Checkpoint {
     /// Puts the folder's parameters (weights and running statistics) into `trainer`, leaving its
     /// training position alone: a finished run's model, for `runexp apply`. The file must hold the
     /// trainer's tensors exactly (`CheckpointLayout.decide`), in the layout it names or its shapes show.
-    static func restoreParameters(_ trainer: Trainer, from folder: ResultDirectory) throws {
+    /// Gives `store` the weights of the checkpoint in `folder`, in whichever layout its file is.
+    static func restoreParameters(_ store: ParameterStore, model: ModelSummary, from folder: ResultDirectory) throws {
         let parameters = try SafeTensors.read(path: folder.path(parametersFile))
-        let layout = try CheckpointLayout.decide(
-            parameters, model: trainer.checked.model, file: folder.path(parametersFile))
+        let layout = try CheckpointLayout.decide(parameters, model: model, file: folder.path(parametersFile))
         let stored = Dictionary(parameters.tensors.map { ($0.name, $0.array) }, uniquingKeysWith: { a, _ in a })
         try give(
-            TrainingState(trainer, layout: layout).entries.filter { $0.file == .parameters },
-            from: [.parameters: stored], folder: folder, remedy: "was it made by this spec?")
+            TrainingState.weights(store, model: model, layout: layout) { 0 }, from: [.parameters: stored],
+            folder: folder, remedy: "was it made by this spec?")
     }
 
     private static func give(

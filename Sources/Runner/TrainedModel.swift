@@ -6,10 +6,16 @@ import Spec
 
 /// A finished run's networks with the weights of its checkpoint, applied to new inputs a batch at
 /// a time, however many there are: what `runexp apply DIR encode|decode|reconstruct|sample` does.
+/// It is the model for inference alone: the networks, their parameters and the spec, with no
+/// trainer (no training phase is planned, no optimizer state made, no training data read).
 public final class TrainedModel {
-    let trainer: Trainer
+    let checked: CheckedSpec
+    let store: ParameterStore
     /// The run folder, as the user named it.
     let folder: String
+    /// Where the spec's relative data paths start, for the one read that needs the data: the
+    /// shape its images are stored in, to draw images as a PNG.
+    let specFolder: String
 
     /// The model of the run in `folder`, planned from its own resolved spec and `options` (the
     /// run's own command) and given the weights of its last checkpoint.
@@ -18,15 +24,12 @@ public final class TrainedModel {
         guard Checkpoint.exists(in: directory) else {
             throw RunError("\(folder) has no checkpoint yet: nothing has been trained to apply")
         }
-        let checked = try SpecCheck.checkedRun(options, folder: folder)
+        checked = try SpecCheck.checkedRun(options, folder: folder)
         _ = try ArithmeticSetup.apply(checked.spec.determinism, threads: options.threads)
-        let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
-        let data =
-            try checked.data
-            ?? ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: specFolder)
-        trainer = try Trainer(checked: checked, data: data)
+        specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
+        store = ParameterStore(model: checked.model, spec: checked.spec, seed: checked.spec.seed)
         self.folder = folder
-        try Checkpoint.restoreParameters(trainer, from: directory)
+        try Checkpoint.restoreParameters(store, model: checked.model, from: directory)
     }
 
     /// What an application made: one row per input, `shape` per row.
@@ -74,7 +77,7 @@ public final class TrainedModel {
 
     /// `count` draws of the run's prior, from the stream `apply/samples` of `seed`, decoded by `network`.
     public func sample(_ count: Int, seed: UInt64, network: String) throws -> Output {
-        guard let prior = trainer.checked.spec.prior else {
+        guard let prior = checked.spec.prior else {
             throw RunError("\(folder): its spec has no prior to sample; decode codes of your own instead")
         }
         let application = try apply([network], input: .latent)
@@ -92,7 +95,10 @@ public final class TrainedModel {
             guard output.areImages else {
                 throw RunError("\(path): codes are not images; write them to an .npy file")
             }
-            let shape = try ImageShape(trainer.data.train)
+            let data =
+                try checked.data
+                ?? ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: specFolder)
+            let shape = try ImageShape(data.train)
             try ImageGrid(tiling: try shape.images(output.values), columns: min(10, max(output.count, 1)))
                 .writePNG(to: path)
         default:
@@ -101,22 +107,24 @@ public final class TrainedModel {
     }
 
     private func apply(_ networks: [String], input: NetworkApplication.Input) throws -> NetworkApplication {
+        let spec = checked.spec
         let application = try NetworkApplication(
-            networks, input: input, trainer: trainer, origin: .argument("runexp apply \(folder)"))
-        application.outputsLogits = Evaluator.makesLogits(trainer.checked.model, networks.last!)
+            networks: networks, input: input, model: checked.model, store: store, capacity: spec.train.batchSize,
+            priorDimension: spec.prior?.dimension, seed: spec.seed, origin: .argument("runexp apply \(folder)"))
+        application.outputsLogits = checked.model.roles.makesLogits(networks.last!)
         return application
     }
 
     private func imageOutput(_ values: [Float], count: Int, decoder: String) throws -> Output {
-        let shape = trainer.checked.model.network(named: decoder)?.output ?? []
-        let areImages = shape.elementCount == trainer.checked.model.dataShape?.elementCount
+        let shape = checked.model.network(named: decoder)?.output ?? []
+        let areImages = shape.elementCount == checked.model.dataShape?.elementCount
         return Output(values: values, count: count, shape: shape, areImages: areImages)
     }
 
     /// The images of the `.npy` file at `path`, read as the run read its own data (its
     /// `data.shape` applies), all of them.
     private func images(_ path: String) throws -> LabeledImages {
-        var spec = trainer.checked.spec.data
+        var spec = checked.spec.data
         spec.source = .npy(path: path, labels: nil)
         (spec.validation, spec.trainLimit, spec.labeled) = (0, nil, nil)
         return try ExperimentData.load(spec, seed: 0, specDirectory: FileManager.default.currentDirectoryPath).train

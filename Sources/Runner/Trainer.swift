@@ -109,9 +109,7 @@ public final class Trainer {
         // A copied pass must come from this very step and weights: not with a phase that skips
         // batches (`every`) or runs several times on one (`repeat`).
         if spec.phases.allSatisfy({ $0.repeats == 1 && $0.every == 1 }) { PhaseProgram.shareForwardPasses(phases) }
-        evaluator = try Evaluator.reconstruction(model).map {
-            try Evaluator($0, model: model, store: store, capacity: capacity, seed: spec.seed)
-        }
+        evaluator = try Evaluator.make(model, store: store, capacity: capacity, seed: spec.seed)
         lossEvaluator = try LossEvaluator.make(spec, model: model, store: store, capacity: capacity)
         earlyStopping = spec.train.earlyStop.map { EarlyStopping($0, store: store) }
         classifierEvaluator = ClassifierEvaluator.make(model, store: store, capacity: capacity, seed: spec.seed)

@@ -38,12 +38,7 @@ struct TrainingState {
 
     /// The table of `trainer`'s state, its weights in `layout`.
     init(_ trainer: Trainer, layout: ParameterLayout = .pytorch) {
-        var entries = trainer.store.parameters.map { parameter in
-            layout == .pytorch
-                ? Self.torchFloats(parameter)
-                : Self.floats(parameter.name, .parameters, parameter.value, parameter.shape)
-        }
-        if layout == .pytorch { entries += Self.torchCounters(trainer) }
+        var entries = Self.weights(trainer.store, model: trainer.checked.model, layout: layout) { trainer.step }
         entries.append(Self.progress(trainer))
         entries.append(Self.stream("stream/shuffle", { trainer.shuffle }, { trainer.shuffle = $0 }))
         if trainer.sampler != nil {
@@ -115,16 +110,30 @@ struct TrainingState {
 
     /// The counters PyTorch's modules keep beside their tensors (batch norm's batches seen, here the
     /// steps taken), written so that PyTorch's strict load finds every key; read back, they are ignored.
-    static func torchCounters(_ trainer: Trainer) -> [Entry] {
-        trainer.checked.model.networks.flatMap { network in
-            network.layers.enumerated().flatMap { index, layer in
-                layer.torch.counters.map { counter in
-                    Entry(
-                        key: "\(network.name).layers.\(index).\(counter)", file: .parameters,
-                        take: { .count(Int64(trainer.step)) }, give: { _ in })
+    /// The weights file's entries of `store`: each parameter in `layout`, and in PyTorch's the
+    /// counters it keeps (`num_batches_tracked`, written as `step()`, read back and ignored). What
+    /// a trained model for inference restores, with no trainer.
+    static func weights(
+        _ store: ParameterStore, model: ModelSummary, layout: ParameterLayout, step: @escaping () -> Int
+    )
+        -> [Entry]
+    {
+        let parameters = store.parameters.map { parameter in
+            layout == .pytorch
+                ? Self.torchFloats(parameter)
+                : Self.floats(parameter.name, .parameters, parameter.value, parameter.shape)
+        }
+        guard layout == .pytorch else { return parameters }
+        return parameters
+            + model.networks.flatMap { network in
+                network.layers.enumerated().flatMap { index, layer in
+                    layer.torch.counters.map { counter in
+                        Entry(
+                            key: "\(network.name).layers.\(index).\(counter)", file: .parameters,
+                            take: { .count(Int64(step())) }, give: { _ in })
+                    }
                 }
             }
-        }
     }
 
     /// Epochs done and steps taken: a checkpoint is written after a whole epoch, so the two must
