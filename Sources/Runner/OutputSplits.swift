@@ -17,7 +17,14 @@ enum OutputSplits {
             "\(output.origin.place): tsne colours the map by label, but the data has none, so it has one colour; "
                 + "give the labels with `source: {npy: PATH, labels: PATH}`"
         }
-        return substitutions(spec, available: available) + unlabeled
+        let unsampled =
+            spec.prior != nil
+            ? []
+            : spec.outputs.filter { $0.kind.family == .latent }.map { output in
+                "\(output.origin.place): latent decodes samples of the prior, but the spec has none, so no samples "
+                    + "will be drawn; add one, e.g. `prior: {normal: {dim: N}}` with N the code's width"
+            }
+        return substitutions(spec, available: available) + unlabeled + unsampled
             + EvaluationPlan.notes(spec, available: available)
     }
 

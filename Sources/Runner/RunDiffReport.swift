@@ -101,19 +101,26 @@ extension RunDiff {
     /// `identical`, or `different` and why the bits may differ.
     var verdict: String { identical ? "identical" : "different" + (arithmeticNote.map { ": \($0)" } ?? "") }
 
-    /// One plot per phase either run logged: A's and B's smoothed loss per step.
+    /// One plot per phase either run logged: A's and B's smoothed loss against the epochs trained
+    /// (two runs of different batch sizes take different steps for the same epochs), or against
+    /// the steps where a run has not finished an epoch.
     func curves() throws -> [(phase: String, plot: LinePlot)] {
         let runs = [("A", a), ("B", b)].map { name, folder in
-            let history = TrainingHistory()
             let text = (try? String(contentsOfFile: "\(folder)/metrics.jsonl", encoding: .utf8)) ?? ""
-            _ = history.reload(text, upTo: Int.max, phases: [])
-            return (name, history.steps)
+            let records = MetricsRecord.records(text)
+            // An epoch record is written after the epoch's last step: the first gives the steps per epoch.
+            let perEpoch = records.first { $0.kind == .epoch }.map { Double(max($0.step, 1)) }
+            return (name, records.filter { $0.kind == .step }, perEpoch)
         }
         let phases = Set(runs.flatMap { $0.1.flatMap(\.losses.keys) }).sorted()
+        let inEpochs = runs.allSatisfy { $0.2 != nil }
         return phases.map { phase in
-            var plot = LinePlot(title: "\(phase) loss, A against B", xLabel: "step", yLabel: "loss")
-            for (index, (name, steps)) in runs.enumerated() {
-                let points = steps.compactMap { record in record.losses[phase].map { (Double(record.step), $0) } }
+            var plot = LinePlot(
+                title: "\(phase) loss, A against B", xLabel: inEpochs ? "epoch" : "step", yLabel: "loss")
+            for (index, (name, steps, perEpoch)) in runs.enumerated() {
+                let points = steps.compactMap { record in
+                    record.losses[phase].map { (Double(record.step) / (inEpochs ? perEpoch ?? 1 : 1), $0) }
+                }
                 plot.add(
                     .init(
                         name: name, x: points.map(\.0), y: Smoothing.centredExponentialAverage(points.map(\.1)),

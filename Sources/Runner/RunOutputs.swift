@@ -18,7 +18,7 @@ struct RunOutputs {
     {
         var figures: [(String, String)] = []
         let splits = session.trainer.data.available
-        var notes = OutputSplits.notes(spec, available: splits, labeled: session.trainer.data.labeled)
+        let notes = OutputSplits.notes(spec, available: splits, labeled: session.trainer.data.labeled)
         var curvesWritten = 0
         for output in spec.outputs {
             try StopSignal.throwIfRequested()
@@ -27,9 +27,6 @@ struct RunOutputs {
                 try self.figures(of: output, curvesBefore: curvesWritten - 1, splits: splits)
             }
             figures += written ?? []
-            if case .latent = output.kind, spec.prior == nil {
-                notes.append("latent: the spec has no prior, so no samples were drawn")
-            }
         }
         return (figures, notes)
     }

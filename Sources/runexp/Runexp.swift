@@ -32,6 +32,11 @@ struct Runexp: ParsableCommand {
         // Likewise a reader that went away (`runexp SPEC | head -1`): the write fails and is dropped,
         // and the run finishes and records itself instead of dying at its next line of output.
         signal(SIGPIPE, SIG_IGN)
+        let commands = configuration.subcommands.map { $0._commandName }
+        if let misspelt = UsageHints.misspeltCommand(Array(CommandLine.arguments.dropFirst()), commands: commands) {
+            FileHandle.standardErrorText(misspelt)
+            end(Exit.badInput)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -39,7 +44,9 @@ struct Runexp: ParsableCommand {
             end(code.rawValue)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
-            Exit.showUsage(fullMessage(for: error))
+            let message = fullMessage(for: error)
+            Exit.showUsage(message)
+            if let hint = UsageHints.unknownOption(message) { FileHandle.standardErrorText(hint) }
             end(Exit.badInput)
         }
         end(Exit.done)

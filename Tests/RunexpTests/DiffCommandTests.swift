@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import Runner
+
 /// `runexp diff A B` on real result directories.
 struct DiffCommandTests {
     /// A workspace with runs made by `runs` (each: folder name, extra arguments).
@@ -48,6 +50,19 @@ struct DiffCommandTests {
         let compare = try RunexpBinary.run(["compare", "a", "b"], in: folder)
         #expect(diff.stdout.contains("phases.reconstruction.optimizer.adam.lr"), "\(diff.stdout)")
         #expect(compare.stdout.contains("phases.reconstruction.optimizer.adam.lr"), "\(compare.stdout)")
+    }
+
+    @Test func curvesOfRunsOfOtherBatchSizesShareAnEpochAxis() throws {
+        let folder = try runs([("a", []), ("b", ["--set", "train.batch_size=10"])])
+        let diff = try RunDiff.compare(
+            folder.appendingPathComponent("a").path, folder.appendingPathComponent("b").path, tolerance: 0)
+        let plot = try #require(try diff.curves().first?.plot)
+        #expect(plot.xLabel == "epoch")
+        // Each run's last logged step is near the end of its one epoch (6 steps of 50 images, 27
+        // of 10, logged every 2), however many steps it took.
+        for series in plot.series {
+            #expect((0.9...1).contains(series.x.last ?? 0), "\(series.name): \(series.x)")
+        }
     }
 
     @Test func anImageChangedByOnePixelShowsItsPSNR() throws {
