@@ -5,7 +5,10 @@ import Runner
 /// each the runexp binary on its setting and seed), submits it with `sbatch`, and follows the tasks
 /// with `squeue` until every one has ended. A task that Slurm stops (a time limit, preemption:
 /// SIGTERM) checkpoints and ends interrupted; those are submitted again, resuming, up to
-/// `resubmissions` times. Ctrl-C cancels the array (`scancel`), which interrupts the tasks so.
+/// `resubmissions` times. Ctrl-C or SIGTERM cancels the open tasks (`scancel`), which interrupts
+/// them so, and stops following within `stopGrace` seconds. `sbatch`, `squeue` and `scancel` run
+/// with time limits (`ExternalCommand`); what they print is checked, never trusted: a job id must
+/// be one, and a failing `squeue` is asked again, then fails the study, never ends a trial.
 public struct SlurmEngine: StudyEngine {
     public var name: String { "slurm" }
     /// The runexp binary the tasks run (it must be reachable at this path on the nodes).
@@ -20,6 +23,12 @@ public struct SlurmEngine: StudyEngine {
     public var pollInterval = 2.0
     /// How many times interrupted tasks are submitted again.
     public var resubmissions = 2
+    /// How many times a failing `squeue` is asked again (after 1, 2, 4, … s) before the study fails.
+    public var queryRetries = 3
+    /// Seconds the tasks get, after Ctrl-C cancelled them, to record their own ending.
+    public var stopGrace = 5.0
+    /// Seconds `sbatch`, `squeue` and `scancel` may take before they are killed.
+    static let timeouts = (submit: 120.0, query: 60.0, cancel: 30.0)
     /// Submit and return at once, leaving the tasks `running` in study.json (`--detach`).
     public var detach = false
 
@@ -89,21 +98,26 @@ public struct SlurmEngine: StudyEngine {
         if !detach {
             let jobs = Dictionary(grouping: submitted) { String(record.jobIDs[$0.index]!.prefix { $0 != "_" }) }
             for (job, members) in jobs.sorted(by: { $0.key < $1.key }) {
+                guard Self.isJobNumber(job) else {
+                    throw StudyError(
+                        "study.json gives \(members[0].folderName) the job id \(ExternalCommand.shown(job)): "
+                            + "expected a Slurm job id such as 4211_0")
+                }
                 try follow(job, members, tools: tools, study: study, record: &record, changed: changed)
             }
         }
         let followed = Set(submitted.map(\.index))
         var left = trials.filter { !followed.contains($0.index) || record.statuses[$0.index] == .interrupted }
         if detach { left = left.filter { !followed.contains($0.index) } }
-        for attempt in 0...resubmissions where !left.isEmpty {
+        for attempt in 0...resubmissions where !left.isEmpty && !StopSignal.isRequested {
             try FileManager.default.createDirectory(
                 at: study.url.appendingPathComponent("logs"), withIntermediateDirectories: true)
             try study.write("study.sbatch", script(left, study: study, matrix: record.matrix))
-            let submitted = try Command.run(
-                sbatch, ["--parsable", study.url.appendingPathComponent("study.sbatch").path])
-            guard submitted.status == 0, let job = submitted.output.split(separator: ";").first.map(String.init) else {
-                throw StudyError(
-                    "sbatch refused the study: \(submitted.errors.isEmpty ? submitted.output : submitted.errors)")
+            let job: String
+            do {
+                job = try submit(sbatch, study: study)
+            } catch is ExternalCommand.Stopped {
+                return
             }
             for trial in left {
                 record.jobIDs[trial.index] = "\(job)_\(trial.index)"
@@ -117,20 +131,55 @@ public struct SlurmEngine: StudyEngine {
         }
     }
 
-    /// Polls the array `job` until each of `trials` has ended.
+    /// Submits `study.sbatch`; the job id sbatch printed, once checked to be one.
+    private func submit(_ sbatch: String, study: StudyFolder) throws -> String {
+        let submitted = try ExternalCommand.run(
+            sbatch, ["--parsable", study.url.appendingPathComponent("study.sbatch").path],
+            timeout: Self.timeouts.submit)
+        guard submitted.status == 0 else {
+            throw StudyError(
+                "sbatch refused the study: \(submitted.errors.isEmpty ? submitted.output : submitted.errors)")
+        }
+        guard let job = Self.jobNumber(submitted: submitted.output) else {
+            throw ClusterError(
+                "sbatch printed no job id: expected what `sbatch --parsable` prints, digits such as 4211 "
+                    + "(or 4211;cluster); found \(ExternalCommand.shown(submitted.output))")
+        }
+        return job
+    }
+
+    /// The job number in what `sbatch --parsable` printed (`4211`, or `4211;cluster`), or nil
+    /// when it is no such thing.
+    static func jobNumber(submitted text: String) -> String? {
+        let parts = text.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
+        let cluster = parts.count == 2 ? parts[1] : "x"
+        guard let number = parts.first, isJobNumber(number), !cluster.isEmpty,
+            cluster.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0)) })
+        else { return nil }
+        return String(number)
+    }
+
+    /// Whether `text` is a Slurm job number: 1 to 18 ASCII digits.
+    static func isJobNumber(_ text: some StringProtocol) -> Bool {
+        (1...18).contains(text.count) && text.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// Polls the array `job` until each of `trials` has ended, or a stop was asked for (then the
+    /// open tasks are cancelled and marked interrupted).
     private func follow(
         _ job: String, _ trials: [Trial], tools: URL, study: StudyFolder, record: inout StudyRecord,
         changed: (Trial, StudyRecord) -> Void
     ) throws {
         var open = Set(trials.map(\.index))
         var started: [Int: Date] = [:]
-        var cancelled = false
         while !open.isEmpty {
-            if StopSignal.isRequested, !cancelled {
-                cancelled = true
-                _ = try? Command.run(tools.appendingPathComponent("scancel").path, [job])
+            let states: [Int: String]
+            do {
+                if StopSignal.isRequested { throw ExternalCommand.Stopped() }
+                states = try taskStates(job, tools: tools, study: study)
+            } catch is ExternalCommand.Stopped {
+                return stop(job, open, tools: tools, study: study, record: &record, changed: changed)
             }
-            let states = try taskStates(job, tools: tools)
             for index in open.sorted() {
                 let state = states[index]
                 if state == "RUNNING", started[index] == nil { started[index] = Date() }
@@ -143,18 +192,79 @@ public struct SlurmEngine: StudyEngine {
                 record.seconds[index] = ending.seconds ?? started[index].map { Date().timeIntervalSince($0) }
                 changed(trial, record)
             }
-            if !open.isEmpty { Thread.sleep(forTimeInterval: pollInterval) }
+            if !open.isEmpty { Self.pause(pollInterval) }
         }
     }
 
-    /// Each array task's state (`PENDING`, `RUNNING`, `COMPLETED`, …) as squeue lists them.
-    private func taskStates(_ job: String, tools: URL) throws -> [Int: String] {
-        let listed = try Command.run(
-            tools.appendingPathComponent("squeue").path, ["-h", "-r", "-j", job, "--states=all", "-o", "%K %T"])
-        // An unknown or purged job id is an error to squeue: every task has ended.
-        guard listed.status == 0 else { return [:] }
+    /// After Ctrl-C or SIGTERM: cancels the `open` tasks of `job` (Slurm sends them SIGTERM, so
+    /// they checkpoint), waits up to `stopGrace` seconds for each to record its own ending, and
+    /// marks interrupted those that did not; `--resume` submits them again.
+    private func stop(
+        _ job: String, _ open: Set<Int>, tools: URL, study: StudyFolder, record: inout StudyRecord,
+        changed: (Trial, StudyRecord) -> Void
+    ) {
+        _ = try? ExternalCommand.run(
+            tools.appendingPathComponent("scancel").path, open.sorted().map { "\(job)_\($0)" },
+            timeout: Self.timeouts.cancel, stoppable: false)
+        var open = open
+        let deadline = Date().addingTimeInterval(stopGrace)
+        while !open.isEmpty, Date() < deadline {
+            for index in open.sorted() {
+                let trial = record.matrix.trials[index]
+                let ending = TrialCommand.ending(of: study.trialFolder(trial))
+                guard let status = ending.status else { continue }
+                open.remove(index)
+                record.statuses[index] = status == .complete ? .complete : .interrupted
+                record.seconds[index] = ending.seconds
+                changed(trial, record)
+            }
+            if !open.isEmpty { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        for index in open.sorted() {
+            record.statuses[index] = .interrupted
+            changed(record.matrix.trials[index], record)
+        }
+    }
+
+    /// Sleeps `seconds`, waking early when a stop is asked for.
+    static func pause(_ seconds: Double) {
+        let end = Date().addingTimeInterval(seconds)
+        while !StopSignal.isRequested, Date() < end { Thread.sleep(forTimeInterval: min(0.1, seconds)) }
+    }
+
+    /// Each array task's state (`PENDING`, `RUNNING`, `COMPLETED`, …) as squeue lists them; none
+    /// when squeue no longer knows the job (every task ended and aged out). A squeue that fails
+    /// otherwise says nothing of the tasks: it is asked again, and after `queryRetries` more
+    /// failures the study fails, its trials left `running` for `--resume` to follow.
+    private func taskStates(_ job: String, tools: URL, study: StudyFolder) throws -> [Int: String] {
+        var failure = ""
+        for attempt in 0...queryRetries {
+            if attempt > 0 { Self.pause(Double(1 << (attempt - 1))) }
+            if StopSignal.isRequested { throw ExternalCommand.Stopped() }
+            let listed: ExternalCommand.Outcome
+            do {
+                listed = try ExternalCommand.run(
+                    tools.appendingPathComponent("squeue").path,
+                    ["-h", "-r", "-j", job, "--states=all", "-o", "%K %T"], timeout: Self.timeouts.query)
+            } catch let error as ClusterError {
+                failure = error.description
+                continue
+            }
+            if listed.status == 0 { return Self.states(listed.output) }
+            if listed.errors.contains("Invalid job id") { return [:] }
+            failure =
+                "it exited with status \(listed.status), saying "
+                + ExternalCommand.shown(listed.errors.isEmpty ? listed.output : listed.errors)
+        }
+        throw ClusterError(
+            "squeue failed \(queryRetries + 1) times in a row on Slurm job \(job): \(failure); expected it to list "
+                + "the job's tasks. They may still run: `runexp sweep --resume \(study.url.path)` follows them again")
+    }
+
+    /// `index state` lines, as squeue prints them with `-o '%K %T'`.
+    static func states(_ listing: String) -> [Int: String] {
         var states: [Int: String] = [:]
-        for line in listed.output.split(separator: "\n") {
+        for line in listing.split(separator: "\n") {
             let words = line.split(separator: " ")
             if words.count == 2, let index = Int(words[0]) { states[index] = String(words[1]) }
         }
@@ -169,27 +279,5 @@ public struct SlurmEngine: StudyEngine {
     /// A task that left no `run.json` verdict: stopped by Slurm (interrupted) or failed.
     static func status(_ state: String?) -> TrialStatus {
         ["TIMEOUT", "PREEMPTED", "CANCELLED", "NODE_FAIL"].contains(state ?? "") ? .interrupted : .failed
-    }
-}
-
-/// A command run to its end with its output captured: how the Slurm engine talks to Slurm.
-enum Command {
-    static func run(_ executable: String, _ arguments: [String]) throws -> (
-        status: Int32, output: String, errors: String
-    ) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = { (data: Data) in
-            String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return (process.terminationStatus, text(out), text(err))
     }
 }

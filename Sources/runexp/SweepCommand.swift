@@ -136,6 +136,8 @@ struct SweepCommand: ParsableCommand {
             } else {
                 result = try Sweep.run(try request(), engine: engine, out: out, progress: print)
             }
+        } catch let error as ClusterError {
+            throw Exit.failing(error, Exit.differs)
         } catch {
             throw Exit.failing(error)
         }
