@@ -58,6 +58,8 @@ public struct SlurmEngine: StudyEngine {
 
     /// `study.sbatch`: an array of `trials`, each task running its trial's command.
     public func script(_ trials: [Trial], study: StudyFolder, matrix: TrialMatrix) -> String {
+        // %% is a percent sign in Slurm's file name patterns; %3a the task's index.
+        let logs = study.url.path.replacingOccurrences(of: "%", with: "%%") + "/logs/trial-%3a.log"
         var lines = [
             "#!/bin/bash",
             "# runexp study of \(matrix.name): one array task per trial (study.json lists them).",
@@ -65,7 +67,7 @@ public struct SlurmEngine: StudyEngine {
             "#SBATCH --array=\(trials.map { String($0.index) }.joined(separator: ","))",
             "#SBATCH --cpus-per-task=\(threads)",
             "#SBATCH --mem=\(Self.megabytes(matrix))M",
-            "#SBATCH --output=\(study.url.path)/logs/trial-%3a.log",
+            "#SBATCH --output=\(Self.sbatchQuoted(logs))",
             "#SBATCH --open-mode=append",
         ]
         if let time { lines.append("#SBATCH --time=\(time)") }
@@ -82,6 +84,62 @@ public struct SlurmEngine: StudyEngine {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// `text` as one word of an `#SBATCH` line: in double quotes, with backslash escapes for a
+    /// backslash, a double quote and `#` (which starts a comment there). It must hold no line break.
+    static func sbatchQuoted(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if "\\\"#".contains(character) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "\"" + escaped + "\""
+    }
+
+    /// Why `time` cannot be a Slurm time limit (`--time`), or nil when it can: minutes,
+    /// minutes:seconds, hours:minutes:seconds, days-hours, days-hours:minutes,
+    /// days-hours:minutes:seconds, or UNLIMITED (INFINITE).
+    public static func problem(time: String) -> String? {
+        if ["unlimited", "infinite"].contains(time.lowercased()) { return nil }
+        let days = time.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        let clock = days.last?.split(separator: ":", omittingEmptySubsequences: false) ?? []
+        let numbers = Array(days.dropLast()) + clock
+        let isNumber = { (part: Substring) in
+            (1...9).contains(part.count) && part.allSatisfy { $0.isASCII && $0.isNumber }
+        }
+        if (1...3).contains(clock.count), numbers.allSatisfy(isNumber) { return nil }
+        return "--time must be a Slurm time limit: minutes (30), minutes:seconds (30:00), hours:minutes:seconds "
+            + "(2:00:00), days-hours (1-12), days-hours:minutes (1-12:30), days-hours:minutes:seconds "
+            + "(1-12:30:00) or UNLIMITED; found \(ExternalCommand.shown(time))"
+    }
+
+    /// Why `argument` cannot be an `#SBATCH` line of study.sbatch (`--slurm-arg`), or nil when it can.
+    public static func problem(slurmArgument argument: String) -> String? {
+        if Self.hasControlCharacter(argument) {
+            return "--slurm-arg must be one line with no control characters: it becomes an #SBATCH line of "
+                + "study.sbatch, where a newline would start a command; found \(ExternalCommand.shown(argument))"
+        }
+        if !argument.hasPrefix("-") {
+            return "--slurm-arg must be an sbatch option, starting with '-', such as --slurm-arg=--partition=short; "
+                + "found \(ExternalCommand.shown(argument))"
+        }
+        return nil
+    }
+
+    /// Why the study folder at `path` cannot be named in study.sbatch, or nil when it can.
+    public static func problem(studyFolder path: String) -> String? {
+        guard Self.hasControlCharacter(path) || path.contains("\\") else { return nil }
+        return "the study folder's path must hold no control character (a newline would end a line of "
+            + "study.sbatch) and no backslash (it turns off Slurm's %a in the log names); found "
+            + "\(ExternalCommand.shown(path)): choose another --out, or run from another folder"
+    }
+
+    /// Whether `text` holds a control character or a Unicode line or paragraph separator.
+    static func hasControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains {
+            $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}"
+        }
+    }
+
     /// `text` as one word of a shell command.
     static func quoted(_ text: String) -> String {
         if !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || "/._-=+,:@".contains($0) }) { return text }
@@ -93,6 +151,10 @@ public struct SlurmEngine: StudyEngine {
     ) throws {
         let sbatch = try Self.locateSubmitter()
         let tools = URL(fileURLWithPath: sbatch).deletingLastPathComponent()
+        let problems = [time.flatMap { Self.problem(time: $0) }, Self.problem(studyFolder: study.url.path)]
+        if let problem = (problems + extraArguments.map { Self.problem(slurmArgument: $0) }).compactMap({ $0 }).first {
+            throw StudyError(problem)
+        }
         // Trials an earlier, detached command submitted: follow their jobs before anything else.
         let submitted = trials.filter { record.statuses[$0.index] == .running && record.jobIDs[$0.index] != nil }
         if !detach {
