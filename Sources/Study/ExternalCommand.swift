@@ -102,16 +102,19 @@ enum ExternalCommand {
     }
 
     /// Ends the process group `pid` leads: SIGTERM, a second for it to go, then SIGKILL for what
-    /// is left of the group; reaps the leader.
+    /// is left of the group; reaps the leader. A second Ctrl-C meanwhile is held until it is done
+    /// (the group no longer shares the terminal's signals, so nothing else would end it).
     private static func end(_ pid: pid_t, reaped: Bool) {
-        kill(-pid, SIGTERM)
-        var reaped = reaped
-        for _ in 0..<20 where !reaped {
-            reaped = reap(pid, blocking: false) != nil
-            if !reaped { usleep(50_000) }
+        StopSignal.critical {
+            kill(-pid, SIGTERM)
+            var reaped = reaped
+            for _ in 0..<20 where !reaped {
+                reaped = reap(pid, blocking: false) != nil
+                if !reaped { usleep(50_000) }
+            }
+            kill(-pid, SIGKILL)
+            if !reaped { _ = reap(pid, blocking: true) }
         }
-        kill(-pid, SIGKILL)
-        if !reaped { _ = reap(pid, blocking: true) }
     }
 
     /// The exit status of `pid` once it ended (128 + the signal that ended it), else nil.
