@@ -19,8 +19,9 @@ enum ExternalCommand {
     /// Ctrl-C or SIGTERM stopped the program before it ended.
     struct Stopped: Error {}
 
-    /// The bytes kept of each stream; the rest is read and dropped.
-    static let kept = 1 << 20
+    /// The bytes kept of each stream; the rest is read and dropped. squeue lists a task a line, and
+    /// a task cut from its listing would read as ended: this holds millions.
+    static let kept = 64 << 20
 
     /// Runs `executable` with `arguments` and waits for it. Past `timeout` seconds its process
     /// group is killed and a `ClusterError` thrown; when `stoppable`, a stop asked for (Ctrl-C,

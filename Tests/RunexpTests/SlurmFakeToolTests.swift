@@ -84,4 +84,31 @@ struct SlurmFakeToolTests {
         #expect(outcome.status == 1, "\(outcome.stderr)")
         #expect(try slurm.trials().first?["status"] as? String == "failed")
     }
+
+    @Test func aSqueueThatFailsTwiceAndThenAnswersIsFollowedToTheEnd() throws {
+        let slurm = try FakeSlurm(
+            squeue: "[ $(wc -l < \"$(dirname \"$0\")/squeue.calls\") -le 2 ] && { echo 'timed out' >&2; exit 1; }\n"
+                + "echo '0 COMPLETED'")
+        let outcome = try slurm.sweep(timeout: 120)
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        #expect(slurm.calls("squeue").count == 3, "\(slurm.calls("squeue"))")
+        #expect(!outcome.stderr.contains("squeue failed"), "\(outcome.stderr)")
+        #expect(try slurm.trials().first?["status"] as? String == "failed")
+    }
+
+    @Test func aTamperedJobIDInStudyJSONIsRefusedOnResume() throws {
+        let slurm = try FakeSlurm()
+        let detached = try slurm.sweep(["--detach"])
+        #expect(detached.status == 0, "\(detached.stderr)")
+        let path = slurm.scratch.path("study/study.json")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("\"4242_0\""))
+        try text.replacingOccurrences(of: "\"4242_0\"", with: "\"--me=x_0\"").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let resumed = try RunexpBinary.run(
+            ["sweep", "--resume", "study"], in: slurm.scratch.url, timeout: 60, environment: slurm.environment)
+        #expect(resumed.status == 2, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("job id '--me=x'"), "\(resumed.stderr)")
+        #expect(slurm.calls("squeue").isEmpty, "\(slurm.calls("squeue"))")
+    }
 }
