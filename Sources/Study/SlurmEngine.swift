@@ -10,6 +10,7 @@ import Runner
 /// with time limits (`ExternalCommand`); what they print is checked, never trusted: a job id must
 /// be one, and a failing `squeue` is asked again, then fails the study, never ends a trial.
 public struct SlurmEngine: StudyEngine {
+    /// `slurm`, as study.json records it.
     public var name: String { "slurm" }
     /// The runexp binary the tasks run (it must be reachable at this path on the nodes).
     public var executable: String
@@ -32,6 +33,8 @@ public struct SlurmEngine: StudyEngine {
     /// Submit and return at once, leaving the tasks `running` in study.json (`--detach`).
     public var detach = false
 
+    /// An engine running `executable` with `threads` CPUs per task, `time` and `extraArguments`
+    /// checked when it runs (`problem(time:)`, `problem(slurmArgument:)`).
     public init(executable: String, threads: Int, time: String?, extraArguments: [String]) {
         self.executable = executable
         self.threads = max(1, threads)
@@ -146,6 +149,10 @@ public struct SlurmEngine: StudyEngine {
         return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
+    /// Follows the tasks an earlier `--detach` submitted, then submits the other `trials` (and
+    /// those interrupted, up to `resubmissions` times) and follows them; `changed` is called
+    /// whenever a trial is submitted or ends. A stop asked for returns with the open trials
+    /// `interrupted` (or still `pending`); Slurm failing throws a `ClusterError`.
     public func run(
         _ trials: [Trial], study: StudyFolder, record: inout StudyRecord, changed: (Trial, StudyRecord) -> Void
     ) throws {
@@ -333,6 +340,7 @@ public struct SlurmEngine: StudyEngine {
         return states
     }
 
+    /// Whether a task in `state` has ended.
     static func ended(_ state: String) -> Bool {
         !["PENDING", "RUNNING", "CONFIGURING", "COMPLETING", "REQUEUED", "RESIZING", "SUSPENDED", "SIGNALING"]
             .contains(state)
