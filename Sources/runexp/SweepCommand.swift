@@ -77,6 +77,10 @@ struct SweepCommand: ParsableCommand {
         if engine != "slurm", resume == nil, time != nil || !slurmArguments.isEmpty {
             throw ValidationError("--time and --slurm-arg are for --engine slurm")
         }
+        if let time, let problem = SlurmEngine.problem(time: time) { throw ValidationError(problem) }
+        for argument in slurmArguments {
+            if let problem = SlurmEngine.problem(slurmArgument: argument) { throw ValidationError(problem) }
+        }
         if let seeds, Self.parseSeeds(seeds) == nil {
             throw ValidationError("--seeds must be seeds and ranges such as 0-4 or 0,3,7; found '\(seeds)'")
         }
@@ -119,6 +123,9 @@ struct SweepCommand: ParsableCommand {
             } catch {
                 throw Exit.failing(error)
             }
+            // The study folder's path goes into study.sbatch: refuse one it cannot carry before making it.
+            let folder = URL(fileURLWithPath: out ?? resume ?? FileManager.default.currentDirectoryPath).standardized
+            if let problem = SlurmEngine.problem(studyFolder: folder.path) { throw Exit.failing(StudyError(problem)) }
             var slurm = SlurmEngine(
                 executable: RunexpVersion.executable.path, threads: threads ?? 1, time: time,
                 extraArguments: slurmArguments)
@@ -136,6 +143,8 @@ struct SweepCommand: ParsableCommand {
             } else {
                 result = try Sweep.run(try request(), engine: engine, out: out, progress: print)
             }
+        } catch let error as ClusterError {
+            throw Exit.failing(error, Exit.differs)
         } catch {
             throw Exit.failing(error)
         }
