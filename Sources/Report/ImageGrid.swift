@@ -73,6 +73,22 @@ public struct ImageGrid: Sendable {
         }
     }
 
+    /// The longest side a grid may have (Cairo's image surfaces stop there).
+    public static let maximumSide = 32_767
+
+    /// Why `count` images of `height`×`width` pixels cannot be tiled `columns` to a row (the grid
+    /// would pass `maximumSide`), known before any image is made; nil when they can.
+    public static func tilingProblem(count: Int, columns: Int, height: Int, width: Int, scale: Int = 3, gap: Int = 2)
+        -> String?
+    {
+        let perRow = max(1, min(columns, count))
+        let rows = (count + perRow - 1) / perRow
+        let (gridWidth, gridHeight) = (gap + perRow * (width * scale + gap), gap + rows * (height * scale + gap))
+        guard gridWidth > maximumSide || gridHeight > maximumSide else { return nil }
+        return
+            "\(count) images make a grid of \(gridWidth)×\(gridHeight) pixels, over the \(maximumSide) a side may have"
+    }
+
     /// The size of the PNG this grid makes, in pixels.
     public func pixelSize() throws -> (width: Int, height: Int) {
         let layout = try GridLayout(grid: self)
@@ -156,8 +172,9 @@ struct GridLayout {
         let columns = grid.rows.map(\.images.count).max() ?? 1
         width = labelWidth + gap + columns * (cellWidth * scale + gap)
         height = gap + grid.rows.count * (cellHeight * scale + gap)
-        guard width <= 32_767, height <= 32_767 else {
-            throw SourceError("image grid", "the grid would be \(width)×\(height) pixels, over Cairo's 32767")
+        guard width <= ImageGrid.maximumSide, height <= ImageGrid.maximumSide else {
+            throw SourceError(
+                "image grid", "the grid would be \(width)×\(height) pixels, over Cairo's \(ImageGrid.maximumSide)")
         }
     }
 

@@ -95,15 +95,35 @@ public final class TrainedModel {
             guard output.areImages else {
                 throw RunError("\(path): codes are not images; write them to an .npy file")
             }
-            let data =
-                try checked.data
-                ?? ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: specFolder)
-            let shape = try ImageShape(data.train)
-            try ImageGrid(tiling: try shape.images(output.values), columns: min(10, max(output.count, 1)))
-                .writePNG(to: path)
+            let shape = try imageShape()
+            try ImageGrid(tiling: try shape.images(output.values), columns: Self.columns).writePNG(to: path)
         default:
             throw RunError("\(path): runexp apply writes .npy arrays or .png images; name the file so")
         }
+    }
+
+    /// Images to a row of a PNG grid.
+    static let columns = 10
+
+    /// Refuses, before anything is computed, a `.png` at `path` that `count` images could not be
+    /// drawn in, saying to write an `.npy` instead.
+    public func refuseOversizedGrid(of count: Int, path: String) throws {
+        guard URL(fileURLWithPath: path).pathExtension.lowercased() == "png" else { return }
+        let shape = try imageShape()
+        if let problem = ImageGrid.tilingProblem(
+            count: count, columns: Self.columns, height: shape.height, width: shape.width)
+        {
+            let npy = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent + ".npy"
+            throw RunError("\(path): \(problem); write them to an .npy file (--out \(npy))")
+        }
+    }
+
+    /// The shape the run's images are stored in: how its images are drawn.
+    private func imageShape() throws -> ImageShape {
+        let data =
+            try checked.data
+            ?? ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: specFolder)
+        return try ImageShape(data.train)
     }
 
     private func apply(_ networks: [String], input: NetworkApplication.Input) throws -> NetworkApplication {

@@ -62,7 +62,9 @@ struct ApplyCommand: ParsableCommand {
             case .encode: output = try model.encode(input, network: encoder)
             case .decode: output = try model.decode(input, network: decoder)
             case .reconstruct: output = try model.reconstruct(input, encoder: encoder, decoder: decoder)
-            case .sample: output = try model.sample(count!, seed: seed, network: decoder)
+            case .sample:
+                try model.refuseOversizedGrid(of: count!, path: out)
+                output = try model.sample(count!, seed: seed, network: decoder)
             }
             try model.write(output, to: out)
             FileHandle.standardErrorText(

@@ -51,6 +51,17 @@ struct ApplyCommandTests {
         #expect(reconstructed == (try array(scratch, "decoded.npy")))
     }
 
+    @Test func aSampleTooLargeForAPictureIsRefusedBeforeAnyIsDrawn() throws {
+        let scratch = try finishedRun()
+        let started = Date()
+        let outcome = try RunexpBinary.run(["apply", "run", "sample", "1000000", "--out", "big.png"], in: scratch.url)
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("write them to an .npy file (--out big.npy)"), "\(outcome.stderr)")
+        // Refused up front: a million draws decoded would take a minute and gigabytes.
+        #expect(Date().timeIntervalSince(started) < 60)
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("big.png")))
+    }
+
     @Test func samplingDecodesDrawsOfThePriorIntoAPictureOrAnArray() throws {
         let scratch = try finishedRun()
         let picture = try RunexpBinary.run(["apply", "run", "sample", "12", "--out", "s.png"], in: scratch.url)
