@@ -61,15 +61,23 @@ public enum SpecLoader {
             // A named pipe with no writer would block the read forever; a device never ends.
             return .failure(Diagnostic(place, "is not a regular file (a named pipe or a device); expected a YAML spec"))
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return .failure(Diagnostic(place, "cannot be read (permission denied?)"))
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            return .failure(Diagnostic(place, "cannot be read: \(String(cString: strerror(errno)))"))
         }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            data = try handle.read(upToCount: sizeLimit + 1) ?? Data()
-        } catch {
-            return .failure(Diagnostic(place, "cannot be read: \(error.localizedDescription)"))
+        defer { close(descriptor) }
+        // Read with the system's own calls, so a failure says the system's reason (a kernel file
+        // such as /proc/self/pagemap refuses reads of its own kinds).
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while data.count <= sizeLimit {
+            let count = read(descriptor, &buffer, buffer.count)
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else {
+                return .failure(Diagnostic(place, "cannot be read: \(String(cString: strerror(errno)))"))
+            }
+            if count == 0 { break }
+            data.append(contentsOf: buffer[..<count])
         }
         guard data.count <= sizeLimit else {
             return .failure(Diagnostic(place, "is larger than \(sizeLimit / 1024) KiB; a spec is a short YAML file"))

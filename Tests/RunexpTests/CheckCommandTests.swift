@@ -14,6 +14,13 @@ struct CheckCommandTests {
         #expect(outcome.stdout.contains("reconstruction  mse(decoder(encoder(x)), x)  encoder, decoder  —"))
     }
 
+    @Test func aKernelFileAsTheSpecIsRefusedWithTheSystemsReasonNotFoundationsCode() throws {
+        let outcome = try RunexpBinary.run(["check", "/proc/self/pagemap"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("/proc/self/pagemap: error:"), "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("NSCocoaErrorDomain"), "\(outcome.stderr)")
+    }
+
     @Test func aaeSpecShowsThreePhasesAndWhatEachPassesThrough() throws {
         let outcome = try RunexpBinary.run(["check", "experiments/aae_mlp.yaml"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
