@@ -11,25 +11,17 @@ public struct Comparison: Sendable {
     public var keys: [String]
     public var settings: [(setting: Setting, folders: [URL])]
     public var summary: StudySummary
+    /// What the comparison did that the user should know (a folder named twice counted once, a
+    /// metric left out), one line each.
+    public var notes: [String] = []
 
     /// Compares the runs in `paths`; throws when a path is not a run folder or study folder.
     public static func make(_ paths: [String]) throws -> Comparison {
-        var runs: [(folder: URL, values: [(String, String)])] = []
-        for path in paths {
-            let url = URL(fileURLWithPath: path).absoluteURL.standardized
-            let manager = FileManager.default
-            if manager.fileExists(atPath: url.appendingPathComponent("study.json").path) {
-                let trials = try manager.contentsOfDirectory(atPath: url.path).filter { $0.hasPrefix("trial-") }
-                    .sorted()
-                for trial in trials {
-                    runs.append(
-                        (url.appendingPathComponent(trial), try resolvedValues(url.appendingPathComponent(trial))))
-                }
-            } else {
-                runs.append((url, try resolvedValues(url)))
-            }
+        let (runs, notes) = try collect(paths)
+        guard runs.count > 1 else {
+            let why = notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))"
+            throw StudyError("compare needs two result folders or more; found \(runs.count)\(why)")
         }
-        guard runs.count > 1 else { throw StudyError("compare needs two result folders or more; found \(runs.count)") }
         var keys: [String] = []
         for (_, values) in runs {
             for (key, _) in values where key != "seed" && !keys.contains(key) {
@@ -52,7 +44,51 @@ public struct Comparison: Sendable {
                 let complete = entry.folders.filter { TrialCommand.ending(of: $0).status == .complete }
                 return (entry.setting, complete, entry.folders.count - complete.count)
             })
-        return Comparison(keys: keys, settings: settings, summary: summary)
+        return Comparison(keys: keys, settings: settings, summary: summary, notes: notes + summary.notes)
+    }
+
+    /// The run folders of `paths` (a study folder stands for its trials), each once: a folder named
+    /// again, through another path, a link or its study, is one run and one sample, so it is counted
+    /// once and a note says so.
+    static func collect(_ paths: [String]) throws -> (
+        runs: [(folder: URL, values: [(String, String)])], notes: [String]
+    ) {
+        var folders: [URL] = []
+        for path in paths {
+            let url = URL(fileURLWithPath: path).absoluteURL.standardized
+            let manager = FileManager.default
+            if manager.fileExists(atPath: url.appendingPathComponent("study.json").path) {
+                let trials = try manager.contentsOfDirectory(atPath: url.path).filter { $0.hasPrefix("trial-") }
+                    .sorted()
+                folders += trials.map { url.appendingPathComponent($0) }
+            } else {
+                folders.append(url)
+            }
+        }
+        var order: [String] = []
+        var named: [String: (folder: URL, times: Int)] = [:]
+        for folder in folders {
+            let real = realPath(folder)
+            if let seen = named[real] {
+                named[real] = (seen.folder, seen.times + 1)
+            } else {
+                order.append(real)
+                named[real] = (folder, 1)
+            }
+        }
+        let notes = order.compactMap { real in
+            named[real].flatMap { $0.times > 1 ? "\($0.folder.path) is named \($0.times) times; counted once" : nil }
+        }
+        let runs = try order.compactMap { named[$0]?.folder }.map { ($0, try resolvedValues($0)) }
+        return (runs, notes)
+    }
+
+    /// `folder` with every link resolved, so two names of one folder compare equal; the path as
+    /// given when it cannot be resolved (it is then refused as not a result folder).
+    static func realPath(_ folder: URL) -> String {
+        guard let resolved = realpath(folder.path, nil) else { return folder.path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Every value of a run's `resolved.yaml`, by key path (`phases.r.optimizer.adam.lr`): list
