@@ -45,13 +45,22 @@ public struct StudySummary: Sendable {
     }
 
     /// Summarizes the trials of `record` whose result folders hold a `metrics.json`.
+    /// A trial folder that is a link to a run elsewhere is left out, with a note.
     public static func make(_ record: StudyRecord, folder: StudyFolder) -> StudySummary {
-        make(
+        var notes: [String] = []
+        var summary = make(
             record.matrix.settings.map { setting in
                 let trials = record.matrix.trials.filter { $0.setting == setting }
-                let complete = trials.filter { record.statuses[$0.index] == .complete }
-                return (setting, complete.map(folder.trialFolder), trials.count - complete.count)
+                let complete = trials.filter { record.statuses[$0.index] == .complete }.map(folder.trialFolder)
+                    .filter { url in
+                        guard let problem = StudyFolder.foreignTrial(url) else { return true }
+                        notes.append(problem)
+                        return false
+                    }
+                return (setting, complete, trials.count - complete.count)
             })
+        summary.notes = notes + summary.notes
+        return summary
     }
 
     /// Summarizes groups of result folders: each setting's complete runs (a folder without a

@@ -91,6 +91,26 @@ struct StudyInputTests {
         #expect(try validationRows(scratch, "cmp").map { $0[1] } == ["2"])
     }
 
+    @Test func aTrialFolderThatIsALinkToARunElsewhereIsLeftOutOfTheSummaryAndCompare() throws {
+        let scratch = try scratch()
+        let sweep = try RunexpBinary.run(
+            ["sweep", "tiny.yaml", "--seeds", "0-2", "--set", "train.epochs=1", "--out", "study"], in: scratch.url)
+        try #require(sweep.status == 0, "\(sweep.stderr)")
+        try train("a", in: scratch)
+        try copy("a", to: "outside", validationMSE: "1000", in: scratch)
+        let trial = scratch.path("study/trial-002")
+        try FileManager.default.removeItem(atPath: trial)
+        try FileManager.default.createSymbolicLink(atPath: trial, withDestinationPath: scratch.path("outside"))
+        let compared = try RunexpBinary.run(["compare", "study", "a", "--out", "cmp"], in: scratch.url)
+        #expect(compared.status == 0, "\(compared.stderr)")
+        #expect(compared.stderr.contains("trial-002 is a link to "), "\(compared.stderr)")
+        #expect(try validationRows(scratch, "cmp").map { $0[1] } == ["3"])
+        let resumed = try RunexpBinary.run(["sweep", "--resume", "study"], in: scratch.url)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("trial-002 is a link to "), "\(resumed.stderr)")
+        #expect(try validationRows(scratch, "study").map { $0[1] } == ["2"])
+    }
+
     @Test func compareOfHugeFiniteMetricsComputesTheirStatisticsWithoutOverflow() throws {
         let scratch = try scratch()
         try train("a", in: scratch)
