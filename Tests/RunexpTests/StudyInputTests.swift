@@ -111,6 +111,27 @@ struct StudyInputTests {
         #expect(try validationRows(scratch, "study").map { $0[1] } == ["2"])
     }
 
+    @Test func compareOfSixHundredFoldersTakesSecondsNotMinutes() throws {
+        let scratch = try scratch()
+        try train("a", in: scratch)
+        var names: [String] = []
+        for index in 0..<600 {
+            let name = "r\(index)"
+            try FileManager.default.createDirectory(atPath: scratch.path(name), withIntermediateDirectories: true)
+            for file in ["resolved.yaml", "run.json", "metrics.json"] {
+                try FileManager.default.copyItem(
+                    atPath: scratch.path("a/\(file)"), toPath: scratch.path("\(name)/\(file)"))
+            }
+            names.append(name)
+        }
+        let start = Date()
+        // Searching every run's values for every key of every run took about a minute here.
+        let outcome = try RunexpBinary.run(["compare"] + names, in: scratch.url, timeout: 120)
+        #expect(outcome.status == 0, "\(outcome.stderr.suffix(300))")
+        #expect(
+            Date().timeIntervalSince(start) < 20, "compare of 600 folders took \(Date().timeIntervalSince(start)) s")
+    }
+
     @Test func compareOfHugeFiniteMetricsComputesTheirStatisticsWithoutOverflow() throws {
         let scratch = try scratch()
         try train("a", in: scratch)
