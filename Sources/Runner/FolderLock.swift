@@ -6,26 +6,28 @@ import Foundation
 public final class FolderLock: @unchecked Sendable {
     private let descriptor: Int32
 
-    /// Takes the lock on `folder`, or throws naming the folder when another process holds it.
+    /// Takes the lock on `folder`, or throws saying the folder is busy when another process holds
+    /// it, or when the folder was replaced while the lock was being taken (a `--force` moved it
+    /// aside): a lock on a folder no longer at `folder` would guard nothing.
     public init(_ folder: URL, what: String = "runexp run") throws {
         descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw RunError("cannot open \(folder.path): \(String(cString: strerror(errno)))")
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        var held = stat(), there = stat()
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0, fstat(descriptor, &held) == 0,
+            stat(folder.path, &there) == 0, held.st_dev == there.st_dev, held.st_ino == there.st_ino
+        else {
             close(descriptor)
-            throw RunError("another \(what) is writing in \(folder.path); wait for it to end, or choose another --out")
+            throw Self.busy(folder, what)
         }
     }
 
-    /// Whether some process holds the lock on `folder` now (false when it cannot be opened).
-    public static func isHeld(_ folder: URL) -> Bool {
-        let descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return true }
-        flock(descriptor, LOCK_UN)
-        return false
+    /// The refusal for a folder another process holds.
+    static func busy(_ folder: URL, _ what: String) -> RunError {
+        RunError(
+            "\(folder.path) is busy: another \(what) holds its lock and is writing in it; "
+                + "wait for it to end, or choose another --out")
     }
 
     deinit {

@@ -11,6 +11,15 @@ public struct ResultDirectory: Sendable {
 
     /// Claims a new folder at `requested`, or beside it when taken; with `replace`, removes what is there.
     public static func create(at requested: String, replace: Bool) throws -> ResultDirectory {
+        try claim(at: requested, replace: replace).folder
+    }
+
+    /// Claims a folder as `create` does and takes its lock in the same step, so that of two runs
+    /// given one `--out` exactly one writes there. With `replace` the folder is `requested` or
+    /// nothing: the old run is locked before it is checked and removed, and a folder another run
+    /// holds, or claims first, is refused as busy rather than the run sent beside it (`-2`).
+    public static func claim(at requested: String, replace: Bool) throws -> (folder: ResultDirectory, lock: FolderLock)
+    {
         guard !requested.isEmpty else {
             // "" is the working folder, which exists, so the run would go beside it, to `<cwd>-2`.
             throw RunError("the output folder is empty (--out ''); give a folder such as results/run")
@@ -19,23 +28,28 @@ public struct ResultDirectory: Sendable {
         try checkLength(base.path)
         try makeFolders(base.deletingLastPathComponent().path)
         var info = stat()
+        // Held until the new folder is claimed and locked, so no other run slips in between.
+        var old: FolderLock?
         if replace, lstat(base.path, &info) == 0 {
+            // Locked first: a run writing there holds the lock, and its half-written files are
+            // no reason to call the folder anything but busy.
+            if info.st_mode & S_IFMT == S_IFDIR { old = try FolderLock(base) }
             // --force replaces a run, never a file or a folder of the user's a mistyped --out points at.
             if let problem = RunFolderCheck.problem(base) {
                 throw RunError("--force replaces only a run folder runexp wrote, and \(base.path) is not: \(problem)")
-            }
-            if FolderLock.isHeld(base) {
-                throw RunError(
-                    "another runexp run is writing in \(base.path); --force replaces only a run that has ended")
             }
             try RunReplacement.remove(base)
         }
         for attempt in 1...10_000 {
             let candidate = attempt == 1 ? base : URL(fileURLWithPath: base.path + "-\(attempt)")
-            if mkdir(candidate.path, 0o755) == 0 { return ResultDirectory(url: candidate) }
+            if mkdir(candidate.path, 0o755) == 0 {
+                return try withExtendedLifetime(old) { (ResultDirectory(url: candidate), try FolderLock(candidate)) }
+            }
             guard errno == EEXIST else {
                 throw RunError("cannot create \(candidate.path): \(String(cString: strerror(errno)))")
             }
+            // Another run made the folder since it was removed: it is that run's now.
+            if replace { throw FolderLock.busy(base, "runexp run") }
         }
         throw RunError("cannot find a free folder name beside \(base.path)")
     }

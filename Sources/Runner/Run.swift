@@ -130,11 +130,11 @@ public enum RunCommand {
             }
             if let resume = options.resume {
                 folder = try ResultDirectory.existing(resume)
+                lock = try FolderLock(folder.url)
             } else {
-                folder = try ResultDirectory.create(
+                (folder, lock) = try ResultDirectory.claim(
                     at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)", replace: options.force)
             }
-            lock = try FolderLock(folder.url)
         } catch let diagnostic as Diagnostic {
             console.error(LocatedError(SpecProblems([diagnostic]), file: options.specPath))
             return .refused

@@ -12,11 +12,20 @@ enum RunFolderCheck {
     static let topFiles: Set = [
         "spec.yaml", "resolved.yaml", "run.json", "metrics.jsonl", "metrics.json", "report.html",
     ]
-    /// The folders a run writes, each with the extensions of the files it holds.
+    /// The folders a run writes, each with the names of the files it writes there: a user's own
+    /// file that happens to share a folder and an extension with them (`images/holiday.png`) is
+    /// not runexp's, so `--force` refuses rather than deletes it.
     static let subfolders: [String: Set<String>] = [
-        "images": ["png"], "plots": ["png", "svg"], "arrays": ["npy"], "checkpoint": ["safetensors"],
-        // `--tensorboard`'s event file, events.out.tfevents.runexp.
-        "tensorboard": ["runexp"],
+        "images": Set(
+            ["samples", "interpolations", "walks", "manifold", "reconstructions", "conditional"].map { $0 + ".png" }),
+        "plots": Set(
+            ["mse", "discriminator", "tsne", "terms", "curves", "epoch_losses"].flatMap { [$0 + ".png", $0 + ".svg"] }),
+        "arrays": Set(
+            (["tsne", "tsne_labels"] + ["train", "validation", "test"].flatMap { ["codes_" + $0, "labels_" + $0] })
+                .map { $0 + ".npy" }),
+        "checkpoint": ["parameters.safetensors", "training.safetensors"],
+        // `--tensorboard`'s event file.
+        "tensorboard": ["events.out.tfevents.runexp"],
     ]
 
     /// Nil when `url` is a run folder runexp wrote (or an empty folder); else why it is not, naming
@@ -46,23 +55,45 @@ enum RunFolderCheck {
 
     /// The entries below `name` that are not runexp's, as paths relative to the run folder.
     static func foreignFiles(_ folder: URL, _ name: String) -> [String] {
-        if isTemporary(name) || topFiles.contains(name) && isPlainFile(folder.appendingPathComponent(name)) {
-            return []
-        }
-        guard let extensions = subfolders[name] else { return [name] }
-        let subfolder = folder.appendingPathComponent(name)
-        guard let inside = try? FileManager.default.contentsOfDirectory(atPath: subfolder.path) else { return [name] }
+        let entry = folder.appendingPathComponent(name)
+        if topFiles.contains(name) || isTemporary(name, of: topFiles) { return isPlainFile(entry) ? [] : [name] }
+        guard let names = subfolders[name], isFolder(entry),
+            let inside = try? FileManager.default.contentsOfDirectory(atPath: entry.path)
+        else { return [name] }
         return inside.sorted().filter { file in
-            let ok =
-                isTemporary(file)
-                || extensions.contains(URL(fileURLWithPath: file).pathExtension)
-                    && isPlainFile(subfolder.appendingPathComponent(file))
-            return !ok
+            !(isOwn(file, names) || isTemporary(file, of: names)) || !isPlainFile(entry.appendingPathComponent(file))
         }.map { "\(name)/\($0)" }
     }
 
-    /// `.name.tmp-<pid>`: a file an interrupted write left (see AtomicFile).
-    static func isTemporary(_ name: String) -> Bool { name.hasPrefix(".") && name.contains(".tmp-") }
+    /// Whether `file` is a name runexp writes among `names`: one of them, or a numbered `curves`
+    /// output's (`curves-2.png`, `epoch_losses-3.svg`).
+    static func isOwn(_ file: String, _ names: Set<String>) -> Bool {
+        if names.contains(file) { return true }
+        let url = URL(fileURLWithPath: file)
+        let stem = url.deletingPathExtension().lastPathComponent
+        guard let dash = stem.lastIndex(of: "-") else { return false }
+        let digits = stem[stem.index(after: dash)...]
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(digits), number > 1 else {
+            return false
+        }
+        let base = String(stem[..<dash])
+        return ["curves", "epoch_losses"].contains(base) && names.contains("\(base).\(url.pathExtension)")
+    }
+
+    /// `.<name>.tmp-<pid>` for one of `names`: exactly what an interrupted write of runexp's own
+    /// file leaves (AtomicFile), and nothing else that starts with a dot.
+    static func isTemporary(_ file: String, of names: Set<String>) -> Bool {
+        guard file.hasPrefix("."), let marker = file.range(of: ".tmp-", options: .backwards) else { return false }
+        let pid = file[marker.upperBound...]
+        guard !pid.isEmpty, pid.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return isOwn(String(file[file.index(after: file.startIndex)..<marker.lowerBound]), names)
+    }
+
+    /// Whether `url` is a folder itself (not a link to one).
+    static func isFolder(_ url: URL) -> Bool {
+        var info = stat()
+        return lstat(url.path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
 
     static func isPlainFile(_ url: URL) -> Bool {
         var info = stat()

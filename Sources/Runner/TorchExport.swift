@@ -13,14 +13,18 @@ public enum TorchExport {
     public struct Written {
         public var path: String
         public var summary: String
+        /// Why the file is not named after the spec, when it is not.
+        public var note: String?
     }
 
     /// Writes the module for the run in `folder` (its own resolved spec, and `options`, the run's
-    /// own command) to `path`, or when nil to the spec's name with `.py` in `defaultFolder`. The
-    /// checkpoint must hold the run's tensors exactly, in PyTorch's layout.
-    public static func write(_ options: RunOptions, folder: String, to path: String?, defaultFolder: URL) throws
-        -> Written
-    {
+    /// own command) to `path`, or when nil to the spec's name with `.py` in `defaultFolder`
+    /// (`<name>_model.py` where `<name>.py` would hide a Python module the file imports). The
+    /// checkpoint must hold the run's tensors exactly, in PyTorch's layout. An existing file is
+    /// replaced only with `replace`.
+    public static func write(
+        _ options: RunOptions, folder: String, to path: String?, defaultFolder: URL, replace: Bool = false
+    ) throws -> Written {
         let directory = try ResultDirectory.existing(folder)
         guard Checkpoint.exists(in: directory) else {
             throw RunError("\(folder) has no checkpoint yet: nothing has been trained to export")
@@ -33,21 +37,33 @@ public enum TorchExport {
                 "\(folder)/\(Checkpoint.parametersFile) holds runexp's own layout (an earlier runexp wrote it); "
                     + "run the spec again to get a checkpoint in PyTorch's layout")
         }
-        let path = path ?? defaultFolder.appendingPathComponent("\(checked.spec.name).py").path
+        let name = checked.spec.name
+        let hides = path == nil && PythonModuleNames.isHidden(name)
+        let path = path ?? defaultFolder.appendingPathComponent(hides ? "\(name)_model.py" : "\(name).py").path
+        var info = stat()
+        if !replace, lstat(path, &info) == 0 {
+            throw RunError("\(path) already exists; --force replaces it, or --out names another file")
+        }
         let checkpoint = URL(fileURLWithPath: directory.path(Checkpoint.parametersFile)).standardizedFileURL
         let module = URL(fileURLWithPath: path).standardizedFileURL
         try AtomicFile.write(
-            text: source(checked.model, name: checked.spec.name, checkpoint: relativePath(checkpoint, from: module)),
+            text: source(
+                checked.model, name: name, module: module.deletingPathExtension().lastPathComponent,
+                checkpoint: relativePath(checkpoint, from: module)),
             to: path)
         let summary = checked.model.networks.map { network in
             let input = TorchLayout.sampleShape(network.input).shapeText
             return "\(network.name) \(input) → \(TorchLayout.sampleShape(network.output).shapeText)"
         }.joined(separator: ", ")
-        return Written(path: path, summary: summary)
+        let note =
+            hides
+            ? "the module is \(module.lastPathComponent), not \(name).py, which would hide the Python module \(name) "
+                + "that it imports; --out names it otherwise" : nil
+        return Written(path: path, summary: summary, note: note)
     }
 
     /// The module's text: the helper classes, one `Network` per runexp network, `load()`.
-    static func source(_ model: ModelSummary, name: String, checkpoint: String) -> String {
+    static func source(_ model: ModelSummary, name: String, module: String, checkpoint: String) -> String {
         let first = model.networks.first
         let example = first.map { "codes = model.\($0.name)(x)" } ?? ""
         let shapes = model.networks.map { network in
@@ -74,8 +90,8 @@ public enum TorchExport {
             Written by `runexp export --pytorch` (runexp \(RunexpVersion.string)). PyTorch orders an image
             channels first: a sample runexp reads as 28×28×3 is 3×28×28 here (INPUT_SHAPES).
 
-                import \(name)
-                model = \(name).load()        # every network, the run's weights loaded strictly, eval mode
+                import \(module)
+                model = \(module).load()        # every network, the run's weights loaded strictly, eval mode
                 \(example)
 
             A network with named outputs (a VAE's mu and logvar) returns a dict of them.

@@ -37,6 +37,23 @@ public struct NetworkSpec: Sendable, Equatable {
     /// The names a loss cannot give a network, a phase or an output: the batches and functions of
     /// the loss language.
     public static let reservedNames: Set<String> = Set(["x", "y", "z"] + LossFunctionCatalogue.names)
+
+    /// The attributes of PyTorch's `nn.Module` (torch 2.x): a network of one of these names could
+    /// not be a submodule of `runexp export --pytorch`'s model (`add_module` refuses a name the
+    /// module already has, and `model.forward` must stay the method), and checkpoints use the
+    /// network names as PyTorch's, so `check` refuses them. A name starting with `_` is refused
+    /// too: nn.Module's private attributes (`_modules`, `_parameters`) begin so.
+    public static let torchModuleAttributes: Set<String> = [
+        "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "compile",
+        "cpu", "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer",
+        "get_extra_state", "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules", "mtia",
+        "named_buffers", "named_children", "named_modules", "named_parameters", "parameters",
+        "register_backward_hook", "register_buffer", "register_forward_hook", "register_forward_pre_hook",
+        "register_full_backward_hook", "register_full_backward_pre_hook", "register_load_state_dict_post_hook",
+        "register_load_state_dict_pre_hook", "register_module", "register_parameter", "register_state_dict_post_hook",
+        "register_state_dict_pre_hook", "requires_grad_", "set_extra_state", "set_submodule", "share_memory",
+        "state_dict", "to", "to_empty", "train", "training", "type", "xpu", "zero_grad",
+    ]
 }
 
 extension SpecDecoder {
@@ -55,6 +72,7 @@ extension SpecDecoder {
         for index in entries.indices {
             let entry = entries[index]
             checkName(entry.key, entry.keyOrigin, "network")
+            checkTorchName(entry.key, entry.keyOrigin)
             let problemsBefore = log.diagnostics.count
             let network = decodeNetwork(&entries[index].value, name: entry.key, origin: entry.keyOrigin)
             if let network { networks.append(network) }
@@ -65,6 +83,24 @@ extension SpecDecoder {
         // Networks with bad layers stay in the list, so that names can still be checked; the errors
         // already recorded keep the spec from being used.
         return (networks, undecoded)
+    }
+
+    /// A network name is also an attribute of the exported PyTorch model (`model.encoder`): refuse
+    /// one nn.Module has already (`forward`, `training`, `cuda`) or may have (`_modules`).
+    func checkTorchName(_ name: String, _ origin: Origin) {
+        let clash: String
+        if NetworkSpec.torchModuleAttributes.contains(name) {
+            clash = "is an attribute of PyTorch's nn.Module"
+        } else if name.hasPrefix("_") {
+            clash = "starts with '_' as the private attributes of PyTorch's nn.Module do"
+        } else {
+            return
+        }
+        let plain = name.drop { $0 == "_" }
+        log.error(
+            origin,
+            "network name '\(name)' \(clash), so a PyTorch model (runexp export --pytorch) could not hold the "
+                + "network under it; rename it, e.g. '\(plain.isEmpty ? "net" : plain + "_net")'")
     }
 
     /// Network and phase names become parts of parameter names and file names: keep them plain.

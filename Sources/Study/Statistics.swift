@@ -13,22 +13,37 @@ public struct SampleSummary: Sendable, Equatable {
     /// freedom; nil for fewer than two values.
     public let interval: ClosedRange<Double>?
 
-    /// The summary of `values` (at least one).
+    /// The summary of `values` (at least one, all finite). The values are divided by about their
+    /// largest magnitude before they are summed and squared, so metrics near a double's limit (±1e308)
+    /// give their statistics instead of overflowing to infinity and NaN.
     public init(_ values: [Double]) {
         precondition(!values.isEmpty, "a summary needs at least one value")
         count = values.count
-        let mean = values.reduce(0, +) / Double(count)
-        let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        let scale = Self.scale(values)
+        let scaled = values.map { $0 / scale }
+        let mean = scaled.reduce(0, +) / Double(count)
+        let squares = scaled.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         let std = count > 1 ? (squares / Double(count - 1)).squareRoot() : 0
-        (self.mean, self.std) = (mean, std)
-        min = values.min()!
-        max = values.max()!
-        if count > 1 {
-            let half = StudentT.quantile(0.975, degreesOfFreedom: Double(count - 1)) * std / Double(count).squareRoot()
-            interval = (mean - half)...(mean + half)
-        } else {
-            interval = nil
-        }
+        (self.mean, self.std) = (mean * scale, std * scale)
+        min = values.min() ?? 0
+        max = values.max() ?? 0
+        interval = count > 1 ? Self.interval(mean: mean, std: std, count: count, scale: scale) : nil
+    }
+
+    /// The power of two at or below the largest magnitude of `values` (1 when they are all 0 or
+    /// one is not finite): dividing by a power of two is exact, so ordinary metrics keep the very
+    /// bits an unscaled sum gives them.
+    static func scale(_ values: [Double]) -> Double {
+        let largest = values.lazy.map(abs).max() ?? 0
+        guard largest.isNormal else { return 1 }
+        return Double(sign: .plus, exponent: largest.exponent, significand: 1)
+    }
+
+    /// The 95% interval of a scaled mean and std; nil where its ends are not numbers.
+    static func interval(mean: Double, std: Double, count: Int, scale: Double) -> ClosedRange<Double>? {
+        let half = StudentT.quantile(0.975, degreesOfFreedom: Double(count - 1)) * std / Double(count).squareRoot()
+        let (low, high) = ((mean - half) * scale, (mean + half) * scale)
+        return low <= high ? low...high : nil
     }
 }
 
@@ -46,9 +61,13 @@ public struct WelchTest: Sendable, Equatable {
     public init?(_ a: [Double], _ b: [Double]) {
         guard a.count > 1, b.count > 1 else { return nil }
         let sa = SampleSummary(a), sb = SampleSummary(b)
-        let va = sa.std * sa.std / Double(a.count), vb = sb.std * sb.std / Double(b.count)
+        // In units of the largest value, so squares of values near a double's limit stay finite
+        // (t and the degrees of freedom do not depend on the unit).
+        let scale = SampleSummary.scale(a + b)
+        let (da, db) = (sa.std / scale, sb.std / scale)
+        let va = da * da / Double(a.count), vb = db * db / Double(b.count)
         guard va + vb > 0 else { return nil }
-        t = (sa.mean - sb.mean) / (va + vb).squareRoot()
+        t = (sa.mean / scale - sb.mean / scale) / (va + vb).squareRoot()
         degreesOfFreedom =
             (va + vb) * (va + vb) / (va * va / Double(a.count - 1) + vb * vb / Double(b.count - 1))
         p = 2 * StudentT.upperTail(abs(t), degreesOfFreedom: degreesOfFreedom)

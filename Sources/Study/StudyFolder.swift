@@ -38,6 +38,21 @@ public final class StudyFolder: @unchecked Sendable {
         lock = try FolderLock(url, what: "runexp sweep")
     }
 
+    /// Why the entry at `url`, a trial's folder in a study folder, is not a trial the study ran
+    /// there: a link (to a run elsewhere, which the study never ran), or not a folder; nil for a
+    /// folder of its own. A summary leaves such a trial out rather than trust its run.json.
+    public static func foreignTrial(_ url: URL) -> String? {
+        var info = stat()
+        guard lstat(url.path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return nil
+        case S_IFLNK:
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: url.path)) ?? "?"
+            return "\(url.path) is a link to \(target), not a trial the study ran; left out"
+        default: return "\(url.path) is not a folder, so not a trial the study ran; left out"
+        }
+    }
+
     /// The result folder of `trial`.
     public func trialFolder(_ trial: Trial) -> URL { url.appendingPathComponent(trial.folderName) }
 

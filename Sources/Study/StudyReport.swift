@@ -64,10 +64,11 @@ enum StudyReport {
     }
 
     /// `0.02005 ± 0.00029 [0.01932, 0.02078]`: every number to the decimals that give the standard
-    /// deviation two significant digits (a single value or no spread: four significant digits).
+    /// deviation two significant digits (a single value, no spread or numbers of a million and
+    /// more: four significant digits, so 1e308 is not written out in 309 digits).
     static func describe(_ s: SampleSummary) -> String {
         let number: (Double) -> String
-        if s.count > 1, s.std > 0, s.std.isFinite {
+        if s.count > 1, s.std > 0, s.std.isFinite, max(abs(s.mean), s.std) < 1e6 {
             let decimals = min(max(1 - Int(log10(s.std).rounded(.down)), 0), 12)
             number = { String(format: "%.\(decimals)f", $0) }
         } else {

@@ -31,6 +31,8 @@ public struct StudySummary: Sendable {
     public var best: [Best]
     /// Every metric summarized, sorted.
     public var metricNames: [String]
+    /// What the statistics left out and why (a metric that is not a finite number), one line each.
+    public var notes: [String] = []
 
     /// Counts that are not results (the epochs run, the steps, the chosen kernel width).
     static let bookkeeping: Set<String> = Set(
@@ -47,31 +49,49 @@ public struct StudySummary: Sendable {
     }
 
     /// Summarizes the trials of `record` whose result folders hold a `metrics.json`.
+    /// A trial folder that is a link to a run elsewhere is left out, with a note.
     public static func make(_ record: StudyRecord, folder: StudyFolder) -> StudySummary {
-        make(
+        var notes: [String] = []
+        var summary = make(
             record.matrix.settings.map { setting in
                 let trials = record.matrix.trials.filter { $0.setting == setting }
-                let complete = trials.filter { record.statuses[$0.index] == .complete }
-                return (setting, complete.map(folder.trialFolder), trials.count - complete.count)
+                let complete = trials.filter { record.statuses[$0.index] == .complete }.map(folder.trialFolder)
+                    .filter { url in
+                        guard let problem = StudyFolder.foreignTrial(url) else { return true }
+                        notes.append(problem)
+                        return false
+                    }
+                return (setting, complete, trials.count - complete.count)
             })
+        summary.notes = notes + summary.notes
+        return summary
     }
 
     /// Summarizes groups of result folders: each setting's complete runs (a folder without a
     /// readable `metrics.json` counts as not complete), and how many more were not complete.
     public static func make(_ settings: [(setting: Setting, folders: [URL], incomplete: Int)]) -> StudySummary {
         var groups: [Group] = []
+        var notes: [String] = []
         for (setting, folders, incomplete) in settings {
             var values: [String: [Double]] = [:]
+            var recorded: [String: Int] = [:]
             var complete = 0
             for folder in folders {
                 guard let metrics = readMetrics(folder) else { continue }
                 complete += 1
-                for (name, value) in metrics where !bookkeeping.contains(name) {
+                for (name, value) in metrics.sorted(by: { $0.key < $1.key }) where !bookkeeping.contains(name) {
+                    recorded[name, default: 0] += 1
+                    // 1e400 reads as infinity: no mean or spread can include it.
+                    guard value.isFinite else {
+                        let file = folder.appendingPathComponent("metrics.json").path
+                        notes.append("\(file): \(name) is not a finite number; left out of its statistics")
+                        continue
+                    }
                     values[name, default: []].append(value)
                 }
             }
             // A metric only some runs recorded would compare unlike things: keep those all have.
-            values = values.filter { $0.value.count == complete }
+            values = values.filter { recorded[$0.key] == complete }
             groups.append(
                 Group(
                     setting: setting, complete: complete, incomplete: incomplete + folders.count - complete,
@@ -92,7 +112,7 @@ public struct StudySummary: Sendable {
             }
             best.append(Best(metric: name, higherIsBetter: higher, setting: winner.setting, tests: tests))
         }
-        return StudySummary(groups: groups, best: best, metricNames: names)
+        return StudySummary(groups: groups, best: best, metricNames: names, notes: notes)
     }
 
     /// The numeric values of a trial's `metrics.json`.

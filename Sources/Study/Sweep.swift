@@ -77,6 +77,7 @@ public enum Sweep {
         try folder.write("study.json", record.json.pretty)
         if record.statuses.contains(.running) { return .detached }
         let summary = StudySummary.make(record, folder: folder)
+        for note in summary.notes { progress("note: \(note)") }
         try folder.write("summary.csv", summary.csv(keys: record.matrix.request.grid.map(\.key)))
         try folder.write("summary.json", summary.json.pretty)
         try folder.write("report.html", StudyReport.html(record, summary, folder: folder))

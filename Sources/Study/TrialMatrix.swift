@@ -64,10 +64,7 @@ public struct TrialMatrix: Sendable {
     /// The trials of `request`, each checked as `runexp check` would check it; throws every
     /// trial's problems (with the trial named) when any trial is not a valid spec.
     public static func make(_ request: StudyRequest) throws -> TrialMatrix {
-        guard !request.seeds.isEmpty else { throw StudyError("a study needs at least one seed") }
-        for entry in request.grid where entry.values.isEmpty {
-            throw StudyError("the grid gives no values for '\(entry.key)'")
-        }
+        try checkRepeats(request)
         var settings = [Setting(values: [])]
         for entry in request.grid {
             settings = settings.flatMap { setting in
@@ -101,6 +98,39 @@ public struct TrialMatrix: Sendable {
         var matrix = TrialMatrix(request: request, settings: settings, trials: trials, name: name)
         matrix.estimatedBytes = estimatedBytes
         return matrix
+    }
+
+    /// Refuses a request that names a thing twice: a grid key given twice would make settings
+    /// with two values for one key, and a repeated seed or grid value would run the same trial
+    /// twice and count its result as two samples.
+    static func checkRepeats(_ request: StudyRequest) throws {
+        guard !request.seeds.isEmpty else { throw StudyError("a study needs at least one seed") }
+        if let seed = firstRepeat(request.seeds) {
+            throw StudyError(
+                "the study names seed \(seed) more than once; a repeated seed trains the same bits again "
+                    + "and would count as a second sample: give each seed once")
+        }
+        if let key = firstRepeat(request.grid.map(\.key)) {
+            let given = request.grid.filter { $0.key == key }.map { "\(key)=\($0.values.joined(separator: ","))" }
+            throw StudyError(
+                "the grid gives '\(key)' twice (\(given.joined(separator: " and "))); give each key once "
+                    + "with all its values, e.g. \(key)=\(request.grid.filter { $0.key == key }.flatMap(\.values).joined(separator: ","))"
+            )
+        }
+        for entry in request.grid {
+            if entry.values.isEmpty { throw StudyError("the grid gives no values for '\(entry.key)'") }
+            if let value = firstRepeat(entry.values) {
+                throw StudyError(
+                    "the grid gives '\(entry.key)' the value \(value) more than once; a repeated value runs the "
+                        + "same trials again and would count them as more samples: give each value once")
+            }
+        }
+    }
+
+    /// The first element that occurs again in `items`.
+    static func firstRepeat<T: Hashable>(_ items: [T]) -> T? {
+        var seen: Set<T> = []
+        return items.first { !seen.insert($0).inserted }
     }
 
     /// `2 settings × 3 seeds`.

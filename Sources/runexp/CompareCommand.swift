@@ -28,6 +28,7 @@ struct CompareCommand: ParsableCommand {
         } catch {
             throw Exit.failing(error)
         }
+        for note in comparison.notes { FileHandle.standardErrorText("note: \(note)") }
         print(comparison.text, terminator: "")
     }
 }

@@ -23,8 +23,14 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Export for PyTorch (the one format so far).")
     var pytorch = false
 
-    @Option(help: "The Python file to write (default: the spec's name, .py, in this folder).")
+    @Option(
+        help:
+            "The Python file to write (default: the spec's name, .py, in this folder; <name>_model.py where that would hide a Python module it imports, such as torch or json)."
+    )
     var out: String?
+
+    @Flag(help: "Replace the file when it exists.")
+    var force = false
 
     func validate() throws {
         guard pytorch else { throw ValidationError("say which format to export: --pytorch") }
@@ -38,8 +44,10 @@ struct ExportCommand: ParsableCommand {
         let folder = absolute(self.folder)
         do {
             let written = try TorchExport.write(
-                try Train.optionsOfRun(in: folder), folder: folder, to: out.map(absolute), defaultFolder: here)
+                try Train.optionsOfRun(in: folder), folder: folder, to: out.map(absolute), defaultFolder: here,
+                replace: force)
             FileHandle.standardErrorText("wrote \(written.path): \(written.summary)")
+            if let note = written.note { FileHandle.standardErrorText("note: \(note)") }
         } catch {
             throw Exit.failing(error)
         }

@@ -165,6 +165,50 @@ struct ExportCommandTests {
         #expect(outcome.stderr.hasPrefix("error: say which format to export: --pytorch"), "\(outcome.stderr)")
     }
 
+    @Test func anExportDoesNotOverwriteAnExistingFileWithoutForce() throws {
+        let scratch = try ApplyCommandTests().finishedRun()
+        try scratch.write("tiny.py", "# the user's own module\n")
+        let refused = try RunexpBinary.run(["export", "run", "--pytorch"], in: scratch.url)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("tiny.py already exists; --force replaces it"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: scratch.path("tiny.py"), encoding: .utf8) == "# the user's own module\n")
+        let forced = try RunexpBinary.run(["export", "run", "--pytorch", "--force"], in: scratch.url)
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try String(contentsOfFile: scratch.path("tiny.py"), encoding: .utf8).contains("def load("))
+    }
+
+    @Test func aSpecNamedAfterAModuleTheExportImportsIsExportedUnderAnotherName() throws {
+        let scratch = try Scratch()
+        for name in ["torch", "numpy", "json"] {
+            let spec = EvaluationPolicyTests.tinySpec(data: ", validation: 0", train: "epochs: 1, batch_size: 30")
+            try scratch.write("\(name).yaml", spec.replacingOccurrences(of: "name: tiny", with: "name: \(name)"))
+            let run = try RunexpBinary.run(["\(name).yaml", "--out", "run-\(name)"], in: scratch.url)
+            try #require(run.status == 0, "\(run.stderr)")
+            let export = try RunexpBinary.run(["export", "run-\(name)", "--pytorch"], in: scratch.url)
+            #expect(export.status == 0, "\(export.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: scratch.path("\(name).py")), "\(name).py shadows \(name)")
+            #expect(FileManager.default.fileExists(atPath: scratch.path("\(name)_model.py")))
+            #expect(
+                export.stderr.contains("not \(name).py, which would hide the Python module \(name)"), "\(export.stderr)"
+            )
+        }
+    }
+
+    @Test func aNetworkNamedAfterAnAttributeOfPyTorchsModuleIsRefusedByCheck() throws {
+        let scratch = try Scratch()
+        let spec = EvaluationPolicyTests.tinySpec(data: ", validation: 0", train: "epochs: 1, batch_size: 30")
+        for name in ["forward", "training", "cuda"] {
+            try scratch.write(
+                "\(name).yaml",
+                spec.replacingOccurrences(of: "encoder", with: name))
+            let outcome = try RunexpBinary.run(["check", "\(name).yaml"], in: scratch.url)
+            #expect(outcome.status == 2)
+            #expect(
+                outcome.stderr.contains("network name '\(name)' is an attribute of PyTorch's nn.Module"),
+                "\(outcome.stderr)")
+        }
+    }
+
     /// The Python with PyTorch: the peers' virtual environment where it is, else the one on the PATH.
     static var torchPython: String {
         let venv = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".venv-torch/bin/python")

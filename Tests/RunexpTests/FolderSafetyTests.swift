@@ -61,6 +61,71 @@ struct FolderSafetyTests {
         #expect(FileManager.default.fileExists(atPath: notes.path))
     }
 
+    @Test func forceDoesNotDeleteAUsersFolderWhoseNameLooksLikeATemporaryFile() throws {
+        let folder = try workspace()
+        let backup = folder.appendingPathComponent("run/.thesis.tmp-backup")
+        try FileManager.default.createDirectory(at: backup, withIntermediateDirectories: true)
+        try "chapter one".write(to: backup.appendingPathComponent("thesis.tex"), atomically: true, encoding: .utf8)
+        let outcome = try train(folder, ["--out", "run", "--force"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("files runexp did not write: .thesis.tmp-backup"), "\(outcome.stderr)")
+        #expect(FileManager.default.fileExists(atPath: backup.appendingPathComponent("thesis.tex").path))
+    }
+
+    @Test func forceDoesNotDeleteAUsersImageInTheRunsImagesFolder() throws {
+        let folder = try workspace()
+        let photo = folder.appendingPathComponent("run/images/holiday.png")
+        try FileManager.default.copyItem(at: folder.appendingPathComponent("run/images/reconstructions.png"), to: photo)
+        let outcome = try train(folder, ["--out", "run", "--force"])
+        #expect(outcome.status == 2)
+        #expect(outcome.stderr.contains("files runexp did not write: images/holiday.png"), "\(outcome.stderr)")
+        #expect(FileManager.default.fileExists(atPath: photo.path))
+    }
+
+    @Test func forceReplacesARunThatAnInterruptedWriteLeftATemporaryFileIn() throws {
+        let folder = try workspace()
+        try "{\"half".write(
+            to: folder.appendingPathComponent("run/.metrics.json.tmp-4242"), atomically: true, encoding: .utf8)
+        try "half".write(
+            to: folder.appendingPathComponent("run/images/.reconstructions.png.tmp-77"), atomically: true,
+            encoding: .utf8)
+        let outcome = try train(folder, ["--out", "run", "--force"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(
+            !FileManager.default.fileExists(atPath: folder.appendingPathComponent("run/.metrics.json.tmp-4242").path))
+    }
+
+    @Test func ofTwoForceRunsIntoOneFolderTheLoserSaysTheFolderIsBusy() throws {
+        // The sweep suite's tiny spec on 240 sample digits: quick to start, so the two runs meet.
+        let scratch = try SweepCommandTests().scratch()
+        let first = try RunexpBinary.run(["tiny.yaml", "--out", "run", "--set", "train.epochs=1"], in: scratch.url)
+        try #require(first.status == 0, "\(first.stderr)")
+        for round in 1...2 {
+            let runs = (0..<2).map { _ -> (Process, Pipe) in
+                let process = Process()
+                process.executableURL = RunexpBinary.executable
+                process.arguments = ["tiny.yaml", "--set", "train.epochs=6", "--out", "run", "--force"]
+                process.currentDirectoryURL = scratch.url
+                let errors = Pipe()
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = errors
+                return (process, errors)
+            }
+            for (process, _) in runs { try process.run() }
+            let stderrs = runs.map { String(decoding: $0.1.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+            for (process, _) in runs { process.waitUntilExit() }
+            let statuses = runs.map { $0.0.terminationStatus }
+            #expect(statuses.sorted() == [0, 2], "round \(round): \(statuses) \(stderrs)")
+            if let loser = statuses.firstIndex(of: 2) {
+                #expect(stderrs[loser].contains("run is busy: another runexp run holds its lock"), "\(stderrs[loser])")
+            }
+            let beside = try FileManager.default.contentsOfDirectory(atPath: scratch.url.path).filter {
+                $0.hasPrefix("run-")
+            }
+            #expect(beside.isEmpty, "round \(round): a run went beside --out: \(beside)")
+        }
+    }
+
     @Test func forceReplacesARunRunexpWrote() throws {
         let folder = try workspace()
         let outcome = try train(folder, ["--out", "run", "--force", "--seed", "3"])
@@ -110,10 +175,10 @@ struct FolderSafetyTests {
         }
         let forced = try train(folder, ["--out", "busy", "--force"])
         #expect(forced.status == 2)
-        #expect(forced.stderr.contains("another runexp run is writing in"), "\(forced.stderr)")
+        #expect(forced.stderr.contains("busy is busy: another runexp run holds its lock"), "\(forced.stderr)")
         let resumed = try RunexpBinary.run(["tiny.yaml", "--resume", "busy"], in: folder)
         #expect(resumed.status == 2)
-        #expect(resumed.stderr.contains("another runexp run is writing in"), "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("busy is busy: another runexp run holds its lock"), "\(resumed.stderr)")
         #expect(first.isRunning, "the first run was disturbed")
     }
 

@@ -63,7 +63,7 @@ struct StudyFolderTests {
         #expect {
             try StudyFolder.existing(out)
         } throws: { error in
-            "\(error)".contains("another runexp sweep is writing in")
+            "\(error)".contains("is busy: another runexp sweep holds its lock")
         }
         withExtendedLifetime(first) {}
     }
