@@ -27,7 +27,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "portable (the same bits on every machine), or fast (this CPU's best kernels).",
-            valueName: "portable|fast"))
+            valueName: "portable|fast"), transform: DeterminismMode.parse)
     var determinism = DeterminismMode.portable
 
     @Option(

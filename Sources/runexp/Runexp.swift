@@ -78,7 +78,7 @@ struct SpecOptions: ParsableArguments {
         name: .customLong("determinism"),
         help: ArgumentHelp(
             "Override the spec's determinism: fast (this CPU's best kernels) or portable (the same bits on every machine).",
-            valueName: "fast|portable"))
+            valueName: "fast|portable"), transform: DeterminismMode.parse)
     var determinisms: [DeterminismMode] = []
 
     /// `--seed`, given at most once (validated).

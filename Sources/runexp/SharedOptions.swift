@@ -5,6 +5,15 @@ import Spec
 /// every command.
 extension DeterminismMode: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument) }
+
+    /// The mode named `text`, or a usage error with the nearest name.
+    static func parse(_ text: String) throws -> DeterminismMode {
+        guard let mode = DeterminismMode(argument: text) else {
+            let names = DeterminismMode.allCases.map(\.rawValue)
+            throw ValidationError("unknown determinism '\(text)'\(NearestName.hint(text, in: names))")
+        }
+        return mode
+    }
 }
 
 /// `runexp bench --determinism`: one mode, or `both` interleaved.

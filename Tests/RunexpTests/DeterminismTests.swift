@@ -93,7 +93,7 @@ struct DeterminismTests {
         let folder = try workspace()
         let outcome = try RunexpBinary.run(["check", "tiny.yaml", "--determinism", "portabel"], in: folder)
         #expect(outcome.status == 2)
-        #expect(outcome.stderr.contains("--determinism portabel: error: unknown determinism 'portabel'"))
+        #expect(outcome.stderr.contains("'--determinism <fast|portable>': unknown determinism 'portabel'"))
         #expect(outcome.stderr.contains("did you mean 'portable'?"))
     }
 
