@@ -71,13 +71,14 @@ final class Evaluator {
         return reachesX && !reachesOther
     }
 
-    init(_ reconstruction: Reconstruction, model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64)
-        throws
-    {
+    init(
+        _ reconstruction: Reconstruction, model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64,
+        context: ExecutionContext
+    ) throws {
         guard let shape = model.dataShape else { throw RunError("the shape of x is unknown: nothing to evaluate") }
         program = PhaseProgram(
             computing: reconstruction.prediction, of: reconstruction.loss, model: model, store: store,
-            capacity: capacity, seed: seed)
+            capacity: capacity, seed: seed, context: context)
         guard let output = program.plan.output else { throw RunError("the evaluation plan computes nothing") }
         outputValue = output
         sampleCount = shape.elementCount
@@ -114,7 +115,7 @@ final class Evaluator {
         let output = program.output(ofValue: outputValue)
         guard outputsLogits else { return output }
         activationForward(
-            output: sigmoidImages.pointer, input: output, count: batch * sampleCount, activation: .sigmoid, threads: 1)
+            output: sigmoidImages.pointer, input: output, count: batch * sampleCount, activation: .sigmoid)
         return sigmoidImages.pointer
     }
 }

@@ -19,12 +19,12 @@ public final class TrainedModel {
             throw RunError("\(folder) has no checkpoint yet: nothing has been trained to apply")
         }
         let checked = try SpecCheck.checkedRun(options, folder: folder)
-        _ = try ArithmeticSetup.apply(checked.spec.determinism, threads: options.threads)
+        let setup = try ArithmeticSetup.apply(checked.spec.determinism, threads: options.threads)
         let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
         let data =
             try checked.data
             ?? ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: specFolder)
-        trainer = try Trainer(checked: checked, data: data)
+        trainer = try Trainer(checked: checked, data: data, context: setup.context)
         self.folder = folder
         try Checkpoint.restoreParameters(trainer, from: directory)
     }

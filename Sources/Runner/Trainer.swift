@@ -50,6 +50,9 @@ public final class Trainer {
     public let checked: CheckedSpec
     public let data: ExperimentData
     public let store: ParameterStore
+    /// What every plan of this run hands its kernels (`ArithmeticSetup.context`): the trainer's
+    /// phases, its evaluators and the outputs' networks are planned with it.
+    public let context: ExecutionContext
     let phases: [PhaseProgram]
     let evaluator: Evaluator?
     let lossEvaluator: LossEvaluator?
@@ -87,7 +90,8 @@ public final class Trainer {
         checkpoints.restored(epoch: epochsDone)
     }
 
-    public init(checked: CheckedSpec, data: ExperimentData) throws {
+    public init(checked: CheckedSpec, data: ExperimentData, context: ExecutionContext) throws {
+        self.context = context
         let spec = checked.spec, model = checked.model
         self.checked = checked
         self.data = data
@@ -99,7 +103,7 @@ public final class Trainer {
         phases = try spec.phases.map {
             try PhaseProgram(
                 phase: $0, model: model, store: store, capacity: capacity, seed: spec.seed,
-                data: $0.batches == .labeled ? labeledBuffer : batchBuffer)
+                data: $0.batches == .labeled ? labeledBuffer : batchBuffer, context: context)
         }
         if labeledPhases {
             labeledBatches = LabeledSubset.Batches(
@@ -110,11 +114,12 @@ public final class Trainer {
         // batches (`every`) or runs several times on one (`repeat`).
         if spec.phases.allSatisfy({ $0.repeats == 1 && $0.every == 1 }) { PhaseProgram.shareForwardPasses(phases) }
         evaluator = try Evaluator.reconstruction(model).map {
-            try Evaluator($0, model: model, store: store, capacity: capacity, seed: spec.seed)
+            try Evaluator($0, model: model, store: store, capacity: capacity, seed: spec.seed, context: context)
         }
-        lossEvaluator = try LossEvaluator.make(spec, model: model, store: store, capacity: capacity)
+        lossEvaluator = try LossEvaluator.make(spec, model: model, store: store, capacity: capacity, context: context)
         earlyStopping = spec.train.earlyStop.map { EarlyStopping($0, store: store) }
-        classifierEvaluator = ClassifierEvaluator.make(model, store: store, capacity: capacity, seed: spec.seed)
+        classifierEvaluator = ClassifierEvaluator.make(
+            model, store: store, capacity: capacity, seed: spec.seed, context: context)
         let batches = (data.train.count + capacity - 1) / capacity
         // A schedule counts the phase's own updates: `repeat` times per batch it runs on.
         for (phase, phaseSpec) in zip(phases, spec.phases) {

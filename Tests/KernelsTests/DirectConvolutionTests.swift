@@ -149,9 +149,7 @@ func oneDNNWeightGradientIsTheConvolutionsAdjointInTheWeights(geometry g: ConvGe
     defer { counts.deallocate() }
     counts.initialize(repeating: 0, count: 7)
     let shared = UncheckedSendable(value: counts)
-    ProductLibrary.$override.withValue(.oneDNN) {
-        forEachPart(parts: 7) { part in shared.value[part] += 1 }
-    }
+    forEachPart(parts: 7, on: .oneDNN) { part in shared.value[part] += 1 }
     #expect(Array(UnsafeBufferPointer(start: counts, count: 7)) == Array(repeating: 1, count: 7))
 }
 
