@@ -135,6 +135,20 @@ public final class Trainer {
         sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         shuffle = RandomStream(seed: spec.seed, name: "shuffle")
         discriminatorProbe = try DiscriminatorProbe.make(self)
+        preparePrimitives()
+    }
+
+    /// Has every plan make, now, the convolution primitives of the last (partial) batches it will
+    /// run: the training phases the training split's (and the labelled subset's batch), the
+    /// evaluators each split's. Only plans on oneDNN have any to make.
+    private func preparePrimitives() {
+        let capacity = checked.spec.train.batchSize
+        var training: Set<Int> = [data.train.count % capacity]
+        if let labeled = labeledBatches { training.insert(labeled.batchSize) }
+        for phase in phases { phase.preparePrimitives(forBatches: training) }
+        let splits = Set(Split.allCases.compactMap { data.split($0).map { $0.count % capacity } })
+        let evaluators = [evaluator?.program, lossEvaluator?.program, classifierEvaluator?.program]
+        for program in evaluators.compactMap({ $0 }) { program.preparePrimitives(forBatches: splits) }
     }
 
     /// Trains the remaining epochs. `record` receives each metrics record as it is made; `progress`

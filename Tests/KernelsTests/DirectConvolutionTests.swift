@@ -125,6 +125,11 @@ func oneDNNWeightGradientIsTheConvolutionsAdjointInTheWeights(geometry g: ConvGe
     let first = try Served(one, gridChannels: gridChannels, plannedBatch: g.batch)
     let perSample = g.outputHeight * g.outputWidth * gridChannels
     #expect(first.grid() == Array(full.grid()[0..<perSample]))
+    let prepared = try Served(one, gridChannels: gridChannels, plannedBatch: g.batch)
+    prepared.convolution.prepare(batch: 1)
+    #expect(prepared.convolution.preparedBatches == [1, g.batch].sorted())
+    #expect(prepared.grid() == first.grid())
+    #expect(prepared.convolution.preparedBatches == [1, g.batch].sorted())
 }
 
 @Test func theSameInputsGiveTheSameBitsEveryTime() throws {

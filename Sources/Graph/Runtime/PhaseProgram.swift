@@ -78,6 +78,16 @@ public final class PhaseProgram: @unchecked Sendable {
         }
     }
 
+    /// Creates, now, the oneDNN primitives each convolution of the plan needs for batches of each
+    /// of `batches` samples (the last, partial batch of each split the caller will run), so that no
+    /// step creates them; the full capacity has its own from planning.
+    public func preparePrimitives(forBatches batches: Set<Int>) {
+        for run in runs {
+            guard let convolution = run.buffers.convolution else { continue }
+            for batch in batches.sorted() where batch > 0 && batch < capacity { convolution.prepare(batch: batch) }
+        }
+    }
+
     /// What computes a layer application's products; nil for a layer without any.
     static func productServer(_ layer: any Layer, _ buffers: LayerBuffers) -> String? {
         let library = buffers.context.library.rawValue
