@@ -29,9 +29,4 @@ public struct ExecutionContext: Sendable, Hashable {
 
     /// OpenBLAS on the calling thread alone: for work outside any plan that splits nothing.
     public static let serial = ExecutionContext(library: .openBLAS, threads: 1)
-
-    /// This context with `threads` threads instead.
-    public func with(threads: Int) -> ExecutionContext {
-        ExecutionContext(library: library, threads: threads)
-    }
 }
