@@ -27,8 +27,11 @@ struct SparseAffinities: Sendable {
 
 /// Gaussian conditional probabilities `p_{j|i}` over each point's neighbours (row-major
 /// `count × k`, rows summing to 1), the bandwidth of each row found by bisection so that the
-/// row's entropy is `log(perplexity)`.
-func conditionalProbabilities(graph: NeighborGraph, perplexity: Double, threads: Int) -> [Float] {
+/// row's entropy is `log(perplexity)`; the rows split across `threads` threads (`library`'s, as
+/// `forEachPart` says).
+func conditionalProbabilities(
+    graph: NeighborGraph, perplexity: Double, threads: Int, library: ProductLibrary = .openBLAS
+) -> [Float] {
     let k = graph.neighbors
     var probabilities = [Float](repeating: 0, count: graph.count * k)
     let target = log(perplexity)
@@ -36,7 +39,7 @@ func conditionalProbabilities(graph: NeighborGraph, perplexity: Double, threads:
         probabilities.withUnsafeMutableBufferPointer { p in
             guard let db = d.baseAddress, let pb = p.baseAddress else { return }
             let shared = UncheckedSendable(value: (db, pb))
-            forEachPart(parts: threads) { part in
+            forEachPart(parts: threads, on: library) { part in
                 let (distances, output) = shared.value
                 for row in partRange(part: part, parts: threads, count: graph.count) {
                     calibrateRow(

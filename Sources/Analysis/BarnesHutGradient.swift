@@ -20,6 +20,8 @@ final class BarnesHutGradient {
     let theta: Double
     /// How many contiguous parts the points are split into.
     let threads: Int
+    /// Whose threads the parts run on (`forEachPart`).
+    let library: ProductLibrary
     private var tree = QuadTree()
     private var repulsion: [Double]
     private var weightSums: [Double]
@@ -27,7 +29,8 @@ final class BarnesHutGradient {
     private(set) var normalization = 0.0
 
     /// Prepares buffers for `affinities.count` points.
-    init(affinities: SparseAffinities, theta: Double, threads: Int) {
+    init(affinities: SparseAffinities, theta: Double, threads: Int, library: ProductLibrary = .openBLAS) {
+        self.library = library
         self.affinities = affinities
         self.theta = theta
         self.threads = max(1, threads)
@@ -78,7 +81,7 @@ final class BarnesHutGradient {
                 affinities.values.withUnsafeBufferPointer { vs in
                     guard let rb = rs.baseAddress, let cb = cs.baseAddress, let vb = vs.baseAddress else { return }
                     let shared = UncheckedSendable(value: (rb, cb, vb, positions, gradient))
-                    forEachPart(parts: parts) { part in
+                    forEachPart(parts: parts, on: library) { part in
                         let (rows, columns, values, y, g) = shared.value
                         for i in partRange(part: part, parts: parts, count: n) {
                             let xi = y[2 * i]
@@ -117,7 +120,7 @@ final class BarnesHutGradient {
                                 let walk = TreeWalk(
                                     nodes: nodes, xs: xs, ys: ys, order: order, force: force, sums: sums,
                                     thetaSquared: thetaSquared)
-                                forEachPart(parts: parts) { part in
+                                forEachPart(parts: parts, on: library) { part in
                                     for s in partRange(part: part, parts: parts, count: n) { walk.run(from: s) }
                                 }
                             }

@@ -44,7 +44,9 @@ func forEachCenteredBlock(
 
 /// The sample covariance (divided by `count − 1`) of a row-major `count × dimension` matrix,
 /// row-major `dimension × dimension`, through centred blocks and GEMM.
-func covarianceMatrix(points: UnsafePointer<Float>, count: Int, dimension: Int, mean: [Double]) -> [Float] {
+func covarianceMatrix(
+    points: UnsafePointer<Float>, count: Int, dimension: Int, mean: [Double], library: ProductLibrary
+) -> [Float] {
     var covariance = [Float](repeating: 0, count: dimension * dimension)
     covariance.withUnsafeMutableBufferPointer { c in
         guard let cov = c.baseAddress else { return }
@@ -52,7 +54,7 @@ func covarianceMatrix(points: UnsafePointer<Float>, count: Int, dimension: Int, 
         forEachCenteredBlock(points: points, count: count, dimension: dimension, mean: mean) { block, rows in
             gemm(
                 c: cov, a: block, b: block, m: dimension, n: dimension, k: rows.count,
-                transposeA: true, accumulate: !first)
+                transposeA: true, accumulate: !first, context: ExecutionContext(library: library))
             first = false
         }
         if first { return }

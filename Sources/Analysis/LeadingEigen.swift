@@ -14,7 +14,8 @@ private let subspaceIterations = 60
 /// Small matrices go through Jacobi; larger ones through block power (subspace) iteration with
 /// a fixed random start, Gram–Schmidt and a final Rayleigh–Ritz step, so the result is
 /// deterministic and costs `O(order² · wanted)` per iteration through GEMM.
-func leadingEigenpairs(matrix: [Float], order n: Int, wanted: Int) -> SymmetricEigen {
+func leadingEigenpairs(matrix: [Float], order n: Int, wanted: Int, library: ProductLibrary) -> SymmetricEigen {
+    let context = ExecutionContext(library: library)
     let k = min(wanted, n)
     if n <= jacobiLimit || k + oversampling >= n {
         let full = SymmetricEigen(symmetric: matrix.map { Double($0) }, order: n)
@@ -33,25 +34,26 @@ func leadingEigenpairs(matrix: [Float], order n: Int, wanted: Int) -> SymmetricE
                 orthonormalizeRows(qb, rows: m, length: n, random: &random)
                 for _ in 0..<subspaceIterations {
                     // Rows of Q times the symmetric C: Z = Q·C has the rows C·q_r.
-                    gemm(c: zb, a: qb, b: cb, m: m, n: n, k: n, accumulate: false)
+                    gemm(c: zb, a: qb, b: cb, m: m, n: n, k: n, accumulate: false, context: context)
                     qb.update(from: zb, count: m * n)
                     orthonormalizeRows(qb, rows: m, length: n, random: &random)
                 }
             }
         }
     }
-    return rayleighRitz(matrix: matrix, basis: basis, order: n, basisCount: m, wanted: k)
+    return rayleighRitz(matrix: matrix, basis: basis, order: n, basisCount: m, wanted: k, context: context)
 }
 
 /// Projects `matrix` onto the orthonormal rows of `basis` and lifts the small problem's leading
 /// eigenvectors back to full length.
-private func rayleighRitz(matrix: [Float], basis: [Float], order n: Int, basisCount m: Int, wanted k: Int)
-    -> SymmetricEigen
-{
+private func rayleighRitz(
+    matrix: [Float], basis: [Float], order n: Int, basisCount m: Int, wanted k: Int, context: ExecutionContext
+) -> SymmetricEigen {
     var product = [Float](repeating: 0, count: m * n)
     var small = [Float](repeating: 0, count: m * m)
-    gemm(c: &product, a: basis, b: matrix, m: m, n: n, k: n, accumulate: false)
-    gemm(c: &small, a: product, b: basis, m: m, n: m, k: n, transposeB: true, accumulate: false)
+    gemm(c: &product, a: basis, b: matrix, m: m, n: n, k: n, accumulate: false, context: context)
+    gemm(
+        c: &small, a: product, b: basis, m: m, n: m, k: n, transposeB: true, accumulate: false, context: context)
     var projected = [Double](repeating: 0, count: m * m)
     for i in 0..<m {
         for j in 0..<m { projected[i * m + j] = 0.5 * (Double(small[i * m + j]) + Double(small[j * m + i])) }

@@ -8,16 +8,16 @@ public enum NeighborAccuracy {
     ///
     /// A tie between labels goes to the tied label met first walking out from the point, i.e.
     /// held by the nearest of the tied neighbours. Throws unless `labels` has `count` entries and
-    /// `1 ≤ k < count`, and for non-finite points.
+    /// `1 ≤ k < count`, and for non-finite points. The search's products run on `library`.
     public static func accuracy(
         points: [Float], count: Int, dimension: Int, labels: [Int], k: Int = 10,
-        threads: Int = availableProcessorCount()
+        threads: Int = availableProcessorCount(), library: ProductLibrary = .openBLAS
     ) throws -> Double {
         guard labels.count == count else {
             throw AnalysisError.sizeMismatch(what: "labels", expected: count, got: labels.count)
         }
         let graph = try NeighborGraph(
-            points: points, count: count, dimension: dimension, neighbors: k, threads: threads)
+            points: points, count: count, dimension: dimension, neighbors: k, threads: threads, library: library)
         return try accuracy(graph: graph, labels: labels)
     }
 
@@ -55,7 +55,10 @@ public enum NeighborAccuracy {
 }
 
 /// Leave-one-out k-NN label accuracy of `count × dimension` row-major points (default `k` 10);
-/// see `NeighborAccuracy.accuracy(points:count:dimension:labels:k:threads:)`.
-public func kNNAccuracy(points: [Float], count: Int, dimension: Int, labels: [Int], k: Int = 10) throws -> Double {
-    try NeighborAccuracy.accuracy(points: points, count: count, dimension: dimension, labels: labels, k: k)
+/// see `NeighborAccuracy.accuracy(points:count:dimension:labels:k:threads:library:)`.
+public func kNNAccuracy(
+    points: [Float], count: Int, dimension: Int, labels: [Int], k: Int = 10, library: ProductLibrary = .openBLAS
+) throws -> Double {
+    try NeighborAccuracy.accuracy(
+        points: points, count: count, dimension: dimension, labels: labels, k: k, library: library)
 }

@@ -21,9 +21,11 @@ public struct NeighborGraph: Sendable {
     /// Finds the `neighbors` nearest neighbours of each of `count` row-major points.
     ///
     /// Throws unless `1 ≤ neighbors < count`, for a buffer of the wrong size, or for non-finite values.
-    /// `threads` splits the rows in fixed contiguous parts; the result does not depend on it.
+    /// `threads` splits the rows in fixed contiguous parts; the result does not depend on it. The
+    /// products (and, with oneDNN, the parts' threads) run on `library`.
     public init(
-        points: [Float], count: Int, dimension: Int, neighbors: Int, threads: Int = availableProcessorCount()
+        points: [Float], count: Int, dimension: Int, neighbors: Int, threads: Int = availableProcessorCount(),
+        library: ProductLibrary = .openBLAS
     ) throws {
         try requireShape(points, count: count, dimension: dimension, what: "points")
         guard neighbors >= 1 else {
@@ -36,16 +38,18 @@ public struct NeighborGraph: Sendable {
         try requireFinite(points, what: "points")
         var indices = [Int32](repeating: 0, count: count * neighbors)
         var distances = [Float](repeating: 0, count: count * neighbors)
-        let parts = max(1, min(threads, 16))
+        let context = ExecutionContext(library: library, threads: min(threads, 16))
         points.withUnsafeBufferPointer { p in
             indices.withUnsafeMutableBufferPointer { ix in
                 distances.withUnsafeMutableBufferPointer { dx in
                     guard let pb = p.baseAddress, let ib = ix.baseAddress, let db = dx.baseAddress else { return }
                     let output = NeighborOutput(indices: ib, distances: db, k: neighbors)
                     if dimension <= directDimensionLimit {
-                        directNeighbors(points: pb, count: count, dimension: dimension, output: output, parts: parts)
+                        directNeighbors(
+                            points: pb, count: count, dimension: dimension, output: output, context: context)
                     } else {
-                        blockedNeighbors(points: pb, count: count, dimension: dimension, output: output, parts: parts)
+                        blockedNeighbors(
+                            points: pb, count: count, dimension: dimension, output: output, context: context)
                     }
                 }
             }
@@ -66,10 +70,11 @@ private struct NeighborOutput: @unchecked Sendable {
 
 /// Direct squared distances row by row; each part owns a contiguous range of rows.
 private func directNeighbors(
-    points: UnsafePointer<Float>, count: Int, dimension: Int, output: NeighborOutput, parts: Int
+    points: UnsafePointer<Float>, count: Int, dimension: Int, output: NeighborOutput, context: ExecutionContext
 ) {
+    let parts = context.threads
     let source = UncheckedSendable(value: points)
-    forEachPart(parts: parts) { part in
+    forEachPart(parts: parts, on: context.library) { part in
         let points = source.value
         let candidates = UnsafeMutablePointer<Float>.allocate(capacity: count)
         defer { candidates.deallocate() }
@@ -93,8 +98,9 @@ private func directNeighbors(
 
 /// GEMM dot products for blocks of rows, then per-row selection split across the parts.
 private func blockedNeighbors(
-    points: UnsafePointer<Float>, count: Int, dimension: Int, output: NeighborOutput, parts: Int
+    points: UnsafePointer<Float>, count: Int, dimension: Int, output: NeighborOutput, context: ExecutionContext
 ) {
+    let parts = context.threads
     let norms = UnsafeMutablePointer<Float>.allocate(capacity: count)
     defer { norms.deallocate() }
     for j in 0..<count {
@@ -112,9 +118,9 @@ private func blockedNeighbors(
         let rows = min(blockRows, count - start)
         gemm(
             c: products, a: points + start * dimension, b: points, m: rows, n: count, k: dimension,
-            transposeB: true, accumulate: false)
+            transposeB: true, accumulate: false, context: context)
         let blockStart = start
-        forEachPart(parts: parts) { part in
+        forEachPart(parts: parts, on: context.library) { part in
             let (products, norms) = shared.value
             for local in partRange(part: part, parts: parts, count: rows) {
                 let row = products + local * count

@@ -9,9 +9,10 @@ public enum ParzenWindow {
     static let rowsPerBlock = 256
 
     /// The mean log-likelihood of the `count` points (row-major, `dimension` values each) under
-    /// the `sampleCount` samples, for each of `sigmas`.
+    /// the `sampleCount` samples, for each of `sigmas`; the distances' products run on `library`.
     public static func meanLogLikelihoods(
-        points: [Float], count: Int, samples: [Float], sampleCount: Int, dimension: Int, sigmas: [Double]
+        points: [Float], count: Int, samples: [Float], sampleCount: Int, dimension: Int, sigmas: [Double],
+        library: ProductLibrary = .openBLAS
     ) -> [Double] {
         guard count > 0, sampleCount > 0 else { return sigmas.map { _ in -.infinity } }
         let sampleNorms = squaredNorms(samples, count: sampleCount, dimension: dimension)
@@ -26,7 +27,8 @@ public enum ParzenWindow {
                         // x·sᵀ for the block's rows: ‖x − s‖² = ‖x‖² + ‖s‖² − 2 x·s.
                         gemm(
                             c: c.baseAddress!, a: p.baseAddress! + start * dimension, b: s.baseAddress!, m: rows,
-                            n: sampleCount, k: dimension, transposeB: true, accumulate: false)
+                            n: sampleCount, k: dimension, transposeB: true, accumulate: false,
+                            context: ExecutionContext(library: library))
                     }
                 }
             }

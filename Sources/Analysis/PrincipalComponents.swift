@@ -15,6 +15,9 @@ public struct PrincipalComponents: Sendable {
     /// The variance of the data along each direction (the covariance eigenvalues), descending.
     public let variances: [Double]
 
+    /// The library the fit's and the projections' products run on.
+    public let library: ProductLibrary
+
     /// How many directions were kept.
     public var componentCount: Int { variances.count }
 
@@ -22,7 +25,9 @@ public struct PrincipalComponents: Sendable {
     ///
     /// Throws for fewer than two points, a component count outside `1...dimension`, a buffer of
     /// the wrong size, or a non-finite value.
-    public init(points: [Float], count: Int, dimension: Int, components: Int) throws {
+    public init(
+        points: [Float], count: Int, dimension: Int, components: Int, library: ProductLibrary = .openBLAS
+    ) throws {
         try requireShape(points, count: count, dimension: dimension, what: "points")
         guard count >= 2 else {
             throw AnalysisError.tooFewPoints(needed: 2, got: count, purpose: "principal components")
@@ -35,9 +40,12 @@ public struct PrincipalComponents: Sendable {
         let (mean, covariance) = points.withUnsafeBufferPointer { p -> ([Double], [Float]) in
             guard let base = p.baseAddress else { return ([], []) }
             let mean = columnMeans(points: base, count: count, dimension: dimension)
-            return (mean, covarianceMatrix(points: base, count: count, dimension: dimension, mean: mean))
+            return (
+                mean, covarianceMatrix(points: base, count: count, dimension: dimension, mean: mean, library: library)
+            )
         }
-        let eigen = leadingEigenpairs(matrix: covariance, order: dimension, wanted: components)
+        let eigen = leadingEigenpairs(matrix: covariance, order: dimension, wanted: components, library: library)
+        self.library = library
         self.dimension = dimension
         self.mean = mean.map { Float($0) }
         self.directions = eigen.vectors.map { Float($0) }
@@ -59,7 +67,7 @@ public struct PrincipalComponents: Sendable {
                         block, rows in
                         gemm(
                             c: ob + rows.lowerBound * k, a: block, b: vb, m: rows.count, n: k, k: dimension,
-                            transposeB: true, accumulate: false)
+                            transposeB: true, accumulate: false, context: ExecutionContext(library: library))
                     }
                 }
             }

@@ -1,3 +1,5 @@
+import Kernels
+
 /// How far a set of codes lies from an isotropic Gaussian prior `N(μ·1, σ²I)`.
 ///
 /// Three figures, because each answers a different question:
@@ -21,8 +23,11 @@ public struct PriorFit: Sendable, Equatable {
 
     /// Measures `count × dimension` row-major `codes` against the prior `N(priorMean·1, priorStd²·I)`.
     ///
-    /// The eigenvalues come from Jacobi, about `2·dimension³` flops per sweep: instant for 100-d codes.
-    public init(codes: [Float], count: Int, dimension: Int, priorMean: Double = 0, priorStd: Double = 1) throws {
+    /// The covariance's products run on `library`. The eigenvalues come from Jacobi, about `2·dimension³` flops per sweep: instant for 100-d codes.
+    public init(
+        codes: [Float], count: Int, dimension: Int, priorMean: Double = 0, priorStd: Double = 1,
+        library: ProductLibrary = .openBLAS
+    ) throws {
         try requireShape(codes, count: count, dimension: dimension, what: "codes")
         guard count >= 2 else { throw AnalysisError.tooFewPoints(needed: 2, got: count, purpose: "code statistics") }
         guard priorStd > 0, priorStd.isFinite, priorMean.isFinite else {
@@ -33,7 +38,9 @@ public struct PriorFit: Sendable, Equatable {
         let (mean, covarianceFloat) = codes.withUnsafeBufferPointer { p -> ([Double], [Float]) in
             guard let base = p.baseAddress else { return ([], []) }
             let mean = columnMeans(points: base, count: count, dimension: dimension)
-            return (mean, covarianceMatrix(points: base, count: count, dimension: dimension, mean: mean))
+            return (
+                mean, covarianceMatrix(points: base, count: count, dimension: dimension, mean: mean, library: library)
+            )
         }
         let covariance = covarianceFloat.map { Double($0) }
         let variance = priorStd * priorStd

@@ -54,7 +54,7 @@ public enum TSNE {
             points: points, count: count, dimension: dimension, neighbors: neighbors, configuration: configuration)
         var positions = try initialPositions(
             points: affinities.reduced, count: count, dimension: affinities.reducedDimension,
-            initialization: configuration.initialization, seed: seed)
+            initialization: configuration.initialization, seed: seed, library: configuration.library)
         try optimize(
             positions: &positions, affinities: affinities.joint, configuration: configuration, progress: progress)
         return positions.map { Float($0) }
@@ -68,25 +68,29 @@ public enum TSNE {
         var reducedDimension = dimension
         if configuration.pcaDimension > 0 && dimension > configuration.pcaDimension {
             let pca = try PrincipalComponents(
-                points: points, count: count, dimension: dimension, components: configuration.pcaDimension)
+                points: points, count: count, dimension: dimension, components: configuration.pcaDimension,
+                library: configuration.library)
             reduced = try pca.project(points: points, count: count)
             reducedDimension = configuration.pcaDimension
         }
         let graph = try NeighborGraph(
             points: reduced, count: count, dimension: reducedDimension, neighbors: neighbors,
-            threads: configuration.threads)
+            threads: configuration.threads, library: configuration.library)
         let conditional = conditionalProbabilities(
-            graph: graph, perplexity: configuration.perplexity, threads: max(1, configuration.threads))
+            graph: graph, perplexity: configuration.perplexity, threads: max(1, configuration.threads),
+            library: configuration.library)
         return (reduced, reducedDimension, symmetrize(graph: graph, conditional: conditional))
     }
 
     /// The starting map, interleaved `x0, y0, x1, y1, …` in `Double`.
     static func initialPositions(
-        points: [Float], count: Int, dimension: Int, initialization: TSNEInitialization, seed: UInt64
+        points: [Float], count: Int, dimension: Int, initialization: TSNEInitialization, seed: UInt64,
+        library: ProductLibrary = .openBLAS
     ) throws -> [Double] {
         var positions = [Double](repeating: 0, count: 2 * count)
         if initialization == .pca && dimension >= 2 {
-            let pca = try PrincipalComponents(points: points, count: count, dimension: dimension, components: 2)
+            let pca = try PrincipalComponents(
+                points: points, count: count, dimension: dimension, components: 2, library: library)
             let projected = try pca.project(points: points, count: count)
             let deviation = pca.variances[0].squareRoot()
             // A degenerate first component (all points equal) cannot be scaled; fall back to noise.
@@ -108,7 +112,8 @@ public enum TSNE {
     ) throws {
         let n = affinities.count
         let gradient = BarnesHutGradient(
-            affinities: affinities, theta: configuration.theta, threads: configuration.threads)
+            affinities: affinities, theta: configuration.theta, threads: configuration.threads,
+            library: configuration.library)
         var direction = [Double](repeating: 0, count: 2 * n)
         var update = [Double](repeating: 0, count: 2 * n)
         var gains = [Double](repeating: 1, count: 2 * n)

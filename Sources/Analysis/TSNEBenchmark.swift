@@ -27,7 +27,8 @@ public enum TSNEBenchmark {
         var accuracy: Double? = nil
         if let labels {
             accuracy = try NeighborAccuracy.accuracy(
-                points: map, count: count, dimension: 2, labels: labels, k: 10, threads: configuration.threads)
+                points: map, count: count, dimension: 2, labels: labels, k: 10, threads: configuration.threads,
+                library: configuration.library)
         }
         return TSNEBenchmarkResult(count: count, seconds: seconds, mapAccuracy: accuracy, map: map)
     }

@@ -38,6 +38,9 @@ public struct TSNEConfiguration: Sendable, Equatable {
     public var minimumGain: Double = 0.01
     /// Threads for the neighbour search, the calibration and the gradient; the map does not depend on it.
     public var threads: Int = availableProcessorCount()
+    /// The library the PCA's and the neighbour search's products run on (and, with oneDNN, the
+    /// threads the parts share); the run's own, so that a map is that run's bits.
+    public var library: ProductLibrary = .openBLAS
     /// The progress callback fires every this many iterations (and after the last).
     public var progressInterval: Int = 50
 

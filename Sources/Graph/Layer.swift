@@ -127,7 +127,7 @@ extension ActivationLayer {
     public func forward(_ b: LayerBuffers, random: inout RandomStream) {
         activationForward(
             output: b.output, input: b.input, count: b.batch * b.inputShape.elementCount,
-            activation: activation, threads: b.threads)
+            activation: activation, context: b.context)
     }
 
     public func backward(_ b: LayerBuffers) {
@@ -135,7 +135,7 @@ extension ActivationLayer {
         activationBackward(
             dInput: dInput, output: b.output, dOutput: b.dOutput,
             count: b.batch * b.inputShape.elementCount, activation: activation,
-            accumulate: b.accumulateInput, threads: b.threads)
+            accumulate: b.accumulateInput, context: b.context)
     }
 }
 

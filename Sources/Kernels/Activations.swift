@@ -29,16 +29,16 @@ public func stableSigmoid(_ x: Float) -> Float {
 }
 
 /// `output[i] = activation(input[i])` for `i < count`; `output` may be `input` (in place).
-/// Large passes split across up to `threads` threads.
+/// Large passes split across up to `context.threads` threads.
 ///
 /// Explicit eight-lane loops: an in-place call would otherwise fail the compiler's runtime
 /// overlap check and run scalar. Each lane computes exactly what the scalar tail computes.
 public func activationForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, count: Int,
-    activation: Activation, threads: Int = 1
+    activation: Activation, context: ExecutionContext = .serial
 ) {
     let shared = UncheckedSendable(value: (output, input))
-    forEachSlice(of: count, threads: threads) { slice in
+    forEachSlice(of: count, context: context) { slice in
         activationForwardSlice(
             output: shared.value.0 + slice.lowerBound, input: shared.value.1 + slice.lowerBound, count: slice.count,
             activation: activation)
@@ -106,10 +106,11 @@ func forEachLane(_ count: Int, _ vector: (Int) -> Void, scalar: (Int) -> Void) {
 /// when `accumulate` is false.
 public func activationBackward(
     dInput: UnsafeMutablePointer<Float>, output: UnsafePointer<Float>,
-    dOutput: UnsafePointer<Float>, count: Int, activation: Activation, accumulate: Bool, threads: Int = 1
+    dOutput: UnsafePointer<Float>, count: Int, activation: Activation, accumulate: Bool,
+    context: ExecutionContext = .serial
 ) {
     let shared = UncheckedSendable(value: (dInput, output, dOutput))
-    forEachSlice(of: count, threads: threads) { slice in
+    forEachSlice(of: count, context: context) { slice in
         let (dInput, output, dOutput) = shared.value
         activationBackwardSlice(
             dInput: dInput + slice.lowerBound, output: output + slice.lowerBound, dOutput: dOutput + slice.lowerBound,

@@ -8,19 +8,19 @@
 /// `output[r, c] = activation(input[r, c] + bias[c])` over a `rows × columns` row-major matrix.
 ///
 /// `output` may be `input` (the usual case: GEMM writes the pre-activation into the output
-/// buffer and this finishes it in place). Large matrices split by rows across up to `threads`.
+/// buffer and this finishes it in place). Large matrices split by rows across up to `context.threads`.
 public func biasActivationForward(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    rows: Int, columns: Int, activation: Activation, threads: Int = 1
+    rows: Int, columns: Int, activation: Activation, context: ExecutionContext = .serial
 ) {
     if columns < 2 * Lanes.scalarCount {
         narrowBiasActivation(
             output: output, input: input, bias: bias, rows: rows, columns: columns, activation: activation,
-            threads: threads)
+            context: context)
         return
     }
     let shared = UncheckedSendable(value: (output, input, bias))
-    forEachSlice(of: rows, work: columns, threads: threads) { slice in
+    forEachSlice(of: rows, work: columns, context: context) { slice in
         let (output, input, bias) = shared.value
         biasActivationRows(
             output: output + slice.lowerBound * columns, input: input + slice.lowerBound * columns, bias: bias,
@@ -69,13 +69,13 @@ private func biasActivationRows(
 /// bias repeated eight times; each element gets the same arithmetic as in a row of its own.
 private func narrowBiasActivation(
     output: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    rows: Int, columns: Int, activation: Activation, threads: Int
+    rows: Int, columns: Int, activation: Activation, context: ExecutionContext
 ) {
     let span = Lanes.scalarCount * columns
     withUnsafeTemporaryAllocation(of: Float.self, capacity: span) { repeated in
         for i in 0..<span { repeated[i] = bias[i % columns] }
         let shared = UncheckedSendable(value: (output, input, UnsafePointer(repeated.baseAddress!)))
-        forEachSlice(of: rows / Lanes.scalarCount, work: span, threads: threads) { slice in
+        forEachSlice(of: rows / Lanes.scalarCount, work: span, context: context) { slice in
             let (output, input, repeated) = shared.value
             biasActivationRows(
                 output: output + slice.lowerBound * span, input: input + slice.lowerBound * span, bias: repeated,

@@ -6,8 +6,9 @@ import CDNNL
 /// the adjoint, runs the image gradient as its forward and the convolution as its input gradient.
 ///
 /// The planner creates one per layer application (`DirectConvolution(geometry:…)`), so primitive
-/// creation and oneDNN's JIT compilation happen once per planned shape, never in a step; a smaller
-/// final batch gets its own primitives the first time it comes. Weights stay in the layer's own
+/// creation and oneDNN's JIT compilation happen once per planned shape; the planner's caller names
+/// the smaller last batches it will run (`prepare(batch:)`), so their primitives are made at plan
+/// time too. A batch size nobody named gets its primitives the first time it comes. Weights stay in the layer's own
 /// layout: each call reorders them into the blocked layout the primitive prefers (and the weight
 /// gradient back), which costs a pass over the weights, small beside the activations.
 public final class DirectConvolution: @unchecked Sendable {
@@ -47,6 +48,15 @@ public final class DirectConvolution: @unchecked Sendable {
         guard let plan = BatchPlan(self, batch: geometry.batch) else { return nil }
         plans[geometry.batch] = plan
     }
+
+    /// Creates the primitives for batches of `batch` samples now, unless they exist: at plan time,
+    /// for the last (partial) batch of the data a plan will run on.
+    public func prepare(batch: Int) {
+        _ = plan(batch)
+    }
+
+    /// The batch sizes whose primitives exist, ascending.
+    public var preparedBatches: [Int] { plans.keys.sorted() }
 
     private func plan(_ batch: Int) -> BatchPlan {
         if let plan = plans[batch] { return plan }

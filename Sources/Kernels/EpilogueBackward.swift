@@ -3,32 +3,32 @@
 /// when `dBias` is given, `dBias[c] (= | +=) Σ_r dOutput[r, c]` of the result.
 ///
 /// The bits are those of `activationBackward` followed by each column summed down the rows in
-/// order, on any number of threads, except in one case: with oneDNN's products (fast mode), rows
+/// order, on any number of threads, except in one case: with oneDNN's products (`context`'s library), rows
 /// too narrow to share out by columns are shared out by rows, and each thread's column sums are
 /// added in thread order (the same bits run to run for the same thread count). Rows narrower than eight
 /// lanes (an RGB image's three channels) take the activation in parallel, then one sum pass.
 public func epilogueBackward(
     dOutput: UnsafeMutablePointer<Float>, output: UnsafePointer<Float>, dBias: UnsafeMutablePointer<Float>?,
-    rows: Int, columns: Int, activation: Activation, accumulateBias: Bool, threads: Int = 1
+    rows: Int, columns: Int, activation: Activation, accumulateBias: Bool, context: ExecutionContext
 ) {
     guard let dBias, columns >= Lanes.scalarCount else {
         if activation != .identity {
             activationBackward(
                 dInput: dOutput, output: output, dOutput: dOutput, count: rows * columns, activation: activation,
-                accumulate: false, threads: threads)
+                accumulate: false, context: context)
         }
         if let dBias {
             narrowColumnSums(output: dBias, input: dOutput, rows: rows, columns: columns, accumulate: accumulateBias)
         }
         return
     }
-    let parts = rows * columns >= 1 << 16 ? max(1, min(threads, rows, maximumParts)) : 1
+    let parts = rows * columns >= 1 << 16 ? max(1, min(context.threads, rows, maximumParts)) : 1
     if parts > 1, columns >= parts * wideShare {
         // Wide rows (dense layers): each thread owns whole groups of eight columns, summed in row
         // order as on one thread; the last thread also owns the columns past the last group.
         let groups = columns / Lanes.scalarCount
         let shared = UncheckedSendable(value: (dOutput, output, dBias))
-        forEachPart(parts: parts) { part in
+        forEachPart(parts: parts, on: context.library) { part in
             let (dOutput, output, dBias) = shared.value
             let owned = partRange(part: part, parts: parts, count: groups)
             let first = owned.lowerBound * Lanes.scalarCount
@@ -39,14 +39,14 @@ public func epilogueBackward(
         }
         return
     }
-    guard parts > 1, ProductLibrary.current == .oneDNN else {
+    guard parts > 1, context.library == .oneDNN else {
         epilogueRows(
             dOutput, output, dBias, rows: rows, columns: columns, pitch: columns, activation, start: accumulateBias)
         return
     }
     withUnsafeTemporaryAllocation(of: Float.self, capacity: parts * columns) { partials in
         let shared = UncheckedSendable(value: (dOutput, output, partials.baseAddress!))
-        forEachPart(parts: parts) { part in
+        forEachPart(parts: parts, on: context.library) { part in
             let (dOutput, output, partials) = shared.value
             let owned = partRange(part: part, parts: parts, count: rows)
             let offset = owned.lowerBound * columns

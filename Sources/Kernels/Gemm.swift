@@ -1,10 +1,12 @@
 import CBLAS
 
-/// Matrix product on row-major `Float` matrices through the process's `ProductLibrary`:
+/// Matrix product on row-major `Float` matrices through `context`'s library:
 /// `c[m×n] = op(a) · op(b)` or, with `accumulate`, `c += op(a) · op(b)`.
 ///
 /// `op(a)` is `m×k`: `a` is stored `m×k`, or `k×m` when `transposeA`.
 /// `op(b)` is `k×n`: `b` is stored `k×n`, or `n×k` when `transposeB`.
+/// The product splits across the threads its library was given for the process
+/// (`setBLASThreadCount`, `OneDNN.setThreadCount`), not `context.threads`.
 /// `elapsed`, when given, gets this call's duration added (for `runexp bench`).
 /// With `accumulate == false`, `c` is zeroed before BLAS adds into it, so stale NaNs in `c` do
 /// not leak into the result.
@@ -12,7 +14,7 @@ import CBLAS
 public func gemm(
     c: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
     m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
-    accumulate: Bool, elapsed: UnsafeMutablePointer<UInt64>? = nil
+    accumulate: Bool, context: ExecutionContext, elapsed: UnsafeMutablePointer<UInt64>? = nil
 ) {
     if m == 0 || n == 0 { return }
     if k == 0 {
@@ -20,7 +22,7 @@ public func gemm(
         if !accumulate { c.update(repeating: 0, count: m * n) }
         return
     }
-    if ProductLibrary.current == .oneDNN {
+    if context.library == .oneDNN {
         let start = elapsed == nil ? 0 : monotonicNanoseconds()
         defer { addElapsed(since: start, to: elapsed) }
         oneDNNGemm(

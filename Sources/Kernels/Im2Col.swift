@@ -91,16 +91,16 @@ public struct ConvGeometry: Sendable, Equatable, Hashable {
 /// Unfolds an NHWC image into the column matrix described by `geometry` (see `ConvGeometry`),
 /// so a convolution becomes one GEMM. Writes every element of `columns`.
 ///
-/// Samples are independent, so a large batch is split across up to `threads` threads by sample.
+/// Samples are independent, so a large batch is split across up to `context.threads` threads by sample.
 /// `elapsed`, when given, gets this call's duration added.
 public func im2col(
     columns: UnsafeMutablePointer<Float>, image: UnsafePointer<Float>, geometry g: ConvGeometry,
-    threads: Int = 1, elapsed: UnsafeMutablePointer<UInt64>? = nil
+    context: ExecutionContext = .serial, elapsed: UnsafeMutablePointer<UInt64>? = nil
 ) {
     let start = elapsed == nil ? 0 : monotonicNanoseconds()
     defer { addElapsed(since: start, to: elapsed) }
     let shared = UncheckedSendable(value: (columns, image))
-    forEachSamplePart(g, threads: threads) { samples in
+    forEachSamplePart(g, context: context) { samples in
         im2colSamples(columns: shared.value.0, image: shared.value.1, geometry: g, samples: samples)
     }
 }
@@ -113,22 +113,22 @@ public func im2col(
 /// way whatever the split across threads.
 public func col2im(
     image: UnsafeMutablePointer<Float>, columns: UnsafePointer<Float>, geometry g: ConvGeometry,
-    accumulate: Bool, threads: Int = 1, elapsed: UnsafeMutablePointer<UInt64>? = nil
+    accumulate: Bool, context: ExecutionContext = .serial, elapsed: UnsafeMutablePointer<UInt64>? = nil
 ) {
     let start = elapsed == nil ? 0 : monotonicNanoseconds()
     defer { addElapsed(since: start, to: elapsed) }
     let shared = UncheckedSendable(value: (image, columns))
-    forEachSamplePart(g, threads: threads) { samples in
+    forEachSamplePart(g, context: context) { samples in
         col2imSamples(
             image: shared.value.0, columns: shared.value.1, geometry: g, samples: samples, accumulate: accumulate)
     }
 }
 
-/// Runs `body` over the batch's samples, split across up to `threads` threads when the column
+/// Runs `body` over the batch's samples, split across up to `context.threads` threads when the column
 /// matrix is big enough for the split to pay.
 @inline(__always)
-private func forEachSamplePart(_ g: ConvGeometry, threads: Int, _ body: @Sendable (Range<Int>) -> Void) {
-    forEachSlice(of: g.batch, work: g.outputHeight * g.outputWidth * g.columnWidth, threads: threads, body)
+private func forEachSamplePart(_ g: ConvGeometry, context: ExecutionContext, _ body: @Sendable (Range<Int>) -> Void) {
+    forEachSlice(of: g.batch, work: g.outputHeight * g.outputWidth * g.columnWidth, context: context, body)
 }
 
 private func im2colSamples(

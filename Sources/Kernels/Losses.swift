@@ -61,16 +61,17 @@ public func lossForward(
 /// `upstream` is the loss term's coefficient in the phase's expression (1 for a plain loss,
 /// −1 for a subtracted one).
 ///
-/// Large gradients split across up to `threads` threads; each element's value does not depend on
+/// Large gradients split across up to `context.threads` threads; each element's value does not depend on
 /// the split.
 public func lossBackward(
     dPrediction: UnsafeMutablePointer<Float>, prediction: UnsafePointer<Float>,
-    target: LossTarget, count: Int, kind: LossKind, upstream: Float, accumulate: Bool, threads: Int = 1
+    target: LossTarget, count: Int, kind: LossKind, upstream: Float, accumulate: Bool,
+    context: ExecutionContext = .serial
 ) {
     guard count > 0 else { return }
     let scale = kind == .sse ? upstream : upstream / Float(count)
     let shared = UncheckedSendable(value: (dPrediction, prediction, target))
-    forEachSlice(of: count, threads: threads) { slice in
+    forEachSlice(of: count, context: context) { slice in
         let (dPrediction, prediction, target) = shared.value
         let start = slice.lowerBound
         let sliceTarget: LossTarget

@@ -1,45 +1,6 @@
 import CDNNL
 import Foundation
 
-/// The library that computes the process's matrix products and convolutions.
-///
-/// Chosen once per process, before the first product (`ArithmeticSetup` does it from the
-/// determinism mode): fast mode runs oneDNN, portable mode OpenBLAS's pinned kernels with im2col
-/// lowering, whose bits are proven the same on every CPU of this kind (docs/determinism.md).
-public enum ProductLibrary: String, Sendable {
-    /// OpenBLAS's GEMM; convolutions as im2col or col2im around it.
-    case openBLAS = "OpenBLAS"
-    /// oneDNN's GEMM and direct NHWC convolution primitives (im2col where a geometry has none).
-    case oneDNN
-
-    /// The library products run on now: the task's `override`, else the process's. Set from one
-    /// thread while no product runs.
-    public static var current: ProductLibrary {
-        get { override ?? processWide.withLock { $0 } }
-        set { processWide.withLock { $0 = newValue } }
-    }
-
-    /// A library for the work of one task (and the tasks it starts), whatever the process runs:
-    /// tests run both libraries side by side in one process.
-    @TaskLocal public static var override: ProductLibrary?
-
-    private static let processWide = Mutex(ProductLibrary.openBLAS)
-}
-
-/// A value guarded by a lock, for the few process-wide settings the kernels read.
-final class Mutex<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
-}
-
 /// oneDNN's process-wide state: the CPU engine and stream every primitive runs on, its version,
 /// instruction set and thread count.
 public enum OneDNN {

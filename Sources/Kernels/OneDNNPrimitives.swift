@@ -51,10 +51,12 @@ enum MemoryDescription {
     }
 }
 
-/// A primitive and its description, created once.
+/// A primitive and its description, created once (at plan time), with the stream it runs on.
 final class Primitive {
     let description: dnnl_primitive_desc_t
     let primitive: dnnl_primitive_t
+    /// oneDNN's stream, taken when the primitive is made, so that running it reads no global.
+    private let stream = OneDNN.stream
 
     /// Creates the best implementation of the operation `operation` describes, applying `epilogue`
     /// to its output as a post-op; nil when none fits.
@@ -135,8 +137,8 @@ final class Primitive {
     /// Runs the primitive on `arguments` and waits for it.
     func run(_ arguments: [dnnl_exec_arg_t]) {
         OneDNN.check(
-            dnnl_primitive_execute(primitive, OneDNN.stream, Int32(arguments.count), arguments), "running a primitive")
-        OneDNN.check(dnnl_stream_wait(OneDNN.stream), "waiting for a primitive")
+            dnnl_primitive_execute(primitive, stream, Int32(arguments.count), arguments), "running a primitive")
+        OneDNN.check(dnnl_stream_wait(stream), "waiting for a primitive")
     }
 
     deinit {

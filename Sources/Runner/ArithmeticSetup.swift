@@ -19,6 +19,13 @@ public struct ArithmeticSetup: Sendable, Equatable {
     /// and ran OpenBLAS.
     public var products = ProductLibrary.openBLAS.rawValue
 
+    /// What the plans of a process with this setup hand their kernels: the library products run on
+    /// and the thread count. `apply` decides it once per process; whoever plans (the trainer, the
+    /// evaluators, a trained model, the bench) takes it from there.
+    public var context: ExecutionContext {
+        ExecutionContext(library: products == ProductLibrary.openBLAS.rawValue ? .openBLAS : .oneDNN, threads: threads)
+    }
+
     /// Portable mode's kernels: Haswell's AVX2+FMA kernels, which every x86-64 machine of this kind
     /// (Intel Xeon or AMD EPYC) and nearly every x86-64 CPU since 2013 executes. On AMD they give
     /// the bits of OpenBLAS's own choice there (Zen); the AVX-512 kernels OpenBLAS picks on Intel
@@ -56,12 +63,11 @@ public struct ArithmeticSetup: Sendable, Equatable {
         }
         setBLASThreadCount(count)
         OneDNN.setThreadCount(count)
-        ProductLibrary.current = library(for: mode)
         let active = BLASCore.activeName
         var setup = ArithmeticSetup(
             mode: mode, blasCore: active, instructionSet: BLASCore.named(active)?.instructionSet ?? "unknown",
             threads: blasThreadCount())
-        if ProductLibrary.current == .oneDNN {
+        if library(for: mode) == .oneDNN {
             setup.products = "oneDNN \(OneDNN.version) (\(OneDNN.instructionSet))"
         }
         return setup

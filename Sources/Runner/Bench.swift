@@ -49,16 +49,18 @@ public enum Bench {
         }
         var peaks: [DeterminismMode: Double] = [:]
         for mode in modes {
-            log(try ArithmeticSetup.apply(mode, threads: threads).summary)
-            peaks[mode] = gemmRate(1024, 1024, 1024, seconds: 1)
+            let setup = try ArithmeticSetup.apply(mode, threads: threads)
+            log(setup.summary)
+            peaks[mode] = gemmRate(1024, 1024, 1024, seconds: 1, context: setup.context)
             log("products' peak here: \(Int(peaks[mode]!)) GFLOP/s (a 1024³ SGEMM on the same threads)")
         }
         for round in 1...rounds {
             let prefix = rounds > 1 ? "round \(round)/\(rounds): " : ""
             for name in ["cnn_ae", "aae_mlp"] {
                 for mode in modes {
-                    _ = try ArithmeticSetup.apply(mode, threads: threads)
-                    let training = try trainingThroughput("\(experiments)/\(name).yaml", seconds: seconds)
+                    let setup = try ArithmeticSetup.apply(mode, threads: threads)
+                    let training = try trainingThroughput(
+                        "\(experiments)/\(name).yaml", seconds: seconds, context: setup.context)
                     log(prefix + training.line(modes.count > 1 ? "\(name) (\(mode.rawValue))" : name))
                     if round == rounds { training.layerLines(peak: peaks[mode] ?? 0).forEach(log) }
                     samples[key("\(name)_train_img_s", mode), default: []].append(training.imagesPerSecond)
@@ -100,15 +102,15 @@ public enum Bench {
         log: (String) -> Void
     ) throws -> [Figure] {
         var figures: [Figure] = []
-        let tsne = try tsneOnMNIST()
+        let tsne = try tsneOnMNIST(library: ArithmeticSetup.library(for: modes[0]))
         log(
             "t-SNE of 10,000 MNIST test digits: \(formatFixed(tsne.seconds, 1)) s, 10-NN accuracy \(formatFixed(tsne.mapAccuracy ?? 0, 4))"
         )
         figures.append(Figure(key: "tsne_10k_s", value: tsne.seconds, unit: "s"))
         figures.append(Figure(key: "tsne_10k_knn_accuracy", value: tsne.mapAccuracy ?? 0, unit: ""))
         for mode in modes {
-            _ = try ArithmeticSetup.apply(mode, threads: threads)
-            let rate = gemmRate(512, 512, 512, seconds: seconds / 4)
+            let setup = try ArithmeticSetup.apply(mode, threads: threads)
+            let rate = gemmRate(512, 512, 512, seconds: seconds / 4, context: setup.context)
             figures.append(Figure(key: key("sgemm_gflops", mode), value: rate, unit: "GFLOP/s"))
         }
         _ = try ArithmeticSetup.apply(modes[0], threads: threads)
@@ -163,7 +165,7 @@ public enum Bench {
 
     /// Images per second of one full training step (every phase) at the spec's batch size, on
     /// random pixels: throughput does not depend on their values.
-    static func trainingThroughput(_ path: String, seconds: Double) throws -> Training {
+    static func trainingThroughput(_ path: String, seconds: Double, context: ExecutionContext) throws -> Training {
         let checked = try SpecCheck.run(path: path).get()
         let spec = checked.spec, model = checked.model
         let batch = spec.train.batchSize
@@ -174,7 +176,8 @@ public enum Bench {
         let timing = StepTiming()
         let phases = try spec.phases.map {
             try PhaseProgram(
-                phase: $0, model: model, store: store, capacity: batch, seed: spec.seed, data: data, timing: timing)
+                phase: $0, model: model, store: store, capacity: batch, seed: spec.seed, data: data, context: context,
+                timing: timing)
         }
         PhaseProgram.shareForwardPasses(phases)
         var sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
@@ -203,24 +206,27 @@ public enum Bench {
             nanoseconds: elapsed)
     }
 
-    static func tsneOnMNIST() throws -> TSNEBenchmarkResult {
+    static func tsneOnMNIST(library: ProductLibrary) throws -> TSNEBenchmarkResult {
         let test = try EmbeddedData.mnistTest()
         let points = test.images.bytes.map { Float($0) / 255 }
+        var configuration = TSNEConfiguration()
+        configuration.library = library
         return try TSNEBenchmark.run(
-            points: points, count: test.count, dimension: 784, labels: test.labels.map(Int.init))
+            points: points, count: test.count, dimension: 784, labels: test.labels.map(Int.init),
+            configuration: configuration)
     }
 
     /// Single-precision GEMM rate in GFLOP/s for an m×k by k×n product.
-    static func gemmRate(_ m: Int, _ k: Int, _ n: Int, seconds: Double) -> Double {
+    static func gemmRate(_ m: Int, _ k: Int, _ n: Int, seconds: Double, context: ExecutionContext) -> Double {
         let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * n), c = FloatBuffer(count: m * n)
         var stream = RandomStream(seed: 0, name: "bench gemm")
         stream.fillUniform(buffer: a.pointer, count: a.count)
         stream.fillUniform(buffer: b.pointer, count: b.count)
-        gemm(c: c.pointer, a: a.pointer, b: b.pointer, m: m, n: n, k: k, accumulate: false)
+        gemm(c: c.pointer, a: a.pointer, b: b.pointer, m: m, n: n, k: k, accumulate: false, context: context)
         let start = Date()
         var calls = 0
         while Date().timeIntervalSince(start) < seconds {
-            gemm(c: c.pointer, a: a.pointer, b: b.pointer, m: m, n: n, k: k, accumulate: false)
+            gemm(c: c.pointer, a: a.pointer, b: b.pointer, m: m, n: n, k: k, accumulate: false, context: context)
             calls += 1
         }
         return Double(calls) * 2 * Double(m * k * n) / Date().timeIntervalSince(start) / 1e9

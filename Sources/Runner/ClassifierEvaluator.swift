@@ -14,12 +14,13 @@ final class ClassifierEvaluator {
     let seed: UInt64
 
     /// The evaluator of the first classifier head, or nil when no loss has one.
-    static func make(_ model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64) -> ClassifierEvaluator?
-    {
+    static func make(
+        _ model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64, context: ExecutionContext
+    ) -> ClassifierEvaluator? {
         guard let head = model.roles.classifierHead else { return nil }
         let program = PhaseProgram(
             computing: head.logits, of: model.phases[head.phase].resolved, model: model, store: store,
-            capacity: capacity, seed: seed)
+            capacity: capacity, seed: seed, context: context)
         guard let output = program.plan.output else { return nil }
         return ClassifierEvaluator(program: program, logits: output, classes: head.classes, seed: seed)
     }

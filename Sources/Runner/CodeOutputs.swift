@@ -91,14 +91,15 @@ struct CodeOutputs {
             if split.count > Self.neighbors {
                 metrics[Metric.codesKNNAccuracy.name] = try kNNAccuracy(
                     points: codes, count: split.count, dimension: dimension, labels: split.labels.map(Int.init),
-                    k: Self.neighbors)
+                    k: Self.neighbors, library: trainer.context.library)
             }
         }
         if case .normal(let priorDimension, let mean, let std)? = spec.prior, priorDimension == dimension,
             split.count > 1
         {
             let fit = try PriorFit(
-                codes: codes, count: split.count, dimension: dimension, priorMean: mean, priorStd: std)
+                codes: codes, count: split.count, dimension: dimension, priorMean: mean, priorStd: std,
+                library: trainer.context.library)
             metrics[Metric.codesMeanDistance.name] = fit.meanDistance
             metrics[Metric.codesCovDistance.name] = fit.covarianceDistance
             metrics[Metric.codesFrechetDistance.name] = fit.frechetDistance
@@ -145,7 +146,8 @@ struct CodeOutputs {
         let application = try NetworkApplication(
             [settings.encoder], input: .data, trainer: trainer, origin: settings.origin)
         let codes = try application.apply(images, chosen)
-        let configuration = TSNEConfiguration(perplexity: settings.perplexity)
+        var configuration = TSNEConfiguration(perplexity: settings.perplexity)
+        configuration.library = trainer.context.library
         let map = try TSNE.embed(
             points: codes, count: count, dimension: application.outputWidth, configuration: configuration,
             seed: spec.seed
@@ -164,7 +166,8 @@ struct CodeOutputs {
             try writeArray("arrays/tsne_labels.npy", try NumericArray(shape: [count], elements: bytes))
             labels = bytes.map(Int.init)
             metrics[Metric.tsneKNNAccuracy.name] = try kNNAccuracy(
-                points: map, count: count, dimension: 2, labels: bytes.map(Int.init), k: Self.neighbors)
+                points: map, count: count, dimension: 2, labels: bytes.map(Int.init), k: Self.neighbors,
+                library: trainer.context.library)
         }
         let plot = ScatterPlot(
             title: "\(spec.name): t-SNE of \(count) \(settings.split) codes",

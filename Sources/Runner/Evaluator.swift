@@ -23,20 +23,22 @@ final class Evaluator {
     private let sigmoidImages: FloatBuffer
 
     /// The evaluator of `model`'s reconstruction (`ModelRoles.reconstruction`), or nil without one.
-    static func make(_ model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64) throws -> Evaluator? {
+    static func make(
+        _ model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64, context: ExecutionContext
+    ) throws -> Evaluator? {
         guard let reconstruction = model.roles.reconstruction else { return nil }
-        return try Evaluator(reconstruction, model: model, store: store, capacity: capacity, seed: seed)
+        return try Evaluator(
+            reconstruction, model: model, store: store, capacity: capacity, seed: seed, context: context)
     }
 
     init(
         _ reconstruction: ModelRoles.Reconstruction, model: ModelSummary, store: ParameterStore, capacity: Int,
-        seed: UInt64
+        seed: UInt64, context: ExecutionContext
     ) throws {
         guard let shape = model.dataShape else { throw RunError("the shape of x is unknown: nothing to evaluate") }
         program = PhaseProgram(
             computing: reconstruction.prediction, of: model.phases[reconstruction.phase].resolved, model: model,
-            store: store,
-            capacity: capacity, seed: seed)
+            store: store, capacity: capacity, seed: seed, context: context)
         guard let output = program.plan.output else { throw RunError("the evaluation plan computes nothing") }
         outputValue = output
         sampleCount = shape.elementCount
@@ -73,7 +75,7 @@ final class Evaluator {
         let output = program.output(ofValue: outputValue)
         guard outputsLogits else { return output }
         activationForward(
-            output: sigmoidImages.pointer, input: output, count: batch * sampleCount, activation: .sigmoid, threads: 1)
+            output: sigmoidImages.pointer, input: output, count: batch * sampleCount, activation: .sigmoid)
         return sigmoidImages.pointer
     }
 }

@@ -69,7 +69,8 @@ struct LatentOutputs {
         // A conditional decoder reads the prior's width plus the one-hot labels.
         let decode = try NetworkApplication(
             networks: [decoder], input: .latent, model: model, store: trainer.store, capacity: spec.train.batchSize,
-            priorDimension: conditioning == nil ? spec.prior?.dimension : nil, seed: spec.seed, origin: origin)
+            priorDimension: conditioning == nil ? spec.prior?.dimension : nil, seed: spec.seed,
+            context: trainer.context, origin: origin)
         decode.outputsLogits = model.roles.makesLogits(decoder)
         // `check` (ShapeInference) saw that the decoder reads the codes and makes images.
         let shape = try ImageShape(split.images)
@@ -99,7 +100,7 @@ struct LatentOutputs {
         let loss = trainer.checked.model.phases[code.phase].resolved
         let program = PhaseProgram(
             computing: code.node, of: loss, model: trainer.checked.model, store: trainer.store,
-            capacity: spec.train.batchSize, seed: spec.seed)
+            capacity: spec.train.batchSize, seed: spec.seed, context: trainer.context)
         guard let output = program.plan.output else { throw RunError("the codes of '\(decoder)' are not computed") }
         let width = loss.width(of: code.node)
         var codes: [Float] = []
@@ -156,7 +157,8 @@ struct LatentOutputs {
     func writeWalks(_ context: Context) throws -> (String, String) {
         let count = context.split.images.count, d = context.dimension
         let pca = try PrincipalComponents(
-            points: context.codes, count: count, dimension: d, components: min(d, Self.walkDirections))
+            points: context.codes, count: count, dimension: d, components: min(d, Self.walkDirections),
+            library: trainer.context.library)
         var latent: [Float] = []
         latent.reserveCapacity(pca.componentCount * steps * d)
         for component in 0..<pca.componentCount {

@@ -15,13 +15,14 @@ final class LossEvaluator {
     let seed: UInt64
 
     /// The evaluator for `model`'s first such phase, or nil when no phase has such a loss.
-    static func make(_ spec: ExperimentSpec, model: ModelSummary, store: ParameterStore, capacity: Int) throws
-        -> LossEvaluator?
-    {
+    static func make(
+        _ spec: ExperimentSpec, model: ModelSummary, store: ParameterStore, capacity: Int, context: ExecutionContext
+    ) throws -> LossEvaluator? {
         guard let index = model.roles.measuredPhase else { return nil }
         let phase = spec.phases[index]
         let program = try PhaseProgram(
-            phase: phase, model: model, store: store, capacity: capacity, seed: spec.seed, training: false)
+            phase: phase, model: model, store: store, capacity: capacity, seed: spec.seed, training: false,
+            context: context)
         return LossEvaluator(phase: phase.name, program: program, seed: spec.seed)
     }
 

@@ -29,13 +29,14 @@ final class NetworkApplication {
     /// The chain ends in logits of images (`ModelRoles.makesLogits`): outputs are their sigmoid.
     var outputsLogits = false
 
-    /// Plans `networks` (innermost first) over `input` for batches of up to `capacity` samples.
+    /// Plans `networks` (innermost first) over `input` for batches of up to `capacity` samples, its
+    /// kernels running with `context`.
     ///
     /// Throws when a network is missing, or when the prior's dimension differs from what the chain
     /// reads through `z`. `priorDimension` is the spec's prior's, nil without one.
     init(
         networks: [String], input: Input, model: ModelSummary, store: ParameterStore, capacity: Int,
-        priorDimension: Int?, seed: UInt64, origin: Origin
+        priorDimension: Int?, seed: UInt64, context: ExecutionContext, origin: Origin
     ) throws {
         guard let first = networks.first else { throw RunError("no network to apply") }
         for name in networks where model.network(named: name) == nil {
@@ -56,7 +57,7 @@ final class NetworkApplication {
         }
         let program = PhaseProgram(
             applying: networks, over: input == .data ? .data(reads) : .latent(reads), model: model, store: store,
-            capacity: max(capacity, 1), seed: seed)
+            capacity: max(capacity, 1), seed: seed, context: context)
         guard let output = program.plan.output else { throw RunError("the plan of '\(first)' computes nothing") }
         self.networks = networks
         self.program = program
@@ -65,13 +66,13 @@ final class NetworkApplication {
         inputWidth = reads.elementCount
     }
 
-    /// Convenience: plans `networks` with the trainer's model, parameters, capacity and prior.
+    /// Convenience: plans `networks` with the trainer's model, parameters, capacity, prior and context.
     convenience init(_ networks: [String], input: Input, trainer: Trainer, origin: Origin) throws {
         let spec = trainer.checked.spec
         try self.init(
             networks: networks, input: input, model: trainer.checked.model, store: trainer.store,
             capacity: spec.train.batchSize, priorDimension: spec.prior?.dimension, seed: spec.seed,
-            origin: origin)
+            context: trainer.context, origin: origin)
     }
 
     /// The chain's outputs for the images at `indices` of `split`: `indices.count × outputWidth`
@@ -126,7 +127,7 @@ final class NetworkApplication {
         if outputsLogits {
             outputs.withUnsafeMutableBufferPointer { values in
                 guard let base = values.baseAddress else { return }
-                activationForward(output: base, input: base, count: values.count, activation: .sigmoid, threads: 1)
+                activationForward(output: base, input: base, count: values.count, activation: .sigmoid)
             }
         }
         return outputs

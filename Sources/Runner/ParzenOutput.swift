@@ -43,12 +43,12 @@ struct ParzenOutput {
         let validation = try Self.images(tuning, limit: Self.validationPoints)
         let scores = ParzenWindow.meanLogLikelihoods(
             points: validation.values, count: validation.count, samples: decoded, sampleCount: samples,
-            dimension: dimension, sigmas: Self.sigmas)
+            dimension: dimension, sigmas: Self.sigmas, library: trainer.context.library)
         let best = scores.indices.max { scores[$0] < scores[$1] } ?? 0
         let test = try Self.images(data.test ?? tuning, limit: points)
         let likelihood = ParzenWindow.meanLogLikelihoods(
             points: test.values, count: test.count, samples: decoded, sampleCount: samples, dimension: dimension,
-            sigmas: [Self.sigmas[best]])[0]
+            sigmas: [Self.sigmas[best]], library: trainer.context.library)[0]
         return [Metric.parzenLogLikelihood.name: likelihood, Metric.parzenSigma.name: Self.sigmas[best]]
     }
 

@@ -120,7 +120,7 @@ public enum RunCommand {
             data = try clock.measure(.load) {
                 try checked.data ?? ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
             }
-            trainer = try Trainer(checked: checked, data: data)
+            trainer = try Trainer(checked: checked, data: data, context: arithmetic.context)
             trainer.clock = clock
             if options.dryRun {
                 console.message(

@@ -1,6 +1,7 @@
 import Data
 import Foundation
 import Graph
+import Kernels
 import Report
 import Spec
 
@@ -11,6 +12,8 @@ import Spec
 public final class TrainedModel {
     let checked: CheckedSpec
     let store: ParameterStore
+    /// Which library runs the products, decided once for the process by the run's determinism.
+    let context: ExecutionContext
     /// The run folder, as the user named it.
     let folder: String
     /// Where the spec's relative data paths start, for the one read that needs the data: the
@@ -25,7 +28,7 @@ public final class TrainedModel {
             throw RunError("\(folder) has no checkpoint yet: nothing has been trained to apply")
         }
         checked = try SpecCheck.checkedRun(options, folder: folder)
-        _ = try ArithmeticSetup.apply(checked.spec.determinism, threads: options.threads)
+        context = try ArithmeticSetup.apply(checked.spec.determinism, threads: options.threads).context
         specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
         store = ParameterStore(model: checked.model, spec: checked.spec, seed: checked.spec.seed)
         self.folder = folder
@@ -130,7 +133,8 @@ public final class TrainedModel {
         let spec = checked.spec
         let application = try NetworkApplication(
             networks: networks, input: input, model: checked.model, store: store, capacity: spec.train.batchSize,
-            priorDimension: spec.prior?.dimension, seed: spec.seed, origin: .argument("runexp apply \(folder)"))
+            priorDimension: spec.prior?.dimension, seed: spec.seed, context: context,
+            origin: .argument("runexp apply \(folder)"))
         application.outputsLogits = checked.model.roles.makesLogits(networks.last!)
         return application
     }

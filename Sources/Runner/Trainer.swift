@@ -50,6 +50,9 @@ public final class Trainer {
     public let checked: CheckedSpec
     public let data: ExperimentData
     public let store: ParameterStore
+    /// What every plan of this run hands its kernels (`ArithmeticSetup.context`): the trainer's
+    /// phases, its evaluators and the outputs' networks are planned with it.
+    public let context: ExecutionContext
     let phases: [PhaseProgram]
     let evaluator: Evaluator?
     let lossEvaluator: LossEvaluator?
@@ -87,7 +90,8 @@ public final class Trainer {
         checkpoints.restored(epoch: epochsDone)
     }
 
-    public init(checked: CheckedSpec, data: ExperimentData) throws {
+    public init(checked: CheckedSpec, data: ExperimentData, context: ExecutionContext) throws {
+        self.context = context
         let spec = checked.spec, model = checked.model
         self.checked = checked
         self.data = data
@@ -99,7 +103,7 @@ public final class Trainer {
         phases = try spec.phases.map {
             try PhaseProgram(
                 phase: $0, model: model, store: store, capacity: capacity, seed: spec.seed,
-                data: $0.batches == .labeled ? labeledBuffer : batchBuffer)
+                data: $0.batches == .labeled ? labeledBuffer : batchBuffer, context: context)
         }
         if labeledPhases {
             labeledBatches = LabeledSubset.Batches(
@@ -109,10 +113,11 @@ public final class Trainer {
         // A copied pass must come from this very step and weights: not with a phase that skips
         // batches (`every`) or runs several times on one (`repeat`).
         if spec.phases.allSatisfy({ $0.repeats == 1 && $0.every == 1 }) { PhaseProgram.shareForwardPasses(phases) }
-        evaluator = try Evaluator.make(model, store: store, capacity: capacity, seed: spec.seed)
-        lossEvaluator = try LossEvaluator.make(spec, model: model, store: store, capacity: capacity)
+        evaluator = try Evaluator.make(model, store: store, capacity: capacity, seed: spec.seed, context: context)
+        lossEvaluator = try LossEvaluator.make(spec, model: model, store: store, capacity: capacity, context: context)
         earlyStopping = spec.train.earlyStop.map { EarlyStopping($0, store: store) }
-        classifierEvaluator = ClassifierEvaluator.make(model, store: store, capacity: capacity, seed: spec.seed)
+        classifierEvaluator = ClassifierEvaluator.make(
+            model, store: store, capacity: capacity, seed: spec.seed, context: context)
         let batches = (data.train.count + capacity - 1) / capacity
         // A schedule counts the phase's own updates: `repeat` times per batch it runs on.
         for (phase, phaseSpec) in zip(phases, spec.phases) {
@@ -128,6 +133,20 @@ public final class Trainer {
         sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         shuffle = RandomStream(seed: spec.seed, name: "shuffle")
         discriminatorProbe = try DiscriminatorProbe.make(self)
+        preparePrimitives()
+    }
+
+    /// Has every plan make, now, the convolution primitives of the last (partial) batches it will
+    /// run: the training phases the training split's (and the labelled subset's batch), the
+    /// evaluators each split's. Only plans on oneDNN have any to make.
+    private func preparePrimitives() {
+        let capacity = checked.spec.train.batchSize
+        var training: Set<Int> = [data.train.count % capacity]
+        if let labeled = labeledBatches { training.insert(labeled.batchSize) }
+        for phase in phases { phase.preparePrimitives(forBatches: training) }
+        let splits = Set(Split.allCases.compactMap { data.split($0).map { $0.count % capacity } })
+        let evaluators = [evaluator?.program, lossEvaluator?.program, classifierEvaluator?.program]
+        for program in evaluators.compactMap({ $0 }) { program.preparePrimitives(forBatches: splits) }
     }
 
     /// Trains the remaining epochs. `record` receives each metrics record as it is made; `progress`

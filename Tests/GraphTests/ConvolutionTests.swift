@@ -17,17 +17,16 @@ struct Conv2DTests {
             "{filters: 2, kernel: 1, stride: 1, padding: 0}",
         ])
     func gradientsMatchFiniteDifferences(library: ProductLibrary, settings: String) throws {
-        try ProductLibrary.$override.withValue(library) {
-            let check = try GradientCheck(
-                GradientCheck.spec(
-                    data: "{source: mnist-m, shape: [7, 9, 3]}",
-                    layers: "[conv2d: \(settings), tanh, conv2d: {filters: 2, kernel: 3, stride: 2}]"))
-            #expect(check.check() > 20)
-            // A 5×5 kernel at stride 3 leaves the 7×9 image's last rows unread: a negative bottom
-            // padding, which oneDNN does not take, so that layer lowers to im2col.
-            let served = settings.contains("kernel: 5, stride: 3, padding: valid") ? 1 : 2
-            #expect(check.convolutionsServedByOneDNN == (library == .oneDNN ? served : 0))
-        }
+        let check = try GradientCheck(
+            GradientCheck.spec(
+                data: "{source: mnist-m, shape: [7, 9, 3]}",
+                layers: "[conv2d: \(settings), tanh, conv2d: {filters: 2, kernel: 3, stride: 2}]"),
+            library: library)
+        #expect(check.check() > 20)
+        // A 5×5 kernel at stride 3 leaves the 7×9 image's last rows unread: a negative bottom
+        // padding, which oneDNN does not take, so that layer lowers to im2col.
+        let served = settings.contains("kernel: 5, stride: 3, padding: valid") ? 1 : 2
+        #expect(check.convolutionsServedByOneDNN == (library == .oneDNN ? served : 0))
     }
 }
 
@@ -42,15 +41,13 @@ struct Conv2DTransposeTests {
         ])
     func gradientsMatchFiniteDifferences(library: ProductLibrary, settings: String) throws {
         // The first transposed convolution's input gradient is exercised by the one after it.
-        try ProductLibrary.$override.withValue(library) {
-            let check = try GradientCheck(
-                GradientCheck.spec(
-                    data: "{source: mnist-m, shape: [5, 7, 3]}",
-                    layers:
-                        "[conv2d_transpose: \(settings), tanh, conv2d_transpose: {filters: 2, kernel: 3, stride: 2, padding: 1}]"
-                ))
-            #expect(check.check() > 20)
-            #expect(check.convolutionsServedByOneDNN == (library == .oneDNN ? 2 : 0))
-        }
+        let check = try GradientCheck(
+            GradientCheck.spec(
+                data: "{source: mnist-m, shape: [5, 7, 3]}",
+                layers:
+                    "[conv2d_transpose: \(settings), tanh, conv2d_transpose: {filters: 2, kernel: 3, stride: 2, padding: 1}]"
+            ), library: library)
+        #expect(check.check() > 20)
+        #expect(check.convolutionsServedByOneDNN == (library == .oneDNN ? 2 : 0))
     }
 }

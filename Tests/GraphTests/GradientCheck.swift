@@ -18,7 +18,7 @@ struct GradientCheck {
     let programs: [PhaseProgram]
     static let step: Float = 1e-2
 
-    init(_ text: String, capacity: Int = 3, seed: UInt64 = 3) throws {
+    init(_ text: String, capacity: Int = 3, seed: UInt64 = 3, library: ProductLibrary = .openBLAS) throws {
         spec = try SpecLoader.load(text: text, file: "check.yaml").get()
         model = try ShapeInference.run(spec).get()
         store = ParameterStore(model: model, spec: spec, seed: seed)
@@ -30,7 +30,7 @@ struct GradientCheck {
             programs.append(
                 try PhaseProgram(
                     phase: phase, model: model, store: store, capacity: capacity,
-                    seed: seed, data: data))
+                    seed: seed, data: data, context: planContext(library)))
         }
         self.programs = programs
         for program in programs {

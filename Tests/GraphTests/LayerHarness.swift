@@ -2,6 +2,11 @@ import Kernels
 
 @testable import Graph
 
+/// The context a test plans with on `library`: the threads BLAS runs with, as a run's plans have.
+func planContext(_ library: ProductLibrary = .openBLAS) -> ExecutionContext {
+    ExecutionContext(library: library, threads: blasThreadCount())
+}
+
 /// Runs one layer directly on given arrays: forward, then backward from a given output gradient.
 struct LayerHarness {
     var output: [Float] = []
@@ -37,14 +42,13 @@ struct LayerHarness {
             output: outputBuffer.pointer, dInput: dInputBuffer.pointer, dOutput: dOutputBuffer.pointer,
             accumulateInput: false, parameters: tensors.map(\.pointer), gradients: gradientBuffers.map(\.pointer),
             scratch: scratch.pointer, doubleScratch: doubles.pointer, training: training)
+        buffers.context = ExecutionContext(library: library)
         if library == .oneDNN, let convolution = layer.directConvolution(for: buffers, backward: true) {
             buffers.convolution = convolution
         }
         var random = RandomStream(seed: 0, name: "harness")
-        ProductLibrary.$override.withValue(library) {
-            layer.forward(buffers, random: &random)
-            layer.backward(buffers)
-        }
+        layer.forward(buffers, random: &random)
+        layer.backward(buffers)
         servedByOneDNN = buffers.convolution != nil
         output = outputBuffer.values
         dInput = dInputBuffer.values

@@ -81,7 +81,7 @@ struct PhaseTests {
         let phases = try spec.phases.map {
             try PhaseProgram(
                 phase: $0, model: model, store: store, capacity: 8,
-                seed: spec.seed, data: data, fusingActivations: fusing)
+                seed: spec.seed, data: data, fusingActivations: fusing, context: planContext())
         }
         if sharing { PhaseProgram.shareForwardPasses(phases) }
         return (spec, store, data, phases)
@@ -176,7 +176,7 @@ struct PhaseTests {
         let model = try ShapeInference.run(spec).get()
         let store = ParameterStore(model: model, spec: spec, seed: 1)
         let program = try PhaseProgram(
-            phase: spec.phases[0], model: model, store: store, capacity: 8, seed: 1)
+            phase: spec.phases[0], model: model, store: store, capacity: 8, seed: 1, context: planContext())
         // Every sample shows the same pattern, which a 3-d code can hold; noise could not be learned.
         var stream = RandomStream(seed: 1, name: "test data")
         stream.fillUniform(buffer: program.data!.pointer, count: 784)

@@ -155,14 +155,16 @@ func largePassesGiveTheSameBitsOnOneThreadAndSplit(activation: Activation) {
     let bias = randomValues(37, name: "split.bias")
     func passes(threads: Int) -> [[UInt32]] {
         var y = [Float](repeating: 0, count: count), d = [Float](repeating: 0, count: count)
-        activationForward(output: &y, input: x, count: count, activation: activation, threads: threads)
+        activationForward(
+            output: &y, input: x, count: count, activation: activation,
+            context: ExecutionContext(library: .openBLAS, threads: threads))
         activationBackward(
             dInput: &d, output: y, dOutput: up, count: count, activation: activation, accumulate: false,
-            threads: threads)
+            context: ExecutionContext(library: .openBLAS, threads: threads))
         var biased = [Float](repeating: 0, count: 37 * 1891)
         biasActivationForward(
             output: &biased, input: Array(x.prefix(37 * 1891)), bias: bias, rows: 1891, columns: 37,
-            activation: activation, threads: threads)
+            activation: activation, context: ExecutionContext(library: .openBLAS, threads: threads))
         return [y, d, biased].map { $0.map(\.bitPattern) }
     }
     #expect(passes(threads: 1) == passes(threads: 2))

@@ -24,7 +24,7 @@ func biasActivationEqualsBiasThenActivation(activation: Activation) {
     let u = randomValues(batch * outputs, name: "dense.u")
     func forward(_ w: [Float]) -> [Float] {
         var y = [Float](repeating: 0, count: batch * outputs)
-        gemm(c: &y, a: x, b: w, m: batch, n: outputs, k: inputs, accumulate: false)
+        gemm(c: &y, a: x, b: w, m: batch, n: outputs, k: inputs, accumulate: false, context: .serial)
         y.withUnsafeMutableBufferPointer {
             biasActivationForward(
                 output: $0.baseAddress!, input: $0.baseAddress!, bias: b, rows: batch, columns: outputs,
@@ -37,7 +37,7 @@ func biasActivationEqualsBiasThenActivation(activation: Activation) {
     activationBackward(
         dInput: &dPre, output: y, dOutput: u, count: y.count, activation: .sigmoid, accumulate: false)
     var dW = [Float](repeating: .nan, count: w.count)
-    gemm(c: &dW, a: x, b: dPre, m: inputs, n: outputs, k: batch, transposeA: true, accumulate: false)
+    gemm(c: &dW, a: x, b: dPre, m: inputs, n: outputs, k: batch, transposeA: true, accumulate: false, context: .serial)
     // Step 1e-2 on a sigmoid of O(1) arguments: truncation ~1e-5, rounding ~1e-5; tolerance 1e-3.
     let numeric = centralDifferences(w, step: 1e-2) { dot(forward($0), u) }
     #expect(maxAbsDifference(dW, numeric) < 1e-3)
@@ -59,7 +59,7 @@ func narrowRowsGetTheSameBitsAsAddingTheBiasThenTheActivation(activation: Activa
             var fused = [Float](repeating: .nan, count: x.count)
             biasActivationForward(
                 output: &fused, input: x, bias: bias, rows: rows, columns: columns, activation: activation,
-                threads: threads)
+                context: ExecutionContext(library: .openBLAS, threads: threads))
             #expect(fused == expected, "\(rows)×\(columns), threads \(threads)")
         }
     }

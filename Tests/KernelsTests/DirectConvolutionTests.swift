@@ -125,6 +125,11 @@ func oneDNNWeightGradientIsTheConvolutionsAdjointInTheWeights(geometry g: ConvGe
     let first = try Served(one, gridChannels: gridChannels, plannedBatch: g.batch)
     let perSample = g.outputHeight * g.outputWidth * gridChannels
     #expect(first.grid() == Array(full.grid()[0..<perSample]))
+    let prepared = try Served(one, gridChannels: gridChannels, plannedBatch: g.batch)
+    prepared.convolution.prepare(batch: 1)
+    #expect(prepared.convolution.preparedBatches == [1, g.batch].sorted())
+    #expect(prepared.grid() == first.grid())
+    #expect(prepared.convolution.preparedBatches == [1, g.batch].sorted())
 }
 
 @Test func theSameInputsGiveTheSameBitsEveryTime() throws {
@@ -149,9 +154,7 @@ func oneDNNWeightGradientIsTheConvolutionsAdjointInTheWeights(geometry g: ConvGe
     defer { counts.deallocate() }
     counts.initialize(repeating: 0, count: 7)
     let shared = UncheckedSendable(value: counts)
-    ProductLibrary.$override.withValue(.oneDNN) {
-        forEachPart(parts: 7) { part in shared.value[part] += 1 }
-    }
+    forEachPart(parts: 7, on: .oneDNN) { part in shared.value[part] += 1 }
     #expect(Array(UnsafeBufferPointer(start: counts, count: 7)) == Array(repeating: 1, count: 7))
 }
 

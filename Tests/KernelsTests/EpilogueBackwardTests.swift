@@ -21,13 +21,13 @@ private func separatePasses(
 
 private func fused(
     dOutput: [Float], output: [Float], bias: [Float], rows: Int, columns: Int, activation: Activation,
-    accumulate: Bool, threads: Int
+    accumulate: Bool, context: ExecutionContext
 ) -> (gradient: [Float], bias: [Float]) {
     var gradient = dOutput
     var sums = bias
     epilogueBackward(
         dOutput: &gradient, output: output, dBias: &sums, rows: rows, columns: columns, activation: activation,
-        accumulateBias: accumulate, threads: threads)
+        accumulateBias: accumulate, context: context)
     return (gradient, sums)
 }
 
@@ -49,11 +49,10 @@ func epilogueBackwardHasTheBitsOfTheActivationGradientThenRowOrderColumnSums(act
                 dOutput: dOutput, output: output, bias: bias, rows: rows, columns: columns, activation: activation,
                 accumulate: accumulate)
             for (library, threads) in [(ProductLibrary.oneDNN, 1), (.openBLAS, 1), (.openBLAS, 2), (.openBLAS, 3)] {
-                let got = ProductLibrary.$override.withValue(library) {
-                    fused(
-                        dOutput: dOutput, output: output, bias: bias, rows: rows, columns: columns,
-                        activation: activation, accumulate: accumulate, threads: threads)
-                }
+                let got = fused(
+                    dOutput: dOutput, output: output, bias: bias, rows: rows, columns: columns,
+                    activation: activation, accumulate: accumulate,
+                    context: ExecutionContext(library: library, threads: threads))
                 #expect(got.gradient == expected.gradient, "\(rows)×\(columns), \(library), threads \(threads)")
                 #expect(got.bias == expected.bias, "\(rows)×\(columns), \(library), threads \(threads)")
             }
@@ -62,26 +61,25 @@ func epilogueBackwardHasTheBitsOfTheActivationGradientThenRowOrderColumnSums(act
 }
 
 @Test func inFastModeThreadsSharingRowsGiveTheSameBitsRunToRunAndSumsWithinRounding() {
-    ProductLibrary.$override.withValue(.oneDNN) {
-        for (rows, columns) in epilogueShapes {
-            let output = randomValues(rows * columns, name: "epi.out")
-            let dOutput = randomValues(rows * columns, name: "epi.dout")
-            let bias = randomValues(columns, name: "epi.bias")
-            let expected = separatePasses(
+    for (rows, columns) in epilogueShapes {
+        let output = randomValues(rows * columns, name: "epi.out")
+        let dOutput = randomValues(rows * columns, name: "epi.dout")
+        let bias = randomValues(columns, name: "epi.bias")
+        let expected = separatePasses(
+            dOutput: dOutput, output: output, bias: bias, rows: rows, columns: columns, activation: .relu,
+            accumulate: true)
+        for threads in [2, 3] {
+            let context = ExecutionContext(library: .oneDNN, threads: threads)
+            let first = fused(
                 dOutput: dOutput, output: output, bias: bias, rows: rows, columns: columns, activation: .relu,
-                accumulate: true)
-            for threads in [2, 3] {
-                let first = fused(
-                    dOutput: dOutput, output: output, bias: bias, rows: rows, columns: columns, activation: .relu,
-                    accumulate: true, threads: threads)
-                let second = fused(
-                    dOutput: dOutput, output: output, bias: bias, rows: rows, columns: columns, activation: .relu,
-                    accumulate: true, threads: threads)
-                #expect(first.gradient == expected.gradient)
-                #expect(first.bias == second.bias, "\(rows)×\(columns), threads \(threads)")
-                // Sums of about a thousand unit normals: rounding differences of a few 1e-6.
-                #expect(maxAbsDifference(first.bias, expected.bias) < 1e-3, "\(rows)×\(columns)")
-            }
+                accumulate: true, context: context)
+            let second = fused(
+                dOutput: dOutput, output: output, bias: bias, rows: rows, columns: columns, activation: .relu,
+                accumulate: true, context: context)
+            #expect(first.gradient == expected.gradient)
+            #expect(first.bias == second.bias, "\(rows)×\(columns), threads \(threads)")
+            // Sums of about a thousand unit normals: rounding differences of a few 1e-6.
+            #expect(maxAbsDifference(first.bias, expected.bias) < 1e-3, "\(rows)×\(columns)")
         }
     }
 }
@@ -94,7 +92,7 @@ func epilogueBackwardHasTheBitsOfTheActivationGradientThenRowOrderColumnSums(act
         dOutput: gradient, output: output, bias: [], rows: rows, columns: 0, activation: .relu, accumulate: false)
     epilogueBackward(
         dOutput: &gradient, output: output, dBias: nil, rows: rows, columns: columns, activation: .relu,
-        accumulateBias: false)
+        accumulateBias: false, context: .serial)
     #expect(gradient == expected.gradient)
 }
 
@@ -104,11 +102,11 @@ func epilogueBackwardHasTheBitsOfTheActivationGradientThenRowOrderColumnSums(act
     var bias: [Float] = [.nan, .nan]
     epilogueBackward(
         dOutput: &gradient, output: values, dBias: &bias, rows: 3, columns: 2, activation: .identity,
-        accumulateBias: false)
+        accumulateBias: false, context: .serial)
     #expect(bias == [9, 12])
     epilogueBackward(
         dOutput: &gradient, output: values, dBias: &bias, rows: 3, columns: 2, activation: .identity,
-        accumulateBias: true)
+        accumulateBias: true, context: .serial)
     #expect(bias == [18, 24])
     #expect(gradient == [1, 2, 3, 4, 5, 6])
 }

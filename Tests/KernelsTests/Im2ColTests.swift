@@ -74,7 +74,7 @@ private func im2colConvolution(_ x: [Float], _ w: [Float], _ g: ConvGeometry, ou
     im2col(columns: &columns, image: x, geometry: g)
     var y = [Float](repeating: .nan, count: g.columnRows * outChannels)
     gemm(
-        c: &y, a: columns, b: w, m: g.columnRows, n: outChannels, k: g.columnWidth, accumulate: false)
+        c: &y, a: columns, b: w, m: g.columnRows, n: outChannels, k: g.columnWidth, accumulate: false, context: .serial)
     return y
 }
 
@@ -126,7 +126,7 @@ func conv2dGradientsFromCol2imAndGemmMatchCentralDifferences(
     var dColumns = [Float](repeating: 0, count: g.columnRows * g.columnWidth)
     gemm(
         c: &dColumns, a: u, b: w, m: g.columnRows, n: g.columnWidth, k: outChannels, transposeB: true,
-        accumulate: false)
+        accumulate: false, context: .serial)
     var dx = [Float](repeating: .nan, count: x.count)
     col2im(image: &dx, columns: dColumns, geometry: g, accumulate: false)
     var columns = [Float](repeating: 0, count: dColumns.count)
@@ -134,7 +134,7 @@ func conv2dGradientsFromCol2imAndGemmMatchCentralDifferences(
     var dw = [Float](repeating: .nan, count: w.count)
     gemm(
         c: &dw, a: columns, b: u, m: g.columnWidth, n: outChannels, k: g.columnRows, transposeA: true,
-        accumulate: false)
+        accumulate: false, context: .serial)
     // The loss is linear in x and in w, so central differences have no truncation error; a large
     // step (0.5) makes the Float rounding of the loss (~1e-6) negligible after dividing by 2h.
     let numericX = centralDifferences(x, step: 0.5) {
@@ -163,7 +163,7 @@ func conv2dTransposeByGemmAndCol2imMatchesDirectScatter(caseIndex: Int) {
     let x = randomValues(g.columnRows * t.cin, name: "convT.x")
     let w = randomValues(t.cin * g.columnWidth, name: "convT.w")  // [Cin, KH, KW, Cout]
     var columns = [Float](repeating: .nan, count: g.columnRows * g.columnWidth)
-    gemm(c: &columns, a: x, b: w, m: g.columnRows, n: g.columnWidth, k: t.cin, accumulate: false)
+    gemm(c: &columns, a: x, b: w, m: g.columnRows, n: g.columnWidth, k: t.cin, accumulate: false, context: .serial)
     var y = [Float](repeating: .nan, count: g.imageCount)
     col2im(image: &y, columns: columns, geometry: g, accumulate: false)
     var expected = [Double](repeating: 0, count: g.imageCount)
@@ -198,9 +198,13 @@ func conv2dTransposeByGemmAndCol2imMatchesDirectScatter(caseIndex: Int) {
     let columns = randomValues(g.columnRows * g.columnWidth, name: "split.columns")
     func lowerings(threads: Int) -> ([Float], [Float]) {
         var unfolded = [Float](repeating: .nan, count: columns.count)
-        im2col(columns: &unfolded, image: image, geometry: g, threads: threads)
+        im2col(
+            columns: &unfolded, image: image, geometry: g,
+            context: ExecutionContext(library: .openBLAS, threads: threads))
         var folded = image
-        col2im(image: &folded, columns: columns, geometry: g, accumulate: true, threads: threads)
+        col2im(
+            image: &folded, columns: columns, geometry: g, accumulate: true,
+            context: ExecutionContext(library: .openBLAS, threads: threads))
         return (unfolded, folded)
     }
     let one = lowerings(threads: 1), two = lowerings(threads: 2)

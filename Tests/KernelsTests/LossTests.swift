@@ -177,7 +177,7 @@ func lossGradientsDoNotDependOnTheThreadCount(kind: LossKind) {
         var g = [Float](repeating: 0.5, count: count)
         lossBackward(
             dPrediction: &g, prediction: p, target: target, count: count, kind: kind, upstream: -0.7,
-            accumulate: true, threads: threads)
+            accumulate: true, context: ExecutionContext(library: .openBLAS, threads: threads))
         return g
     }
     t.withUnsafeBufferPointer { t in

@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 import Testing
 
 @testable import Runner
@@ -79,7 +80,8 @@ struct BenchTests {
 
     @Test func aThroughputMeasurementSplitsTheStepIntoSharesOfAtMostTheWhole() throws {
         let path = RunexpBinary.packageRoot.appendingPathComponent("experiments/aae_mlp.yaml").path
-        let training = try Bench.trainingThroughput(path, seconds: 0.05)
+        let training = try Bench.trainingThroughput(
+            path, seconds: 0.05, context: ExecutionContext(library: .openBLAS, threads: blasThreadCount()))
         #expect(training.imagesPerSecond > 0)
         #expect(training.gemmPercent > 0 && training.gemmPercent <= 100)
         #expect(training.optimizerPercent > 0 && training.optimizerPercent <= training.overheadPercent)

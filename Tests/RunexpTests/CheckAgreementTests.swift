@@ -58,7 +58,7 @@ struct CheckAgreementTests {
                 data[key] = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: scratch.url.path)
             }
             do {
-                _ = try Trainer(checked: checked, data: checked.data ?? data[key]!)
+                _ = try Trainer(checked: checked, data: checked.data ?? data[key]!, context: .serial)
                 planned += 1
             } catch {
                 Issue.record("check accepts this mutation of \(path) but planning it fails: \(error)\n\(file)")

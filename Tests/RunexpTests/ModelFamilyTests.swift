@@ -113,7 +113,7 @@ struct ModelFamilyTests {
         try Self.conditional.write(toFile: path, atomically: true, encoding: .utf8)
         let checked = try SpecCheck.run(path: path).get()
         let data = try ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: "/")
-        let trainer = try Trainer(checked: checked, data: data)
+        let trainer = try Trainer(checked: checked, data: data, context: .serial)
         _ = try trainer.train(record: { _ in }, progress: { _ in }, epochEnded: { _ in }, stopRequested: { false })
         let batches = (data.train.count + 49) / 50
         #expect(trainer.phases.map(\.optimizer.step) == [batches, 3 * batches, batches / 2])

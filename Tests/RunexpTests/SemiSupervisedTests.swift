@@ -88,7 +88,7 @@ struct SemiSupervisedTests {
         let data = try ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: "/")
         let kept = try #require(data.labeledTrain)
         #expect(kept.count == 50)
-        let trainer = try Trainer(checked: checked, data: data)
+        let trainer = try Trainer(checked: checked, data: data, context: .serial)
         _ = try trainer.train(record: { _ in }, progress: { _ in }, epochEnded: { _ in }, stopRequested: { false })
         // The classification phase's x holds the kept images of its last batch: step number − 1.
         var batches = LabeledSubset.Batches(images: kept, batchSize: 20, seed: checked.spec.seed)

@@ -103,10 +103,10 @@ public struct Conv2D: FusesActivation {
                 batch: b.batch, elapsed: b.gemmClock)
             return
         }
-        im2col(columns: b.scratch, image: b.input, geometry: g, threads: b.threads, elapsed: b.convolutionClock)
+        im2col(columns: b.scratch, image: b.input, geometry: g, context: b.context, elapsed: b.convolutionClock)
         gemm(
             c: b.output, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: settings.filters, k: g.columnWidth,
-            accumulate: false, elapsed: b.gemmClock)
+            accumulate: false, context: b.context, elapsed: b.gemmClock)
         b.finishOutput(bias: settings.bias ? b.parameters[1] : nil, rows: g.columnRows, columns: settings.filters)
     }
 
@@ -130,15 +130,15 @@ public struct Conv2D: FusesActivation {
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.scratch, b: b.dOutput, m: g.columnWidth, n: settings.filters, k: g.columnRows,
-                transposeA: true, accumulate: b.accumulateParameters, elapsed: b.gemmClock)
+                transposeA: true, accumulate: b.accumulateParameters, context: b.context, elapsed: b.gemmClock)
         }
         if let dInput = b.dInput {
             let dColumns = b.scratch + g.columnRows * g.columnWidth
             gemm(
                 c: dColumns, a: b.dOutput, b: b.parameters[0], m: g.columnRows, n: g.columnWidth,
-                k: settings.filters, transposeB: true, accumulate: false, elapsed: b.gemmClock)
+                k: settings.filters, transposeB: true, accumulate: false, context: b.context, elapsed: b.gemmClock)
             col2im(
-                image: dInput, columns: dColumns, geometry: g, accumulate: b.accumulateInput, threads: b.threads,
+                image: dInput, columns: dColumns, geometry: g, accumulate: b.accumulateInput, context: b.context,
                 elapsed: b.convolutionClock)
         }
     }

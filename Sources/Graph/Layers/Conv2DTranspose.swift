@@ -101,9 +101,9 @@ public struct Conv2DTranspose: FusesActivation {
             let g = geometry(b)
             gemm(
                 c: b.scratch, a: b.input, b: b.parameters[0], m: g.columnRows, n: g.columnWidth, k: b.inputShape[2],
-                accumulate: false, elapsed: b.gemmClock)
+                accumulate: false, context: b.context, elapsed: b.gemmClock)
             col2im(
-                image: b.output, columns: b.scratch, geometry: g, accumulate: false, threads: b.threads,
+                image: b.output, columns: b.scratch, geometry: g, accumulate: false, context: b.context,
                 elapsed: b.convolutionClock)
         }
         b.finishOutput(
@@ -133,16 +133,16 @@ public struct Conv2DTranspose: FusesActivation {
 
     private func backwardThroughColumns(_ b: LayerBuffers, geometry g: ConvGeometry) {
         let inChannels = b.inputShape[2]
-        im2col(columns: b.scratch, image: b.dOutput, geometry: g, threads: b.threads, elapsed: b.convolutionClock)
+        im2col(columns: b.scratch, image: b.dOutput, geometry: g, context: b.context, elapsed: b.convolutionClock)
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.input, b: b.scratch, m: inChannels, n: g.columnWidth, k: g.columnRows,
-                transposeA: true, accumulate: b.accumulateParameters, elapsed: b.gemmClock)
+                transposeA: true, accumulate: b.accumulateParameters, context: b.context, elapsed: b.gemmClock)
         }
         if let dInput = b.dInput {
             gemm(
                 c: dInput, a: b.scratch, b: b.parameters[0], m: g.columnRows, n: inChannels, k: g.columnWidth,
-                transposeB: true, accumulate: b.accumulateInput, elapsed: b.gemmClock)
+                transposeB: true, accumulate: b.accumulateInput, context: b.context, elapsed: b.gemmClock)
         }
     }
 }

@@ -33,7 +33,7 @@ public struct Dense: FusesActivation {
         let inputs = b.inputShape.elementCount
         gemm(
             c: b.output, a: b.input, b: b.parameters[0], m: b.batch, n: units, k: inputs, accumulate: false,
-            elapsed: b.gemmClock)
+            context: b.context, elapsed: b.gemmClock)
         b.finishOutput(bias: bias ? b.parameters[1] : nil, rows: b.batch, columns: units)
     }
 
@@ -43,12 +43,12 @@ public struct Dense: FusesActivation {
         if let gradients = b.gradients {
             gemm(
                 c: gradients[0], a: b.input, b: b.dOutput, m: inputs, n: units, k: b.batch, transposeA: true,
-                accumulate: b.accumulateParameters, elapsed: b.gemmClock)
+                accumulate: b.accumulateParameters, context: b.context, elapsed: b.gemmClock)
         }
         if let dInput = b.dInput {
             gemm(
                 c: dInput, a: b.dOutput, b: b.parameters[0], m: b.batch, n: inputs, k: units, transposeB: true,
-                accumulate: b.accumulateInput, elapsed: b.gemmClock)
+                accumulate: b.accumulateInput, context: b.context, elapsed: b.gemmClock)
         }
     }
 }

@@ -6,8 +6,9 @@ extension PhaseProgram {
     struct Allocator {
         let plan: PhasePlan
         let capacity: Int
-        /// Threads each layer's elementwise passes may use, and the bench's counters (usually nil).
-        var threads = 1
+        /// What each layer's kernels run with (the plan's context), and the bench's counters
+        /// (usually nil).
+        let context: ExecutionContext
         var timing: StepTiming?
         var values: [FloatBuffer?]
         var gradients: [FloatBuffer?]
@@ -20,9 +21,10 @@ extension PhaseProgram {
         let noDoubles = DoubleBuffer(count: 1)
         var doubles: [DoubleBuffer] = []
 
-        init(plan: PhasePlan, capacity: Int) {
+        init(plan: PhasePlan, capacity: Int, context: ExecutionContext) {
             self.plan = plan
             self.capacity = capacity
+            self.context = context
             values = Array(repeating: nil, count: plan.values.count)
             gradients = Array(repeating: nil, count: plan.values.count)
         }
@@ -142,9 +144,9 @@ extension PhaseProgram {
                 gradients: a.computesParameterGradients ? tensors.compactMap { $0.gradient?.pointer } : nil,
                 scratch: scratch.pointer, doubleScratch: doubleScratch.pointer, training: training)
             buffers.epilogue = a.epilogue
-            buffers.threads = threads
+            buffers.context = context
             buffers.convolutionClock = timing?.convolutionCounter
-            if ProductLibrary.current == .oneDNN {
+            if context.library == .oneDNN {
                 buffers.convolution = a.layer.directConvolution(for: buffers, backward: runsBackward)
             }
             let hasProducts = PhaseProgram.productServer(a.layer, buffers) != nil

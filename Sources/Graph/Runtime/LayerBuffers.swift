@@ -32,8 +32,9 @@ public struct LayerBuffers {
     /// (`identity` when none is): `output` then holds the activation's output, and `dOutput` arrives
     /// as the gradient of that.
     public var epilogue: Activation = .identity
-    /// Threads the layer's elementwise passes and convolution lowerings may split across.
-    public var threads = 1
+    /// What the layer's kernels run with: the plan's library for products and the threads its
+    /// elementwise passes and convolution lowerings may split across (the planner sets it).
+    public var context = ExecutionContext.serial
     /// Counters the layer's GEMM and convolution-lowering calls add their durations to (bench only).
     public var gemmClock: UnsafeMutablePointer<UInt64>?
     public var convolutionClock: UnsafeMutablePointer<UInt64>?
@@ -49,10 +50,10 @@ extension LayerBuffers {
         if let bias {
             biasActivationForward(
                 output: output, input: output, bias: bias, rows: rows, columns: columns, activation: epilogue,
-                threads: threads)
+                context: context)
         } else if epilogue != .identity {
             activationForward(
-                output: output, input: output, count: rows * columns, activation: epilogue, threads: threads)
+                output: output, input: output, count: rows * columns, activation: epilogue, context: context)
         }
     }
 
@@ -63,6 +64,6 @@ extension LayerBuffers {
     func gradientBeforeEpilogue(dBias: UnsafeMutablePointer<Float>?, rows: Int, columns: Int) {
         epilogueBackward(
             dOutput: dOutput, output: output, dBias: dBias, rows: rows, columns: columns, activation: epilogue,
-            accumulateBias: accumulateParameters, threads: threads)
+            accumulateBias: accumulateParameters, context: context)
     }
 }

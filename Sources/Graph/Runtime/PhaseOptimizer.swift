@@ -18,19 +18,19 @@ public final class PhaseOptimizer: @unchecked Sendable {
     /// Steps taken so far; the next step is `step + 1`.
     public private(set) var step = 0
 
-    /// Threads a large update splits across.
-    let threads: Int
+    /// What a large update splits across: `context.threads` threads, on its library's.
+    let context: ExecutionContext
     /// The bench's counters, when it is measuring.
     let timing: StepTiming?
 
     public init(
         spec: OptimizerSpec, schedule: OptimizerSchedule = OptimizerSchedule(), parameters: [Parameter],
-        threads: Int = 1, timing: StepTiming? = nil
+        context: ExecutionContext = .serial, timing: StepTiming? = nil
     ) {
         self.spec = spec
         self.schedule = schedule
         self.parameters = parameters
-        self.threads = max(1, threads)
+        self.context = context
         self.timing = timing
         firstMoments = parameters.map { FloatBuffer(count: $0.value.count) }
         if case .adam = spec {
@@ -86,15 +86,16 @@ public final class PhaseOptimizer: @unchecked Sendable {
 
     /// Applies the current step's update to `parameters[i]` for each `i` in `indices`.
     ///
-    /// The update is elementwise and memory-bound, so large tensors are split across `threads`
+    /// The update is elementwise and memory-bound, so large tensors are split across `context.threads`
     /// (the BLAS threads, idle at this point of the step); the result does not depend on the split.
     public func update(_ indices: [Int]) {
         let start = timing == nil ? 0 : monotonicNanoseconds()
         defer { addElapsed(since: start, to: timing?.optimizerCounter) }
         let total = indices.reduce(0) { $0 + parameters[$1].value.count }
-        let parts = total >= Self.parallelThreshold ? threads : 1
+        let parts = total >= Self.parallelThreshold ? context.threads : 1
         let rate = Float(currentRate)
-        forEachPart(parts: parts) { part in self.update(indices, rate: rate, part: part, of: parts) }
+        forEachPart(parts: parts, on: context.library) { part in self.update(indices, rate: rate, part: part, of: parts)
+        }
     }
 
     /// Below this many elements in all, splitting costs more than it saves.

@@ -78,9 +78,19 @@ public final class PhaseProgram: @unchecked Sendable {
         }
     }
 
+    /// Creates, now, the oneDNN primitives each convolution of the plan needs for batches of each
+    /// of `batches` samples (the last, partial batch of each split the caller will run), so that no
+    /// step creates them; the full capacity has its own from planning.
+    public func preparePrimitives(forBatches batches: Set<Int>) {
+        for run in runs {
+            guard let convolution = run.buffers.convolution else { continue }
+            for batch in batches.sorted() where batch > 0 && batch < capacity { convolution.prepare(batch: batch) }
+        }
+    }
+
     /// What computes a layer application's products; nil for a layer without any.
     static func productServer(_ layer: any Layer, _ buffers: LayerBuffers) -> String? {
-        let library = ProductLibrary.current.rawValue
+        let library = buffers.context.library.rawValue
         if buffers.convolution != nil { return "oneDNN convolution" }
         if layer is Conv2D || layer is Conv2DTranspose { return "im2col + \(library) GEMM" }
         if layer is Dense { return "\(library) GEMM" }
@@ -136,11 +146,12 @@ public final class PhaseProgram: @unchecked Sendable {
     ///
     /// - Parameter data: the shared buffer the caller fills with `x`; allocated here when nil.
     /// - Parameter fusingActivations: see `PhasePlan`; off only to test that fusing changes no bits.
-    /// - Parameter threads: how many threads elementwise work may split across (default: BLAS's).
+    /// - Parameter context: what every kernel of the phase runs with (the library its products run
+    ///   on, the threads its elementwise work splits across), captured here once for the plan.
     /// - Parameter timing: counters for `runexp bench`'s breakdown of a step.
     public convenience init(
         phase: PhaseSpec, model: ModelSummary, store: ParameterStore, capacity: Int, seed: UInt64,
-        data: FloatBuffer? = nil, training: Bool = true, fusingActivations: Bool = true, threads: Int? = nil,
+        data: FloatBuffer? = nil, training: Bool = true, fusingActivations: Bool = true, context: ExecutionContext,
         timing: StepTiming? = nil
     ) throws {
         guard let summary = model.phase(named: phase.name) else {
@@ -153,7 +164,7 @@ public final class PhaseProgram: @unchecked Sendable {
                 loss: summary.resolved, updated: updated, model: model, fusingActivations: fusingActivations),
             updated: updated, optimizer: phase.optimizer, schedule: phase.schedule, store: store, capacity: capacity,
             seed: seed, data: data,
-            training: training, threads: threads, timing: timing)
+            training: training, context: context, timing: timing)
         ownBatches = phase.batches != .all
     }
 
@@ -163,13 +174,13 @@ public final class PhaseProgram: @unchecked Sendable {
     /// `data` or `prior`, call `forward`, read `output(ofValue: plan.output!)`.
     public convenience init(
         applying networks: [String], over input: PhasePlan.ChainInput, model: ModelSummary, store: ParameterStore,
-        capacity: Int, seed: UInt64
+        capacity: Int, seed: UInt64, context: ExecutionContext
     ) {
         self.init(
             name: "apply " + networks.joined(separator: "∘"),
             plan: PhasePlan(chain: networks, over: input, model: model), updated: [],
             optimizer: .sgd(lr: 0, momentum: 0, weightDecay: 0), store: store, capacity: capacity, seed: seed,
-            data: nil, training: false, threads: nil, timing: nil)
+            data: nil, training: false, context: context, timing: nil)
     }
 
     /// Plans the forward pass that computes `node` of `loss` (a batch) in evaluation mode: how
@@ -177,31 +188,30 @@ public final class PhaseProgram: @unchecked Sendable {
     /// `labels`), call `forward`, read `output(ofValue: plan.output!)`.
     public convenience init(
         computing node: Int, of loss: ResolvedLoss, model: ModelSummary, store: ParameterStore, capacity: Int,
-        seed: UInt64
+        seed: UInt64, context: ExecutionContext
     ) {
         self.init(
             name: "evaluate " + loss.nodes[node].text, plan: PhasePlan(computing: node, of: loss, model: model),
             updated: [], optimizer: .sgd(lr: 0, momentum: 0, weightDecay: 0), store: store, capacity: capacity,
-            seed: seed, data: nil, training: false, threads: nil, timing: nil)
+            seed: seed, data: nil, training: false, context: context, timing: nil)
     }
 
     init(
         name: String, plan: PhasePlan, updated: [String], optimizer spec: OptimizerSpec,
         schedule: OptimizerSchedule = OptimizerSchedule(), store: ParameterStore,
-        capacity: Int, seed: UInt64, data: FloatBuffer?, training: Bool, threads: Int?, timing: StepTiming?
+        capacity: Int, seed: UInt64, data: FloatBuffer?, training: Bool, context: ExecutionContext, timing: StepTiming?
     ) {
         self.name = name
         self.plan = plan
         updatedNetworks = Set(updated)
         self.capacity = capacity
-        let threads = max(1, threads ?? blasThreadCount())
         optimizer = PhaseOptimizer(
-            spec: spec, schedule: schedule, parameters: store.trainable(in: updated), threads: threads, timing: timing)
+            spec: spec, schedule: schedule, parameters: store.trainable(in: updated), context: context,
+            timing: timing)
         dropout = RandomStream(seed: seed, name: "dropout/\(name)")
         noise = RandomStream(seed: seed, name: "noise/\(name)")
         termValues = Array(repeating: 0, count: plan.terms.count)
-        var allocator = Allocator(plan: plan, capacity: capacity)
-        allocator.threads = threads
+        var allocator = Allocator(plan: plan, capacity: capacity, context: context)
         allocator.timing = timing
         if let index = plan.data {
             allocator.values[index] = data ?? FloatBuffer(count: capacity * plan.values[index].shape.elementCount)
@@ -302,14 +312,14 @@ public final class PhaseProgram: @unchecked Sendable {
             if let (gradient, accumulate) = loss.dPrediction {
                 lossBackward(
                     dPrediction: gradient, prediction: loss.prediction, target: target, count: count,
-                    kind: loss.term.kind, upstream: upstream, accumulate: accumulate, threads: optimizer.threads)
+                    kind: loss.term.kind, upstream: upstream, accumulate: accumulate, context: optimizer.context)
             }
             // Only for mse, sse and l1, whose derivative in the target is minus that in the prediction.
             if let (gradient, accumulate) = loss.dTarget, let targetValues = loss.target {
                 lossBackward(
                     dPrediction: gradient, prediction: targetValues, target: .buffer(loss.prediction),
                     count: count, kind: loss.term.kind, upstream: upstream, accumulate: accumulate,
-                    threads: optimizer.threads)
+                    context: optimizer.context)
             }
         }
         for run in termRuns { run.function.backward(run.buffers, upstream: weights[run.index]) }
