@@ -126,7 +126,8 @@ public struct StudySummary: Sendable {
     /// One row per setting and metric: the grid's keys, then the statistics.
     public func csv(keys: [String]) -> String {
         var lines = [
-            (keys + ["metric", "n", "mean", "std", "min", "max", "ci95_low", "ci95_high"]).joined(separator: ",")
+            (keys.map(Self.csvField) + ["metric", "n", "mean", "std", "min", "max", "ci95_low", "ci95_high"])
+                .joined(separator: ",")
         ]
         for group in groups {
             let settingValues = keys.map { key in group.setting.values.first { $0.key == key }?.value ?? "" }
@@ -142,9 +143,14 @@ public struct StudySummary: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A CSV field: quoted where it holds a comma, quote or line break, and where a spreadsheet
+    /// would read it as a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, a tab or carriage return first),
+    /// led by an apostrophe so it stays text. A number (`-0.5`) is left as it is.
     static func csvField(_ text: String) -> String {
-        text.contains(where: { ",\"\n".contains($0) })
-            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        let formula = text.first.map { "=+-@\t\r".contains($0) } == true && Double(text) == nil
+        let safe = formula ? "'" + text : text
+        return safe.contains(where: { ",\"\n\r".contains($0) }) || formula
+            ? "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : safe
     }
 
     public var json: JSON {

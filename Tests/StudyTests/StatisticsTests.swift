@@ -62,3 +62,20 @@ struct StatisticsTests {
     #expect(StudyReport.describe(SampleSummary([0.0124])) == "0.0124")
     #expect(StudyReport.describe(SampleSummary([0.5, 0.5])).hasPrefix("0.5 ± 0 "))
 }
+
+/// summary.csv opened in a spreadsheet shows values, never runs them.
+struct SummaryCSVTests {
+    @Test func aGridValueASpreadsheetWouldRunAsAFormulaStaysText() {
+        let link = "=HYPERLINK(\"http://x\",\"y\")"
+        #expect(StudySummary.csvField(link) == "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"")
+        #expect(StudySummary.csvField("@SUM(A1)") == "\"'@SUM(A1)\"")
+        #expect(StudySummary.csvField("+cmd") == "\"'+cmd\"")
+    }
+
+    @Test func numbersAndPlainTextAreWrittenAsTheyAre() {
+        #expect(StudySummary.csvField("-0.5") == "-0.5")
+        #expect(StudySummary.csvField("1.0e-3") == "1.0e-3")
+        #expect(StudySummary.csvField("relu") == "relu")
+        #expect(StudySummary.csvField("a,b") == "\"a,b\"")
+    }
+}
