@@ -1,4 +1,5 @@
 import Foundation
+import Spec
 
 /// Whether a folder is provably a run runexp wrote, and nothing else: the one rule `--force` (which
 /// deletes it) and `--resume` (which writes into it) follow, so neither can touch a user's files.
@@ -17,11 +18,16 @@ enum RunFolderCheck {
     /// not runexp's, so `--force` refuses rather than deletes it.
     static let subfolders: [String: Set<String>] = [
         "images": Set(
-            ["samples", "interpolations", "walks", "manifold", "reconstructions", "conditional"].map { $0 + ".png" }),
+            ["samples", "interpolations", "walks", "manifold", OutputSpec.Family.reconstructions.name, "conditional"]
+                .map { $0 + ".png" }),
         "plots": Set(
-            ["mse", "discriminator", "tsne", "terms", "curves", "epoch_losses"].flatMap { [$0 + ".png", $0 + ".svg"] }),
+            [
+                "mse", "discriminator", OutputSpec.Family.tsne.name, "terms", OutputSpec.Family.curves.name,
+                "epoch_losses",
+            ]
+            .flatMap { [$0 + ".png", $0 + ".svg"] }),
         "arrays": Set(
-            (["tsne", "tsne_labels"] + ["train", "validation", "test"].flatMap { ["codes_" + $0, "labels_" + $0] })
+            ([OutputSpec.Family.tsne.name, "tsne_labels"] + Split.names.flatMap { ["codes_" + $0, "labels_" + $0] })
                 .map { $0 + ".npy" }),
         "checkpoint": ["parameters.safetensors", "training.safetensors"],
         // `--tensorboard`'s event file.
@@ -77,7 +83,8 @@ enum RunFolderCheck {
             return false
         }
         let base = String(stem[..<dash])
-        return ["curves", "epoch_losses"].contains(base) && names.contains("\(base).\(url.pathExtension)")
+        return [OutputSpec.Family.curves.name, "epoch_losses"].contains(base)
+            && names.contains("\(base).\(url.pathExtension)")
     }
 
     /// `.<name>.tmp-<pid>` for one of `names`: exactly what an interrupted write of runexp's own

@@ -197,7 +197,7 @@ struct LatentOutputsTests {
         lines.removeAll { $0.hasPrefix("prior:") || $0.contains("discriminator:") || $0.contains("dense: 16") }
         let run = TinyAAE.run(lines.joined(separator: "\n"), name: "plain.yaml", out: "plain")
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("note: latent: the spec has no prior"))
+        #expect(run.stderr.contains("latent decodes samples of the prior, but the spec has none"))
         #expect(TinyAAE.bytes(run, "images/samples.png").isEmpty)
         for file in ["arrays/codes_test.npy", "images/interpolations.png", "images/walks.png", "plots/tsne.png"] {
             #expect(!TinyAAE.bytes(run, file).isEmpty, "\(file) is missing")
