@@ -122,12 +122,19 @@ public final class TrainedModel {
     }
 
     /// The shape the run's images are stored in: how its images are drawn.
+    /// Read once: the check before drawing and the drawing itself ask for it, and an embedded
+    /// source (MNIST-M's recipe) is made anew on every load.
     private func imageShape() throws -> ImageShape {
+        if let storedShape { return storedShape }
         let data =
             try checked.data
             ?? ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: specFolder)
-        return try ImageShape(data.train)
+        let shape = try ImageShape(data.train)
+        storedShape = shape
+        return shape
     }
+
+    private var storedShape: ImageShape?
 
     private func apply(_ networks: [String], input: NetworkApplication.Input) throws -> NetworkApplication {
         let spec = checked.spec
