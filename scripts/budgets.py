@@ -27,36 +27,28 @@ def code_only(lines):
     """Each line with comments, string literals and multi-line strings blanked, so braces in text
     do not count."""
     out = []
-    in_block_string = False
-    in_comment = False
+    # The end of the multi-line string or block comment the scan is inside, if any.
+    closing = None
     for line in lines:
         result = []
         i = 0
         while i < len(line):
-            if in_block_string:
-                end = line.find('"""', i)
+            if closing:
+                end = line.find(closing, i)
                 if end < 0:
                     i = len(line)
                     continue
-                in_block_string = False
-                i = end + 3
-                continue
-            if in_comment:
-                end = line.find("*/", i)
-                if end < 0:
-                    i = len(line)
-                    continue
-                in_comment = False
-                i = end + 2
+                i = end + len(closing)
+                closing = None
                 continue
             if line.startswith('"""', i):
-                in_block_string = True
+                closing = '"""'
                 i += 3
                 continue
             if line.startswith("//", i):
                 break
             if line.startswith("/*", i):
-                in_comment = True
+                closing = "*/"
                 i += 2
                 continue
             if line[i] == '"':
