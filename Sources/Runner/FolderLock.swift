@@ -8,10 +8,13 @@ public final class FolderLock: @unchecked Sendable {
 
     /// Takes the lock on `folder`, or throws saying the folder is busy when another process holds
     /// it, or when the folder was replaced while the lock was being taken (a `--force` moved it
-    /// aside): a lock on a folder no longer at `folder` would guard nothing.
-    public init(_ folder: URL, what: String = "runexp run") throws {
+    /// aside): a lock on a folder no longer at `folder` would guard nothing. With `goneIsBusy`, a
+    /// folder that has vanished since the caller saw it is busy too: another `--force` moved it
+    /// aside to replace it.
+    public init(_ folder: URL, what: String = "runexp run", goneIsBusy: Bool = false) throws {
         descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else {
+            if goneIsBusy, errno == ENOENT { throw Self.busy(folder, what) }
             throw RunError("cannot open \(folder.path): \(String(cString: strerror(errno)))")
         }
         var held = stat(), there = stat()

@@ -32,8 +32,9 @@ public struct ResultDirectory: Sendable {
         var old: FolderLock?
         if replace, lstat(base.path, &info) == 0 {
             // Locked first: a run writing there holds the lock, and its half-written files are
-            // no reason to call the folder anything but busy.
-            if info.st_mode & S_IFMT == S_IFDIR { old = try FolderLock(base) }
+            // no reason to call the folder anything but busy; so is a folder another --force has
+            // just moved aside.
+            if info.st_mode & S_IFMT == S_IFDIR { old = try FolderLock(base, goneIsBusy: true) }
             // --force replaces a run, never a file or a folder of the user's a mistyped --out points at.
             if let problem = RunFolderCheck.problem(base) {
                 throw RunError("--force replaces only a run folder runexp wrote, and \(base.path) is not: \(problem)")
