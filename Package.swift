@@ -37,12 +37,17 @@ let package = Package(
             resources: [.copy("Resources")], swiftSettings: release),
         .target(name: "Analysis", dependencies: ["Kernels"], swiftSettings: release),
         .target(name: "Report", dependencies: ["Data", "CCairo"]),
-        .target(name: "Runner", dependencies: ["Spec", "Graph", "Data", "Kernels", "Analysis", "Report"]),
-        .target(name: "Study", dependencies: ["Runner", "Report", "Spec", "Data"]),
+        .target(name: "RunFolder", dependencies: ["Spec", "Data"]),
+        .target(
+            name: "Runner", dependencies: ["Spec", "Graph", "Data", "Kernels", "Analysis", "Report", "RunFolder"]),
+        .target(name: "Study", dependencies: ["RunFolder", "Runner", "Report", "Spec", "Data"]),
+        .target(
+            name: "Tools", dependencies: ["RunFolder", "Runner", "Study", "Spec", "Graph", "Data", "Kernels", "Report"]),
         .executableTarget(
             name: "runexp",
             dependencies: [
-                "Spec", "Runner", "Study", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Spec", "RunFolder", "Runner", "Study", "Tools",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "Fuzzing", dependencies: ["Runner", "Spec", "Data"]),
         .executableTarget(name: "runexp-fuzz", dependencies: ["Fuzzing"], path: "Sources/RunexpFuzz"),
@@ -54,9 +59,12 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Kernels"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Data"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Spec", "Data"]),
-        .testTarget(name: "StudyTests", dependencies: ["Study", "Runner", "Spec"]),
+        .testTarget(name: "StudyTests", dependencies: ["Study", "RunFolder", "Runner", "Spec"]),
         .testTarget(
-            name: "RunexpTests", dependencies: ["runexp", "Runner", "Spec", "Graph", "Kernels", "Data", "Report"],
+            name: "RunexpTests",
+            dependencies: [
+                "runexp", "RunFolder", "Runner", "Tools", "Study", "Spec", "Graph", "Kernels", "Data", "Report",
+            ],
             exclude: ["Catalogue"]),
     ]
 )

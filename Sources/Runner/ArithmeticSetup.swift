@@ -2,6 +2,7 @@ import Foundation
 import Kernels
 import Data
 import Spec
+import RunFolder
 
 /// The choices a run's bits depend on besides its spec and seed: the determinism mode, the library
 /// products run on (oneDNN in fast mode, OpenBLAS in portable), its kernels and the thread count. Two runs of one spec and seed with equal setups
@@ -38,7 +39,7 @@ public struct ArithmeticSetup: Sendable, Equatable {
     public static let portableThreads = 2
 
     /// The keys under which `run.json` and a replay reference record a setup.
-    static let factKeys = ["determinism", "blas_core", "instruction_set", "threads", "products"]
+    public static let factKeys = ["determinism", "blas_core", "instruction_set", "threads", "products"]
 
     /// Pins (portable) or restores (fast) every CPU-dependent choice for the products that follow
     /// in this process, and returns what it chose; `threads` nil means the mode's default (fast:
@@ -78,7 +79,7 @@ public struct ArithmeticSetup: Sendable, Equatable {
     /// same on every CPU of this kind; oneDNN's JIT kernels size their blocking to the CPU's caches,
     /// which no machine here can play for another. `RUNEXP_PRODUCTS=OpenBLAS` makes fast mode run
     /// OpenBLAS too, to measure one against the other.
-    static func library(for mode: DeterminismMode) -> ProductLibrary {
+    public static func library(for mode: DeterminismMode) -> ProductLibrary {
         guard mode == .fast else { return .openBLAS }
         let asked = ProcessInfo.processInfo.environment["RUNEXP_PRODUCTS"]
         return asked.flatMap { name in
@@ -117,7 +118,7 @@ public struct ArithmeticSetup: Sendable, Equatable {
 
     /// The setup a `run.json` or a replay reference's `reference.json` records; nil when the file
     /// is missing or records none.
-    static func recorded(in file: URL) -> ArithmeticSetup? {
+    public static func recorded(in file: URL) -> ArithmeticSetup? {
         guard let text = try? String(contentsOf: file, encoding: .utf8),
             case .object(let facts)? = JSONReader.parse(text)
         else { return nil }
@@ -126,7 +127,7 @@ public struct ArithmeticSetup: Sendable, Equatable {
 
     /// Writes the setup of the run whose `run.json` is `runFile`, and the CPU it ran on, as a replay
     /// reference's `reference.json`.
-    static func copyFacts(from runFile: URL, to file: URL) throws {
+    public static func copyFacts(from runFile: URL, to file: URL) throws {
         let text = try String(contentsOf: runFile, encoding: .utf8)
         guard case .object(let facts)? = JSONReader.parse(text) else {
             throw RunError("\(runFile.path): not valid JSON")
@@ -138,7 +139,7 @@ public struct ArithmeticSetup: Sendable, Equatable {
     /// Why two runs of one spec and seed on setups `a` and `b` may differ in their last bits, or nil
     /// when they ran the same kernels on the same threads and the bits must be equal (whichever
     /// mode chose them).
-    static func expectedDifference(_ a: ArithmeticSetup, _ b: ArithmeticSetup) -> String? {
+    public static func expectedDifference(_ a: ArithmeticSetup, _ b: ArithmeticSetup) -> String? {
         // OpenBLAS's kernels matter only where OpenBLAS computed the products.
         let kernelsDiffer =
             a.products == b.products && a.products == ProductLibrary.openBLAS.rawValue && a.blasCore != b.blasCore

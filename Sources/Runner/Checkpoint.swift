@@ -3,6 +3,7 @@ import Foundation
 import Graph
 import Kernels
 import Spec
+import RunFolder
 
 /// The trainer's whole state at an epoch boundary (`TrainingState`), as two `.safetensors` files
 /// under `checkpoint/`: `parameters.safetensors` (every tensor by its PyTorch name, in PyTorch's
@@ -102,9 +103,8 @@ enum Checkpoint {
     /// `: train.epochs is 12 there and 2 here, …`: the resolved values in which the run folder's
     /// spec and this one differ (the first five), or nothing when the folder does not say.
     static func differences(_ folder: ResultDirectory, _ resolved: YAMLNode) -> String {
-        guard let recorded = try? RunDiff.resolved(folder.url.path) else { return "" }
-        let current = RunDiff.flatten(resolved)
-        let changes = RunDiff.changes(recorded, current)
+        guard let recorded = try? RunFiles.resolvedValues(folder.url) else { return "" }
+        let changes = RunFiles.changes(recorded, RunFiles.values(resolved))
         guard !changes.isEmpty else { return "" }
         let listed = changes.prefix(5).map { change in
             "\(change.key) is \(change.a ?? "absent") there and \(change.b ?? "absent") here"

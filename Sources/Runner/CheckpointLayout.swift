@@ -1,5 +1,6 @@
 import Data
 import Graph
+import RunFolder
 
 /// Whether a `parameters.safetensors` fits a run's networks, and in which layout it holds them.
 ///

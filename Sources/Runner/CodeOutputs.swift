@@ -4,6 +4,7 @@ import Foundation
 import Kernels
 import Report
 import Spec
+import RunFolder
 
 /// The encoder's codes and what is measured on them: `arrays/codes_<split>.npy` and
 /// `labels_<split>.npy` for every split the data has, the

@@ -1,6 +1,7 @@
 import Graph
 import Kernels
 import Spec
+import RunFolder
 
 /// `train.early_stop`: watches one per-epoch metric, keeps a copy of the parameters of the best
 /// epoch so far, and says when the metric has not improved for `patience` epochs. When training

@@ -1,4 +1,5 @@
 import Spec
+import RunFolder
 
 /// The measurements after an epoch and once after training, and the `metrics.jsonl` records that
 /// hold them.

@@ -1,5 +1,6 @@
 import Graph
 import Spec
+import Report
 
 /// What a run measures, on which splits, after which epochs: the one reading of `train.evaluate`
 /// that the trainer follows, `check` prints with its cost, and early stopping is checked against.

@@ -2,6 +2,7 @@ import Data
 import Graph
 import Kernels
 import Spec
+import RunFolder
 
 /// Runs the reconstruction forward in evaluation mode over whole splits: the per-pixel
 /// reconstruction MSE of every split each epoch, and the reconstructions a report shows.

@@ -5,6 +5,7 @@ import Graph
 import Kernels
 import Report
 import Spec
+import RunFolder
 
 /// Latent-space exploration decoded to image grids under `images/`: samples from the prior,
 /// interpolations between encoded images, walks along the codes' principal directions, and for a

@@ -2,6 +2,7 @@ import Data
 import Graph
 import Kernels
 import Spec
+import RunFolder
 
 /// One network, or a chain of networks, applied in evaluation mode to images of a split (through
 /// `x`) or to given latent vectors (through `z`), a batch at a time within the program's capacity.

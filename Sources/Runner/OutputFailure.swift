@@ -1,5 +1,6 @@
 import Foundation
 import Spec
+import RunFolder
 
 /// An output that could not be written: which one, where the spec asks for it, and why. A run
 /// reports it (terminal, `run.json`'s `failed_outputs`, the report) and still writes the others,

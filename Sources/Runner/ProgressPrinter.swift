@@ -1,4 +1,5 @@
 import Foundation
+import Report
 
 /// Turns training progress into terminal lines: one redrawn line while an epoch runs on a terminal,
 /// one line per epoch otherwise.

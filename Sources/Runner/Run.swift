@@ -3,6 +3,7 @@ import Foundation
 import Graph
 import Kernels
 import Spec
+import RunFolder
 
 /// What `runexp SPEC` was asked to do.
 public struct RunOptions: Sendable {

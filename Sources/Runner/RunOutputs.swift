@@ -3,6 +3,7 @@ import Foundation
 import Kernels
 import Report
 import Spec
+import RunFolder
 
 /// Writes what a finished run shows: curves, reconstructions and the HTML report.
 struct RunOutputs {

@@ -3,6 +3,7 @@ import Foundation
 import Graph
 import Kernels
 import Spec
+import RunFolder
 
 /// One run's result directory as it is written: the spec, the resolved spec, `run.json` with the
 /// status, the metrics and the outputs.
@@ -183,9 +184,9 @@ struct RunSession {
 }
 
 /// `expect:` checked against the summary metrics.
-enum Expectations {
+public enum Expectations {
     /// One line per missed expectation.
-    static func check(_ expectations: [Expectation], _ metrics: [String: Double]) -> [String] {
+    public static func check(_ expectations: [Expectation], _ metrics: [String: Double]) -> [String] {
         expectations.compactMap { expectation in
             guard let value = metrics[expectation.metric] else {
                 return "\(expectation.metric) was not measured by this run (\(expectation.origin.place))"

@@ -1,6 +1,8 @@
 import Foundation
 import Graph
 import Spec
+import RunFolder
+import Report
 
 /// A spec that loaded, decoded and passed every check, with its shapes resolved.
 public struct CheckedSpec: Sendable {

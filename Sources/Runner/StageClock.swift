@@ -1,4 +1,5 @@
 import Foundation
+import RunFolder
 
 /// Where a run's wall-clock time goes, stage by stage: what the end of a run prints and run.json
 /// records (`stages`), so that a slow run says whether training, evaluation, checkpoints or the

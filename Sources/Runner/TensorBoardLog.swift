@@ -1,5 +1,6 @@
 import Data
 import Foundation
+import RunFolder
 
 /// `--tensorboard`: the run's records as a TensorBoard event file, `tensorboard/events.out.tfevents.runexp`
 /// in the run folder, so `tensorboard --logdir results/` shows its curves (and, at the end, its

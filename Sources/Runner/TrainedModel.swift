@@ -4,6 +4,7 @@ import Graph
 import Kernels
 import Report
 import Spec
+import RunFolder
 
 /// A finished run's networks with the weights of its checkpoint, applied to new inputs a batch at
 /// a time, however many there are: what `runexp apply DIR encode|decode|reconstruct|sample` does.
@@ -23,16 +24,12 @@ public final class TrainedModel {
     /// The model of the run in `folder`, planned from its own resolved spec and `options` (the
     /// run's own command) and given the weights of its last checkpoint.
     public init(_ options: RunOptions, folder: String) throws {
-        let directory = try ResultDirectory.existing(folder)
-        guard Checkpoint.exists(in: directory) else {
-            throw RunError("\(folder) has no checkpoint yet: nothing has been trained to apply")
-        }
-        checked = try SpecCheck.checkedRun(options, folder: folder)
+        let run = try FinishedRun(options, folder: folder, purpose: "apply")
+        checked = run.checked
         context = try ArithmeticSetup.apply(checked.spec.determinism, threads: options.threads).context
         specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
-        store = ParameterStore(model: checked.model, spec: checked.spec, seed: checked.spec.seed)
+        store = try run.restoredParameters()
         self.folder = folder
-        try Checkpoint.restoreParameters(store, model: checked.model, from: directory)
     }
 
     /// What an application made: one row per input, `shape` per row.

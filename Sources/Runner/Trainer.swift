@@ -3,6 +3,7 @@ import Foundation
 import Graph
 import Kernels
 import Spec
+import RunFolder
 
 /// Progress of one training step, for the terminal.
 public struct StepProgress: Sendable {

@@ -1,4 +1,5 @@
 import Spec
+import RunFolder
 
 /// What a run recorded as it went, for curves, tables and the report.
 final class TrainingHistory: @unchecked Sendable {

@@ -1,5 +1,6 @@
 import Graph
 import Kernels
+import RunFolder
 
 /// Everything training carries from one epoch to the next besides the spec, as one table: the
 /// weights, each phase's optimizer moments and step, the position of every random stream, and how

@@ -1,7 +1,8 @@
 import Data
 import Foundation
-import Runner
 import Spec
+import RunFolder
+import Report
 
 /// `runexp compare DIR…`: a study's summary made from any result folders, grouped by the resolved
 /// spec values that differ between them (the seed aside), so runs made by hand compare as a
@@ -91,7 +92,7 @@ public struct Comparison: Sendable {
         notes += order.compactMap { real in
             named[real].flatMap { $0.times > 1 ? "\($0.folder.path) is named \($0.times) times; counted once" : nil }
         }
-        let runs = try order.compactMap { named[$0]?.folder }.map { ($0, try resolvedValues($0)) }
+        let runs = try order.compactMap { named[$0]?.folder }.map { ($0, try RunFiles.resolvedValues($0)) }
         return (runs, notes)
     }
 
@@ -101,20 +102,6 @@ public struct Comparison: Sendable {
         guard let resolved = realpath(folder.path, nil) else { return folder.path }
         defer { free(resolved) }
         return String(cString: resolved)
-    }
-
-    /// Every value of a run's `resolved.yaml`, by key path (`SpecKeyPath`).
-    static func resolvedValues(_ folder: URL) throws -> [(String, String)] {
-        let path = folder.appendingPathComponent("resolved.yaml").path
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw StudyError("\(folder.path) is not a result folder: it has no resolved.yaml")
-        }
-        let node: YAMLNode
-        switch YAMLReader(file: path).read(text) {
-        case .success(let value): node = value
-        case .failure(let problem): throw StudyError("\(path): \(problem)")
-        }
-        return SpecKeyPath.values(node).map { ($0.path, $0.value) }
     }
 
     /// Writes `summary.csv` and `summary.json` into `folder` (created when missing).

@@ -1,4 +1,5 @@
 import Foundation
+import RunFolder
 import Runner
 
 /// What runs a study's trials: this machine (`LocalEngine`) or a Slurm cluster (`SlurmEngine`).

@@ -1,7 +1,7 @@
 import Foundation
 import Report
-import Runner
 import Spec
+import RunFolder
 
 /// Each setting's per-epoch curve of a metric, the mean of its seeds with a band from their lowest
 /// to their highest value: how the settings of a study compare over training, not only at its end.

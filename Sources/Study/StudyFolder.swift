@@ -1,6 +1,6 @@
 import Data
 import Foundation
-import Runner
+import RunFolder
 
 /// The folder of a study: `results/<name>/sweep-<n>/` with `study.yaml` (the matrix),
 /// `study.json` (the request and each trial's status), one result folder per trial, their logs

@@ -1,5 +1,5 @@
 import Foundation
-import Runner
+import RunFolder
 
 /// How a trial stands.
 public enum TrialStatus: String, Sendable {

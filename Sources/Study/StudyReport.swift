@@ -1,6 +1,5 @@
 import Foundation
 import Report
-import Runner
 
 /// The study's `report.html`: the matrix, each setting's mean ± std and 95% interval of the
 /// test and validation metrics, their curves per epoch with a band across seeds (also written as

@@ -1,6 +1,6 @@
 import Foundation
-import Runner
 import Spec
+import RunFolder
 
 /// The final metrics of a study's complete trials, per setting: n, mean, std, min, max and the 95%
 /// confidence interval of every metric, the best setting per metric, and Welch's t-test of the best
@@ -117,10 +117,7 @@ public struct StudySummary: Sendable {
 
     /// The numeric values of a trial's `metrics.json`.
     static func readMetrics(_ folder: URL) -> [String: Double]? {
-        guard let text = try? String(contentsOf: folder.appendingPathComponent("metrics.json"), encoding: .utf8),
-            case .object(let members)? = JSONReader.parse(text)
-        else { return nil }
-        return members.compactMapValues(\.numberValue)
+        try? RunFiles.numericMetrics(folder)
     }
 
     /// One row per setting and metric: the grid's keys, then the statistics.

@@ -1,5 +1,4 @@
 import Foundation
-import Runner
 
 /// `runexp sweep`: checks every trial, claims the study folder, runs the trials on an engine and
 /// writes the summary and report. `--resume` runs again only the trials that are not complete.

@@ -1,6 +1,6 @@
 import Foundation
-import Runner
 import Spec
+import Runner
 
 /// What a study runs: one spec, every combination of the grid's values, each under every seed.
 public struct StudyRequest: Sendable {

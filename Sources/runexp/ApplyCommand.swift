@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runner
+import RunFolder
 
 /// `runexp apply DIR encode|decode|reconstruct|sample …`: a trained run's networks on new inputs.
 struct ApplyCommand: ParsableCommand {

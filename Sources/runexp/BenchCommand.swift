@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Runner
 import Spec
+import RunFolder
+import Tools
 
 /// `runexp bench`: throughput, t-SNE time, GEMM rate and peak memory, optionally beside PyTorch's.
 struct BenchCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runner
+import Tools
 
 /// `runexp data`: tools for data files.
 struct DataCommand: ParsableCommand {

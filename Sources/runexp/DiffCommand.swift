@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runner
+import Tools
 
 /// `runexp diff A B`: compares two result directories.
 struct DiffCommand: ParsableCommand {

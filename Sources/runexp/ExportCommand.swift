@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runner
+import Tools
 
 /// `runexp export DIR --pytorch`: a trained run's networks for another framework.
 struct ExportCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Runner
 import Spec
+import Tools
 
 /// `runexp replay [SPEC…]`: re-runs committed specs on their replay budget and checks the references.
 struct ReplayCommand: ParsableCommand {

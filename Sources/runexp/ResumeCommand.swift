@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runner
+import RunFolder
 
 /// `runexp resume DIR`: continues a run with the spec and options that started it.
 struct ResumeCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import Runner
 import Spec
 import Study
+import RunFolder
 
 /// `runexp sweep SPEC`: a study over seeds and settings, with mean, std and confidence intervals.
 struct SweepCommand: ParsableCommand {

@@ -3,6 +3,8 @@ import Kernels
 import Testing
 
 @testable import Runner
+@testable import Tools
+@testable import RunFolder
 
 /// `runexp bench`'s figures, ratios and target lines (timings themselves are never asserted).
 struct BenchTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Runner
+@testable import Tools
 
 /// `runexp diff A B` on real result directories.
 struct DiffCommandTests {

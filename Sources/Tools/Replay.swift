@@ -1,6 +1,9 @@
 import Data
 import Foundation
 import Spec
+import RunFolder
+import Runner
+import Report
 
 /// `runexp replay`: re-runs committed specs with the reduced budget each declares (`replay:`) and
 /// compares the results with the references committed under `results/<name>/`.
@@ -148,8 +151,8 @@ public enum Replay {
                 "\(path): the reference ran \(theirs.summary); this replay ran \(mine.summary): \(why)")
             return
         }
-        let digest = try RunDiff.texts(replayed.folder.path)[RunCount.parameterDigest.key]
-        let expected = try RunDiff.texts(reference.folder.path)[RunCount.parameterDigest.key]
+        let digest = (try? RunFiles.metrics(replayed.folder))?[RunCount.parameterDigest.key]?.stringValue
+        let expected = (try? RunFiles.metrics(reference.folder))?[RunCount.parameterDigest.key]?.stringValue
         if digest != expected {
             outcome.misses.append(
                 "\(path): the parameters are not the reference's bits (digest \(digest ?? "missing"), the reference "

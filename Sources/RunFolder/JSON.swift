@@ -18,6 +18,11 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
+    /// The value as text, for `.string`; nil otherwise.
+    public var stringValue: String? {
+        if case .string(let value) = self { value } else { nil }
+    }
+
     /// Compact text on one line (for `metrics.jsonl`).
     public var compact: String { render(indent: nil, level: 0) }
 

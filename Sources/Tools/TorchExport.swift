@@ -2,6 +2,8 @@ import Data
 import Foundation
 import Graph
 import Spec
+import RunFolder
+import Runner
 
 /// `runexp export DIR --pytorch`: a Python module that builds a finished run's networks as PyTorch
 /// modules (`nn.Sequential`s of PyTorch's layers, numbered as runexp numbers them) and loads the
@@ -25,16 +27,11 @@ public enum TorchExport {
     public static func write(
         _ options: RunOptions, folder: String, to path: String?, defaultFolder: URL, replace: Bool = false
     ) throws -> Written {
-        let directory = try ResultDirectory.existing(folder)
-        guard Checkpoint.exists(in: directory) else {
-            throw RunError("\(folder) has no checkpoint yet: nothing has been trained to export")
-        }
-        let checked = try SpecCheck.checkedRun(options, folder: folder)
-        let file = directory.path(Checkpoint.parametersFile)
-        let parameters = try SafeTensors.read(path: file)
-        guard try CheckpointLayout.decide(parameters, model: checked.model, file: file) == .pytorch else {
+        let run = try FinishedRun(options, folder: folder, purpose: "export")
+        let checked = run.checked
+        guard try run.parametersInPyTorchLayout() else {
             throw RunError(
-                "\(folder)/\(Checkpoint.parametersFile) holds runexp's own layout (an earlier runexp wrote it); "
+                "\(folder)/\(FinishedRun.parametersFile) holds runexp's own layout (an earlier runexp wrote it); "
                     + "run the spec again to get a checkpoint in PyTorch's layout")
         }
         let name = checked.spec.name
@@ -44,7 +41,7 @@ public enum TorchExport {
         if !replace, lstat(path, &info) == 0 {
             throw RunError("\(path) already exists; --force replaces it, or --out names another file")
         }
-        let checkpoint = URL(fileURLWithPath: directory.path(Checkpoint.parametersFile)).standardizedFileURL
+        let checkpoint = URL(fileURLWithPath: run.directory.path(FinishedRun.parametersFile)).standardizedFileURL
         let module = URL(fileURLWithPath: path).standardizedFileURL
         try AtomicFile.write(
             text: source(

@@ -1,6 +1,7 @@
 import Data
 import Foundation
 import Kernels
+import Runner
 
 /// `runexp data …`: look inside data files and make MNIST-M from digits and photos.
 public enum DataCommands {

@@ -1,3 +1,4 @@
+import Runner
 /// Python modules a file named after a spec could hide: `torch.py` beside a user's script is what
 /// `import torch` finds first (the script's folder comes first on Python's path), so the exported
 /// module, which imports PyTorch, would import itself. `runexp export` names its file otherwise

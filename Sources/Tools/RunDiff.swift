@@ -3,15 +3,13 @@ import Data
 import Foundation
 import Report
 import Spec
+import RunFolder
+import Runner
 
 /// `runexp diff A B`: what differs between two result directories.
 public struct RunDiff: Sendable {
-    /// A spec value that differs: its dotted path and both values (nil where absent).
-    public struct Change: Sendable {
-        public var key: String
-        public var a: String?
-        public var b: String?
-    }
+    /// A spec value that differs: its key path and both values (nil where absent).
+    public typealias Change = RunFiles.Change
 
     /// A metric in either run, with both values.
     public struct Metric: Sendable {
@@ -57,8 +55,8 @@ public struct RunDiff: Sendable {
     /// of a metric that still counts as equal (0: exact).
     public static func compare(_ a: String, _ b: String, tolerance: Double) throws -> RunDiff {
         var diff = RunDiff(a: a, b: b)
-        diff.specChanges = changes(try resolved(a), try resolved(b))
-        diff.environment = changes(try environment(a), try environment(b))
+        diff.specChanges = RunFiles.changes(try resolved(a), try resolved(b))
+        diff.environment = RunFiles.changes(try environment(a), try environment(b))
         if let x = ArithmeticSetup.recorded(in: URL(fileURLWithPath: "\(a)/run.json")),
             let y = ArithmeticSetup.recorded(in: URL(fileURLWithPath: "\(b)/run.json"))
         {
@@ -71,7 +69,7 @@ public struct RunDiff: Sendable {
             if let x, let y, x != y { differs = abs(x - y) > tolerance * max(abs(x), abs(y)) || tolerance == 0 }
             return Metric(key: key, a: x, b: y, differs: differs)
         }
-        diff.textMetrics = changes(try texts(a), try texts(b))
+        diff.textMetrics = RunFiles.changes(try texts(a), try texts(b))
         let seeds = (seed(a), seed(b))
         let dataChanges = diff.specChanges.filter { $0.key.hasPrefix("data.") }.map(\.key)
         if seeds.0 != seeds.1 {
@@ -92,63 +90,40 @@ public struct RunDiff: Sendable {
         return diff
     }
 
-    static func requireFile(_ path: String) throws -> String {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw RunError("\(path): cannot be read; expected a runexp result directory")
-        }
-        return text
+    /// The resolved spec by key path (`SpecKeyPath`), as diff and compare print them.
+    static func resolved(_ folder: String) throws -> [(path: String, value: String)] {
+        try RunFiles.resolvedValues(URL(fileURLWithPath: folder))
     }
 
-    /// The resolved spec flattened to `path: value`, without origins and without the seed.
-    static func resolved(_ folder: String) throws -> [String: String] {
-        let text = try requireFile("\(folder)/resolved.yaml")
-        guard case .success(let root) = YAMLReader(file: "\(folder)/resolved.yaml").read(text) else {
-            throw RunError("\(folder)/resolved.yaml: not valid YAML")
-        }
-        return flatten(root)
-    }
-
-    /// Every value of a resolved spec by its key path (`SpecKeyPath`), as diff and compare print them.
-    static func flatten(_ node: YAMLNode) -> [String: String] {
-        Dictionary(SpecKeyPath.values(node).map { ($0.path, $0.value) }) { first, _ in first }
-    }
-
-    static func environment(_ folder: String) throws -> [String: String] {
-        guard case .object(let run)? = JSONReader.parse(try requireFile("\(folder)/run.json")) else {
-            throw RunError("\(folder)/run.json: not valid JSON")
-        }
-        var facts: [String: String] = [:]
-        for key in ["runexp_version", "code_digest", "blas", "cpu", "host", "status"] + ArithmeticSetup.factKeys {
-            switch run[key] {
-            case .string(let s)?: facts[key] = s
-            case .integer(let i)?: facts[key] = String(i)
-            default: break
+    /// The facts of run.json that say where and with what the run was made, as text.
+    static func environment(_ folder: String) throws -> [(path: String, value: String)] {
+        let run = try RunFiles.facts(URL(fileURLWithPath: folder))
+        return (["runexp_version", "code_digest", "blas", "cpu", "host", "status"] + ArithmeticSetup.factKeys)
+            .compactMap { key in
+                switch run[key] {
+                case .string(let s)?: (key, s)
+                case .integer(let i)?: (key, String(i))
+                default: nil
+                }
             }
-        }
-        return facts
     }
 
     /// Every number in `metrics.json`, by key.
     static func numbers(_ folder: String) throws -> [String: Double] {
-        guard case .object(let members)? = JSONReader.parse(try requireFile("\(folder)/metrics.json")) else {
-            throw RunError("\(folder)/metrics.json: not valid JSON")
-        }
-        return members.compactMapValues(\.numberValue)
+        try RunFiles.numericMetrics(URL(fileURLWithPath: folder))
     }
 
     /// The text values of `metrics.json` (the parameter digest), by key.
-    static func texts(_ folder: String) throws -> [String: String] {
-        guard case .object(let members)? = JSONReader.parse(try requireFile("\(folder)/metrics.json")) else {
-            return [:]
-        }
-        return members.compactMapValues { if case .string(let s) = $0 { return s } else { return nil } }
+    static func texts(_ folder: String) throws -> [(path: String, value: String)] {
+        let members = (try? RunFiles.metrics(URL(fileURLWithPath: folder))) ?? [:]
+        return members.compactMap { key, value in value.stringValue.map { (key, $0) } }
     }
 
     /// The run's seed, from its run.json.
     static func seed(_ folder: String) -> Int? {
-        guard case .object(let run)? = JSONReader.parse((try? requireFile("\(folder)/run.json")) ?? ""),
-            case .integer(let seed)? = run["seed"]
-        else { return nil }
+        guard case .integer(let seed)? = (try? RunFiles.facts(URL(fileURLWithPath: folder)))?["seed"] else {
+            return nil
+        }
         return seed
     }
 
@@ -158,12 +133,6 @@ public struct RunDiff: Sendable {
         ["images"].flatMap { sub in
             ((try? FileManager.default.contentsOfDirectory(atPath: "\(folder)/\(sub)")) ?? [])
                 .filter { $0.hasSuffix(".png") }.map { "\(sub)/\($0)" }
-        }
-    }
-
-    static func changes(_ a: [String: String], _ b: [String: String]) -> [Change] {
-        Set(a.keys).union(b.keys).sorted().compactMap { key in
-            a[key] == b[key] ? nil : Change(key: key, a: a[key], b: b[key])
         }
     }
 }

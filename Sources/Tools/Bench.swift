@@ -4,6 +4,9 @@ import Foundation
 import Graph
 import Kernels
 import Spec
+import RunFolder
+import Runner
+import Report
 
 /// `runexp bench`: training throughput of the committed experiments, t-SNE time, GEMM rate and peak
 /// memory, measured in this process, and optionally the PyTorch peer's figures beside them.

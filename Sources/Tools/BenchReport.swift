@@ -1,4 +1,7 @@
 import Kernels
+import RunFolder
+import Runner
+import Report
 
 /// How `runexp bench` prints its figures: a table, or one JSON object.
 public enum BenchReport {

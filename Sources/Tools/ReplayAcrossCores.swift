@@ -1,6 +1,9 @@
 import Foundation
 import Kernels
 import Spec
+import RunFolder
+import Runner
+import Report
 
 /// `runexp replay --core-types`: the same replay once per OpenBLAS kernel family, each in a child
 /// process that starts with `OPENBLAS_CORETYPE` set, as on a machine whose OpenBLAS picks that

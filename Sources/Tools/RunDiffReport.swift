@@ -1,6 +1,8 @@
 import Data
 import Foundation
 import Report
+import RunFolder
+import Runner
 
 extension RunDiff {
     /// The comparison as terminal text, ending with `identical` or `different` (and why the bits may
