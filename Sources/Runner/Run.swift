@@ -105,37 +105,13 @@ public enum RunCommand {
             console.error(LocatedError(problems, file: options.specPath))
             return .refused
         }
-        let spec = checked.spec
-        let arithmetic: ArithmeticSetup
-        let data: ExperimentData
-        let trainer: Trainer
-        let folder: ResultDirectory
+        let session: RunSession
         let lock: FolderLock
         do {
-            arithmetic = try ArithmeticSetup.apply(
-                spec.determinism, threads: options.threads,
-                modelBytes: MemoryEstimate(model: checked.model, batchSize: spec.train.batchSize).totalBytes)
-            // A data file check had to read counts to loading; embedded data loads here.
-            clock.add(.check, Double(DispatchTime.now().uptimeNanoseconds - checking) / 1e9)
-            let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
-            data = try clock.measure(.load) {
-                try checked.data ?? ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
-            }
-            trainer = try Trainer(checked: checked, data: data, context: arithmetic.context)
-            trainer.clock = clock
-            if options.dryRun {
-                console.message(
-                    "dry run: \(spec.name) (seed \(spec.seed)) planned \(trainer.phases.count) phases on "
-                        + "\(data.train.count) training images; nothing trained, nothing written")
+            guard let prepared = try prepare(checked, options, clock: clock, since: checking, console: console) else {
                 return .done
             }
-            if let resume = options.resume {
-                folder = try ResultDirectory.existing(resume)
-                lock = try FolderLock(folder.url)
-            } else {
-                (folder, lock) = try ResultDirectory.claim(
-                    at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)", replace: options.force)
-            }
+            (session, lock) = prepared
         } catch let diagnostic as Diagnostic {
             console.error(LocatedError(SpecProblems([diagnostic]), file: options.specPath))
             return .refused
@@ -143,8 +119,6 @@ public enum RunCommand {
             console.error(error)
             return .refused
         }
-        let session = RunSession(
-            options: options, checked: checked, arithmetic: arithmetic, trainer: trainer, folder: folder)
         if options.resume != nil {
             do {
                 try session.resume(console: console)
@@ -154,6 +128,43 @@ public enum RunCommand {
             }
         }
         return withExtendedLifetime(lock) { execute(session, console) }
+    }
+
+    /// Sets up the arithmetic, loads the data, plans the trainer and claims and locks the run
+    /// folder; nil for a dry run, which stops once everything is planned.
+    static func prepare(
+        _ checked: CheckedSpec, _ options: RunOptions, clock: StageClock, since checking: UInt64, console: RunConsole
+    ) throws -> (RunSession, FolderLock)? {
+        let spec = checked.spec
+        let arithmetic = try ArithmeticSetup.apply(
+            spec.determinism, threads: options.threads,
+            modelBytes: MemoryEstimate(model: checked.model, batchSize: spec.train.batchSize).totalBytes)
+        // A data file check had to read counts to loading; embedded data loads here.
+        clock.add(.check, Double(DispatchTime.now().uptimeNanoseconds - checking) / 1e9)
+        let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path
+        let data = try clock.measure(.load) {
+            try checked.data ?? ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
+        }
+        let trainer = try Trainer(checked: checked, data: data, context: arithmetic.context)
+        trainer.clock = clock
+        if options.dryRun {
+            console.message(
+                "dry run: \(spec.name) (seed \(spec.seed)) planned \(trainer.phases.count) phases on "
+                    + "\(data.train.count) training images; nothing trained, nothing written")
+            return nil
+        }
+        let folder: ResultDirectory
+        let lock: FolderLock
+        if let resume = options.resume {
+            folder = try ResultDirectory.existing(resume)
+            lock = try FolderLock(folder.url)
+        } else {
+            (folder, lock) = try ResultDirectory.claim(
+                at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)", replace: options.force)
+        }
+        let session = RunSession(
+            options: options, checked: checked, arithmetic: arithmetic, trainer: trainer, folder: folder)
+        return (session, lock)
     }
 
     static func execute(_ session: RunSession, _ console: RunConsole) -> RunResult {
