@@ -35,13 +35,6 @@ struct CodeOutputs {
         return nil
     }
 
-    /// The split whose codes are measured and explored: the held-out one (`Split.heldOut`; a plain
-    /// `data.npy` has only a train split).
-    static func codeSplit(_ data: ExperimentData) -> (name: Split, images: LabeledImages) {
-        let split = Split.heldOut(among: data.available)
-        return (split, data.split(split) ?? data.train)
-    }
-
     /// Writes the codes and the first t-SNE map the spec asks for; returns their summary metrics.
     /// Codes or a map that cannot be written are recorded in `failures`, against the output that
     /// asked for them.
@@ -74,7 +67,7 @@ struct CodeOutputs {
     func writeCodes(encoder: String, origin: Origin) throws -> [String: Double] {
         let application = try NetworkApplication([encoder], input: .data, trainer: trainer, origin: origin)
         let dimension = application.outputWidth
-        let (measured, split) = Self.codeSplit(trainer.data)
+        let (measured, split) = trainer.data.heldOut
         var codes: [Float] = []
         for name in trainer.data.available {
             guard let images = trainer.data.split(name) else { continue }

@@ -23,15 +23,9 @@ final class DiscriminatorProbe {
         let codes = try NetworkApplication(
             found.chain + [found.network], input: .data, trainer: trainer, origin: origin)
         let judge = try NetworkApplication([found.network], input: .latent, trainer: trainer, origin: origin)
-        let count = min(judged(trainer.data).images.count, 2000)
+        let count = min(trainer.data.heldOut.images.count, 2000)
         let samples = PriorSampler.draws(prior, seed: spec.seed, stream: "outputs/discriminator", count: count)
         return DiscriminatorProbe(onCodes: codes, onPrior: judge, priorSamples: samples)
-    }
-
-    /// The split whose codes are judged: the held-out one (`Split.heldOut`), the same split whose
-    /// codes are measured and explored.
-    static func judged(_ data: ExperimentData) -> (name: Split, images: LabeledImages) {
-        CodeOutputs.codeSplit(data)
     }
 
     init(onCodes: NetworkApplication, onPrior: NetworkApplication, priorSamples: [Float]) {

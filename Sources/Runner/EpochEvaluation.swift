@@ -27,7 +27,7 @@ extension Trainer {
             }
         }
         if probe, let discriminatorProbe {
-            let judged = try discriminatorProbe.accuracy(DiscriminatorProbe.judged(data).images)
+            let judged = try discriminatorProbe.accuracy(data.heldOut.images)
             metrics.values.append((.discriminatorAccuracy, judged))
         }
         return metrics

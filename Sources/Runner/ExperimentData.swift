@@ -29,6 +29,13 @@ public struct ExperimentData: Sendable {
     /// The splits that hold images.
     public var available: [Split] { Split.allCases.filter { (split($0)?.count ?? 0) > 0 } }
 
+    /// The split whose codes are measured, explored and judged by an adversary: the held-out one
+    /// (`Split.heldOut`; a plain `data.npy` has only a train split).
+    public var heldOut: (name: Split, images: LabeledImages) {
+        let name = Split.heldOut(among: available)
+        return (name, split(name) ?? train)
+    }
+
     /// Loads the spec's data source, applies `train_limit` and holds out validation when the source
     /// has no validation split. Every random choice comes from a named stream of `seed`.
     public static func load(_ spec: DataSpec, seed: UInt64, specDirectory: String) throws -> ExperimentData {

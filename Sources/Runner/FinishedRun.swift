@@ -33,7 +33,7 @@ public struct FinishedRun {
 
     /// The run's parameters restored into a store for its networks.
     func restoredParameters() throws -> ParameterStore {
-        let store = ParameterStore(model: checked.model, spec: checked.spec, seed: checked.spec.seed)
+        let store = ParameterStore(forWeightsOf: checked.model)
         try Checkpoint.restoreParameters(store, model: checked.model, from: directory)
         return store
     }

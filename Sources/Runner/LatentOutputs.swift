@@ -63,7 +63,7 @@ struct LatentOutputs {
 
     /// Writes every grid this latent space allows; returns each written figure with its caption.
     func write() throws -> [(path: String, caption: String)] {
-        let split = CodeOutputs.codeSplit(trainer.data)
+        let split = trainer.data.heldOut
         let encode = try NetworkApplication([encoder], input: .data, trainer: trainer, origin: origin)
         let model = trainer.checked.model
         let conditioning = model.conditioning(of: decoder)

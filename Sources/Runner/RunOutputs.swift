@@ -137,7 +137,7 @@ struct RunOutputs {
                 name: "chance (codes indistinguishable)", x: accuracy.map(\.0), y: accuracy.map { _ in 0.5 },
                 opacity: 0.5))
         try write(plot, "plots/discriminator")
-        let judged = DiscriminatorProbe.judged(session.trainer.data).name
+        let judged = session.trainer.data.heldOut.name
         figures.append(
             ("plots/discriminator.png", "How often the discriminator tells prior samples from \(judged) codes"))
         return figures

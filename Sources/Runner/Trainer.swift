@@ -21,8 +21,7 @@ public struct StepProgress: Sendable {
 public struct EpochMetrics: Sendable {
     public var epoch: Int
     public var losses: [(phase: String, value: Double)]
-    /// What the evaluation measured, in the order measured: each split's MSE, then its loss, then
-    /// a classifier head's accuracy, then the adversary's accuracy.
+    /// What the evaluation measured, in the order measured (`Metric.evaluationOrder`).
     public var values: [(metric: Metric, value: Double)] = []
 
     /// The value of `metric`, if this evaluation measured it.

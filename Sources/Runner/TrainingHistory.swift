@@ -45,8 +45,7 @@ extension TrainingHistory {
     static func epochMetrics(_ record: MetricsRecord, phases: [String]) -> EpochMetrics {
         var metrics = EpochMetrics(
             epoch: record.epoch, losses: phases.compactMap { p in record.losses[p].map { (p, $0) } })
-        let order = Metric.Measure.allCases.flatMap { measure in Split.allCases.map { Metric.of(measure, on: $0) } }
-        metrics.values = (order + [.discriminatorAccuracy]).compactMap { metric in
+        metrics.values = Metric.evaluationOrder.compactMap { metric in
             record.values[metric].map { (metric, $0) }
         }
         return metrics

@@ -76,6 +76,16 @@ public struct Metric: Hashable, Sendable, CustomStringConvertible {
     /// The metrics an epoch's evaluation can record (what early stopping and study curves read).
     public static var perEpoch: [Metric] { all.filter { $0.timing == .epoch } }
 
+    /// The per-epoch metrics in the order an evaluation measures them: each measure over the
+    /// splits, then what has no split (the adversary's accuracy).
+    public static var evaluationOrder: [Metric] {
+        func rank(_ metric: Metric) -> (Int, Int) {
+            guard let measure = metric.measure, let split = metric.split else { return (Int.max, 0) }
+            return (Measure.allCases.firstIndex(of: measure)!, Split.allCases.firstIndex(of: split)!)
+        }
+        return perEpoch.sorted { rank($0) < rank($1) }
+    }
+
     /// The names of `metrics`, for messages and suggestions.
     public static func names(_ metrics: [Metric]) -> [String] { metrics.map(\.name) }
 

@@ -19,7 +19,7 @@ public final class Parameter: @unchecked Sendable {
     public let torchAxes: [Int]
     public let torchShape: [Int]
 
-    init(network: String, layer: Int, shape: ParameterShape) {
+    init(network: String, layer: Int, shape: ParameterShape, gradient: Bool = true) {
         self.name = "\(network).layers.\(layer).\(shape.name)"
         self.torchName = "\(network).layers.\(layer).\(shape.torchName)"
         self.torchAxes = shape.torchAxes
@@ -29,7 +29,7 @@ public final class Parameter: @unchecked Sendable {
         self.shape = shape.shape
         self.trainable = shape.trainable
         value = FloatBuffer(count: shape.shape.elementCount)
-        gradient = shape.trainable ? FloatBuffer(count: shape.shape.elementCount) : nil
+        self.gradient = shape.trainable && gradient ? FloatBuffer(count: shape.shape.elementCount) : nil
     }
 }
 
@@ -44,17 +44,32 @@ public final class ParameterStore: @unchecked Sendable {
     ///
     /// Each tensor draws from its own stream, named `init/<parameter name>`, so adding a layer never
     /// changes another layer's starting weights.
-    public init(model: ModelSummary, spec: ExperimentSpec, seed: UInt64) {
+    public convenience init(model: ModelSummary, spec: ExperimentSpec, seed: UInt64) {
+        self.init(model: model, gradients: true) { tensor, shape, layer, input in
+            let initializer = spec.network(named: tensor.network)?.initializer ?? .heUniform
+            Self.initialize(tensor, shape, initializer, fanIn: Self.fanIn(layer, input), seed: seed)
+        }
+    }
+
+    /// Allocates every tensor of `model` for inference, left at zero for a checkpoint to fill and
+    /// without gradients: nothing is drawn that would be overwritten, nothing kept that is not read.
+    public convenience init(forWeightsOf model: ModelSummary) {
+        self.init(model: model, gradients: false) { _, _, _, _ in }
+    }
+
+    private init(
+        model: ModelSummary, gradients: Bool,
+        fill: (Parameter, ParameterShape, LayerSummary, SampleShape) -> Void
+    ) {
         var parameters: [Parameter] = []
         var byLayer: [String: [Parameter]] = [:]
         for network in model.networks {
-            let initializer = spec.network(named: network.name)?.initializer ?? .heUniform
             var input = network.input
             for (index, layer) in network.layers.enumerated() {
-                let tensors = layer.parameters.map { Parameter(network: network.name, layer: index, shape: $0) }
-                for (tensor, shape) in zip(tensors, layer.parameters) {
-                    Self.initialize(tensor, shape, initializer, fanIn: Self.fanIn(layer, input), seed: seed)
+                let tensors = layer.parameters.map {
+                    Parameter(network: network.name, layer: index, shape: $0, gradient: gradients)
                 }
+                for (tensor, shape) in zip(tensors, layer.parameters) { fill(tensor, shape, layer, input) }
                 byLayer["\(network.name)#\(index)"] = tensors
                 parameters += tensors
                 input = layer.output
