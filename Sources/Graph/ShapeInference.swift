@@ -133,9 +133,9 @@ public struct ShapeInference {
     private func checkOutputs(_ losses: [ResolvedLoss]) {
         for output in outputs {
             switch output.kind {
-            case .tsne(_, _, _, let encoder): checkReadsImages(encoder, output)
+            case .tsne(_, _, _, let encoder): checkReadsImages(encoder, output, losses)
             case .latent(_, _, _, let encoder, let decoder):
-                checkReadsImages(encoder, output)
+                checkReadsImages(encoder, output, losses)
                 guard let decoding = summaries[decoder] else { continue }
                 // A conditional decoder reads the code beside one-hot labels: the code is its part.
                 let conditioning = losses.lazy.compactMap { $0.conditioning(of: decoder) }.first
@@ -193,8 +193,14 @@ public struct ShapeInference {
         }
     }
 
-    private func checkReadsImages(_ encoder: String, _ output: OutputSpec) {
+    /// An encoder reads the images, or the images beside the labels where a loss gives it
+    /// `concat(x, onehot(y))` (a conditional encoder): the outputs form its input as that loss does.
+    private func checkReadsImages(_ encoder: String, _ output: OutputSpec, _ losses: [ResolvedLoss]) {
         guard let reads = summaries[encoder]?.input, let x = dataShape, reads != x else { return }
+        let conditioning = losses.lazy.compactMap { $0.conditioning(of: encoder) }.first
+        if let conditioning, conditioning.readsImages, conditioning.codeWidth == x.elementCount {
+            return
+        }
         log.error(
             output.origin, "'\(encoder)' must read the images (x is \(x.shapeText)), but it takes \(reads.shapeText)")
     }

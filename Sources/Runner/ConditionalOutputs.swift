@@ -37,7 +37,7 @@ extension LatentOutputs {
         figures.append(
             try writeImagesUnderEveryClass(
                 classes: conditioning.classes, context, caption: "under every class",
-                input: { code, label in conditioning.input(code: code.prefix(d), label: label) }))
+                input: { code, _ in Array(code.prefix(d)) }))
         return figures
     }
 
@@ -56,7 +56,8 @@ extension LatentOutputs {
     }
 
     /// `images/conditional.png`: images of the explored split chosen by the seed, each beside the
-    /// decoder's images of `input(its code, class)` for every class.
+    /// decoder's images of `input(its code, class)` for every class, which a conditional decoder
+    /// reads beside that class.
     private func writeImagesUnderEveryClass(
         classes: Int, _ context: Context, caption: String, input: (ArraySlice<Float>, Int) -> [Float]
     ) throws -> (String, String) {
@@ -68,7 +69,8 @@ extension LatentOutputs {
         for index in chosen {
             for label in 0..<classes { inputs += input(context.codes[(index * d)..<((index + 1) * d)], label) }
         }
-        let decoded = try context.shape.images(try context.decode.apply(latent: inputs))
+        let labels = context.decode.conditioning.map { _ in chosen.flatMap { _ in Array(0..<classes) } }
+        let decoded = try context.shape.images(try context.decode.apply(latent: inputs, labels: labels))
         let grid = try chosen.enumerated().map { row, index in
             ImageGrid.Row(
                 label: context.labeled ? "\(images.labels[index]) →" : nil,
@@ -88,11 +90,10 @@ extension LatentOutputs {
         let d = conditioning.codeWidth
         var inputs: [Float] = []
         for row in 0..<rows {
-            for label in 0..<conditioning.classes {
-                inputs += conditioning.input(code: codes[(row * d)..<((row + 1) * d)], label: label)
-            }
+            for _ in 0..<conditioning.classes { inputs += codes[(row * d)..<((row + 1) * d)] }
         }
-        return try context.shape.images(try context.decode.apply(latent: inputs))
+        let labels = (0..<rows).flatMap { _ in Array(0..<conditioning.classes) }
+        return try context.shape.images(try context.decode.apply(latent: inputs, labels: labels))
     }
 }
 

@@ -16,6 +16,8 @@ public struct ExperimentData: Sendable {
     /// With `data.labeled`: the training images whose label is kept (indices into `train`,
     /// ascending), what `batches: labeled` phases train on. Nil: every label is kept.
     public var labeledTrain: [Int]? = nil
+    /// Whether the source has a validation split of its own, so `data.validation` held nothing out.
+    public var sourceHasValidation = false
 
     /// The images of `split`, if the data has it.
     public func split(_ split: Split) -> LabeledImages? {
@@ -40,6 +42,7 @@ public struct ExperimentData: Sendable {
     /// has no validation split. Every random choice comes from a named stream of `seed`.
     public static func load(_ spec: DataSpec, seed: UInt64, specDirectory: String) throws -> ExperimentData {
         var data = try read(spec.source, seed: seed, base: specDirectory)
+        data.sourceHasValidation = data.validation != nil
         if let limit = spec.trainLimit, limit < data.train.count {
             var stream = RandomStream(seed: seed, name: "data/train-limit")
             let order = Shuffling.permutation(count: data.train.count, random: &stream)

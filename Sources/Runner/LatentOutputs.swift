@@ -66,12 +66,8 @@ struct LatentOutputs {
         let split = trainer.data.heldOut
         let encode = try NetworkApplication([encoder], input: .data, trainer: trainer, origin: origin)
         let model = trainer.checked.model
-        let conditioning = model.conditioning(of: decoder)
-        // A conditional decoder reads the prior's width plus the one-hot labels.
-        let decode = try NetworkApplication(
-            networks: [decoder], input: .latent, model: model, store: trainer.store, capacity: spec.train.batchSize,
-            priorDimension: conditioning == nil ? spec.prior?.dimension : nil, seed: spec.seed,
-            context: trainer.context, origin: origin)
+        let decode = try NetworkApplication([decoder], input: .latent, trainer: trainer, origin: origin)
+        let conditioning = decode.conditioning
         decode.outputsLogits = model.roles.makesLogits(decoder)
         // `check` (ShapeInference) saw that the decoder reads the codes and makes images.
         let shape = try ImageShape(split.images)

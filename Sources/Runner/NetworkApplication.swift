@@ -9,6 +9,11 @@ import RunFolder
 ///
 /// It runs the graph's forward-only program (`PhaseProgram(applying:over:…)`): dropout is off and
 /// batch normalization uses its running statistics, so the outputs depend only on the weights.
+///
+/// A first network that a loss gives one-hot labels beside its input (`Conditioning`: a
+/// conditional encoder's `concat(x, onehot(y))`, a conditional decoder's `concat(z, onehot(y))`)
+/// gets its input formed the same way: from each image and its label, or from each vector and the
+/// label the caller gives for it.
 final class NetworkApplication {
     /// What the first network of the chain reads.
     enum Input {
@@ -23,8 +28,11 @@ final class NetworkApplication {
     let program: PhaseProgram
     /// The plan value holding the chain's output.
     let outputValue: Int
-    /// Values per input sample (an image's size for `.data`, the latent dimension for `.latent`).
+    /// Values per input sample (an image's size for `.data`, the latent dimension for `.latent`),
+    /// without the labels a conditioned network reads beside them.
     let inputWidth: Int
+    /// How the first network reads labels beside its input; nil when it reads none.
+    let conditioning: Conditioning?
     /// Values per output sample.
     let outputWidth: Int
     /// The chain ends in logits of images (`ModelRoles.makesLogits`): outputs are their sigmoid.
@@ -44,14 +52,22 @@ final class NetworkApplication {
             let known = model.networks.map(\.name).joined(separator: ", ")
             throw RunError("\(origin.place): no network '\(name)' to apply (the spec defines \(known))")
         }
+        // A chain's later networks read what the one before makes; labels have no way in there.
+        if let conditioned = networks.dropFirst().first(where: { model.conditioning(of: $0) != nil }) {
+            throw RunError("\(origin.place): '\(conditioned)' reads labels beside its input, so it must come first")
+        }
+        let reads = model.network(named: first)?.input ?? []
+        let conditioning = model.conditioning(of: first).flatMap { $0.readsImages == (input == .data) ? $0 : nil }
+        let width = conditioning?.codeWidth ?? reads.elementCount
         // z is as wide as what the first network reads, so a plain autoencoder's decoder can be
         // explored without a prior; a prior, when there is one, must draw vectors of that width.
-        let reads = model.network(named: first)?.input ?? []
-        if input == .latent, let priorDimension, priorDimension != reads.elementCount {
-            throw RunError(
-                "\(origin.place): '\(first)' reads \(reads.elementCount) values, but the prior draws \(priorDimension)")
+        if input == .latent, let priorDimension, priorDimension != width {
+            throw RunError("\(origin.place): '\(first)' reads \(width) values, but the prior draws \(priorDimension)")
         }
-        if input == .data, model.dataShape != reads {
+        // A conditional encoder's input is an image beside its label: the image is its other part.
+        let readsTheData =
+            conditioning.map { model.dataShape?.elementCount == $0.codeWidth } ?? (model.dataShape == reads)
+        if input == .data, !readsTheData {
             throw RunError(
                 "\(origin.place): '\(first)' reads \(reads.shapeText), but the data is \(model.dataShape?.shapeText ?? "of unknown shape")"
             )
@@ -64,7 +80,8 @@ final class NetworkApplication {
         self.program = program
         outputValue = output
         outputWidth = program.plan.values[output].shape.elementCount
-        inputWidth = reads.elementCount
+        inputWidth = width
+        self.conditioning = conditioning
     }
 
     /// Convenience: plans `networks` with the trainer's model, parameters, capacity, prior and context.
@@ -77,7 +94,7 @@ final class NetworkApplication {
     }
 
     /// The chain's outputs for the images at `indices` of `split`: `indices.count × outputWidth`
-    /// row-major values.
+    /// row-major values. A conditioned first network reads each image beside its label in `split`.
     func apply(_ split: LabeledImages, _ indices: [Int]) throws -> [Float] {
         guard let data = program.data else { throw RunError("'\(networks[0])' does not read images (x)") }
         let imageSize = split.images.count / max(split.count, 1)
@@ -86,10 +103,18 @@ final class NetworkApplication {
         }
         var outputs: [Float] = []
         outputs.reserveCapacity(indices.count * outputWidth)
+        // The images of a batch, before each is joined with its label.
+        var images = [Float](repeating: 0, count: conditioning == nil ? 0 : program.capacity * imageSize)
         for start in stride(from: 0, to: indices.count, by: program.capacity) {
             let batch = indices[start..<min(start + program.capacity, indices.count)]
-            try split.writeBatch(
-                batch, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
+            if let conditioning {
+                try images.withUnsafeMutableBufferPointer { try split.writeBatch(batch, scale: 1 / 255, into: $0) }
+                let labels = batch.map { Int(split.labels[$0]) }
+                join(images[..<(batch.count * imageSize)], labels, conditioning, into: data)
+            } else {
+                try split.writeBatch(
+                    batch, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
+            }
             outputs += run(batch: batch.count)
         }
         return outputs
@@ -100,24 +125,51 @@ final class NetworkApplication {
         try apply(split, Array(0..<split.count))
     }
 
-    /// The chain's outputs for `latent`, row-major vectors of `inputWidth` values each.
-    func apply(latent: [Float]) throws -> [Float] {
+    /// The chain's outputs for `latent`, row-major vectors of `inputWidth` values each; a
+    /// conditioned first network reads each beside its class in `labels` (one per vector), which
+    /// only such a network takes.
+    func apply(latent: [Float], labels: [Int]? = nil) throws -> [Float] {
         guard let prior = program.prior else { throw RunError("'\(networks[0])' does not read latent vectors (z)") }
         guard inputWidth > 0, latent.count % inputWidth == 0 else {
             throw RunError("\(latent.count) latent values are not whole vectors of \(inputWidth)")
         }
         let count = latent.count / inputWidth
+        switch (conditioning, labels) {
+        case (.some, nil): throw RunError("'\(networks[0])' reads a label beside each vector, but none was given")
+        case (nil, .some): throw RunError("'\(networks[0])' reads no labels, but labels were given")
+        case (.some, .some(let labels)) where labels.count != count:
+            throw RunError("\(labels.count) labels for \(count) vectors of '\(networks[0])'")
+        default: break
+        }
         var outputs: [Float] = []
         outputs.reserveCapacity(count * outputWidth)
         for start in stride(from: 0, to: count, by: program.capacity) {
             let batch = min(program.capacity, count - start)
-            latent.withUnsafeBufferPointer { source in
-                guard let base = source.baseAddress else { return }
-                prior.pointer.update(from: base + start * inputWidth, count: batch * inputWidth)
+            if let conditioning, let labels {
+                let rows = (start * inputWidth)..<((start + batch) * inputWidth)
+                join(latent[rows], Array(labels[start..<(start + batch)]), conditioning, into: prior)
+            } else {
+                latent.withUnsafeBufferPointer { source in
+                    guard let base = source.baseAddress else { return }
+                    prior.pointer.update(from: base + start * inputWidth, count: batch * inputWidth)
+                }
             }
             outputs += run(batch: batch)
         }
         return outputs
+    }
+
+    /// Writes each row of `values` (`inputWidth` each) beside its label into `buffer`, as the
+    /// loss forms the network's input.
+    private func join(
+        _ values: ArraySlice<Float>, _ labels: [Int], _ conditioning: Conditioning, into buffer: FloatBuffer
+    ) {
+        let width = inputWidth + conditioning.classes
+        for (row, label) in labels.enumerated() {
+            let start = values.startIndex + row * inputWidth
+            let input = conditioning.input(code: values[start..<(start + inputWidth)], label: label)
+            (buffer.pointer + row * width).update(from: input, count: width)
+        }
     }
 
     /// Runs the program on the first `batch` samples of its input and copies out the chain's output.

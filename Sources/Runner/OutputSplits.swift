@@ -24,8 +24,12 @@ enum OutputSplits {
                 "\(output.origin.place): latent decodes samples of the prior, but the spec has none, so no samples "
                     + "will be drawn; add one, e.g. `prior: {normal: {dim: N}}` with N the code's width"
             }
+        let unusedValidation = spec.data.unusedValidation.map { origin in
+            "\(origin.place): data.validation is not used: the data file has a validation split of its own, "
+                + "which the run uses"
+        }
         return substitutions(spec, available: available) + unlabeled + unsampled
-            + EvaluationPlan.notes(spec, available: available)
+            + EvaluationPlan.notes(spec, available: available) + (unusedValidation.map { [$0] } ?? [])
     }
 
     static func substitutions(_ spec: ExperimentSpec, available: [Split]) -> [String] {

@@ -62,7 +62,8 @@ public enum SpecCheck {
                 // The networks' own shapes are still checked, as far as they are known without the data.
                 return .failure(SpecProblems([problem]).adding(ShapeInference.problemsOfWhatDecoded(spec.losses)))
             }
-            return validate(spec, data: data)
+            // The resolved spec says which validation split the run uses: the file's own.
+            return validate(data.sourceHasValidation ? spec.usingSourceValidation() : spec, data: data)
         }
     }
 

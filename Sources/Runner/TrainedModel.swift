@@ -41,26 +41,36 @@ public final class TrainedModel {
         public var areImages: Bool
     }
 
-    /// `network`'s codes of the images in the `.npy` file at `path`.
-    public func encode(_ path: String, network: String) throws -> Output {
-        let images = try self.images(path)
+    /// `network`'s codes of the images in the `.npy` file at `path`; a conditional encoder reads
+    /// each beside its class in `labels`.
+    public func encode(_ path: String, network: String, labels: GivenLabels? = nil) throws -> Output {
         let application = try apply([network], input: .data)
+        let images = try self.images(path, labels: labels, for: [application])
         return Output(
             values: try application.apply(images), count: images.count, shape: [application.outputWidth],
             areImages: false)
     }
 
-    /// The images `decoder` makes of `encoder`'s codes of the images in the `.npy` file at `path`.
-    public func reconstruct(_ path: String, encoder: String, decoder: String) throws -> Output {
-        let images = try self.images(path)
-        let application = try apply([encoder, decoder], input: .data)
-        return try imageOutput(try application.apply(images), count: images.count, decoder: decoder)
+    /// The images `decoder` makes of `encoder`'s codes of the images in the `.npy` file at `path`:
+    /// the two applied in turn, so that either may read each image's class in `labels`.
+    public func reconstruct(_ path: String, encoder: String, decoder: String, labels: GivenLabels? = nil) throws
+        -> Output
+    {
+        let encode = try apply([encoder], input: .data)
+        let decode = try apply([decoder], input: .latent, fromThePrior: false)
+        let images = try self.images(path, labels: labels, for: [encode, decode])
+        let codes = try encode.apply(images)
+        let classes = decode.conditioning.map { _ in images.labels.map(Int.init) }
+        return try imageOutput(
+            try decode.apply(latent: codes, labels: classes), count: images.count, decoder: decoder)
     }
 
-    /// The images `network` makes of the codes (N×D, float) in the `.npy` file at `path`.
-    public func decode(_ path: String, network: String) throws -> Output {
-        let array = try NPY.read(path: path, requirements: ArrayRequirements(nonEmpty: true, finite: true))
+    /// The images `network` makes of the codes (N×D, float) in the `.npy` file at `path`; a
+    /// conditional decoder reads each beside its class in `labels`.
+    public func decode(_ path: String, network: String, labels: GivenLabels? = nil) throws -> Output {
         let application = try apply([network], input: .latent)
+        try GivenLabels.check(labels, for: [application])
+        let array = try NPY.read(path: path, requirements: ArrayRequirements(nonEmpty: true, finite: true))
         let width = application.inputWidth
         guard array.shape.count == 2, array.shape[1] == width else {
             throw RunError(
@@ -72,17 +82,23 @@ public final class TrainedModel {
         case .float64: codes = try array.elements(as: Double.self).map(Float.init)
         default: throw RunError("\(path): codes are \(array.dtype); give float32 or float64")
         }
-        return try imageOutput(try application.apply(latent: codes), count: array.shape[0], decoder: network)
+        let classes = try labels?.values(count: array.shape[0], inputs: "codes in \(path)", for: [application])
+        return try imageOutput(
+            try application.apply(latent: codes, labels: classes), count: array.shape[0], decoder: network)
     }
 
-    /// `count` draws of the run's prior, from the stream `apply/samples` of `seed`, decoded by `network`.
-    public func sample(_ count: Int, seed: UInt64, network: String) throws -> Output {
+    /// `count` draws of the run's prior, from the stream `apply/samples` of `seed`, decoded by
+    /// `network`; a conditional decoder reads each beside its class in `labels`.
+    public func sample(_ count: Int, seed: UInt64, network: String, labels: GivenLabels? = nil) throws -> Output {
         guard let prior = checked.spec.prior else {
             throw RunError("\(folder): its spec has no prior to sample; decode codes of your own instead")
         }
         let application = try apply([network], input: .latent)
+        try GivenLabels.check(labels, for: [application])
+        let classes = try labels?.values(count: count, inputs: "draws", for: [application])
         let codes = PriorSampler.draws(prior, seed: seed, stream: "apply/samples", count: count)
-        return try imageOutput(try application.apply(latent: codes), count: count, decoder: network)
+        return try imageOutput(
+            try application.apply(latent: codes, labels: classes), count: count, decoder: network)
     }
 
     /// Writes `output` to `path`: float32 `.npy` (N × the row's shape), or for images a `.png`
@@ -133,11 +149,15 @@ public final class TrainedModel {
 
     private var storedShape: ImageShape?
 
-    private func apply(_ networks: [String], input: NetworkApplication.Input) throws -> NetworkApplication {
+    /// `networks` planned over `input`; `fromThePrior`: whether its `z` are the prior's draws,
+    /// which must then be as wide as it reads.
+    private func apply(_ networks: [String], input: NetworkApplication.Input, fromThePrior: Bool = true) throws
+        -> NetworkApplication
+    {
         let spec = checked.spec
         let application = try NetworkApplication(
             networks: networks, input: input, model: checked.model, store: store, capacity: spec.train.batchSize,
-            priorDimension: spec.prior?.dimension, seed: spec.seed, context: context,
+            priorDimension: fromThePrior ? spec.prior?.dimension : nil, seed: spec.seed, context: context,
             origin: .argument("runexp apply \(folder)"))
         application.outputsLogits = checked.model.roles.makesLogits(networks.last!)
         return application
@@ -150,11 +170,26 @@ public final class TrainedModel {
     }
 
     /// The images of the `.npy` file at `path`, read as the run read its own data (its
-    /// `data.shape` applies), all of them.
-    private func images(_ path: String) throws -> LabeledImages {
+    /// `data.shape` applies), all of them, with the classes `labels` gives them where one of
+    /// `applications` reads labels.
+    private func images(_ path: String, labels: GivenLabels?, for applications: [NetworkApplication]) throws
+        -> LabeledImages
+    {
+        try GivenLabels.check(labels, for: applications)
         var spec = checked.spec.data
         spec.source = .npy(path: path, labels: nil)
         (spec.validation, spec.trainLimit, spec.labeled) = (0, nil, nil)
-        return try ExperimentData.load(spec, seed: 0, specDirectory: FileManager.default.currentDirectoryPath).train
+        var images = try ExperimentData.load(spec, seed: 0, specDirectory: FileManager.default.currentDirectoryPath)
+            .train
+        if let labels {
+            let classes = try labels.values(count: images.count, inputs: "images in \(path)", for: applications)
+            images.labels = try classes.map { label in
+                guard let byte = UInt8(exactly: label) else {
+                    throw RunError("\(labels.option): label \(label) is above 255, the most an image's label can be")
+                }
+                return byte
+            }
+        }
+        return images
     }
 }

@@ -56,6 +56,9 @@ public struct DataSpec: Sendable, Equatable {
     public var origin: Origin
     /// Where the source was given: a line of the spec, or the `--set` that gave it.
     public var sourceOrigin: Origin
+    /// Where the spec wrote `validation` for a source with a validation split of its own, which
+    /// the run uses instead (`ExperimentSpec.usingSourceValidation`); nil otherwise.
+    public var unusedValidation: Origin? = nil
 
     /// The shape of `x` as the networks see it, when it can be known without reading a file.
     public var sampleShape: [Int]? { shape ?? source.sampleShape }
@@ -130,5 +133,24 @@ extension SpecDecoder {
         case "homework": return .homework(path: path)
         default: return .idx(directory: path)
         }
+    }
+}
+
+extension ExperimentSpec {
+    /// This spec for data whose source has a validation split of its own (the assignment's file,
+    /// an `.npz` with `valid_x`), so that `data.validation` holds nothing out: the resolved spec
+    /// leaves it out, saying what the run uses, and where the spec wrote it `unusedValidation` says
+    /// where, for a note.
+    public func usingSourceValidation() -> ExperimentSpec {
+        var spec = self
+        guard var root = resolved.entries, let index = root.firstIndex(where: { $0.key == "data" }),
+            var data = root[index].value.entries, let written = data.firstIndex(where: { $0.key == "validation" })
+        else { return spec }
+        let origin = data.remove(at: written).value.origin
+        root[index].value.content = .mapping(data)
+        spec.resolved.content = .mapping(root)
+        spec.data.validation = 0
+        spec.data.unusedValidation = origin == .defaulted ? nil : origin
+        return spec
     }
 }

@@ -13,12 +13,17 @@ struct ApplyCommand: ParsableCommand {
             runexp apply DIR decode codes.npy --out images.png          # the decoder's images of codes
             runexp apply DIR reconstruct images.npy --out recon.npy     # decoder(encoder(x))
             runexp apply DIR sample 100 --out samples.png               # decoded draws of the prior
+            runexp apply DIR sample 10 --label 3 --out threes.png       # a conditional decoder's, class 3
             Images are a plain .npy (uint8 N×H×W×C, or floats in [0, 1] such as the assignment's \
             data.npy), read as the run read its own data. The networks are built from the run folder's \
             own resolved.yaml, whatever became of the spec file it was trained from; its options come \
             from its run.json, as for `runexp resume`. The checkpoint must hold exactly those networks' \
             tensors (a file without layout metadata is read in the layout its shapes show). Outputs: \
-            float32 .npy, or a .png grid of images.
+            float32 .npy, or a .png grid of images. A network that the run's loss gives one-hot labels \
+            beside its input (concat(x, onehot(y)), concat(z, onehot(y))) reads a class beside each \
+            input: --labels FILE.npy (one per image, code or draw: class indices or one-hot rows) or \
+            --label N (the same for all); it is refused without them, and they are refused for a network \
+            that reads none.
             """)
 
     enum Action: String, ExpressibleByArgument, CaseIterable {
@@ -46,6 +51,12 @@ struct ApplyCommand: ParsableCommand {
     @Option(help: "The seed of sample's draws.")
     var seed: UInt64 = 0
 
+    @Option(help: "For a network that reads labels: a .npy of one class per input (indices or one-hot rows).")
+    var labels: String?
+
+    @Option(help: "For a network that reads labels: the class of every input.")
+    var label: Int?
+
     func run() throws {
         let count = action == .sample ? Int(input) : nil
         if action == .sample, (count ?? 0) < 1 || count! > 1_000_000 {
@@ -56,16 +67,23 @@ struct ApplyCommand: ParsableCommand {
         let here = FileManager.default.currentDirectoryPath
         let absolute = { (path: String) in URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: here)).path }
         let (folder, input, out) = (absolute(self.folder), absolute(self.input), absolute(self.out))
+        let given: GivenLabels?
+        switch (labels, label) {
+        case (.some, .some): throw Exit.failing(RunError("give either --labels FILE.npy or --label N, not both"))
+        case (.some(let file), nil): given = .file(absolute(file))
+        case (nil, .some(let label)): given = .every(label)
+        case (nil, nil): given = nil
+        }
         do {
             let model = try TrainedModel(try Train.optionsOfRun(in: folder), folder: folder)
             let output: TrainedModel.Output
             switch action {
-            case .encode: output = try model.encode(input, network: encoder)
-            case .decode: output = try model.decode(input, network: decoder)
-            case .reconstruct: output = try model.reconstruct(input, encoder: encoder, decoder: decoder)
+            case .encode: output = try model.encode(input, network: encoder, labels: given)
+            case .decode: output = try model.decode(input, network: decoder, labels: given)
+            case .reconstruct: output = try model.reconstruct(input, encoder: encoder, decoder: decoder, labels: given)
             case .sample:
                 try model.refuseOversizedGrid(of: count!, path: out)
-                output = try model.sample(count!, seed: seed, network: decoder)
+                output = try model.sample(count!, seed: seed, network: decoder, labels: given)
             }
             try model.write(output, to: out)
             FileHandle.standardErrorText(

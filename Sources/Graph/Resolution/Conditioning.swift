@@ -1,18 +1,23 @@
-/// How a network reads a code beside one-hot class labels, as a conditional decoder does in
-/// `decoder(concat(encoder(x), onehot(y)))`: what the outputs need to decode a chosen code under
-/// each class (the supervised AAE's style × class grid).
+/// How a network reads one-hot class labels beside its other input, as a conditional decoder does
+/// in `decoder(concat(encoder(x), onehot(y)))` and a conditional encoder in
+/// `encoder(concat(x, onehot(y)))`: what the outputs and `apply` need to form the input the loss
+/// forms, for a chosen code (the supervised AAE's style × class grid) or image and class.
 public struct Conditioning: Sendable, Equatable {
-    /// Values of the code part of the input.
+    /// Values of the other part of the input: a code, or an image for a conditional encoder.
     public var codeWidth: Int
     /// Values of the one-hot part.
     public var classes: Int
     /// Whether the labels come before the code in the input.
     public var labelsFirst: Bool
+    /// Whether the other part is made from the images `x` alone (`concat(x, onehot(y))`, a
+    /// conditional encoder) rather than from codes or prior samples.
+    public var readsImages = false
 
-    /// The network's input for `code` under `label`.
+    /// The network's input for `code` under `label`; a label outside the classes gives a row of
+    /// zeros, as `onehot` does in the loss.
     public func input(code: ArraySlice<Float>, label: Int) -> [Float] {
         var onehot = [Float](repeating: 0, count: classes)
-        onehot[label] = 1
+        if onehot.indices.contains(label) { onehot[label] = 1 }
         return labelsFirst ? onehot + code : Array(code) + onehot
     }
 }
@@ -37,11 +42,23 @@ extension ResolvedLoss {
                 return 0
             }
             let labelsFirst = isLabels[0]
-            return Conditioning(
+            var conditioning = Conditioning(
                 codeWidth: labelsFirst ? widths[1] : widths[0], classes: labelsFirst ? widths[0] : widths[1],
                 labelsFirst: labelsFirst)
+            conditioning.readsImages = isImages(concat.inputs[labelsFirst ? 1 : 0])
+            return conditioning
         }
         return nil
+    }
+}
+
+extension ResolvedLoss {
+    /// Whether `node` is the images `x`, or made from them by functions alone (`noise(x, 0.3)`):
+    /// no network, no prior sample.
+    func isImages(_ node: Int) -> Bool {
+        let below = reach(node).map { nodes[$0].operation }
+        return below.contains(.data) && !below.contains(.prior)
+            && !below.contains { if case .network = $0 { true } else { false } }
     }
 }
 
