@@ -16,7 +16,7 @@ public enum RunFiles {
     public static func resolvedValues(_ folder: URL) throws -> [(path: String, value: String)] {
         let path = folder.appendingPathComponent("resolved.yaml").path
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw RunError("\(folder.path) is not a result folder: it has no resolved.yaml that can be read")
+            throw RunError("\(path): cannot be read; expected a runexp result directory")
         }
         switch YAMLReader(file: path).read(text) {
         case .success(let node): return values(node)

@@ -1,4 +1,5 @@
 import Data
+import RunFolder
 
 /// The classes `runexp apply` gives a conditional network beside its inputs (a loss gives it
 /// `concat(…, onehot(y))`): one per input from a `.npy` file, or one class for every input.
