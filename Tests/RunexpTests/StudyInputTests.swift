@@ -70,6 +70,37 @@ struct StudyInputTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path("study")))
     }
 
+    /// `runexp-fuzz --target study` found both: a seed beyond a signed 64-bit integer crashed
+    /// writing study.json (only the first seed met the spec's check), and a negative one crashed
+    /// reading it back.
+    @Test func aSeedBeyondTheSpecsRangeIsAUsageErrorNotACrash() throws {
+        let scratch = try scratch()
+        let outcome = try RunexpBinary.run(
+            ["sweep", "tiny.yaml", "--seeds", "0,18446744073709551615", "--out", "study"], in: scratch.url)
+        #expect(!outcome.signaled, "\(outcome.stderr.prefix(300))")
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr.contains("seed 18446744073709551615 is too large: a seed is a whole number from 0 to "),
+            "\(outcome.stderr.prefix(300))")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("study")))
+    }
+
+    @Test func aNegativeSeedInStudyJsonIsRefusedOnResumeNamingTheFile() throws {
+        let scratch = try scratch()
+        try scratch.write(
+            "study/study.json",
+            """
+            {"engine": "local", "grid": [], "seeds": [-1], "set": [], "spec": "tiny.yaml",
+             "trials": [{"folder": "trial-000", "index": 0, "seed": -1, "status": "complete"}]}
+            """)
+        let outcome = try RunexpBinary.run(["sweep", "--resume", "study"], in: scratch.url)
+        #expect(!outcome.signaled, "\(outcome.stderr.prefix(300))")
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr.contains("study.json's seeds must be whole numbers from 0 to 9223372036854775807; found -1"),
+            "\(outcome.stderr.prefix(300))")
+    }
+
     @Test func compareCountsAFolderNamedThreeTimesOnceAndSaysSo() throws {
         let scratch = try scratch()
         try train("a", in: scratch)
