@@ -147,4 +147,21 @@ struct FuzzFindingTests {
         let target = try #require(FuzzTargets.named("sbatch"))
         #expect(target.run(Array(fields.joined(separator: "\u{0}").utf8)) == .accepted)
     }
+
+    /// `runexp-fuzz --target compare --seed 1`, iterations 98383, 281852, 763423, 796469 and 953539
+    /// (here reduced to what they share): a setting whose test_mse values are 1.7e308 and -1.7e308
+    /// has a std beyond a double, and Welch's test against it gave NaN degrees of freedom and p.
+    @Test func welchsTestAgainstASpreadBeyondADoubleIsANumber() throws {
+        let target = try #require(FuzzTargets.named("compare"))
+        let runs = [
+            ("x1", 0, "1.0e-3", "1.7e308"), ("x2", 1, "1.0e-3", "-1.7e308"), ("c", 0, "1.0e-4", "0.0712"),
+            ("d", 1, "1.0e-4", "0.0735"),
+        ]
+        let bundle = runs.map { name, seed, lr, test in
+            "--- \(name)/run.json\n{\"command\": [\"runexp\"], \"status\": \"complete\"}\n"
+                + "--- \(name)/metrics.json\n{\"test_mse\": \(test)}\n"
+                + "--- \(name)/resolved.yaml\nseed: \(seed)\ntrain: {lr: \(lr)}\n"
+        }
+        #expect(target.run(Array(bundle.joined().utf8)) == .accepted)
+    }
 }

@@ -187,6 +187,24 @@ struct StudyInputTests {
         #expect(outcome.stdout.count < 1000, "the table writes out 309-digit numbers: \(outcome.stdout)")
     }
 
+    /// `runexp-fuzz --target compare --seed 1`, iterations 98383, 281852, 763423, 796469 and 953539:
+    /// the std of 1.7e308 and -1.7e308 is beyond a double (inf), and Welch's test then gave df and
+    /// p as NaN.
+    @Test func compareOfMetricsWhoseSpreadIsBeyondADoubleGivesAWelchTestNotNaN() throws {
+        let scratch = try scratch()
+        try train("a", in: scratch)
+        for (name, value, epochs) in [("p", "1.7e308", 1), ("q", "-1.7e308", 1), ("s", "0.05", 3), ("t", "0.06", 3)] {
+            try copy("a", to: name, validationMSE: value, epochs: epochs, in: scratch)
+        }
+        let outcome = try RunexpBinary.run(["compare", "p", "q", "s", "t"], in: scratch.url)
+        #expect(outcome.status == 0, "\(outcome.stderr.suffix(300))")
+        let line = outcome.stdout.split(separator: "\n").first { $0.hasPrefix("best validation_mse: ") }
+        #expect(
+            line?.hasPrefix("best validation_mse: train.epochs=1 against train.epochs=3: t = ") == true,
+            "\(outcome.stdout)")
+        #expect(line?.contains("nan") == false, "\(outcome.stdout)")
+    }
+
     @Test func compareLeavesANonFiniteMetricOutOfItsStatisticsAndSaysWhose() throws {
         let scratch = try scratch()
         try train("a", in: scratch)
