@@ -3,12 +3,14 @@ import Foundation
 import Runner
 import Spec
 
-/// Every fuzz target: the spec reader with `check`'s validation, the loss-expression parser, and
-/// each file reader a user's data reaches (`.npy`, `.npz`, the homework pickle, IDX, PNG and the
-/// safetensors checkpoints `--resume` reads).
+/// Every fuzz target: the spec reader with `check`'s validation, the loss-expression parser, each
+/// file reader a user's data reaches (`.npy`, `.npz`, the homework pickle, IDX, PNG and the
+/// safetensors checkpoints `--resume` reads), and the study files (`StudyTargets.swift`).
 public enum FuzzTargets {
     /// All targets, in the order `runexp-fuzz --target all` runs them.
-    public static let all: [FuzzTarget] = [spec, expression, npy, npz, pickle, idx, png, safetensors]
+    public static let all: [FuzzTarget] = [
+        spec, expression, npy, npz, pickle, idx, png, safetensors, study, sbatch, compare,
+    ]
 
     /// The target called `name`.
     public static func named(_ name: String) -> FuzzTarget? { all.first { $0.name == name } }

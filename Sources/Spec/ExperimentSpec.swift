@@ -1,5 +1,9 @@
 /// A whole experiment as a spec declares it, with every default filled in.
 public struct ExperimentSpec: Sendable {
+    /// The seeds a spec, `--seed` and a study take: what a signed 64-bit integer holds, so that
+    /// every record (run.json, study.json) writes a seed as the number it is.
+    public static let seeds = 0...Int.max
+
     public var name: String
     public var description: String?
     public var seed: UInt64
@@ -85,7 +89,7 @@ extension SpecDecoder {
             return name
         }
         let description = map.ifPresent("description") { scalars.string($0, "description") }
-        let seed = map.optional("seed", default: .scalar("0")) { scalars.int($0, "seed", in: 0...Int.max) }
+        let seed = map.optional("seed", default: .scalar("0")) { scalars.int($0, "seed", in: ExperimentSpec.seeds) }
         let determinism = map.optional("determinism", default: .scalar("fast")) { decodeDeterminism($0) }
         let data = map.required("data") { decodeData(&$0) }
         let prior = map.ifPresent("prior") { decodePrior(&$0) }

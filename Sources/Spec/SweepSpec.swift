@@ -23,7 +23,7 @@ extension SpecDecoder {
     func decodeSweep(_ node: inout YAMLNode) -> SweepSpec? {
         guard var map = MappingReader(node, "sweep", log: log) else { return nil }
         let seeds = map.optional("seeds", default: .sequence([.init(.scalar("0"), origin: .defaulted)])) {
-            scalars.intList($0, "sweep.seeds", in: 0...Int.max)
+            scalars.intList($0, "sweep.seeds", in: ExperimentSpec.seeds)
         }
         let grid = map.optional("grid", default: .mapping([])) { node -> [SweepSpec.Entry]? in
             guard node.isNull || node.entries != nil else {

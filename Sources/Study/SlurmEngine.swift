@@ -55,14 +55,19 @@ public struct SlurmEngine: StudyEngine {
 
     /// Megabytes a task asks for: runexp's estimate of one trial twice over (the data and the
     /// program's own share), and at least 1 GiB.
-    static func megabytes(_ matrix: TrialMatrix) -> Int {
+    public static func megabytes(_ matrix: TrialMatrix) -> Int {
         max(1024, 2 * matrix.estimatedBytes / (1 << 20) + 512)
     }
 
     /// `study.sbatch`: an array of `trials`, each task running its trial's command.
     public func script(_ trials: [Trial], study: StudyFolder, matrix: TrialMatrix) -> String {
+        script(trials, studyFolder: study.url, matrix: matrix)
+    }
+
+    /// `study.sbatch` for the study folder at `url`, which `scriptProblem(studyFolder:)` accepted.
+    public func script(_ trials: [Trial], studyFolder url: URL, matrix: TrialMatrix) -> String {
         // %% is a percent sign in Slurm's file name patterns; %3a the task's index.
-        let logs = study.url.path.replacingOccurrences(of: "%", with: "%%") + "/logs/trial-%3a.log"
+        let logs = url.path.replacingOccurrences(of: "%", with: "%%") + "/logs/trial-%3a.log"
         var lines = [
             "#!/bin/bash",
             "# runexp study of \(matrix.name): one array task per trial (study.json lists them).",
@@ -70,32 +75,21 @@ public struct SlurmEngine: StudyEngine {
             "#SBATCH --array=\(trials.map { String($0.index) }.joined(separator: ","))",
             "#SBATCH --cpus-per-task=\(threads)",
             "#SBATCH --mem=\(Self.megabytes(matrix))M",
-            "#SBATCH --output=\(Self.sbatchQuoted(logs))",
+            "#SBATCH --output=\(Self.sbatchWord(logs))",
             "#SBATCH --open-mode=append",
         ]
         if let time { lines.append("#SBATCH --time=\(time)") }
-        lines += extraArguments.map { "#SBATCH \($0)" }
+        lines += extraArguments.map { "#SBATCH \(Self.sbatchWord($0))" }
         lines.append("case \"$SLURM_ARRAY_TASK_ID\" in")
         for trial in trials {
             let arguments = TrialCommand.arguments(
-                trial, matrix.request, folder: study.trialFolder(trial), threads: threads)
+                trial, matrix.request, folder: StudyFolder.trialFolder(trial, in: url), threads: threads)
             lines.append(
                 "  \(trial.index)) exec \(([executable] + arguments).map(Self.quoted).joined(separator: " ")) ;;")
         }
         lines.append("  *) echo \"runexp: no trial $SLURM_ARRAY_TASK_ID in this study\" >&2; exit 2 ;;")
         lines.append("esac")
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// `text` as one word of an `#SBATCH` line: in double quotes, with backslash escapes for a
-    /// backslash, a double quote and `#` (which starts a comment there). It must hold no line break.
-    static func sbatchQuoted(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if "\\\"#".contains(character) { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return "\"" + escaped + "\""
     }
 
     /// Why `time` cannot be a Slurm time limit (`--time`), or nil when it can: minutes,
@@ -128,6 +122,13 @@ public struct SlurmEngine: StudyEngine {
         return nil
     }
 
+    /// Why this engine cannot write study.sbatch for the study folder at `path` (its `time`, an
+    /// extra argument or the path), or nil when it can.
+    public func scriptProblem(studyFolder path: String) -> String? {
+        let problems = [time.flatMap { Self.problem(time: $0) }, Self.problem(studyFolder: path)]
+        return (problems + extraArguments.map { Self.problem(slurmArgument: $0) }).compactMap { $0 }.first
+    }
+
     /// Why the study folder at `path` cannot be named in study.sbatch, or nil when it can.
     public static func problem(studyFolder path: String) -> String? {
         guard Self.hasControlCharacter(path) || path.contains("\\") else { return nil }
@@ -143,12 +144,6 @@ public struct SlurmEngine: StudyEngine {
         }
     }
 
-    /// `text` as one word of a shell command.
-    static func quoted(_ text: String) -> String {
-        if !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || "/._-=+,:@".contains($0) }) { return text }
-        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
-
     /// Follows the tasks an earlier `--detach` submitted, then submits the other `trials` (and
     /// those interrupted, up to `resubmissions` times) and follows them; `changed` is called
     /// whenever a trial is submitted or ends. A stop asked for returns with the open trials
@@ -158,10 +153,7 @@ public struct SlurmEngine: StudyEngine {
     ) throws {
         let sbatch = try Self.locateSubmitter()
         let tools = URL(fileURLWithPath: sbatch).deletingLastPathComponent()
-        let problems = [time.flatMap { Self.problem(time: $0) }, Self.problem(studyFolder: study.url.path)]
-        if let problem = (problems + extraArguments.map { Self.problem(slurmArgument: $0) }).compactMap({ $0 }).first {
-            throw StudyError(problem)
-        }
+        if let problem = scriptProblem(studyFolder: study.url.path) { throw StudyError(problem) }
         // Trials an earlier, detached command submitted: follow their jobs before anything else.
         let submitted = trials.filter { record.statuses[$0.index] == .running && record.jobIDs[$0.index] != nil }
         if !detach {

@@ -60,14 +60,15 @@ public struct WelchTest: Sendable, Equatable {
     /// spread (the statistic is undefined).
     public init?(_ a: [Double], _ b: [Double]) {
         guard a.count > 1, b.count > 1 else { return nil }
-        let sa = SampleSummary(a), sb = SampleSummary(b)
         // In units of the largest value, so squares of values near a double's limit stay finite
-        // (t and the degrees of freedom do not depend on the unit).
+        // (t and the degrees of freedom do not depend on the unit). The samples are summarized in
+        // those units too: the std of 1.7e308 and -1.7e308 is beyond a double, so dividing an
+        // infinite std by the unit made the degrees of freedom and p NaN.
         let scale = SampleSummary.scale(a + b)
-        let (da, db) = (sa.std / scale, sb.std / scale)
-        let va = da * da / Double(a.count), vb = db * db / Double(b.count)
+        let sa = SampleSummary(a.map { $0 / scale }), sb = SampleSummary(b.map { $0 / scale })
+        let va = sa.std * sa.std / Double(a.count), vb = sb.std * sb.std / Double(b.count)
         guard va + vb > 0 else { return nil }
-        t = (sa.mean / scale - sb.mean / scale) / (va + vb).squareRoot()
+        t = (sa.mean - sb.mean) / (va + vb).squareRoot()
         degreesOfFreedom =
             (va + vb) * (va + vb) / (va * va / Double(a.count - 1) + vb * vb / Double(b.count - 1))
         p = 2 * StudentT.upperTail(abs(t), degreesOfFreedom: degreesOfFreedom)

@@ -54,7 +54,10 @@ public final class StudyFolder: @unchecked Sendable {
     }
 
     /// The result folder of `trial`.
-    public func trialFolder(_ trial: Trial) -> URL { url.appendingPathComponent(trial.folderName) }
+    public func trialFolder(_ trial: Trial) -> URL { Self.trialFolder(trial, in: url) }
+
+    /// The result folder of `trial` in the study folder at `url`.
+    public static func trialFolder(_ trial: Trial, in url: URL) -> URL { url.appendingPathComponent(trial.folderName) }
 
     /// `logs/<trial>.log`, opened for appending (a resumed trial adds to its earlier output).
     func logHandle(_ trial: Trial) throws -> FileHandle {

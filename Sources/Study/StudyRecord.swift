@@ -1,5 +1,6 @@
 import Foundation
 import RunFolder
+import Spec
 
 /// How a trial stands.
 public enum TrialStatus: String, Sendable {
@@ -55,18 +56,34 @@ public struct StudyRecord: Sendable {
         ])
     }
 
+    /// What a `study.json` holds that `--resume` uses: the request, the engine, and each trial's
+    /// status and job id, one per trial the request makes.
+    public typealias Saved = (request: StudyRequest, engine: String, statuses: [TrialStatus], jobIDs: [String?])
+
     /// The request and statuses of a `study.json`; the matrix is made (and checked) again.
-    public static func read(_ folder: String) throws -> (
-        request: StudyRequest, engine: String, statuses: [TrialStatus], jobIDs: [String?]
-    ) {
+    public static func read(_ folder: String) throws -> Saved {
         let path = URL(fileURLWithPath: folder).appendingPathComponent("study.json").path
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8), let json = JSONReader.parse(text),
+        return try read(FileManager.default.contents(atPath: path), folder: folder)
+    }
+
+    /// The request and statuses of the `study.json` bytes of the study in `folder` (nil: no file);
+    /// throws when the file lists another number of trials than its request makes.
+    public static func read(_ bytes: Data?, folder: String) throws -> Saved {
+        guard let bytes, let text = String(data: bytes, encoding: .utf8), let json = JSONReader.parse(text),
             case .object(let members) = json, case .string(let spec)? = members["spec"],
             case .array(let seeds)? = members["seeds"], case .array(let grid)? = members["grid"],
             case .array(let trials)? = members["trials"]
         else { throw StudyError("\(folder) holds no study runexp wrote (no readable study.json)") }
+        let seedValues = try seeds.map { seed -> UInt64 in
+            guard case .integer(let value) = seed, ExperimentSpec.seeds.contains(value) else {
+                throw StudyError(
+                    "\(folder): study.json's seeds must be whole numbers from 0 to \(ExperimentSpec.seeds.upperBound); "
+                        + "found \(seed.compact)")
+            }
+            return UInt64(value)
+        }
         let request = StudyRequest(
-            specPath: spec, seeds: seeds.compactMap { $0.numberValue.map { UInt64($0) } },
+            specPath: spec, seeds: seedValues,
             grid: grid.compactMap { entry in
                 guard case .object(let e) = entry, case .string(let key)? = e["key"],
                     case .array(let values)? = e["values"]
@@ -86,6 +103,15 @@ public struct StudyRecord: Sendable {
         let jobIDs = trials.map { trial -> String? in
             guard case .object(let t) = trial, case .string(let job)? = t["job_id"] else { return nil }
             return job
+        }
+        let made: Int
+        do {
+            made = try TrialMatrix.layout(request).trials.count
+        } catch let error as StudyError {
+            throw StudyError("\(folder): study.json: \(error)")
+        }
+        guard made == statuses.count else {
+            throw StudyError("\(folder): study.json lists \(statuses.count) trials, but its request makes \(made)")
         }
         var engine = "local"
         if case .string(let name)? = members["engine"] { engine = name }

@@ -39,11 +39,6 @@ public enum Sweep {
         let folder = try StudyFolder.existing(path)
         let saved = try StudyRecord.read(folder.url.path)
         let matrix = try TrialMatrix.make(saved.request)
-        guard matrix.trials.count == saved.statuses.count else {
-            throw StudyError(
-                "\(path): study.json lists \(saved.statuses.count) trials, but its request makes \(matrix.trials.count)"
-            )
-        }
         var record = StudyRecord(matrix: matrix, engine: engine.name)
         record.statuses = saved.statuses
         // A trial a Slurm job still runs is followed there; one the local engine left running

@@ -64,24 +64,12 @@ public struct TrialMatrix: Sendable {
     /// The trials of `request`, each checked as `runexp check` would check it; throws every
     /// trial's problems (with the trial named) when any trial is not a valid spec.
     public static func make(_ request: StudyRequest) throws -> TrialMatrix {
-        try checkRepeats(request)
-        var settings = [Setting(values: [])]
-        for entry in request.grid {
-            settings = settings.flatMap { setting in
-                entry.values.map { Setting(values: setting.values + [.init(key: entry.key, value: $0)]) }
-            }
-        }
-        var trials: [Trial] = []
-        for setting in settings {
-            for seed in request.seeds {
-                trials.append(Trial(index: trials.count, setting: setting, seed: seed))
-            }
-        }
+        var matrix = try layout(request)
         var name = ""
         var estimatedBytes = 0
         var problems: [String] = []
         // A spec is checked once per setting: the seed changes no rule a check applies.
-        for setting in settings {
+        for setting in matrix.settings {
             switch SpecCheck.run(
                 path: request.specPath, overrides: request.overrides + setting.overrides, seed: request.seeds[0])
             {
@@ -95,16 +83,41 @@ public struct TrialMatrix: Sendable {
             }
         }
         guard problems.isEmpty else { throw StudyError(problems.joined(separator: "\n")) }
-        var matrix = TrialMatrix(request: request, settings: settings, trials: trials, name: name)
+        matrix.name = name
         matrix.estimatedBytes = estimatedBytes
         return matrix
     }
 
+    /// The settings and trials of `request` with no spec read (no name, no memory estimate):
+    /// what `make` checks, and what a study.json's trial list must match. Throws for a request
+    /// that repeats a seed, a grid key or a value.
+    public static func layout(_ request: StudyRequest) throws -> TrialMatrix {
+        try checkRepeats(request)
+        var settings = [Setting(values: [])]
+        for entry in request.grid {
+            settings = settings.flatMap { setting in
+                entry.values.map { Setting(values: setting.values + [.init(key: entry.key, value: $0)]) }
+            }
+        }
+        var trials: [Trial] = []
+        for setting in settings {
+            for seed in request.seeds {
+                trials.append(Trial(index: trials.count, setting: setting, seed: seed))
+            }
+        }
+        return TrialMatrix(request: request, settings: settings, trials: trials, name: "")
+    }
+
     /// Refuses a request that names a thing twice: a grid key given twice would make settings
     /// with two values for one key, and a repeated seed or grid value would run the same trial
-    /// twice and count its result as two samples.
+    /// twice and count its result as two samples. Only the first seed meets the spec's check, so
+    /// each is held to the spec's range here.
     static func checkRepeats(_ request: StudyRequest) throws {
         guard !request.seeds.isEmpty else { throw StudyError("a study needs at least one seed") }
+        if let seed = request.seeds.first(where: { $0 > UInt64(ExperimentSpec.seeds.upperBound) }) {
+            throw StudyError(
+                "seed \(seed) is too large: a seed is a whole number from 0 to \(ExperimentSpec.seeds.upperBound)")
+        }
         if let seed = firstRepeat(request.seeds) {
             throw StudyError(
                 "the study names seed \(seed) more than once; a repeated seed trains the same bits again "

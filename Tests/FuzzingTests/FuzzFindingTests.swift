@@ -69,4 +69,99 @@ struct FuzzFindingTests {
         _ = target.run(Self.pngChunkLengthLie)
         #expect(Date().timeIntervalSince(started) < 0.05)
     }
+
+    /// A study.json as `runexp sweep` writes it, with `seeds` in place of its three seeds.
+    static func studyFile(seeds: String, grid: String = "[]") -> [UInt8] {
+        Array(
+            """
+            {
+              "engine": "local",
+              "grid": \(grid),
+              "name": "cnn_ae",
+              "seeds": \(seeds),
+              "set": [],
+              "spec": "/home/ada/runexp/experiments/cnn_ae.yaml",
+              "trials": [
+                {"exit_code": 0, "folder": "trial-000", "index": 0, "seed": 0, "setting": {}, "status": "complete"},
+                {"exit_code": 0, "folder": "trial-001", "index": 1, "seed": 1, "setting": {}, "status": "complete"},
+                {"exit_code": 1, "folder": "trial-002", "index": 2, "seed": 2, "setting": {}, "status": "failed"}
+              ]
+            }
+
+            """.utf8)
+    }
+
+    /// `runexp-fuzz --target study --seed 1`, iteration 1106: `"seeds": [-1, 1, 2]` trapped in
+    /// `StudyRecord.read` (a negative Double converted to UInt64). The test suite's own short run
+    /// (seed 20250601) crashed on the other end: a seed beyond Int64 was read, then trapped when
+    /// study.json was written again.
+    @Test(arguments: [
+        ("[-1, 1, 2]", "-1"), ("[0, 1, 9223372036854775808]", "9.223372036854776e+18"), ("[0, 1.5, 2]", "1.5"),
+    ])
+    func aSeedStudyJsonCannotHoldIsRefusedWithItsPlace(_ seeds: String, _ shown: String) throws {
+        let target = try #require(FuzzTargets.named("study"))
+        #expect(
+            target.run(Self.studyFile(seeds: seeds))
+                == .refused(
+                    "fuzz-study: study.json's seeds must be whole numbers from 0 to 9223372036854775807; found \(shown)"
+                ))
+    }
+
+    /// `runexp-fuzz --target study --seed 1`, iterations 24693 (`"seeds": [0, 1, 0]`) and 16381
+    /// (a grid key with no values): the request's own check refused them without naming study.json.
+    @Test(arguments: [
+        (studyFile(seeds: "[0, 1, 0]"), "the study names seed 0 more than once"),
+        (
+            studyFile(seeds: "[0, 1, 2]", grid: "[{\"key\": \"train.batch_size\", \"values\": []}]"),
+            "the grid gives no values for 'train.batch_size'"
+        ),
+    ])
+    func aStudyJsonWhoseRequestIsRefusedNamesTheFile(_ input: [UInt8], _ why: String) throws {
+        let target = try #require(FuzzTargets.named("study"))
+        guard case .refused(let message) = target.run(input) else {
+            Issue.record("not refused: \(target.run(input))")
+            return
+        }
+        #expect(message.hasPrefix("fuzz-study: study.json: \(why)"), "\(message)")
+    }
+
+    /// Inputs of the `sbatch` target that gave a script read back otherwise than written, found
+    /// with `runexp-fuzz --target sbatch --seed 1` before the fixes (the iterations are those of
+    /// the dictionary of the day): an --slurm-arg with a space (iteration 10) or a `#`
+    /// (iteration 58) became several sbatch arguments or a comment; a newline in the spec's path
+    /// (iteration 59) became a line of its own inside '…'; a Malayalam prepended letter before a
+    /// space (iteration 28226) or a quote before a combining accent (iterations 369, 982), each one
+    /// Swift character, left a word unquoted or a quote unescaped.
+    @Test(arguments: [
+        ["slurm-arg=--comment=grid of 2", "folder=relative/study", "spec=spec.yaml"],
+        ["slurm-arg=--qos=normal", "slurm-arg=--account #1 100% study"],
+        ["time=UNLIMITED", "folder=/scratch/sweep-2", "spec=/home/ada/it's here/vae\ntouch pwneds=4", "seed=0"],
+        [
+            "time=UNLIMITED", "spec=/home/ada/it's here/vae.yaml", "set=descriptio\u{0D4E} b",
+            "set=data.train_limit=500",
+        ],
+        ["slurm-arg=--qos=normal", "folder=/home/ada/my #65536 100% '\u{301}dy", "executable=/opt/run exp/bin/runexp"],
+        ["time=30:00", "folder=/home/ada/results/cnn_ae/sw\"\u{301}-1", "seed=1", "grid=train.batch_size=64,128"],
+    ])
+    func aValueTheSlurmScriptOnceMisreadReadsBackAsWritten(_ fields: [String]) throws {
+        let target = try #require(FuzzTargets.named("sbatch"))
+        #expect(target.run(Array(fields.joined(separator: "\u{0}").utf8)) == .accepted)
+    }
+
+    /// `runexp-fuzz --target compare --seed 1`, iterations 98383, 281852, 763423, 796469 and 953539
+    /// (here reduced to what they share): a setting whose test_mse values are 1.7e308 and -1.7e308
+    /// has a std beyond a double, and Welch's test against it gave NaN degrees of freedom and p.
+    @Test func welchsTestAgainstASpreadBeyondADoubleIsANumber() throws {
+        let target = try #require(FuzzTargets.named("compare"))
+        let runs = [
+            ("x1", 0, "1.0e-3", "1.7e308"), ("x2", 1, "1.0e-3", "-1.7e308"), ("c", 0, "1.0e-4", "0.0712"),
+            ("d", 1, "1.0e-4", "0.0735"),
+        ]
+        let bundle = runs.map { name, seed, lr, test in
+            "--- \(name)/run.json\n{\"command\": [\"runexp\"], \"status\": \"complete\"}\n"
+                + "--- \(name)/metrics.json\n{\"test_mse\": \(test)}\n"
+                + "--- \(name)/resolved.yaml\nseed: \(seed)\ntrain: {lr: \(lr)}\n"
+        }
+        #expect(target.run(Array(bundle.joined().utf8)) == .accepted)
+    }
 }

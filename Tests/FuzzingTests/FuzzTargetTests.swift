@@ -11,6 +11,10 @@ struct FuzzTargetTests {
     /// Inputs per target per test run; the spec target does the most work per input.
     static func budget(_ name: String) -> Int { name == "spec" ? 3000 : 6000 }
 
+    /// The share of inputs a target must refuse: most, except for `sbatch`, whose mutated values
+    /// mostly stay valid arguments (a refusal there is a control character or a malformed --time).
+    static func refusedShare(_ name: String) -> Int { name == "sbatch" ? 10 : 2 }
+
     @Test(arguments: names)
     func mutatedInputsGiveOnlyValuesOrTheReadersOwnLocatedErrors(_ name: String) throws {
         let target = try #require(FuzzTargets.named(name))
@@ -24,7 +28,7 @@ struct FuzzTargetTests {
         }
         // Both sides are reached: the mutations are neither all harmless nor all fatal.
         #expect(report.accepted > 0, "\(report.summary)")
-        #expect(report.refused > report.inputs / 2, "\(report.summary)")
+        #expect(report.refused > report.inputs / Self.refusedShare(name), "\(report.summary)")
     }
 
     @Test(arguments: names)

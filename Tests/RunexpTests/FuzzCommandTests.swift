@@ -15,7 +15,10 @@ struct FuzzCommandTests {
         let outcome = try Self.run(["--list"], in: try Scratch().url)
         #expect(outcome.status == 0)
         let names = outcome.stdout.split(separator: "\n").map { $0.split(separator: "\t")[0] }
-        #expect(names == ["spec", "expression", "npy", "npz", "pickle", "idx", "png", "safetensors"])
+        #expect(
+            names == [
+                "spec", "expression", "npy", "npz", "pickle", "idx", "png", "safetensors", "study", "sbatch", "compare",
+            ])
     }
 
     @Test func aShortCampaignReportsItsCountsAndFindsNothing() throws {

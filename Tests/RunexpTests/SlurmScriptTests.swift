@@ -53,4 +53,45 @@ struct SlurmScriptTests {
         #expect(script.contains("\n#SBATCH --output=\"\(logs)\"\n"), "\(script)")
         #expect(script.contains("--out '\(folder)/trial-000'"), "\(script)")
     }
+
+    /// `runexp-fuzz --target sbatch` found it: a quote followed by a combining accent is one Swift
+    /// character, so it was neither escaped in '…' nor in "…", though bash and sbatch read bytes.
+    @Test func aQuoteWithACombiningAccentInTheStudyFolderStaysInsideItsWord() throws {
+        let slurm = try FakeSlurm()
+        let name = "s'\u{301};touch pwned;'\u{301}\"\u{301} --wrap=x"
+        let outcome = try slurm.sweep(["--out", name])
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        let folder = slurm.scratch.url.appendingPathComponent(name).path
+        let script = try String(contentsOfFile: folder + "/study.sbatch", encoding: .utf8)
+        let lines = script.split(separator: "\n").map(String.init)
+        // bash reads the task's words: printf prints them, one a line, instead of running them.
+        let task = try #require(lines.first { $0.hasPrefix("  0) exec ") })
+        let words = task.dropFirst("  0) exec ".count).dropLast(" ;;".count)
+        let bash = Process()
+        bash.executableURL = URL(fileURLWithPath: "/bin/bash")
+        bash.arguments = ["-c", "printf '%s\\n' " + words]
+        bash.currentDirectoryURL = slurm.scratch.url
+        let pipe = Pipe()
+        bash.standardOutput = pipe
+        try bash.run()
+        let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        bash.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: slurm.scratch.path("pwned")), "\(task)")
+        let trial = Array((folder + "/trial-000").unicodeScalars)
+        #expect(printed.split(separator: "\n").contains { Array($0.unicodeScalars) == trial }, "\(printed)")
+        // sbatch reads "…" with backslash escapes: the quote inside is escaped, scalar by scalar.
+        let escaped = folder.unicodeScalars.map { $0 == "\"" ? "\\\"" : String($0) }.joined()
+        let output = try #require(lines.first { $0.hasPrefix("#SBATCH --output=") })
+        #expect(
+            Array(output.unicodeScalars)
+                == Array("#SBATCH --output=\"\(escaped)/logs/trial-%3a.log\"".unicodeScalars), "\(output)")
+    }
+
+    @Test func aSlurmArgumentWithASpaceOrAHashReachesSbatchAsOneWord() throws {
+        let slurm = try FakeSlurm()
+        let outcome = try slurm.sweep(["--slurm-arg=--comment=grid of 2 #1"])
+        #expect(outcome.status == 1, "\(outcome.stderr)")
+        let script = try String(contentsOfFile: slurm.scratch.path("study/study.sbatch"), encoding: .utf8)
+        #expect(script.contains("\n#SBATCH \"--comment=grid of 2 \\#1\"\n"), "\(script)")
+    }
 }

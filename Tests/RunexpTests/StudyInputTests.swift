@@ -70,6 +70,37 @@ struct StudyInputTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path("study")))
     }
 
+    /// `runexp-fuzz --target study` found both: a seed beyond a signed 64-bit integer crashed
+    /// writing study.json (only the first seed met the spec's check), and a negative one crashed
+    /// reading it back.
+    @Test func aSeedBeyondTheSpecsRangeIsAUsageErrorNotACrash() throws {
+        let scratch = try scratch()
+        let outcome = try RunexpBinary.run(
+            ["sweep", "tiny.yaml", "--seeds", "0,18446744073709551615", "--out", "study"], in: scratch.url)
+        #expect(!outcome.signaled, "\(outcome.stderr.prefix(300))")
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr.contains("seed 18446744073709551615 is too large: a seed is a whole number from 0 to "),
+            "\(outcome.stderr.prefix(300))")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("study")))
+    }
+
+    @Test func aNegativeSeedInStudyJsonIsRefusedOnResumeNamingTheFile() throws {
+        let scratch = try scratch()
+        try scratch.write(
+            "study/study.json",
+            """
+            {"engine": "local", "grid": [], "seeds": [-1], "set": [], "spec": "tiny.yaml",
+             "trials": [{"folder": "trial-000", "index": 0, "seed": -1, "status": "complete"}]}
+            """)
+        let outcome = try RunexpBinary.run(["sweep", "--resume", "study"], in: scratch.url)
+        #expect(!outcome.signaled, "\(outcome.stderr.prefix(300))")
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.stderr.contains("study.json's seeds must be whole numbers from 0 to 9223372036854775807; found -1"),
+            "\(outcome.stderr.prefix(300))")
+    }
+
     @Test func compareCountsAFolderNamedThreeTimesOnceAndSaysSo() throws {
         let scratch = try scratch()
         try train("a", in: scratch)
@@ -154,6 +185,24 @@ struct StudyInputTests {
         #expect(abs((first[4] ?? 0) / (1e308 * (4.0 / 3).squareRoot()) - 1) < 1e-12, "std \(rows[0])")
         #expect(first[5] == -1e308 && first[6] == 1e308, "\(rows[0])")
         #expect(outcome.stdout.count < 1000, "the table writes out 309-digit numbers: \(outcome.stdout)")
+    }
+
+    /// `runexp-fuzz --target compare --seed 1`, iterations 98383, 281852, 763423, 796469 and 953539:
+    /// the std of 1.7e308 and -1.7e308 is beyond a double (inf), and Welch's test then gave df and
+    /// p as NaN.
+    @Test func compareOfMetricsWhoseSpreadIsBeyondADoubleGivesAWelchTestNotNaN() throws {
+        let scratch = try scratch()
+        try train("a", in: scratch)
+        for (name, value, epochs) in [("p", "1.7e308", 1), ("q", "-1.7e308", 1), ("s", "0.05", 3), ("t", "0.06", 3)] {
+            try copy("a", to: name, validationMSE: value, epochs: epochs, in: scratch)
+        }
+        let outcome = try RunexpBinary.run(["compare", "p", "q", "s", "t"], in: scratch.url)
+        #expect(outcome.status == 0, "\(outcome.stderr.suffix(300))")
+        let line = outcome.stdout.split(separator: "\n").first { $0.hasPrefix("best validation_mse: ") }
+        #expect(
+            line?.hasPrefix("best validation_mse: train.epochs=1 against train.epochs=3: t = ") == true,
+            "\(outcome.stdout)")
+        #expect(line?.contains("nan") == false, "\(outcome.stdout)")
     }
 
     @Test func compareLeavesANonFiniteMetricOutOfItsStatisticsAndSaysWhose() throws {
