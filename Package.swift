@@ -49,7 +49,7 @@ let package = Package(
                 "Spec", "RunFolder", "Runner", "Study", "Tools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .target(name: "Fuzzing", dependencies: ["Runner", "Study", "Spec", "Data"]),
+        .target(name: "Fuzzing", dependencies: ["RunFolder", "Runner", "Study", "Spec", "Data"]),
         .executableTarget(name: "runexp-fuzz", dependencies: ["Fuzzing"], path: "Sources/RunexpFuzz"),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "SpecTests", dependencies: ["Spec"]),

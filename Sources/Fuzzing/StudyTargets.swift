@@ -1,4 +1,5 @@
 import Foundation
+import RunFolder
 import Runner
 import Study
 
@@ -62,9 +63,11 @@ extension FuzzTargets {
         summary: "run folders (run.json, metrics.json, resolved.yaml) through Comparison.make, its table and summary",
         seeds: utf8(StudySeeds.compareBundles), dictionary: utf8(StudySeeds.compareTokens), maxLength: 8192,
         isExpected: { error in
-            guard let error = error as? StudyError else { return false }
-            return error.description.contains(RunFolderBundle.prefix)
-                || error.description.hasPrefix("compare needs two result folders")
+            // A run's own files are read by RunFolder (RunError), the comparison's rules are Study's.
+            guard let text = (error as? StudyError)?.description ?? (error as? RunError)?.description else {
+                return false
+            }
+            return text.contains(RunFolderBundle.prefix) || text.hasPrefix("compare needs two result folders")
         },
         body: { bytes in
             let bundle = RunFolderBundle(bytes)
