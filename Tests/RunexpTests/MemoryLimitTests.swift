@@ -1,0 +1,94 @@
+import Data
+import Foundation
+import Testing
+
+/// Commands under an address-space limit (`ulimit -v`), through the binary. A run is refused before
+/// anything is allocated, finishes, or fails with `out of memory` in its message and its run.json;
+/// it is never ended by the allocator (Swift traps where an allocation fails).
+struct MemoryLimitTests {
+    /// An adversarial autoencoder whose encoder two phases update, and an autoencoder with one wide
+    /// layer (the 150,000-unit layer of issue 30 in small): both trained an epoch under a limit
+    /// that let them start, then died in `Checkpoint.save`, which held the checkpoint whole in
+    /// memory three times over.
+    static let specs = [
+        "aae": """
+        name: aae
+        data: {source: {npy: d.npy}, shape: [784]}
+        prior: {normal: {dim: 8}}
+        networks:
+          encoder: {layers: [dense: 1000, relu, dense: 1000, relu, dense: 8]}
+          decoder: {layers: [dense: 1000, relu, dense: 1000, relu, dense: 784, sigmoid]}
+          discriminator: {layers: [dense: 1000, relu, dense: 1000, relu, dense: 1]}
+        phases:
+          - {name: reconstruction, loss: "mse(decoder(encoder(x)), x)", update: [encoder, decoder]}
+          - name: discriminator
+            loss: bce_logits(discriminator(z), 1) + bce_logits(discriminator(encoder(x)), 0)
+            update: [discriminator]
+          - {name: generator, loss: "bce_logits(discriminator(encoder(x)), 1)", update: [encoder]}
+        train: {epochs: 1, batch_size: 30}
+        outputs: [curves]
+        """,
+        "wide": """
+        name: wide
+        data: {source: {npy: d.npy}, shape: [784]}
+        networks:
+          encoder: {layers: [dense: 20000, relu, dense: 8]}
+          decoder: {layers: [dense: 784, sigmoid]}
+        phases:
+          - {name: reconstruction, loss: "mse(decoder(encoder(x)), x)", update: [encoder, decoder]}
+        train: {epochs: 1, batch_size: 30}
+        outputs: [curves]
+        """,
+    ]
+
+    /// Runs `runexp ARGUMENTS` (a shell word list) in `scratch` under `ulimit -v kilobytes`.
+    static func run(_ arguments: String, limit kilobytes: Int, in scratch: Scratch) throws -> RunexpBinary.Outcome {
+        try RunexpBinary.run(
+            ["-c", "ulimit -v \(kilobytes); exec \"$0\" \(arguments)", RunexpBinary.executable.path],
+            in: scratch.url, timeout: 300, executable: URL(fileURLWithPath: "/bin/bash"))
+    }
+
+    static func status(_ folder: URL) -> String? {
+        let data = try? Data(contentsOf: folder.appendingPathComponent("run.json"))
+        let run = data.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        return run?["status"] as? String
+    }
+
+    /// Raises the limit in steps of 20 MiB from one the run is refused under, the boundary being
+    /// wherever this build and machine put it, through the first limits under which it trains.
+    @Test(arguments: ["aae", "wide"])
+    func aRunThatTrainsUnderAMemoryLimitFinishesOrFailsSayingSoInsteadOfDyingInItsCheckpoint(_ name: String) throws {
+        let scratch = try Scratch()
+        try scratch.writeImages(count: 60)
+        try scratch.write("\(name).yaml", Self.specs[name]! + "\n")
+        var limit = 200_000
+        var trained = 0
+        while trained < 3 && limit < 8_000_000 {
+            limit += 20_480
+            let out = "limit\(limit)"
+            let folder = scratch.url.appendingPathComponent(out)
+            let outcome = try Self.run("\(name).yaml --out \(out)", limit: limit, in: scratch)
+            let said = "\(limit) KiB: status \(outcome.status): \(outcome.stderr.suffix(400))"
+            #expect(!outcome.signaled, "ended by a signal: \(said)")
+            if outcome.status == 2 {
+                #expect(outcome.stderr.contains("error: out of memory: "), "\(said)")
+                #expect(!FileManager.default.fileExists(atPath: folder.path), "\(said)")
+                continue
+            }
+            trained += 1
+            if outcome.status == 0 && !outcome.signaled {
+                #expect(Self.status(folder) == "complete", "\(said)")
+                return
+            }
+            Scratch.expectEveryFileIsWhole(folder)
+            #expect(outcome.status == 1, "\(said)")
+            #expect(
+                outcome.stderr.contains("error: out of memory") || outcome.stderr.contains("error: cannot write"),
+                "\(said)")
+            #expect(
+                Self.status(folder)?.hasPrefix("failed: ") == true,
+                "\(said); run.json: \(Self.status(folder) ?? "none")")
+        }
+        #expect(trained > 0, "no limit up to \(limit) KiB let the run start")
+    }
+}
