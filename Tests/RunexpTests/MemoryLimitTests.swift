@@ -4,7 +4,9 @@ import Testing
 
 /// Commands under an address-space limit (`ulimit -v`), through the binary. A run is refused before
 /// anything is allocated, finishes, or fails with `out of memory` in its message and its run.json;
-/// it is never ended by the allocator (Swift traps where an allocation fails).
+/// it is never ended by the allocator (Swift traps where an allocation fails). A data file larger
+/// than the limit is inspected a piece at a time, and where it must be read whole the refusal
+/// speaks of memory.
 struct MemoryLimitTests {
     /// An adversarial autoencoder whose encoder two phases update, and an autoencoder with one wide
     /// layer (the 150,000-unit layer of issue 30 in small): both trained an epoch under a limit
@@ -90,5 +92,39 @@ struct MemoryLimitTests {
                 "\(said); run.json: \(Self.status(folder) ?? "none")")
         }
         #expect(trained > 0, "no limit up to \(limit) KiB let the run start")
+    }
+
+    /// A `.npy` header for float64 `[rows, 784]`, then a hole to the file's full length: 256 MiB
+    /// of zeros that take no disk and no time to write, more than the limits below let be mapped.
+    static func writeSparseArray(_ scratch: Scratch, name: String, rows: Int = 42_800) throws {
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(rows), 784), }"
+        header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
+        let length = header.utf8.count
+        let bytes =
+            [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + Array(header.utf8)
+        try scratch.write(name, bytes)
+        #expect(truncate(scratch.path(name), off_t(bytes.count + rows * 784 * 8)) == 0)
+    }
+
+    /// `data inspect` read the whole file (18.4 GB of memory for a 9.4 GB file); under a limit
+    /// smaller than the file it said "Input/output error".
+    @Test func inspectSummarizesAnNpyFileLargerThanTheMemoryLimitAPieceAtATime() throws {
+        let scratch = try Scratch()
+        try Self.writeSparseArray(scratch, name: "big.npy")
+        let outcome = try Self.run("data inspect big.npy", limit: 250_000, in: scratch)
+        #expect(!outcome.signaled && outcome.status == 0, "status \(outcome.status): \(outcome.stderr.suffix(400))")
+        #expect(outcome.stdout.contains("array: float64 [42800, 784], min 0, max 0, mean 0"), "\(outcome.stdout)")
+    }
+
+    @Test func aDataFileLargerThanTheMemoryLimitIsRefusedForMemoryNotAsAnInputOutputError() throws {
+        let scratch = try Scratch()
+        try Self.writeSparseArray(scratch, name: "big.npy")
+        try scratch.write("big.yaml", Self.specs["wide"]!.replacingOccurrences(of: "d.npy", with: "big.npy") + "\n")
+        let outcome = try Self.run("check big.yaml", limit: 250_000, in: scratch)
+        #expect(!outcome.signaled && outcome.status == 2, "status \(outcome.status): \(outcome.stderr.suffix(400))")
+        #expect(
+            outcome.stderr.contains("big.npy: out of memory: cannot read the file's 256 MiB into the "),
+            "\(outcome.stderr)")
+        #expect(!outcome.stderr.contains("Input/output error"), "\(outcome.stderr)")
     }
 }
