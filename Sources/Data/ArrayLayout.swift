@@ -7,16 +7,8 @@ enum ArrayLayout {
         _ storage: consuming [UInt8], shape: [Int], dtype: DType, order: ByteOrder,
         fortran: Bool, source: String
     ) throws -> NumericArray {
-        let expected = try NumericArray.byteCount(shape: shape, dtype: dtype, source: source)
-        guard storage.count == expected else {
-            let relation = storage.count < expected ? "truncated" : "has trailing bytes"
-            throw SourceError(
-                source,
-                "data \(relation): shape \(shape) of \(dtype) needs \(expected) bytes, found \(storage.count)")
-        }
-        if dtype == .bool, let bad = storage.firstIndex(where: { $0 > 1 }) {
-            throw SourceError(source, "bool element \(bad) holds \(storage[bad]), expected 0 or 1")
-        }
+        try checkLength(storage.count, shape: shape, dtype: dtype, source: source)
+        try checkBools(storage, dtype: dtype, from: 0, source: source)
         if order != .host {
             storage.withUnsafeMutableBytes { swapByteOrder($0, itemSize: dtype.itemSize) }
         }
@@ -31,14 +23,27 @@ enum ArrayLayout {
         _ payload: UnsafeRawBufferPointer, shape: [Int], dtype: DType, order: ByteOrder,
         fortran: Bool, source: String
     ) throws -> NumericArray {
-        let expected = try NumericArray.byteCount(shape: shape, dtype: dtype, source: source)
-        guard payload.count == expected else {
-            let relation = payload.count < expected ? "truncated" : "has trailing bytes"
-            throw SourceError(
-                source,
-                "data \(relation): shape \(shape) of \(dtype) needs \(expected) bytes, found \(payload.count)")
-        }
+        try checkLength(payload.count, shape: shape, dtype: dtype, source: source)
         return try adopt([UInt8](payload), shape: shape, dtype: dtype, order: order, fortran: fortran, source: source)
+    }
+
+    /// Throws unless `found` bytes are what an array of `shape` and `dtype` holds; returns that count.
+    @discardableResult
+    static func checkLength(_ found: Int, shape: [Int], dtype: DType, source: String) throws -> Int {
+        let expected = try NumericArray.byteCount(shape: shape, dtype: dtype, source: source)
+        guard found == expected else {
+            let relation = found < expected ? "truncated" : "has trailing bytes"
+            throw SourceError(
+                source, "data \(relation): shape \(shape) of \(dtype) needs \(expected) bytes, found \(found)")
+        }
+        return expected
+    }
+
+    /// Throws if `bytes`, the elements of a bool array from element `first` on, hold anything but 0 and 1.
+    static func checkBools(_ bytes: some Collection<UInt8>, dtype: DType, from first: Int, source: String) throws {
+        guard dtype == .bool, let bad = bytes.firstIndex(where: { $0 > 1 }) else { return }
+        let element = first + bytes.distance(from: bytes.startIndex, to: bad)
+        throw SourceError(source, "bool element \(element) holds \(bytes[bad]), expected 0 or 1")
     }
 
     /// The elements of a column-major array rearranged into row-major order.

@@ -28,13 +28,31 @@ public enum AtomicFile {
     /// are whole are they renamed into place, so a failure (a full disk) leaves the earlier set of
     /// files untouched and no temporary file behind.
     public static func writeTogether(_ files: [(data: Data, path: String)]) throws {
+        try writeTogether(
+            streams: files.map { file in
+                (
+                    file.path,
+                    { emit in
+                        for region in file.data.regions { try region.withUnsafeBytes(emit) }
+                    }
+                )
+            })
+    }
+
+    /// Hands a streamed file's bytes, piece by piece, to the file.
+    public typealias ByteStream = (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void
+
+    /// Writes several files as one, as `writeTogether(_:)` does, each `write` handing its file's bytes
+    /// in pieces, so that no file need be whole in memory. What `write` throws ends the writing as a
+    /// full disk would: no file is replaced and no temporary file is left.
+    public static func writeTogether(streams files: [(path: String, write: ByteStream)]) throws {
         for file in files { try checkDestination(file.path) }
         var temporaries: [String] = []
         do {
             for file in files {
                 let temporary = temporaryPath(for: file.path)
                 temporaries.append(temporary)
-                try writeAndSync(file.data, to: temporary, naming: file.path)
+                try writeAndSync(file.write, to: temporary, naming: file.path)
             }
             for (file, temporary) in zip(files, temporaries) where rename(temporary, file.path) != 0 {
                 throw systemError(file.path, "cannot rename into place")
@@ -86,16 +104,14 @@ public enum AtomicFile {
         return url.deletingLastPathComponent().appendingPathComponent(name).path
     }
 
-    /// Writes `data` to the new file `temporary` and flushes it; errors name `path`, the file the
-    /// caller asked for.
-    private static func writeAndSync(_ data: some DataProtocol, to temporary: String, naming path: String) throws {
+    /// Writes what `write` hands to the new file `temporary` and flushes it; errors name `path`,
+    /// the file the caller asked for.
+    private static func writeAndSync(_ write: ByteStream, to temporary: String, naming path: String) throws {
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw systemError(path, "cannot create it") }
         defer { close(descriptor) }
-        for region in data.regions {
-            if let failure = region.withUnsafeBytes({ writeAll($0, to: descriptor) }) {
-                throw systemError(path, failure)
-            }
+        try write { piece in
+            if let failure = writeAll(piece, to: descriptor) { throw systemError(path, failure) }
         }
         guard fsync(descriptor) == 0 else { throw systemError(path, "cannot flush it to disk") }
     }

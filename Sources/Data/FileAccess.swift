@@ -14,6 +14,17 @@ func readFile(_ path: String) throws -> Data {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         let code = descriptor < 0 ? errno : EIO
         if descriptor >= 0 { close(descriptor) }
+        // A file that opens but cannot be mapped or read into memory is, where it is larger than
+        // what this process may still allocate, out of memory, not an I/O error.
+        var info = stat()
+        let available = AvailableMemory.bytes()
+        if descriptor >= 0, stat(path, &info) == 0, Int(info.st_size) > available {
+            throw SourceError(
+                path,
+                "out of memory: cannot read the file's \(AvailableMemory.text(Int(info.st_size))) into the "
+                    + "\(AvailableMemory.text(available)) this process has left under its limits (ulimit -v, "
+                    + "the control group, the machine's free memory)")
+        }
         throw SourceError(path, "cannot read the file: \(String(cString: strerror(code)))")
     }
 }

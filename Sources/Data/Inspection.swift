@@ -16,28 +16,27 @@ public struct ArraySummary: Sendable, Equatable, CustomStringConvertible {
 
     /// Summarizes `array`; `labels`, when given, are its class indices.
     public init(name: String, array: NumericArray, labels: [UInt8]? = nil) {
-        self.name = name
-        shape = array.shape
-        dtype = array.dtype
-        var low = Double.infinity
-        var high = -Double.infinity
-        var total = 0.0
-        for index in 0..<array.count {
-            let value = array.value(at: index)
-            low = min(low, value)
-            high = max(high, value)
-            total += value
-        }
-        if array.count > 0 {
-            minimum = low
-            maximum = high
-            mean = total / Double(array.count)
-        }
+        var tally = ValueTally(countingClasses: false)
+        tally.add(array)
+        self.init(name: name, shape: array.shape, dtype: array.dtype, tally: tally)
         if let labels {
             var counts = [Int](repeating: 0, count: Int(labels.max() ?? 0) + 1)
             for label in labels { counts[Int(label)] += 1 }
             classCounts = counts
         }
+    }
+
+    /// The summary of an array of `shape` and `dtype` whose every element `tally` has seen.
+    init(name: String, shape: [Int], dtype: DType, tally: ValueTally) {
+        self.name = name
+        self.shape = shape
+        self.dtype = dtype
+        if tally.count > 0 {
+            minimum = tally.low
+            maximum = tally.high
+            mean = tally.total / Double(tally.count)
+        }
+        classCounts = tally.classes
     }
 
     /// One line, e.g. `train_y: uint8 [60], min 0, max 9, mean 4.2; classes 0×6 1×7 …`.
@@ -57,11 +56,58 @@ public struct ArraySummary: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// The least and greatest value, the sum and the count of the values seen so far, and for labels
+/// the count of each class: a summary gathered a piece of an array at a time.
+struct ValueTally {
+    var low = Double.infinity
+    var high = -Double.infinity
+    var total = 0.0
+    var count = 0
+    /// Counts of each class while every value seen is a class index; nil when one was not, or
+    /// when the values are not labels.
+    var classes: [Int]?
+
+    init(countingClasses: Bool) {
+        classes = countingClasses ? [] : nil
+    }
+
+    /// Whether an array of `shape` and `dtype` may hold labels: one dimension of integers.
+    static func mayBeLabels(shape: [Int], dtype: DType) -> Bool {
+        shape.count == 1 && !dtype.isFloatingPoint && dtype != .bool
+    }
+
+    /// Takes in every element of `array`. The common dtypes are read in place, a file of gigabytes
+    /// being summarized piece by piece; the rest through `value(at:)`.
+    mutating func add(_ array: NumericArray) {
+        switch array.dtype {
+        case .float32: _ = try? array.withUnsafeElements(as: Float.self) { for value in $0 { add(Double(value)) } }
+        case .float64: _ = try? array.withUnsafeElements(as: Double.self) { for value in $0 { add(value) } }
+        case .uint8: array.bytes.withUnsafeBytes { for value in $0 { add(Double(value)) } }
+        default: for index in 0..<array.count { add(array.value(at: index)) }
+        }
+    }
+
+    mutating func add(_ value: Double) {
+        low = min(low, value)
+        high = max(high, value)
+        total += value
+        count += 1
+        guard classes != nil else { return }
+        if let label = classIndex(value).map(Int.init) {
+            if label >= classes!.count { classes! += [Int](repeating: 0, count: label + 1 - classes!.count) }
+            classes![label] += 1
+        } else {
+            classes = nil
+        }
+    }
+}
+
 /// Reads any data file this module knows (`.npy`, the homework object `.npy`, `.npz`, IDX or
 /// gzipped IDX, PNG), telling them apart by their first bytes.
 public enum DataInspector {
     /// Summaries of every array in the file at `path`.
     public static func inspect(path: String) throws -> [ArraySummary] {
+        if let summary = try NpySummary.read(path: path) { return [summary] }
         let data = try readFile(path)
         let magic = [UInt8](data.prefix(8))
         if magic.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) {
@@ -86,9 +132,9 @@ public enum DataInspector {
 
     /// A summary that counts classes when `array` looks like labels: one dimension of small integers.
     static func summary(_ name: String, _ array: NumericArray) -> ArraySummary {
-        let integer = !array.dtype.isFloatingPoint && array.dtype != .bool
-        let labels = array.shape.count == 1 && integer ? try? classIndices(array, source: name) : nil
-        return ArraySummary(name: name, array: array, labels: labels)
+        var tally = ValueTally(countingClasses: ValueTally.mayBeLabels(shape: array.shape, dtype: array.dtype))
+        tally.add(array)
+        return ArraySummary(name: name, shape: array.shape, dtype: array.dtype, tally: tally)
     }
 
     private static func homework(_ data: HomeworkDataset) -> [ArraySummary] {

@@ -22,16 +22,21 @@ public struct LabeledImages: Sendable, Equatable {
     public var count: Int { labels.count }
 }
 
+/// `value` as a class index, when it is one: a whole number from 0 to 255.
+func classIndex(_ value: Double) -> UInt8? {
+    value >= 0 && value <= 255 && value == value.rounded() ? UInt8(value) : nil
+}
+
 /// Class indices from labels given either as N integers (0 to 255) or as N×K one-hot rows.
 public func classIndices(_ labels: NumericArray, source: String) throws -> [UInt8] {
     switch labels.shape.count {
     case 1:
         return try (0..<labels.count).map { index in
             let value = labels.value(at: index)
-            guard value >= 0, value <= 255, value == value.rounded() else {
+            guard let label = classIndex(value) else {
                 throw SourceError(source, "label \(index) is \(value); expected a class index from 0 to 255")
             }
-            return UInt8(value)
+            return label
         }
     case 2 where labels.shape[1] >= 1 && labels.shape[1] <= 256:
         let width = labels.shape[1]

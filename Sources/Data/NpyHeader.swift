@@ -17,20 +17,11 @@ public struct NpyHeader: Sendable, Equatable {
             throw SourceError(source, "not a .npy file: expected magic 93 4e 55 4d 50 59 (\\x93NUMPY), found \(found)")
         }
         let major = bytes[6]
-        let lengthStart: Int
-        let headerLength: Int
-        switch major {
-        case 1:
-            lengthStart = 10
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
-        case 2, 3:
-            guard bytes.count >= 12 else {
-                throw SourceError(source, "truncated .npy header: expected 12 bytes of preamble, found \(bytes.count)")
-            }
-            lengthStart = 12
-            headerLength = (8..<12).reduce(0) { $0 | Int(bytes[$1]) << (8 * ($1 - 8)) }
-        default:
+        guard (1...3).contains(major) else {
             throw SourceError(source, "unsupported .npy format version \(major).\(bytes[7]); expected 1.0, 2.0 or 3.0")
+        }
+        guard let (lengthStart, headerLength) = textExtent(bytes) else {
+            throw SourceError(source, "truncated .npy header: expected 12 bytes of preamble, found \(bytes.count)")
         }
         let dataOffset = lengthStart + headerLength
         guard dataOffset <= bytes.count else {
@@ -45,6 +36,20 @@ public struct NpyHeader: Sendable, Equatable {
         var parser = HeaderDictParser(text: Array(text), source: source)
         let dict = try parser.parseDict()
         return NpyHeader(descr: dict.descr, fortranOrder: dict.fortranOrder, shape: dict.shape, dataOffset: dataOffset)
+    }
+
+    /// Where the header's text starts and how long it is, by the preamble at the start of `bytes`
+    /// (magic, version, length); nil when the version is unknown or the preamble incomplete. With it
+    /// a reader of a large file reads the header alone.
+    static func textExtent(_ bytes: UnsafeRawBufferPointer) -> (start: Int, length: Int)? {
+        guard bytes.count >= 10 else { return nil }
+        switch bytes[6] {
+        case 1: return (10, Int(bytes[8]) | Int(bytes[9]) << 8)
+        case 2,
+            3 where bytes.count >= 12:
+            return (12, (8..<12).reduce(0) { $0 | Int(bytes[$1]) << (8 * ($1 - 8)) })
+        default: return nil
+        }
     }
 
     /// The numeric dtype and byte order named by `descr`, or an error for object, string or

@@ -30,39 +30,73 @@ public enum SafeTensors {
     /// JSON is compact and padded with spaces to a multiple of 8 bytes. Two tensors with one name, or
     /// a tensor named `__metadata__`, are refused.
     public static func encode(_ tensors: [NamedArray], metadata: [String: String] = [:]) throws -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(tensors.reduce(4096) { $0 + $1.array.bytes.count })
+        try stream(
+            tensors.map { named in
+                TensorSource(name: named.name, dtype: named.array.dtype, shape: named.array.shape) { emit in
+                    try named.array.bytes.withUnsafeBytes(emit)
+                }
+            }, metadata: metadata
+        ) { output += $0 }
+        return output
+    }
+
+    /// One tensor of a file written in pieces (`stream`): its name, dtype and shape, which the
+    /// header needs before any tensor's bytes, and its bytes (host order, C order), handed over in
+    /// pieces of whole elements when its turn comes.
+    public struct TensorSource {
+        public var name: String
+        public var dtype: DType
+        public var shape: [Int]
+        public var bytes: AtomicFile.ByteStream
+
+        public init(name: String, dtype: DType, shape: [Int], bytes: @escaping AtomicFile.ByteStream) {
+            (self.name, self.dtype, self.shape, self.bytes) = (name, dtype, shape, bytes)
+        }
+    }
+
+    /// The bytes `encode` makes of `tensors` and `metadata`, handed to `emit` piece by piece, so
+    /// that a file as large as the model is written with a piece of one tensor in memory at a time
+    /// (a checkpoint whole in memory, twice, did not fit where training did).
+    public static func stream(
+        _ tensors: [TensorSource], metadata: [String: String] = [:],
+        to emit: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         var seen = Set<String>()
-        for named in tensors {
-            guard named.name != metadataKey else {
+        for tensor in tensors {
+            guard tensor.name != metadataKey else {
                 throw SourceError("safetensors", "a tensor cannot be named \(metadataKey)")
             }
-            guard seen.insert(named.name).inserted else {
-                throw SourceError("safetensors", "two tensors named \(named.name)")
+            guard seen.insert(tensor.name).inserted else {
+                throw SourceError("safetensors", "two tensors named \(tensor.name)")
             }
         }
         let ordered = tensors.sorted {
-            let (left, right) = (layoutRank($0.array.dtype), layoutRank($1.array.dtype))
+            let (left, right) = (layoutRank($0.dtype), layoutRank($1.dtype))
             return left != right ? left < right : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
         }
-        var header = encodeHeader(ordered, metadata: metadata)
+        let sizes = try ordered.map { try NumericArray.byteCount(shape: $0.shape, dtype: $0.dtype, source: $0.name) }
+        var header = encodeHeader(zip(ordered, sizes).map { ($0.name, $0.dtype, $0.shape, $1) }, metadata: metadata)
         header += [UInt8](repeating: 0x20, count: (8 - header.count % 8) % 8)
-        let dataSize = ordered.reduce(0) { $0 + $1.array.bytes.count }
-        var output: [UInt8] = []
-        output.reserveCapacity(8 + header.count + dataSize)
-        for shift in stride(from: 0, to: 64, by: 8) {
-            output.append(UInt8(truncatingIfNeeded: UInt64(header.count) >> UInt64(shift)))
-        }
-        output += header
-        for named in ordered {
-            let start = output.count
-            output += named.array.bytes
-            if ByteOrder.host != .little {
-                output.withUnsafeMutableBytes {
-                    swapByteOrder(
-                        UnsafeMutableRawBufferPointer(rebasing: $0[start...]), itemSize: named.array.dtype.itemSize)
+        try withUnsafeBytes(of: UInt64(header.count).littleEndian) { try emit($0) }
+        try header.withUnsafeBytes(emit)
+        for (tensor, size) in zip(ordered, sizes) {
+            var given = 0
+            try tensor.bytes { piece in
+                given += piece.count
+                guard given <= size, piece.count % tensor.dtype.itemSize == 0 else {
+                    throw SourceError("safetensors", "tensor \(tensor.name) gave more or other than its \(size) bytes")
                 }
+                guard ByteOrder.host != .little else { return try emit(piece) }
+                var swapped = [UInt8](piece)
+                swapped.withUnsafeMutableBytes { swapByteOrder($0, itemSize: tensor.dtype.itemSize) }
+                try swapped.withUnsafeBytes(emit)
+            }
+            guard given == size else {
+                throw SourceError("safetensors", "tensor \(tensor.name) gave \(given) of its \(size) bytes")
             }
         }
-        return output
     }
 
     /// The `.safetensors` encoding of `(name, array)` pairs and `metadata`; see `encode(_:metadata:)`.
@@ -139,7 +173,9 @@ public enum SafeTensors {
     ]
 
     /// Compact JSON for the header: metadata first, then each tensor in layout order.
-    static func encodeHeader(_ ordered: [NamedArray], metadata: [String: String]) -> [UInt8] {
+    static func encodeHeader(
+        _ ordered: [(name: String, dtype: DType, shape: [Int], byteCount: Int)], metadata: [String: String]
+    ) -> [UInt8] {
         var json: [UInt8] = [UInt8(ascii: "{")]
         var first = true
         func separate() {
@@ -160,13 +196,13 @@ public enum SafeTensors {
             json.append(UInt8(ascii: "}"))
         }
         var offset = 0
-        for named in ordered {
+        for tensor in ordered {
             separate()
-            appendJSONString(named.name, to: &json)
-            let end = offset + named.array.bytes.count
-            let shape = named.array.shape.map(String.init).joined(separator: ",")
+            appendJSONString(tensor.name, to: &json)
+            let end = offset + tensor.byteCount
+            let shape = tensor.shape.map(String.init).joined(separator: ",")
             json += Array(
-                ":{\"dtype\":\"\(formatName(named.array.dtype))\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}"
+                ":{\"dtype\":\"\(formatName(tensor.dtype))\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}"
                     .utf8)
             offset = end
         }

@@ -37,8 +37,29 @@ public enum TorchLayout {
         return result
     }
 
+    /// Hands the values at `values`, a runexp tensor of `shape`, to `emit` in PyTorch's order, at
+    /// most `pieceSize` at a time: a checkpoint writes a tensor of any size through a buffer this small.
+    public static func inTorchOrder(
+        _ values: UnsafePointer<Float>, shape: [Int], axes: [Int], pieceSize: Int = 1 << 16,
+        _ emit: (UnsafeBufferPointer<Float>) throws -> Void
+    ) throws {
+        if axes == Array(shape.indices) {
+            try emit(UnsafeBufferPointer(start: values, count: shape.elementCount))
+            return
+        }
+        var piece: [Float] = []
+        piece.reserveCapacity(min(pieceSize, shape.elementCount))
+        try walk(shape: shape, axes: axes) { _, index in
+            piece.append(values[index])
+            guard piece.count == pieceSize else { return }
+            try piece.withUnsafeBufferPointer(emit)
+            piece.removeAll(keepingCapacity: true)
+        }
+        if !piece.isEmpty { try piece.withUnsafeBufferPointer(emit) }
+    }
+
     /// Calls `visit(torch offset, runexp offset)` for every element, PyTorch's offsets in order.
-    static func walk(shape: [Int], axes: [Int], _ visit: (Int, Int) -> Void) {
+    static func walk(shape: [Int], axes: [Int], _ visit: (Int, Int) throws -> Void) rethrows {
         precondition(axes.sorted() == Array(shape.indices), "axes \(axes) are not an order of \(shape)")
         guard !shape.contains(0) else { return }
         var strides = [Int](repeating: 1, count: shape.count)
@@ -47,7 +68,7 @@ public enum TorchLayout {
         var counter = [Int](repeating: 0, count: shape.count)
         var offset = 0
         for torchIndex in 0..<shape.elementCount {
-            visit(torchIndex, offset)
+            try visit(torchIndex, offset)
             // Advance the last PyTorch axis, carrying into the ones before it.
             var axis = shape.count - 1
             while axis >= 0 {

@@ -159,8 +159,11 @@ public struct RandomStream: Sendable, Equatable {
 public func fnv1a64(_ string: String) -> UInt64 { fnv1a64(bytes: string.utf8) }
 
 /// FNV-1a 64 of any bytes: the digest of parameters, specs and executables in run records.
-public func fnv1a64<Bytes: Sequence>(bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
-    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+/// `continuing` is the digest of the bytes before these, so that several buffers digest as one
+/// without being copied together.
+public func fnv1a64<Bytes: Sequence>(bytes: Bytes, continuing: UInt64 = 0xCBF2_9CE4_8422_2325) -> UInt64
+where Bytes.Element == UInt8 {
+    var hash = continuing
     for byte in bytes {
         hash ^= UInt64(byte)
         hash = hash &* 0x0000_0100_0000_01B3

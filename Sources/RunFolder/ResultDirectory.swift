@@ -120,14 +120,15 @@ public struct ResultDirectory: Sendable {
     /// disk never leaves a partly written file under the final name (at most a `.name.tmp-<pid>`,
     /// removed when the write fails).
     public func write(_ name: String, _ data: Data) throws {
-        try writeTogether([(name, data)])
+        try writeTogether([(name, { emit in try data.withUnsafeBytes(emit) })])
     }
 
     /// Writes several files as one (`AtomicFile.writeTogether`): only when all are whole are they
-    /// renamed into place, so a full disk leaves the earlier set untouched.
-    public func writeTogether(_ files: [(name: String, data: Data)]) throws {
-        var targets: [(data: Data, path: String)] = []
-        for (name, data) in files {
+    /// renamed into place, so a full disk leaves the earlier set untouched. Each file's bytes come
+    /// from its `write` in pieces, so none need be whole in memory.
+    public func writeTogether(_ files: [(name: String, write: AtomicFile.ByteStream)]) throws {
+        var targets: [(path: String, write: AtomicFile.ByteStream)] = []
+        for (name, write) in files {
             let target = url.appendingPathComponent(name)
             do {
                 try FileManager.default.createDirectory(
@@ -135,10 +136,10 @@ public struct ResultDirectory: Sendable {
             } catch {
                 throw RunError("cannot create the folder for \(target.path): \(error.localizedDescription)")
             }
-            targets.append((data, target.path))
+            targets.append((target.path, write))
         }
         do {
-            try AtomicFile.writeTogether(targets)
+            try AtomicFile.writeTogether(streams: targets)
         } catch let error as SourceError {
             throw RunError("cannot write \(error.source): \(error.problem)")
         }

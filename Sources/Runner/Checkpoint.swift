@@ -17,26 +17,26 @@ enum Checkpoint {
     /// Writes the checkpoint. Both files are written whole under temporary names before either is
     /// renamed into place, so a full disk leaves the previous pair; the training state records the
     /// parameters' digest, so a pair from two epochs (a kill between the renames) is recognised.
+    /// Each tensor goes to its file from the trainer's own buffers: the files whole in memory took
+    /// three times their size, which a run that had trained under a memory limit could not allocate.
     static func save(_ trainer: Trainer, to folder: ResultDirectory, specDigest: String) throws {
-        var files: [TrainingState.File: [NamedArray]] = [:]
-        for entry in TrainingState(trainer).entries {
-            let array: NumericArray
-            switch entry.take() {
-            case .floats(let values, let shape): array = try NumericArray(shape: shape, elements: values)
-            case .words(let words): array = try NumericArray(shape: [words.count], elements: words)
-            case .count(let count): array = try NumericArray(shape: [], elements: [count])
+        let entries = TrainingState(trainer).entries
+        func tensors(_ file: TrainingState.File) -> [SafeTensors.TensorSource] {
+            entries.filter { $0.file == file }.map {
+                SafeTensors.TensorSource(name: $0.key, dtype: $0.dtype, shape: $0.shape, bytes: $0.write)
             }
-            files[entry.file, default: []].append(NamedArray(entry.key, array))
         }
-        let parameterBytes = try SafeTensors.encode(
-            files[.parameters] ?? [],
-            metadata: [
-                "format": "pt", "runexp": RunexpVersion.string,
-                "layout": TrainingState.ParameterLayout.pytorch.rawValue,
-            ])
-        let stateBytes = try SafeTensors.encode(
-            files[.training] ?? [], metadata: ["spec_digest": specDigest, "parameter_digest": trainer.parameterDigest])
-        try folder.writeTogether([(parametersFile, Data(parameterBytes)), (trainingFile, Data(stateBytes))])
+        let parameterMetadata = [
+            "format": "pt", "runexp": RunexpVersion.string, "layout": TrainingState.ParameterLayout.pytorch.rawValue,
+        ]
+        let stateMetadata = ["spec_digest": specDigest, "parameter_digest": trainer.parameterDigest]
+        try folder.writeTogether([
+            (
+                parametersFile,
+                { emit in try SafeTensors.stream(tensors(.parameters), metadata: parameterMetadata, to: emit) }
+            ),
+            (trainingFile, { emit in try SafeTensors.stream(tensors(.training), metadata: stateMetadata, to: emit) }),
+        ])
     }
 
     /// True when the folder holds a checkpoint.

@@ -7,9 +7,11 @@ import Spec
 /// before anything is allocated, so that a layer of 16,777,216 units after another one is refused
 /// with a located message instead of the allocator aborting the process.
 ///
-/// Each parameter is held four times (value, gradient and Adam's two moments), and each layer's
-/// output twice per sample of a batch (value and gradient). Scratch space, the data and the
-/// outputs come on top, so a spec that passes can still need more; one that fails cannot run.
+/// Each parameter is held once, and a trainable one once more for its gradient and once (SGD) or
+/// twice (Adam) for every phase that updates its network, each phase's optimizer keeping its own
+/// moments (an AAE's encoder, updated by two phases, holds four); each layer's output twice per
+/// sample of a batch (value and gradient). Scratch space, the data and the outputs come on top,
+/// so a spec that passes can still need more; one that fails cannot run.
 public struct MemoryEstimate: Sendable {
     /// Bytes of parameters, gradients and optimizer moments.
     public var parameterBytes: Int
@@ -21,15 +23,26 @@ public struct MemoryEstimate: Sendable {
     /// Both parts together (saturating).
     public var totalBytes: Int { saturatingSum(parameterBytes, activationBytes) }
 
-    /// The estimate for `model` trained in batches of `batchSize`.
-    public init(model: ModelSummary, batchSize: Int) {
+    /// The estimate for `model` trained by `phases` in batches of `batchSize`.
+    public init(model: ModelSummary, batchSize: Int, phases: [PhaseSpec]) {
         parameterBytes = 0
         activationBytes = 0
+        var moments: [String: Int] = [:]
+        for phase in phases {
+            let kept: Int
+            if case .adam = phase.optimizer { kept = 2 } else { kept = 1 }
+            for network in Set(phase.update.map(\.name)) { moments[network, default: 0] += kept }
+        }
         var largestBytes = -1
         for network in model.networks {
+            let trainableCopies = 2 + moments[network.name, default: 0]
             for (index, layer) in network.layers.enumerated() {
-                let parameters = layer.parameters.reduce(0) { saturatingSum($0, $1.shape.elementCount) }
-                let ownParameters = saturatingProduct([parameters, 4, MemoryLayout<Float>.size])
+                let copies = layer.parameters.reduce(0) { total, parameter in
+                    saturatingSum(
+                        total,
+                        saturatingProduct([parameter.shape.elementCount, parameter.trainable ? trainableCopies : 1]))
+                }
+                let ownParameters = saturatingProduct([copies, MemoryLayout<Float>.size])
                 let ownActivations = saturatingProduct([
                     layer.output.elementCount, batchSize, 2, MemoryLayout<Float>.size,
                 ])

@@ -138,7 +138,8 @@ public enum RunCommand {
         let spec = checked.spec
         let arithmetic = try ArithmeticSetup.apply(
             spec.determinism, threads: options.threads,
-            modelBytes: MemoryEstimate(model: checked.model, batchSize: spec.train.batchSize).totalBytes)
+            modelBytes: MemoryEstimate(model: checked.model, batchSize: spec.train.batchSize, phases: spec.phases)
+                .totalBytes)
         // A data file check had to read counts to loading; embedded data loads here.
         clock.add(.check, Double(DispatchTime.now().uptimeNanoseconds - checking) / 1e9)
         let specFolder = URL(fileURLWithPath: options.specPath).deletingLastPathComponent().path

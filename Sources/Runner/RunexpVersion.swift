@@ -17,5 +17,11 @@ public enum RunexpVersion {
 
 /// The 64-bit FNV-1a digest of `bytes` as 16 hex digits: equal digests, (almost surely) equal bytes.
 func digest<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-    String(fnv1a64(bytes: bytes), radix: 16).leftPadded(to: 16)
+    digest(parts: [bytes])
+}
+
+/// The digest of `parts` one after another, as of one buffer, without copying them together.
+func digest<Bytes: Sequence>(parts: [Bytes]) -> String where Bytes.Element == UInt8 {
+    let hash = parts.reduce(fnv1a64(bytes: [UInt8]())) { fnv1a64(bytes: $1, continuing: $0) }
+    return String(hash, radix: 16).leftPadded(to: 16)
 }

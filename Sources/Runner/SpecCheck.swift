@@ -87,7 +87,8 @@ public enum SpecCheck {
         let problems =
             setup
             + [
-                MemoryEstimate(model: model, batchSize: spec.train.batchSize).problem(batchSize: spec.train.batchSize),
+                MemoryEstimate(model: model, batchSize: spec.train.batchSize, phases: spec.phases).problem(
+                    batchSize: spec.train.batchSize),
                 sizeMismatch(spec, model: model, imageShape: imageShape),
                 EvaluationPlan.earlyStopProblem(spec, model: model, available: splits),
                 priorLabelsProblem(spec, data: data),

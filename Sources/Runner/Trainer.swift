@@ -308,12 +308,11 @@ public final class Trainer {
     }
 
     /// A 64-bit FNV-1a digest of every tensor's bytes, in parameter order: equal digests, equal weights.
+    /// Each buffer is digested where it lies: a copy of them all is as large as the model and
+    /// could fail to allocate where training fitted.
     public var parameterDigest: String {
-        var bytes: [UInt8] = []
-        for parameter in store.parameters {
-            bytes += UnsafeRawBufferPointer(start: parameter.value.pointer, count: parameter.value.count * 4)
-        }
-        return digest(bytes)
+        digest(
+            parts: store.parameters.map { UnsafeRawBufferPointer(start: $0.value.pointer, count: $0.value.count * 4) })
     }
 }
 

@@ -1,3 +1,4 @@
+import Data
 import Graph
 import Kernels
 import RunFolder
@@ -26,12 +27,19 @@ struct TrainingState {
         case runexp
     }
 
-    /// One entry: its key, its file, and how to take it from and give it to the trainer. `give`
-    /// refuses values that do not fit (wrong size, a position training cannot be at).
+    /// One entry: its key, its file, the tensor it is stored as, and how to write it from the
+    /// trainer and give it back. `give` refuses values that do not fit (wrong size, a position
+    /// training cannot be at).
     struct Entry {
         var key: String
         var file: File
-        var take: () -> Values
+        /// The stored tensor's dtype and shape, known before its values are read (a file's header
+        /// lists every tensor before the first one's bytes).
+        var dtype: DType
+        var shape: [Int]
+        /// Hands the entry's bytes to the file from where they lie, or through a small buffer for a
+        /// weight put in PyTorch's order: a checkpoint is written with no copy the size of the model.
+        var write: AtomicFile.ByteStream
         var give: (Values) throws -> Void
     }
 
@@ -51,7 +59,8 @@ struct TrainingState {
         if let early = trainer.earlyStopping {
             entries.append(
                 Entry(
-                    key: "early_stop", file: .training, take: { .words(early.state) },
+                    key: "early_stop", file: .training, dtype: .uint64, shape: [early.state.count],
+                    write: { emit in try early.state.withUnsafeBytes(emit) },
                     give: { values in
                         guard case .words(let words) = values else { throw RunError("bad early_stop record") }
                         try early.restore(words)
@@ -85,7 +94,8 @@ struct TrainingState {
 
     static func floats(_ key: String, _ file: File, _ buffer: FloatBuffer, _ shape: [Int]) -> Entry {
         Entry(
-            key: key, file: file, take: { .floats(buffer.values, shape: shape) },
+            key: key, file: file, dtype: .float32, shape: shape,
+            write: { emit in try emit(UnsafeRawBufferPointer(start: buffer.pointer, count: buffer.count * 4)) },
             give: { values in
                 guard case .floats(let floats, _) = values, floats.count == buffer.count else {
                     throw RunError("checkpoint tensor '\(key)' has the wrong size (\(buffer.count) values expected)")
@@ -99,8 +109,12 @@ struct TrainingState {
         let (shape, axes, torchShape) = (parameter.shape, parameter.torchAxes, parameter.torchShape)
         let buffer = parameter.value
         return Entry(
-            key: parameter.torchName, file: .parameters,
-            take: { .floats(TorchLayout.toTorch(buffer.values, shape: shape, axes: axes), shape: torchShape) },
+            key: parameter.torchName, file: .parameters, dtype: .float32, shape: torchShape,
+            write: { emit in
+                try TorchLayout.inTorchOrder(buffer.pointer, shape: shape, axes: axes) {
+                    try emit(UnsafeRawBufferPointer($0))
+                }
+            },
             give: { values in
                 guard case .floats(let floats, let stored) = values, stored == torchShape else {
                     throw RunError("checkpoint tensor '\(parameter.torchName)' is not of shape \(torchShape)")
@@ -130,8 +144,9 @@ struct TrainingState {
                 network.layers.enumerated().flatMap { index, layer in
                     layer.torch.counters.map { counter in
                         Entry(
-                            key: "\(network.name).layers.\(index).\(counter)", file: .parameters,
-                            take: { .count(Int64(step())) }, give: { _ in })
+                            key: "\(network.name).layers.\(index).\(counter)", file: .parameters, dtype: .int64,
+                            shape: [], write: { emit in try withUnsafeBytes(of: Int64(step())) { try emit($0) } },
+                            give: { _ in })
                     }
                 }
             }
@@ -141,8 +156,8 @@ struct TrainingState {
     /// agree with each other and with the spec.
     static func progress(_ trainer: Trainer) -> Entry {
         Entry(
-            key: "progress", file: .training,
-            take: { .words([UInt64(trainer.epochsDone), UInt64(trainer.step)]) },
+            key: "progress", file: .training, dtype: .uint64, shape: [2],
+            write: { emit in try [UInt64(trainer.epochsDone), UInt64(trainer.step)].withUnsafeBytes(emit) },
             give: { values in
                 let train = trainer.checked.spec.train
                 let perEpoch = (trainer.data.train.count + train.batchSize - 1) / train.batchSize
@@ -161,7 +176,8 @@ struct TrainingState {
         -> Entry
     {
         Entry(
-            key: key, file: .training, take: { .words(get().state.array) },
+            key: key, file: .training, dtype: .uint64, shape: [4],
+            write: { emit in try get().state.array.withUnsafeBytes(emit) },
             give: { values in
                 // xoshiro's all-zero state is a fixed point: a stream there would repeat one value forever.
                 guard case .words(let w) = values, w.count == 4, w.contains(where: { $0 != 0 }) else {
@@ -174,7 +190,8 @@ struct TrainingState {
     static func optimizerStep(_ phase: PhaseProgram) -> Entry {
         let key = "optimizer/\(phase.name)/step"
         return Entry(
-            key: key, file: .training, take: { .words([UInt64(phase.optimizer.step)]) },
+            key: key, file: .training, dtype: .uint64, shape: [1],
+            write: { emit in try [UInt64(phase.optimizer.step)].withUnsafeBytes(emit) },
             give: { values in
                 guard case .words(let w) = values, w.count == 1, w[0] <= UInt64(Int32.max) else {
                     throw RunError("checkpoint's '\(key)' is not a step count")

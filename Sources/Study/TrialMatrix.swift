@@ -75,7 +75,8 @@ public struct TrialMatrix: Sendable {
             {
             case .success(let checked):
                 name = checked.spec.name
-                let estimate = MemoryEstimate(model: checked.model, batchSize: checked.spec.train.batchSize)
+                let estimate = MemoryEstimate(
+                    model: checked.model, batchSize: checked.spec.train.batchSize, phases: checked.spec.phases)
                 estimatedBytes = max(estimatedBytes, estimate.totalBytes)
             case .failure(let found):
                 let located = LocatedError(found, file: request.specPath).description

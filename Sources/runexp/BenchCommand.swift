@@ -68,10 +68,11 @@ struct BenchCommand: ParsableCommand {
             throw Exit.failing(error)
         }
         if json {
-            print(BenchReport.json(figures, peerFigures))
+            FileHandle.standardOutputText(BenchReport.json(figures, peerFigures))
         } else {
-            print(BenchReport.table(figures, peerFigures))
-            print(BenchReport.targets(figures, peerFigures, goals: goal).map { "  " + $0 }.joined(separator: "\n"))
+            FileHandle.standardOutputText(BenchReport.table(figures, peerFigures))
+            FileHandle.standardOutputText(
+                BenchReport.targets(figures, peerFigures, goals: goal).map { "  " + $0 }.joined(separator: "\n"))
         }
     }
 

@@ -29,6 +29,6 @@ struct CompareCommand: ParsableCommand {
             throw Exit.failing(error)
         }
         for note in comparison.notes { FileHandle.standardErrorText("note: \(note)") }
-        print(comparison.text, terminator: "")
+        FileHandle.standardOutputText(comparison.text, terminator: "")
     }
 }

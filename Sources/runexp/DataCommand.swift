@@ -22,7 +22,7 @@ struct DataCommand: ParsableCommand {
             var failed = false
             for file in files {
                 do {
-                    print(try DataCommands.inspect(path: file))
+                    FileHandle.standardOutputText(try DataCommands.inspect(path: file))
                 } catch {
                     Exit.show(error)
                     failed = true
@@ -54,7 +54,7 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             do {
-                print(
+                FileHandle.standardOutputText(
                     try DataCommands.makeMNISTM(
                         digits: digits, backgrounds: backgrounds, out: out, seed: seed,
                         validation: validation))
@@ -85,7 +85,8 @@ struct DataCommand: ParsableCommand {
 
         func run() throws {
             do {
-                print(try DataCommands.export(spec: spec, overrides: overrides, seed: seed, out: out))
+                FileHandle.standardOutputText(
+                    try DataCommands.export(spec: spec, overrides: overrides, seed: seed, out: out))
             } catch {
                 throw Exit.failing(error)
             }

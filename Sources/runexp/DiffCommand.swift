@@ -38,7 +38,7 @@ struct DiffCommand: ParsableCommand {
         } catch {
             throw Exit.failing(error)
         }
-        print(diff.text)
+        FileHandle.standardOutputText(diff.text)
         try Exit.unlessDone(diff.identical ? Exit.done : Exit.differs)
     }
 }

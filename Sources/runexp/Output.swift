@@ -10,6 +10,15 @@ extension FileHandle {
         standardErrorBytes(line + "\n")
     }
 
+    /// Writes `text` and `terminator` to standard output, its control characters shown as escapes
+    /// as on standard error: a table, a comparison or a report names runs, settings and grid values
+    /// from specs (`description: "\e[31m"` recoloured the terminal through `compare` and `diff`).
+    /// Every command prints through here.
+    static func standardOutputText(_ text: String, terminator: String = "\n") {
+        let bytes = Array((escapingControls(text) + terminator).utf8)
+        _ = bytes.withUnsafeBytes { AtomicFile.writeEveryByte($0, to: STDOUT_FILENO) }
+    }
+
     /// `text` with every control character but line breaks and tabs written as `\u{XX}`.
     static func escapingControls(_ text: String) -> String {
         var escaped = ""

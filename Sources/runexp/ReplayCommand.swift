@@ -64,11 +64,12 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         if record { return }
-        print(Replay.table(outcomes))
+        FileHandle.standardOutputText(Replay.table(outcomes))
         for note in outcomes.flatMap(\.notes) { FileHandle.standardErrorText("note: \(note)") }
         let misses = outcomes.flatMap(\.misses)
         for miss in misses { FileHandle.standardErrorText(miss) }
-        print(misses.isEmpty ? "\(outcomes.count) specs replayed: all match" : "\(misses.count) misses")
+        FileHandle.standardOutputText(
+            misses.isEmpty ? "\(outcomes.count) specs replayed: all match" : "\(misses.count) misses")
         try Exit.unlessDone(misses.isEmpty ? Exit.done : Exit.differs)
     }
 
@@ -78,13 +79,13 @@ struct ReplayCommand: ParsableCommand {
             let cores = try ReplayAcrossCores.cores(named: names)
             let arguments = ["replay"] + specs + ["--results", results, "--determinism", determinism.rawValue]
             replays = try ReplayAcrossCores.run(arguments: arguments, cores: cores) { line in
-                print(line)
+                FileHandle.standardOutputText(line)
                 fflush(nil)  // before the child writes below it
             }
         } catch {
             throw Exit.failing(error)
         }
-        print(ReplayAcrossCores.summary(replays))
+        FileHandle.standardOutputText(ReplayAcrossCores.summary(replays))
         try Exit.unlessDone(ReplayAcrossCores.status(replays))
     }
 }

@@ -112,14 +112,15 @@ struct Check: ParsableCommand {
             path: options.spec, overrides: options.overrides, seed: options.seed, determinism: options.determinism)
         {
         case .success(let checked):
-            print(SpecCheck.report(checked))
+            FileHandle.standardOutputText(SpecCheck.report(checked))
             // A spec that declares a study: every trial's spec is checked, and the matrix shown.
             if let sweep = checked.spec.sweep {
                 let request = StudyRequest(
                     specPath: options.spec, seeds: sweep.seeds.map { UInt64($0) },
                     grid: sweep.grid.map { ($0.key, $0.values) }, overrides: options.overrides)
                 do {
-                    print("\nstudy (runexp sweep):\n" + (try TrialMatrix.make(request)).yaml, terminator: "")
+                    FileHandle.standardOutputText(
+                        "\nstudy (runexp sweep):\n" + (try TrialMatrix.make(request)).yaml, terminator: "")
                 } catch {
                     throw Exit.failing(error)
                 }

@@ -150,11 +150,11 @@ struct SweepCommand: ParsableCommand {
             throw Exit.failing(error)
         }
         if result.outcome == .detached {
-            Swift.print(
+            FileHandle.standardOutputText(
                 "study: \(result.folder) submitted; `runexp sweep --resume \(result.folder)` follows it and summarizes")
             return
         }
-        Swift.print("study: \(result.folder)/report.html")
+        FileHandle.standardOutputText("study: \(result.folder)/report.html")
         switch result.outcome {
         case .complete, .detached: return
         case .someFailed(let count):
