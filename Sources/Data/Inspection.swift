@@ -36,7 +36,8 @@ public struct ArraySummary: Sendable, Equatable, CustomStringConvertible {
             maximum = tally.high
             mean = tally.total / Double(tally.count)
         }
-        classCounts = tally.classes
+        // An empty array has no classes to count.
+        classCounts = tally.classes?.isEmpty == false ? tally.classes : nil
     }
 
     /// One line, e.g. `train_y: uint8 [60], min 0, max 9, mean 4.2; classes 0×6 1×7 …`.

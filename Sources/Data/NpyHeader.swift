@@ -45,8 +45,8 @@ public struct NpyHeader: Sendable, Equatable {
         guard bytes.count >= 10 else { return nil }
         switch bytes[6] {
         case 1: return (10, Int(bytes[8]) | Int(bytes[9]) << 8)
-        case 2,
-            3 where bytes.count >= 12:
+        case 2, 3:
+            guard bytes.count >= 12 else { return nil }
             return (12, (8..<12).reduce(0) { $0 | Int(bytes[$1]) << (8 * ($1 - 8)) })
         default: return nil
         }

@@ -102,6 +102,13 @@ func npyError(_ bytes: [UInt8], requirements: ArrayRequirements = .init()) -> St
     #expect(npyError(Array(full.prefix(40))).contains("truncated .npy header"))
 }
 
+@Test func npyRejectsAVersionTwoPreambleCutBeforeItsLength() {
+    for kept in [10, 11] {
+        let bytes = Array(([0x93] + Array("NUMPY".utf8) + [2, 0, 0x76, 0, 0, 0]).prefix(kept))
+        #expect(npyError(bytes).contains("truncated .npy header: expected 12 bytes of preamble, found \(kept)"))
+    }
+}
+
 @Test func npyRejectsHeaderThatLiesAboutShape() {
     let bytes = npyBytes(
         header: "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 3), }", payload: [UInt8](repeating: 0, count: 40)

@@ -26,6 +26,15 @@ struct DataCommandTests {
         #expect(outcome.stderr.contains("\(file.path): unknown file type"))
     }
 
+    /// `data inspect` reads a `.npy`'s preamble alone first: a version 2 file cut inside it is refused.
+    @Test func inspectRefusesAVersionTwoNpyCutInsideItsPreambleWithExitTwo() throws {
+        let scratch = try Scratch()
+        try scratch.write("cut.npy", [0x93] + Array("NUMPY".utf8) + [2, 0, 0x76, 0])
+        let outcome = try RunexpBinary.run(["data", "inspect", "cut.npy"], in: scratch.url)
+        #expect(!outcome.signaled && outcome.status == 2, "status \(outcome.status): \(outcome.stderr.suffix(300))")
+        #expect(outcome.stderr.contains("cut.npy: truncated .npy header: expected 12 bytes of preamble, found 10"))
+    }
+
     @Test func mnistMRecipeWritesAnNpzWithEverySplit() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mnistm-\(UUID().uuidString)")
         let digits = folder.appendingPathComponent("digits")
