@@ -178,9 +178,7 @@ public struct RunRecord: Sendable {
 
     /// Reads `folder/run.json`.
     public static func read(_ folder: String) throws -> RunRecord {
-        let path = URL(fileURLWithPath: folder).appendingPathComponent("run.json").path
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-            case .object(let facts)? = JSONReader.parse(text), case .array(let items)? = facts["command"]
+        guard let facts = try? RunFiles.facts(URL(fileURLWithPath: folder)), case .array(let items)? = facts["command"]
         else { throw RunError("\(folder): no run.json with the command that started it; is it a run folder?") }
         let command = items.compactMap { item -> String? in if case .string(let s) = item { s } else { nil } }
         var record = RunRecord(command: command)
