@@ -34,8 +34,14 @@ public struct MemoryEstimate: Sendable {
             for network in Set(phase.update.map(\.name)) { moments[network, default: 0] += kept }
         }
         var largestBytes = -1
+        // A network applied to k draws of a posterior holds k rows per sample.
+        var draws: [String: Int] = [:]
+        for node in model.phases.flatMap(\.resolved.nodes) {
+            if case .network(let name, _) = node.operation { draws[name] = max(draws[name] ?? 1, node.draws) }
+        }
         for network in model.networks {
             let trainableCopies = 2 + moments[network.name, default: 0]
+            let rows = saturatingProduct([batchSize, draws[network.name] ?? 1])
             for (index, layer) in network.layers.enumerated() {
                 let copies = layer.parameters.reduce(0) { total, parameter in
                     saturatingSum(
@@ -44,7 +50,7 @@ public struct MemoryEstimate: Sendable {
                 }
                 let ownParameters = saturatingProduct([copies, MemoryLayout<Float>.size])
                 let ownActivations = saturatingProduct([
-                    layer.output.elementCount, batchSize, 2, MemoryLayout<Float>.size,
+                    layer.output.elementCount, rows, 2, MemoryLayout<Float>.size,
                 ])
                 parameterBytes = saturatingSum(parameterBytes, ownParameters)
                 activationBytes = saturatingSum(activationBytes, ownActivations)

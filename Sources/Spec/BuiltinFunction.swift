@@ -15,12 +15,17 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     case crossEntropy = "cross_entropy"
     case mmd
     case ramp
+    case logNormal = "log_normal"
+    case logBernoulliLogits = "log_bernoulli_logits"
+    case logmeanexp
+    case mean
 
     /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
     public var makesNumber: Bool {
         switch self {
-        case .klNormal, .crossEntropy, .mmd, .ramp: return true
-        case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask: return false
+        case .klNormal, .crossEntropy, .mmd, .ramp, .mean: return true
+        case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .logNormal, .logBernoulliLogits, .logmeanexp:
+            return false
         }
     }
 
@@ -30,13 +35,17 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         case .onehot: return "onehot(y)"
         case .concat: return "concat(a, b, …)"
         case .softmax: return "softmax(logits)"
-        case .sampleNormal: return "sample_normal(mu, logvar)"
+        case .sampleNormal: return "sample_normal(mu, logvar, k: draws)"
         case .noise: return "noise(x, std)"
         case .mask: return "mask(x, rate)"
         case .klNormal: return "kl_normal(mu, logvar)"
         case .crossEntropy: return "cross_entropy(logits, y)"
         case .mmd: return "mmd(a, b)"
         case .ramp: return "ramp(start, end, epochs: n)"
+        case .logNormal: return "log_normal(z, mu, logvar) or log_normal(z)"
+        case .logBernoulliLogits: return "log_bernoulli_logits(logits, x)"
+        case .logmeanexp: return "logmeanexp(values, k: group)"
+        case .mean: return "mean(values)"
         }
     }
 }

@@ -8,6 +8,10 @@ import Kernels
 public protocol BatchFunction: Sendable, CustomStringConvertible {
     /// Whether forward draws from the phase's noise stream (`sample_normal`, `noise`, `mask`).
     var isRandom: Bool { get }
+    /// Rows per sample of the output when the function decides them (`sample_normal(…, k: 5)`,
+    /// `logmeanexp`, a log density reading one draw against several); nil: the rows of its inputs,
+    /// which must all have the same. `FunctionBuffers.batch` counts output rows.
+    var outputDraws: Int? { get }
     /// Scratch floats one application needs for `batch` samples (what forward keeps for backward).
     func scratch(inputs: [SampleShape], output: SampleShape, batch: Int) -> Int
     /// Writes `output` from the inputs for `buffers.batch` samples.
@@ -18,6 +22,7 @@ public protocol BatchFunction: Sendable, CustomStringConvertible {
 
 extension BatchFunction {
     public var isRandom: Bool { false }
+    public var outputDraws: Int? { nil }
     public func scratch(inputs: [SampleShape], output: SampleShape, batch: Int) -> Int { 0 }
 }
 
@@ -83,6 +88,22 @@ public struct TermBuffers {
         self.inputs = inputs
         self.dInputs = dInputs
         self.scratch = scratch
+    }
+}
+
+/// Writes the gradient of an input read `repeats` times per row (once for each draw of the output):
+/// the sum over those reads of `contribution(outputRow, feature)`, for `rows` output rows of `width`.
+@inline(__always)
+func writeRepeated(
+    _ gradient: (UnsafeMutablePointer<Float>, accumulate: Bool), rows: Int, width: Int, repeats: Int,
+    _ contribution: (Int, Int) -> Float
+) {
+    for inputRow in 0..<(rows / repeats) {
+        for feature in 0..<width {
+            var sum: Float = 0
+            for draw in 0..<repeats { sum += contribution(inputRow * repeats + draw, feature) }
+            write(sum, to: gradient, at: inputRow * width + feature)
+        }
     }
 }
 

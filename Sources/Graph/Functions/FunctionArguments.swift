@@ -17,15 +17,34 @@ public struct FunctionArguments: Sendable {
     public var keywords: [(name: String, value: Double)]
     /// The number of classes `y` takes, when the data is labelled and that is known.
     public var classes: Int?
+    /// Rows per sample of each positional argument (`k` draws of a posterior give `k`; 1 otherwise).
+    public var draws: [Int]
 
     public init(
-        function: BuiltinFunction, positional: [Value], keywords: [(name: String, value: Double)], classes: Int?
+        function: BuiltinFunction, positional: [Value], keywords: [(name: String, value: Double)], classes: Int?,
+        draws: [Int]? = nil
     ) {
         self.function = function
         self.positional = positional
         self.keywords = keywords
         self.classes = classes
+        self.draws = draws ?? Array(repeating: 1, count: positional.count)
     }
+
+    /// The rows per sample of the result of a function that reads its arguments side by side: the
+    /// most draws among them, each argument having that many or one (read once per draw).
+    func broadcastDraws() throws(FunctionProblem) -> Int {
+        let most = draws.max() ?? 1
+        if let index = draws.firstIndex(where: { $0 != 1 && $0 != most }) {
+            throw FunctionProblem(
+                "\(name) reads its arguments draw by draw, but they come from \(most) and \(draws[index]) draws", index)
+        }
+        return most
+    }
+
+    /// How many times a row of argument `index` is read: once per draw when it has one draw and
+    /// the result `draws`.
+    func repeats(_ index: Int, draws result: Int) -> Int { draws[index] == result ? 1 : result }
 
     var name: String { function.rawValue }
 
@@ -62,10 +81,11 @@ public struct FunctionArguments: Sendable {
         return shape[0]
     }
 
-    /// `(mu, logvar)`: two flat batches of one width, and nothing else; returns the width.
-    func normalParameters() throws(FunctionProblem) -> Int {
+    /// `(mu, logvar)`: two flat batches of one width, and no named argument but `keywords`;
+    /// returns the width.
+    func normalParameters(keywords allowed: [String] = []) throws(FunctionProblem) -> Int {
         try expect(2...2)
-        _ = try keyword("", allowed: [], in: 0...0)
+        _ = try keyword("", allowed: allowed, in: 0...0)
         let mu = try flat(0, "mean"), logvar = try flat(1, "log-variance")
         guard mu == logvar else {
             throw FunctionProblem("\(name) needs mu and logvar of one size; found \(mu) and \(logvar)", 1)

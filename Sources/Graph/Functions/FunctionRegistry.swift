@@ -16,6 +16,10 @@ public enum FunctionRegistry {
             case .crossEntropy: return .success(try CrossEntropy.resolve(arguments))
             case .mmd: return .success(try MMD.resolve(arguments))
             case .ramp: return .success(try Schedule.resolve(arguments))
+            case .logNormal: return .success(try LogNormal.resolve(arguments))
+            case .logBernoulliLogits: return .success(try LogBernoulliLogits.resolve(arguments))
+            case .logmeanexp: return .success(try LogMeanExp.resolve(arguments))
+            case .mean: return .success(try Mean.resolve(arguments))
             }
         } catch {
             return .failure(error)

@@ -8,7 +8,7 @@ extension ShapeInference {
         _ function: BuiltinFunction, _ arguments: [LossExpression], _ values: [Partial?], _ origin: Origin,
         _ expression: LossExpression, _ walk: inout Walk
     ) -> Partial? {
-        var positional: [FunctionArguments.Value] = [], nodes: [Int?] = [], places: [Origin] = []
+        var positional: [FunctionArguments.Value] = [], nodes: [Int?] = [], places: [Origin] = [], draws: [Int] = []
         var keywords: [(name: String, value: Double)] = [], keywordPlaces: [String: Origin] = [:]
         var incomplete = false
         for (argument, value) in zip(arguments, values) {
@@ -28,17 +28,21 @@ extension ShapeInference {
                 guard case .batch(let shape) = walk.nodes[node].value else { return nil }
                 positional.append(.batch(shape, labels: walk.nodes[node].operation == .labels))
                 nodes.append(node)
+                draws.append(walk.nodes[node].draws)
             case .scalar(let node?)?:
                 positional.append(.scalar)
                 nodes.append(node)
+                draws.append(1)
             case .constant(let number)?:
                 positional.append(.constant(number))
                 nodes.append(nil)
+                draws.append(1)
             }
             places.append(argument.origin)
         }
         if incomplete { return function.makesNumber ? .scalar(nil) : .batch(nil) }
-        let call = FunctionArguments(function: function, positional: positional, keywords: keywords, classes: classes)
+        let call = FunctionArguments(
+            function: function, positional: positional, keywords: keywords, classes: classes, draws: draws)
         switch FunctionRegistry.resolve(call) {
         case .failure(let problem):
             let place = problem.argument.map { places[$0] } ?? problem.keyword.flatMap { keywordPlaces[$0] } ?? origin
@@ -47,16 +51,30 @@ extension ShapeInference {
         case .success(.batch(let implementation, let shape, let inputs)):
             let reads = inputs.compactMap { nodes[$0] }
             let dependencies = reads.reduce(ResolvedLoss.Dependencies()) { $0.union(walk.nodes[$1].dependencies) }
+            guard let rows = implementation.outputDraws ?? sameDraws(reads, function, origin, walk) else { return nil }
             let applied = ResolvedLoss.AppliedFunction(function: implementation, inputs: reads)
-            return .batch(walk.add(.function(applied), .batch(shape), dependencies, expression))
+            return .batch(walk.add(.function(applied), .batch(shape), dependencies, expression, draws: rows))
         case .success(.term(let implementation, let inputs)):
             let reads = inputs.compactMap { nodes[$0] }
             let dependencies = reads.reduce(ResolvedLoss.Dependencies()) { $0.union(walk.nodes[$1].dependencies) }
+            guard sameDraws(reads, function, origin, walk) != nil else { return nil }
             let applied = ResolvedLoss.AppliedTerm(function: implementation, inputs: reads)
             return .scalar(walk.add(.term(applied), .scalar, dependencies, expression))
         case .success(.schedule(let schedule)):
             return .scalar(walk.add(.schedule(schedule), .scalar, .init(), expression))
         }
+    }
+
+    /// The draws of `reads` when they all have the same number (a function that reads its batches
+    /// row by row); reports the call otherwise.
+    private func sameDraws(_ reads: [Int], _ function: BuiltinFunction, _ origin: Origin, _ walk: Walk) -> Int? {
+        let draws = Set(reads.map { walk.nodes[$0].draws })
+        guard draws.count > 1 else { return draws.first ?? 1 }
+        log.error(
+            origin,
+            "in the loss: \(function.rawValue) reads its batches row by row, but they come from \(draws.sorted().map(String.init).joined(separator: " and ")) draws per sample"
+        )
+        return nil
     }
 
     /// `network(…).head`: one named output of a network's result.
@@ -106,7 +124,10 @@ extension ShapeInference {
     ) -> Partial {
         let applied = ResolvedLoss.AppliedFunction(
             function: OutputHead(name: name, offset: offset, count: count, width: width), inputs: [node])
-        return .batch(walk.add(.function(applied), .batch([count]), walk.nodes[node].dependencies, expression))
+        return .batch(
+            walk.add(
+                .function(applied), .batch([count]), walk.nodes[node].dependencies, expression,
+                draws: walk.nodes[node].draws))
     }
 
     /// `z.part`: one named part of a prior made of parts.

@@ -21,7 +21,7 @@ extension ShapeInference {
 
         mutating func add(
             _ operation: ResolvedLoss.Operation, _ value: ResolvedLoss.Value, _ dependencies: ResolvedLoss.Dependencies,
-            _ expression: LossExpression
+            _ expression: LossExpression, draws: Int = 1
         ) -> Int {
             // The same sub-expression written twice is one value: `encoder(x).mu` and
             // `encoder(x).logvar` apply the encoder once, and one `sample_normal(…)` is one draw.
@@ -29,7 +29,7 @@ extension ShapeInference {
             nodes.append(
                 ResolvedLoss.Node(
                     operation: operation, value: value, dependencies: dependencies, origin: expression.origin,
-                    text: expression.text))
+                    text: expression.text, draws: draws))
             return nodes.count - 1
         }
     }
@@ -108,7 +108,9 @@ extension ShapeInference {
         case .subtract(let a, let b, _): return arithmetic(a, b, expression, &walk, -) { .subtract($0, $1) }
         case .multiply(let a, let b, _): return arithmetic(a, b, expression, &walk, *) { .multiply($0, $1) }
         case .negate(let a, _):
-            switch number(resolve(a, &walk), a) {
+            let value = resolve(a, &walk)
+            if case .batch = value { return scaled(value, by: -1, expression, &walk) }
+            switch number(value, a) {
             case .constant(let value)?: return .constant(-value)
             case .scalar(let node?)?:
                 let dependencies = walk.nodes[node].dependencies
@@ -196,7 +198,10 @@ extension ShapeInference {
             {
                 dependencies.trained = true
             }
-            return .batch(walk.add(.network(network.name, input: input), .batch(output), dependencies, expression))
+            return .batch(
+                walk.add(
+                    .network(network.name, input: input), .batch(output), dependencies, expression,
+                    draws: walk.nodes[input].draws))
         }
     }
 
@@ -237,13 +242,7 @@ extension ShapeInference {
         case .batch(nil), .scalar: return .scalar(nil)
         }
         let (p, t) = (walk.nodes[prediction], walk.nodes[targetNode])
-        if case .batch(let predicted) = p.value, case .batch(let wanted) = t.value, predicted != wanted {
-            log.error(
-                origin,
-                "\(name) compares batches of the same shape, but \(arguments[0].text) is \(predicted.shapeText) and \(arguments[1].text) is \(wanted.shapeText)"
-            )
-            return .scalar(nil)
-        }
+        guard comparable(p, t, name, arguments, origin) else { return .scalar(nil) }
         // The kernels differentiate a cross-entropy only in its prediction.
         if t.dependencies.trained, function == .bce || function == .bceLogits {
             let trained = t.dependencies.networks.filter { name in walk.phase.update.contains { $0.name == name } }
@@ -260,11 +259,36 @@ extension ShapeInference {
         return .scalar(node)
     }
 
+    /// Whether a loss function can compare `p` with `t` value by value; reports why not.
+    private func comparable(
+        _ p: ResolvedLoss.Node, _ t: ResolvedLoss.Node, _ name: String, _ arguments: [LossExpression], _ origin: Origin
+    ) -> Bool {
+        if case .batch(let predicted) = p.value, case .batch(let wanted) = t.value, predicted != wanted {
+            log.error(
+                origin,
+                "\(name) compares batches of the same shape, but \(arguments[0].text) is \(predicted.shapeText) and \(arguments[1].text) is \(wanted.shapeText)"
+            )
+            return false
+        }
+        if case .batch = t.value, p.draws != t.draws {
+            log.error(
+                origin,
+                "in the loss: \(name) compares batches row by row, but \(arguments[0].text) has \(p.draws) draws per sample and \(arguments[1].text) \(t.draws); weigh draws with log_bernoulli_logits(…) and logmeanexp(…)"
+            )
+            return false
+        }
+        return true
+    }
+
     private mutating func arithmetic(
         _ a: LossExpression, _ b: LossExpression, _ expression: LossExpression, _ walk: inout Walk,
         _ fold: (Double, Double) -> Double, _ make: (Int, Int) -> ResolvedLoss.Operation
     ) -> Partial? {
-        let left = number(resolve(a, &walk), a), right = number(resolve(b, &walk), b)
+        let (leftValue, rightValue) = (resolve(a, &walk), resolve(b, &walk))
+        if leftValue.isBatch || rightValue.isBatch {
+            return batchArithmetic(leftValue, rightValue, a, b, expression, &walk)
+        }
+        let left = number(leftValue, a), right = number(rightValue, b)
         guard let left, let right else { return nil }
         if case .constant(let x) = left, case .constant(let y) = right { return .constant(fold(x, y)) }
         guard let l = node(left, a, &walk), let r = node(right, b, &walk) else { return .scalar(nil) }

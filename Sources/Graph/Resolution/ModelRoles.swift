@@ -105,10 +105,19 @@ public struct ModelRoles: Sendable {
         return Critic(phase: phase, network: network, chain: chain)
     }
 
+    /// Networks whose output a loss compares with `x` by `bce_logits`, or weighs against `x` by
+    /// `log_bernoulli_logits`.
     private static func logitNetworks(_ loss: ResolvedLoss) -> [String] {
-        loss.lossTerms.compactMap { term in
-            guard case .loss(.bceLogits, let prediction, let target) = loss.nodes[term].operation,
-                loss.nodes[target].operation == .data, case .network(let network, _) = loss.nodes[prediction].operation
+        loss.nodes.compactMap { node in
+            let prediction: Int, target: Int
+            switch node.operation {
+            case .loss(.bceLogits, let p, let t): (prediction, target) = (p, t)
+            case .function(let f) where f.function is LogBernoulliLogits:
+                (prediction, target) = (f.inputs[0], f.inputs[1])
+            default: return nil
+            }
+            guard loss.nodes[target].operation == .data,
+                case .network(let network, _) = loss.nodes[prediction].operation
             else { return nil }
             return network
         }

@@ -17,6 +17,8 @@ public struct ResolvedLoss: Sendable {
         public var origin: Origin
         /// The sub-expression as written (canonical form), for messages.
         public var text: String
+        /// Rows per sample of a batch: `k` for what is computed from `sample_normal(…, k: k)`.
+        public var draws = 1
     }
 
     /// What a node computes from the nodes it reads (by index).

@@ -33,7 +33,7 @@ extension PhaseProgram {
         mutating func value(_ index: Int) -> FloatBuffer {
             let root = plan.values[index].root
             if let buffer = values[root] { return buffer }
-            let buffer = FloatBuffer(count: capacity * plan.values[root].shape.elementCount)
+            let buffer = FloatBuffer(count: floats(root))
             values[root] = buffer
             owned.append(buffer)
             return buffer
@@ -42,11 +42,14 @@ extension PhaseProgram {
         mutating func gradient(_ index: Int) -> FloatBuffer {
             let root = plan.values[index].root
             if let buffer = gradients[root] { return buffer }
-            let buffer = FloatBuffer(count: capacity * plan.values[root].shape.elementCount)
+            let buffer = FloatBuffer(count: floats(root))
             gradients[root] = buffer
             owned.append(buffer)
             return buffer
         }
+
+        /// The floats of value `index` at full capacity: every row of every sample.
+        func floats(_ index: Int) -> Int { capacity * plan.values[index].draws * plan.values[index].shape.elementCount }
 
         /// A gradient destination for value `index`, and whether that write must add.
         mutating func write(_ index: Int) -> (UnsafeMutablePointer<Float>, accumulate: Bool)? {
@@ -67,6 +70,7 @@ extension PhaseProgram {
                 }
                 return LossRun(
                     index: index, term: term, count: plan.values[term.prediction].shape.elementCount,
+                    rows: plan.values[term.prediction].draws,
                     prediction: value(term.prediction).pointer, target: targetPointer,
                     dPrediction: write(term.prediction), dTarget: dTarget)
             }
@@ -77,28 +81,32 @@ extension PhaseProgram {
             plan.terms.indices.compactMap { index in
                 guard case .function(let function, let inputs) = plan.terms[index] else { return nil }
                 let shapes = inputs.map { plan.values[$0].shape }
-                let scratch = FloatBuffer(count: max(function.scratch(inputs: shapes, batch: capacity), 1))
+                let rows = inputs.first.map { plan.values[$0].draws } ?? 1
+                let scratch = FloatBuffer(count: max(function.scratch(inputs: shapes, batch: capacity * rows), 1))
                 owned.append(scratch)
                 let buffers = TermBuffers(
-                    batch: capacity, inputShapes: shapes, inputs: inputs.map { value($0).pointer },
+                    batch: capacity * rows, inputShapes: shapes, inputs: inputs.map { value($0).pointer },
                     dInputs: inputs.map { write($0) }, scratch: scratch.pointer)
-                return TermRun(index: index, function: function, buffers: buffers)
+                return TermRun(index: index, function: function, buffers: buffers, rows: rows)
             }
         }
 
         /// A batch function's buffers; its input-gradient writes are decided in backward order.
         mutating func functionRun(_ f: PhasePlan.FunctionApplication, beforeRun: Int) -> FunctionRun {
             let shapes = f.inputs.map { plan.values[$0].shape }, output = plan.values[f.output].shape
+            let rows = plan.values[f.output].draws
             let scratch = FloatBuffer(
-                count: max(f.function.scratch(inputs: shapes, output: output, batch: capacity), 1))
+                count: max(f.function.scratch(inputs: shapes, output: output, batch: capacity * rows), 1))
             owned.append(scratch)
             let runsBackward = plan.values[f.output].needsGradient
             let buffers = FunctionBuffers(
-                batch: capacity, inputShapes: shapes, outputShape: output, inputs: f.inputs.map { value($0).pointer },
+                batch: capacity * rows, inputShapes: shapes, outputShape: output,
+                inputs: f.inputs.map { value($0).pointer },
                 output: value(f.output).pointer,
                 dInputs: runsBackward ? f.inputs.map { write($0) } : f.inputs.map { _ in nil },
                 dOutput: runsBackward ? gradient(f.output).pointer : dummy.pointer, scratch: scratch.pointer)
-            return FunctionRun(function: f.function, buffers: buffers, runsBackward: runsBackward, beforeRun: beforeRun)
+            return FunctionRun(
+                function: f.function, buffers: buffers, runsBackward: runsBackward, beforeRun: beforeRun, rows: rows)
         }
 
         /// Layer applications and batch functions in forward order; their gradient writes are
@@ -132,13 +140,14 @@ extension PhaseProgram {
             let dOutput = runsBackward ? gradient(a.output).pointer : dummy.pointer
             let dInput = runsBackward ? write(a.input) : nil
             let tensors = store.tensors(network: a.network, layer: a.layerIndex)
-            let size = a.layer.scratch(input: inputShape, output: outputShape, batch: capacity)
+            let rows = plan.values[a.input].draws
+            let size = a.layer.scratch(input: inputShape, output: outputShape, batch: capacity * rows)
             let scratch = FloatBuffer(count: size.floats)
             owned.append(scratch)
             let doubleScratch = size.doubles > 0 ? DoubleBuffer(count: size.doubles) : noDoubles
             if size.doubles > 0 { doubles.append(doubleScratch) }
             var buffers = LayerBuffers(
-                batch: capacity, inputShape: inputShape, outputShape: outputShape, input: value(a.input).pointer,
+                batch: capacity * rows, inputShape: inputShape, outputShape: outputShape, input: value(a.input).pointer,
                 output: value(a.output).pointer, dInput: dInput?.0, dOutput: dOutput,
                 accumulateInput: dInput?.accumulate ?? false, parameters: tensors.map(\.value.pointer),
                 gradients: a.computesParameterGradients ? tensors.compactMap { $0.gradient?.pointer } : nil,
@@ -156,7 +165,7 @@ extension PhaseProgram {
             }
             return LayerRun(
                 layer: a.layer, buffers: buffers, runsBackward: runsBackward,
-                place: "\(a.network) layer \(a.layerIndex)")
+                place: "\(a.network) layer \(a.layerIndex)", rows: rows)
         }
     }
 }

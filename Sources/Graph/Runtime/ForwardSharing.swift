@@ -75,7 +75,8 @@ extension PhaseProgram {
                 ForwardCopy(
                     source: source.output(ofValue: source.plan.applications[sourceApplication].output),
                     destination: output(ofValue: plan.applications[application].output),
-                    floatsPerSample: plan.values[plan.applications[application].output].shape.elementCount))
+                    floatsPerSample: plan.values[plan.applications[application].output].shape.elementCount
+                        * plan.values[plan.applications[application].output].draws))
             copiedRuns[run] = true
         }
     }

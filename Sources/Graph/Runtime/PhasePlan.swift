@@ -15,6 +15,9 @@ public struct PhasePlan: Sendable {
         public var shape: SampleShape
         public var root: Int
         public var needsGradient: Bool
+        /// Rows per sample: a value computed from `k` draws of a posterior holds `k` rows for each
+        /// sample of the batch, a sample's rows next to each other.
+        public var draws = 1
     }
 
     /// One layer of one network, applied to one value.
@@ -179,7 +182,8 @@ extension PhasePlan {
                 }
                 guard case .batch(let shape) = node.value else { preconditionFailure("a function made no batch") }
                 let output = addValue(
-                    shape, root: nil, needsGradient: inputs.contains { plan.values[$0].needsGradient })
+                    shape, root: nil, needsGradient: inputs.contains { plan.values[$0].needsGradient },
+                    draws: node.draws)
                 plan.functions.append(
                     FunctionApplication(
                         function: applied.function, inputs: inputs, output: output, position: plan.applications.count))
@@ -235,9 +239,9 @@ extension PhasePlan {
             return index
         }
 
-        mutating func addValue(_ shape: SampleShape, root: Int?, needsGradient: Bool) -> Int {
+        mutating func addValue(_ shape: SampleShape, root: Int?, needsGradient: Bool, draws: Int = 1) -> Int {
             let index = plan.values.count
-            plan.values.append(Value(shape: shape, root: root ?? index, needsGradient: needsGradient))
+            plan.values.append(Value(shape: shape, root: root ?? index, needsGradient: needsGradient, draws: draws))
             return index
         }
 
@@ -253,7 +257,9 @@ extension PhasePlan {
                 let computes = trains && hasTrainable
                 let inputValue = plan.values[current]
                 let needs = computes || inputValue.needsGradient
-                let output = addValue(summary.output, root: layer.isView ? inputValue.root : nil, needsGradient: needs)
+                let output = addValue(
+                    summary.output, root: layer.isView ? inputValue.root : nil, needsGradient: needs,
+                    draws: inputValue.draws)
                 plan.applications.append(
                     Application(
                         network: network.name, layerIndex: index, layer: layer, input: current,

@@ -68,6 +68,8 @@ public final class PhaseProgram: @unchecked Sendable {
         /// The optimizer's tensors whose gradients are complete once this run's backward is done
         /// (this is the last application of their layer in backward order).
         var completes: [Int] = []
+        /// Rows per sample of its input (`PhasePlan.Value.draws`).
+        var rows = 1
     }
 
     /// What computes each convolution and dense layer's products, for `runexp bench` and tests:
@@ -84,7 +86,9 @@ public final class PhaseProgram: @unchecked Sendable {
     public func preparePrimitives(forBatches batches: Set<Int>) {
         for run in runs {
             guard let convolution = run.buffers.convolution else { continue }
-            for batch in batches.sorted() where batch > 0 && batch < capacity { convolution.prepare(batch: batch) }
+            for batch in batches.sorted() where batch > 0 && batch < capacity {
+                convolution.prepare(batch: batch * run.rows)
+            }
         }
     }
 
@@ -120,6 +124,8 @@ public final class PhaseProgram: @unchecked Sendable {
         var buffers: FunctionBuffers
         var runsBackward: Bool
         var beforeRun: Int
+        /// Rows per sample of its output.
+        var rows: Int
     }
 
     /// One term function with its buffers; `index` is its place among the plan's terms.
@@ -127,6 +133,8 @@ public final class PhaseProgram: @unchecked Sendable {
         var index: Int
         var function: any TermFunction
         var buffers: TermBuffers
+        /// Rows per sample of its inputs.
+        var rows: Int
     }
 
     /// One loss term with its buffers and where its gradients go.
@@ -135,6 +143,8 @@ public final class PhaseProgram: @unchecked Sendable {
         var index: Int
         var term: PhasePlan.LossTerm
         var count: Int
+        /// Rows per sample of the prediction and the target.
+        var rows: Int
         var prediction: UnsafeMutablePointer<Float>
         var target: UnsafeMutablePointer<Float>?
         var dPrediction: (UnsafeMutablePointer<Float>, accumulate: Bool)?
@@ -251,7 +261,7 @@ public final class PhaseProgram: @unchecked Sendable {
                 runFunction(next)
                 next += 1
             }
-            runs[index].buffers.batch = batch
+            runs[index].buffers.batch = batch * runs[index].rows
             if !copiedRuns[index] { runs[index].layer.forward(runs[index].buffers, random: &dropout) }
         }
         while next < functionRuns.count {
@@ -263,12 +273,12 @@ public final class PhaseProgram: @unchecked Sendable {
             var value = Double(
                 lossForward(
                     kind: loss.term.kind, prediction: loss.prediction, target: target,
-                    count: batch * loss.count))
-            if loss.term.kind == .sse { value /= Double(batch) }
+                    count: batch * loss.rows * loss.count))
+            if loss.term.kind == .sse { value /= Double(batch * loss.rows) }
             termValues[loss.index] = value
         }
         for index in termRuns.indices {
-            termRuns[index].buffers.batch = batch
+            termRuns[index].buffers.batch = batch * termRuns[index].rows
             termValues[termRuns[index].index] = termRuns[index].function.forward(termRuns[index].buffers)
         }
         loss = plan.total.value(termValues, epoch: epoch)
@@ -276,7 +286,7 @@ public final class PhaseProgram: @unchecked Sendable {
     }
 
     private func runFunction(_ index: Int) {
-        functionRuns[index].buffers.batch = batch
+        functionRuns[index].buffers.batch = batch * functionRuns[index].rows
         functionRuns[index].function.forward(functionRuns[index].buffers, random: &noise)
     }
 
@@ -306,8 +316,9 @@ public final class PhaseProgram: @unchecked Sendable {
         var weights = Array(repeating: 0.0, count: termValues.count)
         plan.total.propagate(1, termValues, epoch: epoch, into: &weights)
         for loss in losses {
-            let upstream = Float(loss.term.kind == .sse ? weights[loss.index] / Double(batch) : weights[loss.index])
-            let count = batch * loss.count
+            let rows = batch * loss.rows
+            let upstream = Float(loss.term.kind == .sse ? weights[loss.index] / Double(rows) : weights[loss.index])
+            let count = rows * loss.count
             let target: LossTarget = loss.target.map { .buffer($0) } ?? .constant(constantTarget(loss.term))
             if let (gradient, accumulate) = loss.dPrediction {
                 lossBackward(

@@ -1,0 +1,71 @@
+import Kernels
+
+/// `a + b`, `a - b` and `c * a` where `a` and `b` are batches of one shape (per-sample values such as
+/// `log_bernoulli_logits(…) + log_normal(z) - log_normal(z, mu, logvar)`, IWAE's log weights) and `c`
+/// a constant: element by element, a one-draw operand read against each draw of the other.
+public struct BatchArithmetic: BatchFunction {
+    /// What it computes.
+    public enum Operation: Sendable, Equatable {
+        case sum
+        case difference
+        case scale(Float)
+    }
+
+    public let operation: Operation
+    public let width: Int
+    public let draws: Int
+    /// How often each row of each operand is read.
+    public let repeats: [Int]
+    public var outputDraws: Int? { draws }
+    public var description: String {
+        let name: String
+        switch operation {
+        case .sum: name = "sum"
+        case .difference: name = "difference"
+        case .scale(let factor): name = "scale \(factor)"
+        }
+        return "\(name)(\(width), draws: \(draws)/\(repeats.map(String.init).joined(separator: "/")))"
+    }
+
+    public init(_ operation: Operation, width: Int, draws: Int, repeats: [Int]) {
+        self.operation = operation
+        self.width = width
+        self.draws = draws
+        self.repeats = repeats
+    }
+
+    public func forward(_ b: FunctionBuffers, random: inout RandomStream) {
+        let a = b.inputs[0]
+        for row in 0..<b.batch {
+            let (out, left) = (row * width, (row / repeats[0]) * width)
+            switch operation {
+            case .scale(let factor):
+                for j in 0..<width { b.output[out + j] = factor * a[left + j] }
+            case .sum, .difference:
+                let (other, right) = (b.inputs[1], (row / repeats[1]) * width)
+                let sign: Float = operation == .sum ? 1 : -1
+                for j in 0..<width { b.output[out + j] = a[left + j] + sign * other[right + j] }
+            }
+        }
+    }
+
+    public func backward(_ b: FunctionBuffers) {
+        let dOut = b.dOutput
+        let (leftFactor, rightFactor): (Float, Float)
+        switch operation {
+        case .scale(let factor): (leftFactor, rightFactor) = (factor, 0)
+        case .sum: (leftFactor, rightFactor) = (1, 1)
+        case .difference: (leftFactor, rightFactor) = (1, -1)
+        }
+        if let dA = b.dInputs[0] {
+            writeRepeated(dA, rows: b.batch, width: width, repeats: repeats[0]) { row, j in
+                leftFactor * dOut[row * width + j]
+            }
+        }
+        if b.dInputs.count > 1, let dB = b.dInputs[1] {
+            writeRepeated(dB, rows: b.batch, width: width, repeats: repeats[1]) { row, j in
+                rightFactor * dOut[row * width + j]
+            }
+        }
+    }
+}

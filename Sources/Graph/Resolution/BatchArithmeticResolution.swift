@@ -1,0 +1,95 @@
+import Spec
+
+/// The part of the one walk of a loss that resolves arithmetic on batches: the sum or difference of
+/// two per-sample values of one shape, and a constant times one (`BatchArithmetic`). A batch with a
+/// number that depends on batches, or the product of two batches, is refused where it is written.
+extension ShapeInference {
+    mutating func batchArithmetic(
+        _ left: Partial?, _ right: Partial?, _ a: LossExpression, _ b: LossExpression, _ expression: LossExpression,
+        _ walk: inout Walk
+    ) -> Partial? {
+        guard let left, let right else { return nil }
+        let isProduct = if case .multiply = expression { true } else { false }
+        switch (left, right) {
+        case (.batch(let l), .batch(let r)):
+            if isProduct {
+                log.error(
+                    expression.origin,
+                    "in the loss: '\(expression.text)' multiplies two batches; multiply a batch by a constant, or compare them with a loss such as mse(…)"
+                )
+                return nil
+            }
+            guard let l, let r else { return .batch(nil) }
+            return combine(l, r, subtracting: !(expression.isSum), a, b, expression, &walk)
+        case (.batch, .constant(let factor)) where isProduct: return scaled(left, by: factor, expression, &walk)
+        case (.constant(let factor), .batch) where isProduct: return scaled(right, by: factor, expression, &walk)
+        case (.batch, _):
+            log.error(
+                a.origin,
+                "in the loss: '\(a.text)' is a batch, not a number; put it inside a loss such as mse(…) or mean(…), or combine it with a batch of its shape"
+            )
+            return nil
+        default:
+            log.error(
+                b.origin,
+                "in the loss: '\(b.text)' is a batch, not a number; put it inside a loss such as mse(…) or mean(…), or combine it with a batch of its shape"
+            )
+            return nil
+        }
+    }
+
+    /// `a ± b` of two batches, a one-draw operand read against each draw of the other.
+    private mutating func combine(
+        _ l: Int, _ r: Int, subtracting: Bool, _ a: LossExpression, _ b: LossExpression,
+        _ expression: LossExpression, _ walk: inout Walk
+    ) -> Partial? {
+        let (left, right) = (walk.nodes[l], walk.nodes[r])
+        guard case .batch(let shape) = left.value, case .batch(let other) = right.value else { return nil }
+        guard shape == other else {
+            log.error(
+                expression.origin,
+                "in the loss: '\(expression.text)' combines batches of one shape, but \(a.text) is \(shape.shapeText) and \(b.text) is \(other.shapeText)"
+            )
+            return .batch(nil)
+        }
+        let draws = max(left.draws, right.draws)
+        guard left.draws == right.draws || min(left.draws, right.draws) == 1 else {
+            log.error(
+                expression.origin,
+                "in the loss: '\(expression.text)' combines values draw by draw, but they come from \(left.draws) and \(right.draws) draws"
+            )
+            return .batch(nil)
+        }
+        let function = BatchArithmetic(
+            subtracting ? .difference : .sum, width: shape.elementCount, draws: draws,
+            repeats: [left.draws == draws ? 1 : draws, right.draws == draws ? 1 : draws])
+        let applied = ResolvedLoss.AppliedFunction(function: function, inputs: [l, r])
+        return .batch(
+            walk.add(
+                .function(applied), .batch(shape), left.dependencies.union(right.dependencies), expression,
+                draws: draws))
+    }
+
+    /// `factor` times a batch (`-v` is −1 times it).
+    mutating func scaled(
+        _ value: Partial?, by factor: Double, _ expression: LossExpression, _ walk: inout Walk
+    ) -> Partial? {
+        guard case .batch(let node)? = value else { return nil }
+        guard let node, case .batch(let shape) = walk.nodes[node].value else { return .batch(nil) }
+        let draws = walk.nodes[node].draws
+        let function = BatchArithmetic(
+            .scale(Float(factor)), width: shape.elementCount, draws: draws, repeats: [1])
+        let applied = ResolvedLoss.AppliedFunction(function: function, inputs: [node])
+        return .batch(
+            walk.add(.function(applied), .batch(shape), walk.nodes[node].dependencies, expression, draws: draws))
+    }
+}
+
+extension ShapeInference.Partial? {
+    /// Whether it is a batch (resolved or not).
+    var isBatch: Bool { if case .batch? = self { true } else { false } }
+}
+
+extension LossExpression {
+    fileprivate var isSum: Bool { if case .add = self { true } else { false } }
+}
