@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Kernels
 
 /// `log_bernoulli_logits(logits, x)`: log p(x | logits) of each row under independent Bernoulli
@@ -38,24 +35,24 @@ public struct LogBernoulliLogits: BatchFunction {
     public func forward(_ b: FunctionBuffers, random: inout RandomStream) {
         let (logits, target) = (b.inputs[0], b.inputs[1])
         for row in 0..<b.batch {
-            let (lRow, tRow) = ((row / logitRepeats) * width, (row / targetRepeats) * width)
-            var total: Float = 0
-            for j in 0..<width {
-                let l = logits[lRow + j]
-                // log(1 + e^l) without overflow.
-                let softplus = max(l, 0) + log1pf(expf(-abs(l)))
-                total += target[tRow + j] * l - softplus
-            }
-            b.output[row] = total
+            b.output[row] = bernoulliLogDensity(
+                logits: logits + (row / logitRepeats) * width, target: target + (row / targetRepeats) * width,
+                width: width)
         }
     }
 
     public func backward(_ b: FunctionBuffers) {
         let (logits, target, dOut) = (b.inputs[0], b.inputs[1], b.dOutput)
-        if let dLogits = b.dInputs[0] {
+        if let dLogits = b.dInputs[0], logitRepeats == 1 {
+            for row in 0..<b.batch {
+                bernoulliLogDensityGradient(
+                    logits: logits + row * width, target: target + (row / targetRepeats) * width, width: width,
+                    scale: dOut[row], gradient: dLogits.0 + row * width, accumulate: dLogits.accumulate)
+            }
+        } else if let dLogits = b.dInputs[0] {
             writeRepeated(dLogits, rows: b.batch, width: width, repeats: logitRepeats) { row, j in
                 let l = logits[(row / logitRepeats) * width + j]
-                return dOut[row] * (target[(row / targetRepeats) * width + j] - 1 / (1 + expf(-l)))
+                return dOut[row] * (target[(row / targetRepeats) * width + j] - sigmoidLanes(Lanes(repeating: l))[0])
             }
         }
         if let dTarget = b.dInputs[1] {
