@@ -22,6 +22,9 @@ public struct ParameterShape: Sendable, Equatable {
     public var trainable = true
     /// The value every element starts at, for tensors that are not drawn from the initializer.
     public var constant: Float?
+    /// Draws every element uniformly from ±this bound instead of the network's initializer (a
+    /// VQ-VAE's codebook starts near zero, ±1/codes).
+    public var uniformBound: Float?
     /// The tensor's name in the matching PyTorch module (batch norm's `gamma` is its `weight`).
     public var torchName: String
     /// PyTorch's axis order: axis i of PyTorch's tensor is axis `torchAxes[i]` of this one (a
@@ -29,13 +32,14 @@ public struct ParameterShape: Sendable, Equatable {
     public var torchAxes: [Int]
 
     public init(
-        name: String, shape: [Int], trainable: Bool = true, constant: Float? = nil, torchName: String? = nil,
-        torchAxes: [Int]? = nil
+        name: String, shape: [Int], trainable: Bool = true, constant: Float? = nil, uniformBound: Float? = nil,
+        torchName: String? = nil, torchAxes: [Int]? = nil
     ) {
         self.name = name
         self.shape = shape
         self.trainable = trainable
         self.constant = constant
+        self.uniformBound = uniformBound
         self.torchName = torchName ?? name
         self.torchAxes = torchAxes ?? Array(shape.indices)
     }

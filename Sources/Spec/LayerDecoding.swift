@@ -2,7 +2,7 @@ extension SpecDecoder {
     /// The key a layer's one-value shorthand stands for: `dense: 1000` means `dense: {units: 1000}`.
     static let layerShorthand = [
         "dense": "units", "conv2d": "filters", "conv2d_transpose": "filters", "leaky_relu": "slope",
-        "reshape": "shape", "dropout": "rate",
+        "reshape": "shape", "dropout": "rate", "vector_quantize": "codes",
     ]
 
     func decodeLayer(_ node: inout YAMLNode, network: String, index: Int) -> LayerSpec? {
@@ -56,6 +56,9 @@ extension SpecDecoder {
             }
             guard let momentum, let epsilon else { return nil }
             return .batchNorm(momentum: momentum, epsilon: epsilon)
+        case "vector_quantize":
+            return map.required("codes") { scalars.int($0, "\(what).codes", in: 1...1 << 20) }
+                .map { .vectorQuantize(codes: $0) }
         case "relu": return .relu
         case "sigmoid": return .sigmoid
         case "tanh": return .tanh

@@ -42,6 +42,8 @@ public struct LayerSpec: Sendable, Equatable {
         case reshape([Int])
         case dropout(rate: Double)
         case batchNorm(momentum: Double, epsilon: Double)
+        /// A codebook of `codes` vectors; each input row is replaced by its nearest (VQ-VAE).
+        case vectorQuantize(codes: Int)
     }
 
     public var kind: Kind
@@ -51,7 +53,7 @@ public struct LayerSpec: Sendable, Equatable {
     /// Every layer name a spec may use.
     public static let names = [
         "dense", "conv2d", "conv2d_transpose", "relu", "leaky_relu", "sigmoid", "tanh", "flatten", "reshape",
-        "dropout", "batch_norm",
+        "dropout", "batch_norm", "vector_quantize",
     ]
 
     /// A short, readable form for tables: `dense 1000`, `conv2d 32 k3 s2 same`.
@@ -70,6 +72,7 @@ public struct LayerSpec: Sendable, Equatable {
         case .reshape(let shape): return "reshape \(shape.map(String.init).joined(separator: "×"))"
         case .dropout(let rate): return "dropout \(rate)"
         case .batchNorm: return "batch_norm"
+        case .vectorQuantize(let codes): return "vector_quantize \(codes)"
         }
     }
 }

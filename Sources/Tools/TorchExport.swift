@@ -161,6 +161,21 @@ public enum TorchExport {
                     return f"{super().extra_repr()}, crop={self.crop}, size={self.size}"
 
 
+            class VectorQuantize(nn.Module):
+                \"\"\"runexp's vector_quantize: each row replaced by its nearest code, then the mean squared
+                distance twice (the codebook and commitment terms), as runexp's layer outputs them.\"\"\"
+
+                def __init__(self, codes, width):
+                    super().__init__()
+                    self.weight = nn.Parameter(torch.zeros(codes, width))
+
+                def forward(self, x):
+                    nearest = torch.cdist(x, self.weight).argmin(dim=1)
+                    code = self.weight[nearest]
+                    distance = ((x - code) ** 2).mean(dim=1, keepdim=True)
+                    return torch.cat([x + (code - x).detach(), distance, distance], dim=1)
+
+
             class Network(nn.Module):
                 \"\"\"One runexp network: `layers` numbered as runexp numbers them; `outputs` the sizes of its
                 named outputs, in order.\"\"\"

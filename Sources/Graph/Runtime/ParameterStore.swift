@@ -107,6 +107,11 @@ public final class ParameterStore: @unchecked Sendable {
             tensor.value.pointer.update(repeating: constant, count: tensor.value.count)
             return
         }
+        if let bound = shape.uniformBound {
+            var stream = RandomStream(seed: seed, name: "init/\(tensor.name)")
+            stream.fillUniform(buffer: tensor.value.pointer, count: tensor.value.count, lower: -bound, upper: bound)
+            return
+        }
         // Biases start at zero, as in most published autoencoders.
         guard shape.name == "weight" else { return }
         let fanOut = shape.shape.last ?? 1

@@ -1,0 +1,59 @@
+import Foundation
+import Kernels
+import Testing
+
+@testable import Graph
+@testable import Spec
+
+/// `vector_quantize`: the nearest code forward; the codebook and commitment distances each
+/// differentiated towards their own side, against finite differences of the whole loss.
+struct VectorQuantizeTests {
+    static func spec(_ loss: String, update: String) -> String {
+        """
+        data: {source: mnist, shape: [6]}
+        networks:
+          enc:
+            input: [6]
+            layers: [dense: 5, tanh, dense: 3]
+          q:
+            layers: [vector_quantize: 4]
+            outputs: {code: 3, codebook: 1, commitment: 1}
+          dec:
+            layers: [dense: 4, tanh, dense: 6]
+        phases:
+          - {name: p, loss: "\(loss)", update: \(update)}
+        """
+    }
+
+    @Test func theCodebookTermMovesOnlyTheChosenCodesAndItsGradientsMatch() throws {
+        let check = try GradientCheck(
+            Self.spec("mean(q(enc(x)).codebook) + sse(dec(enc(x)), x)", update: "[enc, q, dec]"))
+        // Codes far apart, so that no step of the finite differences changes a row's nearest code.
+        check.store.tensors(network: "q", layer: 0)[0].value.set([2, 0, 0, -2, 0, 0, 0, 2, 0, 0, 0, -2])
+        #expect(check.check(networks: ["q", "dec"]) > 20)
+    }
+
+    @Test func theCommitmentTermMovesOnlyTheEncoderAndItsGradientsMatch() throws {
+        let check = try GradientCheck(
+            Self.spec("mean(q(enc(x)).commitment) + sse(dec(enc(x)), x)", update: "[enc, q, dec]"))
+        check.store.tensors(network: "q", layer: 0)[0].value.set([2, 0, 0, -2, 0, 0, 0, 2, 0, 0, 0, -2])
+        #expect(check.check(networks: ["enc", "dec"]) > 20)
+    }
+
+    @Test func eachRowBecomesItsNearestCodeFollowedByItsMeanSquaredDistance() throws {
+        let layer = VectorQuantize(codes: 3)
+        let codebook = FloatBuffer(count: 6), input = FloatBuffer(count: 4), output = FloatBuffer(count: 8)
+        let scratch = FloatBuffer(count: 2)
+        codebook.set([0, 0, 1, 1, -2, 0])
+        input.set([0.9, 1.2, -1, 0.1])
+        let buffers = LayerBuffers(
+            batch: 2, inputShape: [2], outputShape: [4], input: input.pointer, output: output.pointer, dInput: nil,
+            dOutput: output.pointer, accumulateInput: false, parameters: [codebook.pointer], gradients: nil,
+            scratch: scratch.pointer, doubleScratch: UnsafeMutablePointer<Double>.allocate(capacity: 1),
+            training: true)
+        var random = RandomStream(seed: 1, name: "unused")
+        layer.forward(buffers, random: &random)
+        let expected: [Float] = [1, 1, 0.025, 0.025, 0, 0, 0.505, 0.505]
+        for (value, wanted) in zip(output.values, expected) { #expect(abs(value - wanted) < 1e-6) }
+    }
+}
