@@ -22,9 +22,9 @@ public struct ParameterShape: Sendable, Equatable {
     public var trainable = true
     /// The value every element starts at, for tensors that are not drawn from the initializer.
     public var constant: Float?
-    /// Draws every element uniformly from ±this bound instead of the network's initializer (a
-    /// VQ-VAE's codebook starts near zero, ±1/codes).
-    public var uniformBound: Float?
+    /// How every element is drawn instead of by the network's initializer (a VQ-VAE's codebook
+    /// starts near zero, ±1/codes; a planar flow's vectors from N(0, 1)).
+    public var initialDraw: InitialDraw?
     /// The tensor's name in the matching PyTorch module (batch norm's `gamma` is its `weight`).
     public var torchName: String
     /// PyTorch's axis order: axis i of PyTorch's tensor is axis `torchAxes[i]` of this one (a
@@ -32,14 +32,14 @@ public struct ParameterShape: Sendable, Equatable {
     public var torchAxes: [Int]
 
     public init(
-        name: String, shape: [Int], trainable: Bool = true, constant: Float? = nil, uniformBound: Float? = nil,
+        name: String, shape: [Int], trainable: Bool = true, constant: Float? = nil, initialDraw: InitialDraw? = nil,
         torchName: String? = nil, torchAxes: [Int]? = nil
     ) {
         self.name = name
         self.shape = shape
         self.trainable = trainable
         self.constant = constant
-        self.uniformBound = uniformBound
+        self.initialDraw = initialDraw
         self.torchName = torchName ?? name
         self.torchAxes = torchAxes ?? Array(shape.indices)
     }
@@ -100,6 +100,12 @@ extension Layer {
     public var isView: Bool { false }
     public var outputIsReusable: Bool { false }
     public func directConvolution(for buffers: LayerBuffers, backward: Bool) -> DirectConvolution? { nil }
+}
+
+/// A tensor's own starting distribution, where the network's initializer does not fit it.
+public enum InitialDraw: Sendable, Equatable {
+    case uniform(bound: Float)
+    case normal(std: Float)
 }
 
 /// Why a layer cannot take an input: said in the user's terms.

@@ -17,6 +17,7 @@ public enum LayerRegistry {
         case .dropout(let rate): return Dropout(rate: rate)
         case .batchNorm(let momentum, let epsilon): return BatchNorm(momentum: momentum, epsilon: epsilon)
         case .vectorQuantize(let codes): return VectorQuantize(codes: codes)
+        case .planar: return PlanarFlow()
         }
     }
 }

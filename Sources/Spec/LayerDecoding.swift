@@ -59,6 +59,7 @@ extension SpecDecoder {
         case "vector_quantize":
             return map.required("codes") { scalars.int($0, "\(what).codes", in: 1...1 << 20) }
                 .map { .vectorQuantize(codes: $0) }
+        case "planar": return .planar
         case "relu": return .relu
         case "sigmoid": return .sigmoid
         case "tanh": return .tanh

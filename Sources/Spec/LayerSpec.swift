@@ -44,6 +44,8 @@ public struct LayerSpec: Sendable, Equatable {
         case batchNorm(momentum: Double, epsilon: Double)
         /// A codebook of `codes` vectors; each input row is replaced by its nearest (VQ-VAE).
         case vectorQuantize(codes: Int)
+        /// A planar normalizing flow on [code, running log-determinant] rows.
+        case planar
     }
 
     public var kind: Kind
@@ -53,7 +55,7 @@ public struct LayerSpec: Sendable, Equatable {
     /// Every layer name a spec may use.
     public static let names = [
         "dense", "conv2d", "conv2d_transpose", "relu", "leaky_relu", "sigmoid", "tanh", "flatten", "reshape",
-        "dropout", "batch_norm", "vector_quantize",
+        "dropout", "batch_norm", "vector_quantize", "planar",
     ]
 
     /// A short, readable form for tables: `dense 1000`, `conv2d 32 k3 s2 same`.
@@ -73,6 +75,7 @@ public struct LayerSpec: Sendable, Equatable {
         case .dropout(let rate): return "dropout \(rate)"
         case .batchNorm: return "batch_norm"
         case .vectorQuantize(let codes): return "vector_quantize \(codes)"
+        case .planar: return "planar"
         }
     }
 }

@@ -176,6 +176,21 @@ public enum TorchExport {
                     return torch.cat([x + (code - x).detach(), distance, distance], dim=1)
 
 
+            class PlanarFlow(nn.Module):
+                \"\"\"runexp's planar flow on rows [z, running log-determinant].\"\"\"
+
+                def __init__(self, width):
+                    super().__init__()
+                    self.w, self.u = nn.Parameter(torch.zeros(width)), nn.Parameter(torch.zeros(width))
+                    self.b = nn.Parameter(torch.zeros(1))
+
+                def forward(self, x):
+                    z, log_det = x[:, :-1], x[:, -1:]
+                    t = torch.tanh(z @ self.w + self.b).unsqueeze(1)
+                    s = 1 + (1 - t**2) * (self.w @ self.u)
+                    return torch.cat([z + self.u * t, log_det + torch.log(s.abs() + 1e-4)], dim=1)
+
+
             class Network(nn.Module):
                 \"\"\"One runexp network: `layers` numbered as runexp numbers them; `outputs` the sizes of its
                 named outputs, in order.\"\"\"

@@ -21,7 +21,7 @@ public struct VectorQuantize: Layer {
     public func parameters(for input: SampleShape) -> [ParameterShape] {
         [
             ParameterShape(
-                name: "codebook", shape: [codes, input.elementCount], uniformBound: 1 / Float(codes),
+                name: "codebook", shape: [codes, input.elementCount], initialDraw: .uniform(bound: 1 / Float(codes)),
                 torchName: "weight")
         ]
     }

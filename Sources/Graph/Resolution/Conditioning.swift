@@ -29,7 +29,7 @@ extension ResolvedLoss {
         for node in nodes {
             guard case .network(network, let input) = node.operation,
                 case .function(let concat) = nodes[input].operation,
-                concat.function is Concat, concat.inputs.count == 2
+                (concat.function as? Concat)?.parts.count == 2, concat.inputs.count == 2
             else { continue }
             let parts = concat.inputs.map { nodes[$0] }
             let isLabels = parts.map { part -> Bool in

@@ -107,9 +107,14 @@ public final class ParameterStore: @unchecked Sendable {
             tensor.value.pointer.update(repeating: constant, count: tensor.value.count)
             return
         }
-        if let bound = shape.uniformBound {
+        if let draw = shape.initialDraw {
             var stream = RandomStream(seed: seed, name: "init/\(tensor.name)")
-            stream.fillUniform(buffer: tensor.value.pointer, count: tensor.value.count, lower: -bound, upper: bound)
+            switch draw {
+            case .uniform(let bound):
+                stream.fillUniform(buffer: tensor.value.pointer, count: tensor.value.count, lower: -bound, upper: bound)
+            case .normal(let std):
+                stream.fillNormal(buffer: tensor.value.pointer, count: tensor.value.count, mean: 0, std: std)
+            }
             return
         }
         // Biases start at zero, as in most published autoencoders.
