@@ -16,7 +16,7 @@ public enum LayerRegistry {
         case .reshape(let shape): return Reshape(shape: shape)
         case .dropout(let rate): return Dropout(rate: rate)
         case .batchNorm(let momentum, let epsilon): return BatchNorm(momentum: momentum, epsilon: epsilon)
-        case .vectorQuantize(let codes): return VectorQuantize(codes: codes)
+        case .vectorQuantize(let codes, let dim): return VectorQuantize(codes: codes, dim: dim)
         case .planar: return PlanarFlow()
         }
     }

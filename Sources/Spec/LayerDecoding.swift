@@ -57,8 +57,10 @@ extension SpecDecoder {
             guard let momentum, let epsilon else { return nil }
             return .batchNorm(momentum: momentum, epsilon: epsilon)
         case "vector_quantize":
-            return map.required("codes") { scalars.int($0, "\(what).codes", in: 1...1 << 20) }
-                .map { .vectorQuantize(codes: $0) }
+            let codes = map.required("codes") { scalars.int($0, "\(what).codes", in: 1...1 << 20) }
+            let dim = map.optional("dim", default: .scalar("0")) { scalars.int($0, "\(what).dim", in: 0...1 << 20) }
+            guard let codes, let dim else { return nil }
+            return .vectorQuantize(codes: codes, dim: dim == 0 ? nil : dim)
         case "planar": return .planar
         case "relu": return .relu
         case "sigmoid": return .sigmoid

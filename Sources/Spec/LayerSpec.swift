@@ -42,8 +42,9 @@ public struct LayerSpec: Sendable, Equatable {
         case reshape([Int])
         case dropout(rate: Double)
         case batchNorm(momentum: Double, epsilon: Double)
-        /// A codebook of `codes` vectors; each input row is replaced by its nearest (VQ-VAE).
-        case vectorQuantize(codes: Int)
+        /// A codebook of `codes` vectors of `dim` values (nil: the input's width); each piece of
+        /// that width of an input row is replaced by its nearest code (VQ-VAE).
+        case vectorQuantize(codes: Int, dim: Int?)
         /// A planar normalizing flow on [code, running log-determinant] rows.
         case planar
     }
@@ -74,7 +75,7 @@ public struct LayerSpec: Sendable, Equatable {
         case .reshape(let shape): return "reshape \(shape.map(String.init).joined(separator: "×"))"
         case .dropout(let rate): return "dropout \(rate)"
         case .batchNorm: return "batch_norm"
-        case .vectorQuantize(let codes): return "vector_quantize \(codes)"
+        case .vectorQuantize(let codes, let dim): return "vector_quantize \(codes)" + (dim.map { " dim \($0)" } ?? "")
         case .planar: return "planar"
         }
     }

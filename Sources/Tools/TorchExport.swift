@@ -170,8 +170,8 @@ public enum TorchExport {
                     self.weight = nn.Parameter(torch.zeros(codes, width))
 
                 def forward(self, x):
-                    nearest = torch.cdist(x, self.weight).argmin(dim=1)
-                    code = self.weight[nearest]
+                    pieces = x.reshape(-1, self.weight.shape[1])
+                    code = self.weight[torch.cdist(pieces, self.weight).argmin(dim=1)].reshape_as(x)
                     distance = ((x - code) ** 2).mean(dim=1, keepdim=True)
                     return torch.cat([x + (code - x).detach(), distance, distance], dim=1)
 

@@ -40,6 +40,30 @@ struct VectorQuantizeTests {
         #expect(check.check(networks: ["enc", "dec"]) > 20)
     }
 
+    @Test func eachPieceOfDimValuesBecomesItsNearestCodeAndItsGradientsMatch() throws {
+        let layer = VectorQuantize(codes: 2, dim: 1)
+        let codebook = FloatBuffer(count: 2), input = FloatBuffer(count: 3), output = FloatBuffer(count: 5)
+        let scratch = FloatBuffer(count: 3)
+        codebook.set([-1, 1])
+        input.set([0.5, -2, 0.9])
+        let buffers = LayerBuffers(
+            batch: 1, inputShape: [3], outputShape: [5], input: input.pointer, output: output.pointer, dInput: nil,
+            dOutput: output.pointer, accumulateInput: false, parameters: [codebook.pointer], gradients: nil,
+            scratch: scratch.pointer, doubleScratch: UnsafeMutablePointer<Double>.allocate(capacity: 1),
+            training: true)
+        var random = RandomStream(seed: 1, name: "unused")
+        layer.forward(buffers, random: &random)
+        let distance = Float((0.25 + 1 + 0.01) / 3)
+        for (value, wanted) in zip(output.values, [1, -1, 1, distance, distance]) {
+            #expect(abs(value - wanted) < 1e-6)
+        }
+        let check = try GradientCheck(
+            Self.spec("mean(q(enc(x)).codebook) + sse(dec(enc(x)), x)", update: "[enc, q, dec]")
+                .replacingOccurrences(of: "vector_quantize: 4", with: "vector_quantize: {codes: 3, dim: 1}"))
+        check.store.tensors(network: "q", layer: 0)[0].value.set([-3, 0, 3])
+        #expect(check.check(networks: ["q", "dec"]) > 10)
+    }
+
     @Test func eachRowBecomesItsNearestCodeFollowedByItsMeanSquaredDistance() throws {
         let layer = VectorQuantize(codes: 3)
         let codebook = FloatBuffer(count: 6), input = FloatBuffer(count: 4), output = FloatBuffer(count: 8)
