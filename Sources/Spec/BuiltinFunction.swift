@@ -1,6 +1,7 @@
 /// The functions a loss expression may call besides networks and the five loss functions: what
 /// makes a batch from batches (`concat`, `sample_normal`, `noise`, …), what makes a number from
-/// batches (`kl_normal`, `mmd`, …) and the schedules that scale a term over training (`ramp`).
+/// batches (`kl_normal`, `mmd`, …), the schedules that scale a term over training (`ramp`) and
+/// what makes a number from a number (`abs`).
 ///
 /// This is the list of names; what each one means (its argument rule, shape, forward and
 /// backward) lives in one file of the graph, and the graph's registry maps each case to it.
@@ -15,12 +16,18 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     case crossEntropy = "cross_entropy"
     case mmd
     case ramp
+    case absolute = "abs"
+    case permuteDims = "permute_dims"
+    case mutualInformation = "mutual_information"
+    case totalCorrelation = "total_correlation"
+    case dimensionwiseKL = "dimensionwise_kl"
 
     /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
     public var makesNumber: Bool {
         switch self {
-        case .klNormal, .crossEntropy, .mmd, .ramp: return true
-        case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask: return false
+        case .klNormal, .crossEntropy, .mmd, .ramp, .absolute, .mutualInformation, .totalCorrelation, .dimensionwiseKL:
+            return true
+        case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .permuteDims: return false
         }
     }
 
@@ -37,6 +44,11 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         case .crossEntropy: return "cross_entropy(logits, y)"
         case .mmd: return "mmd(a, b)"
         case .ramp: return "ramp(start, end, epochs: n)"
+        case .absolute: return "abs(number)"
+        case .permuteDims: return "permute_dims(z)"
+        case .mutualInformation: return "mutual_information(z, mu, logvar, dataset: n)"
+        case .totalCorrelation: return "total_correlation(z, mu, logvar, dataset: n)"
+        case .dimensionwiseKL: return "dimensionwise_kl(z, mu, logvar, dataset: n)"
         }
     }
 }

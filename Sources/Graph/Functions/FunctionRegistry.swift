@@ -16,6 +16,10 @@ public enum FunctionRegistry {
             case .crossEntropy: return .success(try CrossEntropy.resolve(arguments))
             case .mmd: return .success(try MMD.resolve(arguments))
             case .ramp: return .success(try Schedule.resolve(arguments))
+            case .absolute: return .success(try Absolute.resolve(arguments))
+            case .permuteDims: return .success(try PermuteDims.resolve(arguments))
+            case .mutualInformation, .totalCorrelation, .dimensionwiseKL:
+                return .success(try KLDecomposition.resolve(arguments))
             }
         } catch {
             return .failure(error)
