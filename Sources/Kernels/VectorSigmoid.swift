@@ -14,7 +14,7 @@ public func sigmoidLanes(_ x: Lanes) -> Lanes {
 /// `e^x`, each lane to within about 2 ulp for `x` in [−87.3, 88.3]; 0 below (where `expf` is
 /// subnormal or 0) and `e^88.3` above.
 @inline(__always)
-func exponentLanes(_ input: Lanes) -> Lanes {
+public func exponentLanes(_ input: Lanes) -> Lanes {
     // `replacing` rather than `clamped`: the latter is an out-of-line, lane-by-lane call.
     let x = input.replacing(with: -87.3, where: input .< -87.3).replacing(with: 88.3, where: input .> 88.3)
     // Round x·log2(e) to the nearest integer n by adding and removing 1.5·2²³; n + 127 then sits

@@ -1,6 +1,7 @@
 /// The functions a loss expression may call besides networks and the five loss functions: what
 /// makes a batch from batches (`concat`, `sample_normal`, `noise`, …), what makes a number from
-/// batches (`kl_normal`, `mmd`, …) and the schedules that scale a term over training (`ramp`).
+/// batches (`kl_normal`, `mmd`, …), the schedules that scale a term over training (`ramp`) and
+/// what makes a number from a number (`abs`).
 ///
 /// This is the list of names; what each one means (its argument rule, shape, forward and
 /// backward) lives in one file of the graph, and the graph's registry maps each case to it.
@@ -19,12 +20,20 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     case logBernoulliLogits = "log_bernoulli_logits"
     case logmeanexp
     case mean
+    case absolute = "abs"
+    case permuteDims = "permute_dims"
+    case mutualInformation = "mutual_information"
+    case totalCorrelation = "total_correlation"
+    case dimensionwiseKL = "dimensionwise_kl"
 
     /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
     public var makesNumber: Bool {
         switch self {
-        case .klNormal, .crossEntropy, .mmd, .ramp, .mean: return true
-        case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .logNormal, .logBernoulliLogits, .logmeanexp:
+        case .klNormal, .crossEntropy, .mmd, .ramp, .mean, .absolute, .mutualInformation, .totalCorrelation,
+            .dimensionwiseKL:
+            return true
+        case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .logNormal, .logBernoulliLogits, .logmeanexp,
+            .permuteDims:
             return false
         }
     }
@@ -46,6 +55,11 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         case .logBernoulliLogits: return "log_bernoulli_logits(logits, x)"
         case .logmeanexp: return "logmeanexp(values, k: group)"
         case .mean: return "mean(values)"
+        case .absolute: return "abs(number)"
+        case .permuteDims: return "permute_dims(z)"
+        case .mutualInformation: return "mutual_information(z, mu, logvar, dataset: n)"
+        case .totalCorrelation: return "total_correlation(z, mu, logvar, dataset: n)"
+        case .dimensionwiseKL: return "dimensionwise_kl(z, mu, logvar, dataset: n)"
         }
     }
 }

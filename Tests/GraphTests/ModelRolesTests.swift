@@ -38,6 +38,34 @@ struct ModelRolesTests {
           - {name: c, loss: "cross_entropy(classifier(encoder(x).mu), y)", update: [classifier]}
         """
 
+    /// FactorVAE with its critic's phase first: that phase passes `x` through the encoder it does
+    /// not train; the VAE's passes only its own codes through the critic.
+    static let factorVAE = """
+        networks:
+          encoder: {layers: [dense: 8, relu, dense: 8], outputs: {mu: 4, logvar: 4}}
+          decoder: {layers: [dense: 8, relu, dense: 784]}
+          critic: {layers: [dense: 8, leaky_relu: 0.2, dense: 1]}
+        phases:
+          - name: critic
+            loss: >-
+              bce_logits(critic(sample_normal(encoder(x).mu, encoder(x).logvar)), 0)
+              + bce_logits(critic(permute_dims(sample_normal(encoder(x).mu, encoder(x).logvar))), 1)
+            update: [critic]
+          - name: vae
+            loss: >-
+              784 * bce_logits(decoder(sample_normal(encoder(x).mu, encoder(x).logvar)), x)
+              + kl_normal(encoder(x).mu, encoder(x).logvar)
+              + 2 * (bce_logits(critic(sample_normal(encoder(x).mu, encoder(x).logvar)), 1)
+              - bce_logits(critic(sample_normal(encoder(x).mu, encoder(x).logvar)), 0))
+            update: [encoder, decoder]
+        """
+
+    @Test func aFactorVAEsObjectiveIsItsVAEPhaseWhoseCriticJudgesTheCodesItTrains() throws {
+        let roles = try roles(Self.factorVAE, prior: false)
+        #expect(roles.measuredPhase == 1)
+        #expect(roles.reconstruction?.phase == 1 && roles.critic == nil)
+    }
+
     @Test func anAAEsCriticIsTheNetworkAppliedToThePriorJudgingTheEncodersCodes() throws {
         let roles = try roles(Self.aae)
         #expect(roles.critic == ModelRoles.Critic(phase: 1, network: "critic", chain: ["encoder"]))

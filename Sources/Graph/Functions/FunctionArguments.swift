@@ -8,7 +8,7 @@ public struct FunctionArguments: Sendable {
         /// A batch of this sample shape; `labels` when it is `y` (integer class indices).
         case batch(SampleShape, labels: Bool)
         case constant(Double)
-        /// A number that depends on batches (a loss): no function takes one.
+        /// A number that depends on batches (a loss): only `abs` takes one.
         case scalar
     }
 
@@ -152,4 +152,6 @@ public enum FunctionMeaning: Sendable {
     case term(any TermFunction, inputs: [Int])
     /// A factor that follows training's progress.
     case schedule(Schedule)
+    /// The absolute value of the only argument, a number.
+    case absolute
 }

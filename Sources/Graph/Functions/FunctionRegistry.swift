@@ -20,6 +20,10 @@ public enum FunctionRegistry {
             case .logBernoulliLogits: return .success(try LogBernoulliLogits.resolve(arguments))
             case .logmeanexp: return .success(try LogMeanExp.resolve(arguments))
             case .mean: return .success(try Mean.resolve(arguments))
+            case .absolute: return .success(try Absolute.resolve(arguments))
+            case .permuteDims: return .success(try PermuteDims.resolve(arguments))
+            case .mutualInformation, .totalCorrelation, .dimensionwiseKL:
+                return .success(try KLDecomposition.resolve(arguments))
             }
         } catch {
             return .failure(error)

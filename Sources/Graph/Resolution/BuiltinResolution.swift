@@ -62,6 +62,12 @@ extension ShapeInference {
             return .scalar(walk.add(.term(applied), .scalar, dependencies, expression))
         case .success(.schedule(let schedule)):
             return .scalar(walk.add(.schedule(schedule), .scalar, .init(), expression))
+        case .success(.absolute):
+            guard let node = nodes[0] else {
+                guard case .constant(let value) = positional[0] else { return nil }
+                return .constant(Absolute.value(value))
+            }
+            return .scalar(walk.add(.absolute(node), .scalar, walk.nodes[node].dependencies, expression))
         }
     }
 

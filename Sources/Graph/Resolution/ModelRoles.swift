@@ -33,8 +33,10 @@ public struct ModelRoles: Sendable {
 
     public let reconstruction: Reconstruction?
     /// The phase whose whole loss is the model's objective, measured per split as `<split>_loss`:
-    /// the first that reads `x` and no prior sample, passes through no network it does not train
-    /// (an adversary's verdict is not the objective), and is more than one reconstruction term.
+    /// the first that reads `x` and no prior sample, is more than one reconstruction term, and
+    /// passes through a network it does not train only to judge what it trains: a critic's or a
+    /// classifier's phase reading the encoder's codes is not the objective, FactorVAE's, whose
+    /// critic estimates the total correlation of the codes it trains, is.
     public let measuredPhase: Int?
     public let classifierHead: ClassifierHead?
     /// Nil without a prior: then nothing is drawn for a critic to judge.
@@ -79,8 +81,13 @@ public struct ModelRoles: Sendable {
             default: break
             }
         }
-        return !loss.reads(.prior) && loss.reads(.data) && summary.passesThrough.isEmpty
-            && (terms > 1 || hasTermFunction)
+        let judgesOnlyWhatItTrains = loss.nodes.allSatisfy { node in
+            guard case .network(let name, let input) = node.operation, summary.passesThrough.contains(name) else {
+                return true
+            }
+            return loss.nodes[input].dependencies.trained
+        }
+        return !loss.reads(.prior) && loss.reads(.data) && judgesOnlyWhatItTrains && (terms > 1 || hasTermFunction)
     }
 
     private static func classifierHead(_ loss: ResolvedLoss, phase: Int) -> ClassifierHead? {

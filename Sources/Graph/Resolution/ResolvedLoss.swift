@@ -39,6 +39,8 @@ public struct ResolvedLoss: Sendable {
         case subtract(Int, Int)
         case multiply(Int, Int)
         case negate(Int)
+        /// `abs` of a number.
+        case absolute(Int)
         /// A built-in function making a batch from batches (`concat`, `sample_normal`, a named output).
         case function(AppliedFunction)
         /// A built-in function making a number from batches (`kl_normal`, `mmd`): a term of the loss.
@@ -120,7 +122,7 @@ public struct ResolvedLoss: Sendable {
         case .network(_, let input): return [input]
         case .loss(_, let prediction, let target): return [prediction, target]
         case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b): return [a, b]
-        case .negate(let a): return [a]
+        case .negate(let a), .absolute(let a): return [a]
         case .function(let f): return f.inputs
         case .term(let t): return t.inputs
         }

@@ -219,6 +219,7 @@ extension PhasePlan {
             case .subtract(let a, let b): return .scalar(.subtract(scalar(compile(a)), scalar(compile(b))))
             case .multiply(let a, let b): return .scalar(.multiply(scalar(compile(a)), scalar(compile(b))))
             case .negate(let a): return .scalar(.negate(scalar(compile(a))))
+            case .absolute(let a): return .scalar(.absolute(scalar(compile(a))))
             }
         }
 

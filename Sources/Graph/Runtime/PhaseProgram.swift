@@ -45,10 +45,11 @@ public final class PhaseProgram: @unchecked Sendable {
     private var termValues: [Double]
     /// Each term of the last `forward` with its constant factor (`784 * bce_logits(…)` counts 784
     /// times the mean), a schedule counted at its end value so that a warm-up does not hide the
-    /// term: what the term curves show, in the order of `plan.termNames`.
+    /// term, a term inside `abs` at its own sign: what the term curves show, in the order of
+    /// `plan.termNames`.
     public var lastTermContributions: [Double] {
         var weights = Array(repeating: 0.0, count: termValues.count)
-        plan.total.propagate(1, termValues, epoch: .infinity, into: &weights)
+        plan.total.propagate(1, termValues, epoch: .infinity, shown: true, into: &weights)
         return zip(weights, termValues).map { $0 * $1 }
     }
     private var batch = 0

@@ -9,6 +9,8 @@ public indirect enum ScalarExpression: Sendable {
     case subtract(ScalarExpression, ScalarExpression)
     case multiply(ScalarExpression, ScalarExpression)
     case negate(ScalarExpression)
+    /// `abs(…)`.
+    case absolute(ScalarExpression)
     /// A factor that follows training's progress.
     case schedule(Schedule)
 
@@ -22,24 +24,32 @@ public indirect enum ScalarExpression: Sendable {
         case .subtract(let a, let b): return a.value(terms, epoch: epoch) - b.value(terms, epoch: epoch)
         case .multiply(let a, let b): return a.value(terms, epoch: epoch) * b.value(terms, epoch: epoch)
         case .negate(let a): return -a.value(terms, epoch: epoch)
+        case .absolute(let a): return Absolute.value(a.value(terms, epoch: epoch))
         }
     }
 
-    /// Adds `upstream` · d(self)/d(term i) into `weights[i]` for every term.
-    public func propagate(_ upstream: Double, _ terms: [Double], epoch: Double = 0, into weights: inout [Double]) {
+    /// Adds `upstream` · d(self)/d(term i) into `weights[i]` for every term. `shown`: as the term
+    /// curves show each term, where `abs(…)` passes its terms at their own sign (its slope, ±1,
+    /// flips as a term held near a target crosses it, and a curve would jump between ± its value).
+    public func propagate(
+        _ upstream: Double, _ terms: [Double], epoch: Double = 0, shown: Bool = false, into weights: inout [Double]
+    ) {
         switch self {
         case .term(let index): weights[index] += upstream
         case .constant, .schedule: break
         case .add(let a, let b):
-            a.propagate(upstream, terms, epoch: epoch, into: &weights)
-            b.propagate(upstream, terms, epoch: epoch, into: &weights)
+            a.propagate(upstream, terms, epoch: epoch, shown: shown, into: &weights)
+            b.propagate(upstream, terms, epoch: epoch, shown: shown, into: &weights)
         case .subtract(let a, let b):
-            a.propagate(upstream, terms, epoch: epoch, into: &weights)
-            b.propagate(-upstream, terms, epoch: epoch, into: &weights)
+            a.propagate(upstream, terms, epoch: epoch, shown: shown, into: &weights)
+            b.propagate(-upstream, terms, epoch: epoch, shown: shown, into: &weights)
         case .multiply(let a, let b):
-            a.propagate(upstream * b.value(terms, epoch: epoch), terms, epoch: epoch, into: &weights)
-            b.propagate(upstream * a.value(terms, epoch: epoch), terms, epoch: epoch, into: &weights)
-        case .negate(let a): a.propagate(-upstream, terms, epoch: epoch, into: &weights)
+            a.propagate(upstream * b.value(terms, epoch: epoch), terms, epoch: epoch, shown: shown, into: &weights)
+            b.propagate(upstream * a.value(terms, epoch: epoch), terms, epoch: epoch, shown: shown, into: &weights)
+        case .negate(let a): a.propagate(-upstream, terms, epoch: epoch, shown: shown, into: &weights)
+        case .absolute(let a):
+            let slope = shown ? 1 : Absolute.slope(a.value(terms, epoch: epoch))
+            a.propagate(upstream * slope, terms, epoch: epoch, shown: shown, into: &weights)
         }
     }
 }
