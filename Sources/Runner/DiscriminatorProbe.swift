@@ -14,6 +14,8 @@ final class DiscriminatorProbe {
     let onCodes: NetworkApplication
     let onPrior: NetworkApplication
     let priorSamples: [Float]
+    /// The most held-out codes (and prior samples) it judges.
+    static let samples = 2000
 
     /// The probe for `trainer`'s spec, or nil when no phase pits a network against the prior.
     static func make(_ trainer: Trainer) throws -> DiscriminatorProbe? {
@@ -23,7 +25,7 @@ final class DiscriminatorProbe {
         let codes = try NetworkApplication(
             found.chain + [found.network], input: .data, trainer: trainer, origin: origin)
         let judge = try NetworkApplication([found.network], input: .latent, trainer: trainer, origin: origin)
-        let count = min(trainer.data.heldOut.images.count, 2000)
+        let count = min(trainer.data.heldOut.images.count, Self.samples)
         let samples = PriorSampler.draws(prior, seed: spec.seed, stream: "outputs/discriminator", count: count)
         return DiscriminatorProbe(onCodes: codes, onPrior: judge, priorSamples: samples)
     }
@@ -36,9 +38,14 @@ final class DiscriminatorProbe {
 
     /// The accuracy on the first images of `split` (as many as prior samples) and the prior samples.
     func accuracy(_ split: LabeledImages) throws -> Double {
-        let count = min(split.count, priorSamples.count / max(onPrior.inputWidth, 1))
+        let count = min(split.count, priorCount)
         let fake = try onCodes.apply(split, Array(0..<count)).filter { $0 < 0 }.count
         let real = try onPrior.apply(latent: priorSamples).filter { $0 > 0 }.count
-        return Double(fake + real) / Double(count + priorSamples.count / max(onPrior.inputWidth, 1))
+        return Double(fake + real) / Double(count + priorCount)
     }
+
+    /// How many codes and prior samples `accuracy(split)` passes forward.
+    func judged(_ split: LabeledImages) -> Int { min(split.count, priorCount) + priorCount }
+
+    private var priorCount: Int { priorSamples.count / max(onPrior.inputWidth, 1) }
 }

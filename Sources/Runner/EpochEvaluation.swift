@@ -5,30 +5,27 @@ import RunFolder
 /// hold them.
 extension Trainer {
     /// The epoch's mean phase losses (`means`) with each of `splits` measured by every evaluator the
-    /// spec has, and the adversary judged when `probe`.
+    /// spec has, each split passed once through each program they read, and the adversary judged
+    /// when `probe`.
     func evaluate(_ means: [Double?], splits names: [Split], probe: Bool) throws -> EpochMetrics {
-        let splits = names.compactMap { name in data.split(name).map { (name, $0) } }
         let losses = zip(phases.map(\.name), means).compactMap { name, mean in mean.map { (name, $0) } }
         var metrics = EpochMetrics(epoch: epochsDone, losses: losses)
-        if let evaluator {
-            for (name, split) in splits {
-                metrics.values.append((.of(.mse, on: name), try evaluator.meanSquaredError(split)))
-            }
+        var measured: [(Split, [Metric.Measure: Double])] = []
+        for name in names {
+            guard let split = data.split(name) else { continue }
+            let values = try SplitReader.measure(
+                readers, split, epoch: Double(epochsDone), seed: checked.spec.seed, passes: &evaluationPasses)
+            measured.append((name, values))
         }
-        if let lossEvaluator {
-            for (name, split) in splits {
-                let loss = try lossEvaluator.meanLoss(split, epoch: Double(epochsDone))
-                metrics.values.append((.of(.loss, on: name), loss))
-            }
-        }
-        if let classifierEvaluator {
-            for (name, split) in splits {
-                metrics.values.append((.of(.accuracy, on: name), try classifierEvaluator.accuracy(split)))
+        for measure in Metric.Measure.allCases {
+            for (name, values) in measured {
+                if let value = values[measure] { metrics.values.append((.of(measure, on: name), value)) }
             }
         }
         if probe, let discriminatorProbe {
             let judged = try discriminatorProbe.accuracy(data.heldOut.images)
             metrics.values.append((.discriminatorAccuracy, judged))
+            evaluationPasses += discriminatorProbe.judged(data.heldOut.images)
         }
         return metrics
     }

@@ -16,6 +16,8 @@ struct EvaluationPlan {
     let final: [Split]
     let every: Int
     let epochs: Int
+    private let spec: ExperimentSpec
+    private let model: ModelSummary
 
     init(_ spec: ExperimentSpec, model: ModelSummary, available: [Split]) {
         var measures: [Metric.Measure] = []
@@ -34,6 +36,39 @@ struct EvaluationPlan {
         }
         every = asked.every
         epochs = spec.train.epochs
+        self.spec = spec
+        self.model = model
+    }
+
+    /// What a measured image and a training image cost, counted from the layers (planned only
+    /// when asked: a run does not need it).
+    var cost: EvaluationCost { EvaluationCost(spec, model: model) }
+
+    /// Whether what a measure reads from phase `phase`'s loss (the reconstruction, a classifier's
+    /// logits) comes from the measured phase's own loss pass, which is then one pass for them all:
+    /// it does when that phase is the measured one.
+    static func readsLossPass(phase: Int, _ roles: ModelRoles) -> Bool { phase == roles.measuredPhase }
+
+    /// How many evaluations a run makes: after every `every`-th epoch and the last.
+    var evaluations: Int { epochs / every + (epochs % every == 0 ? 0 : 1) }
+
+    /// What a whole run's evaluation costs with splits of these `sizes` (images): the forward
+    /// passes of images (and of the discriminator probe's prior samples) it makes, and their
+    /// arithmetic as a share of the training steps'. Nil without a training split or anything to measure.
+    func estimate(sizes: [Split: Int]) -> (passes: Int, share: Double)? {
+        guard let trained = sizes[.train], trained > 0, !measures.isEmpty || probesDiscriminator else { return nil }
+        let cost = self.cost
+        let images = { (splits: [Split]) in splits.reduce(0) { $0 + (sizes[$1] ?? 0) } }
+        let available = Split.allCases.filter { (sizes[$0] ?? 0) > 0 }
+        let heldOut = sizes[Split.heldOut(among: available)] ?? 0
+        let pairs = probesDiscriminator ? min(heldOut, DiscriminatorProbe.samples) : 0
+        let each = Double(images(splits) * cost.passesPerImage + 2 * pairs)
+        let passes = Double(evaluations) * each + Double(images(final) * cost.passesPerImage)
+        let flops =
+            Double(evaluations) * (Double(images(splits)) * cost.flopsPerImage + Double(pairs) * cost.probeFlops)
+            + Double(images(final)) * cost.flopsPerImage
+        let training = Double(trained) * Double(epochs) * cost.trainingFlopsPerImage
+        return (Int(passes), training > 0 ? flops / training : 0)
     }
 
     /// Whether the epoch just finished (counted from 1) is evaluated: every `every`-th and the last.
@@ -80,11 +115,11 @@ struct EvaluationPlan {
         return Diagnostic(origin, message)
     }
 
-    /// What `check` says: what is measured when, and what it costs against training, in images
-    /// passed forward (`sizes`: each split's images, when the data has been read).
+    /// What `check` says: what is measured when, and what it costs against training (`sizes`:
+    /// each split's images, when known), estimated from the layers' arithmetic, not timed.
     func describe(sizes: [Split: Int]?) -> String {
         guard !measures.isEmpty || probesDiscriminator else { return "evaluation: nothing to measure" }
-        let size = { (split: Split) in sizes?[split].map { " (\(groupedDigits($0)))" } ?? "" }
+        let size = { (split: Split) in sizes?[split].map { " (\(groupedDigits($0)) images)" } ?? "" }
         let list = { (splits: [Split]) -> String in
             let items = splits.map { $0.name + size($0) }
             return items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
@@ -100,14 +135,14 @@ struct EvaluationPlan {
         if !final.isEmpty {
             text += "; \(list(final)) once after training"
         }
-        guard let sizes, let trained = sizes[.train], trained > 0, !measures.isEmpty else { return text }
-        // A forward pass over an image costs about a third of a training step's forward and backward.
-        let passes = splits.reduce(0) { $0 + (sizes[$1] ?? 0) } * measures.count
-        let evaluations = epochs / every + (epochs % every == 0 ? 0 : 1)
-        let share = Double(passes * evaluations) / Double(3 * trained * epochs)
+        guard let sizes, let (passes, share) = estimate(sizes: sizes) else { return text }
+        let cost = self.cost
+        let percent = share < 0.01 ? "under 1%" : "≈\(Int((share * 100).rounded()))%"
+        let perImage = cost.passesPerImage == 1 ? "one per image" : "\(cost.passesPerImage) per image"
         text +=
-            "\n  \(groupedDigits(passes)) forward passes per evaluation (\(measures.count) per image), "
-            + "about \(Int((share * 100).rounded()))% of training's arithmetic"
+            "\n  about \(groupedDigits(passes)) forward passes over \(epochs) epoch\(epochs == 1 ? "" : "s") "
+            + "(\(perImage)\(probesDiscriminator ? ", and the discriminator's codes and prior samples" : "")), "
+            + "\(percent) of the training steps' arithmetic (counted from the layers' FLOPs, not timed)"
         return text
     }
 }

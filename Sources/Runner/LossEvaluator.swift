@@ -12,7 +12,6 @@ import Spec
 final class LossEvaluator {
     let phase: String
     let program: PhaseProgram
-    let seed: UInt64
 
     /// The evaluator for `model`'s first such phase, or nil when no phase has such a loss.
     static func make(
@@ -23,22 +22,17 @@ final class LossEvaluator {
         let program = try PhaseProgram(
             phase: phase, model: model, store: store, capacity: capacity, seed: spec.seed, training: false,
             context: context)
-        return LossEvaluator(phase: phase.name, program: program, seed: spec.seed)
+        return LossEvaluator(phase: phase.name, program: program)
     }
 
-    init(phase: String, program: PhaseProgram, seed: UInt64) {
+    init(phase: String, program: PhaseProgram) {
         self.phase = phase
         self.program = program
-        self.seed = seed
     }
 
-    /// The mean loss per sample over every image of `split`, after `epoch` epochs of training.
-    func meanLoss(_ split: LabeledImages, epoch: Double) throws -> Double {
-        program.epoch = epoch
-        var total = 0.0
-        try program.evaluate(split, Array(0..<split.count), seed: seed) { batch in
-            total += program.loss * Double(batch.count)
-        }
-        return total / Double(max(split.count, 1))
+    /// The reader of the mean loss per sample: after a batch's forward, its loss times its images.
+    /// Schedules take the value `program.epoch` holds (`SplitReader.measure` sets it).
+    var reader: SplitReader {
+        SplitReader(measure: .loss, program: program) { [program] batch, _ in program.loss * Double(batch.count) }
     }
 }

@@ -22,12 +22,23 @@ final class ProgressPrinter: @unchecked Sendable {
 
     func epoch(_ m: EpochMetrics) {
         let losses = m.losses.map { "\($0.phase) \(format($0.value))" }
-        let splits = m.values.map { metric, value in
+        if console.isTerminal { console.progress("") }
+        console.message("epoch \(m.epoch): " + (losses + measured(m)).joined(separator: "  "))
+    }
+
+    /// The splits measured once after training (`train.evaluate.final`: by default the test split's
+    /// only figures), on the parameters the run keeps.
+    func final(_ m: EpochMetrics) {
+        guard !m.values.isEmpty else { return }
+        if console.isTerminal { console.progress("") }
+        console.message("after training: " + measured(m).joined(separator: "  "))
+    }
+
+    private func measured(_ m: EpochMetrics) -> [String] {
+        m.values.map { metric, value in
             let shown = metric.direction == .neither ? formatFixed(value, 3) : format(value)
             return "\(metric.name.replacingOccurrences(of: "_", with: " ")) \(shown)"
         }
-        if console.isTerminal { console.progress("") }
-        console.message("epoch \(m.epoch): " + (losses + splits).joined(separator: "  "))
     }
 
     func finish() {

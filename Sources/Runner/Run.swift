@@ -207,6 +207,7 @@ public enum RunCommand {
                     clock.measure(.report) { try? live.epochEnded(metrics.epoch) }
                 }, stopRequested: { StopSignal.isRequested })
             printer.finish()
+            if outcome == .complete, let final = session.trainer.finalMetrics { printer.final(final) }
             // The steps' time: the whole of train() less what it spent evaluating, checkpointing and
             // writing the live report.
             let whole = Double(DispatchTime.now().uptimeNanoseconds - training) / 1e9

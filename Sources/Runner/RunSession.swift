@@ -67,7 +67,10 @@ struct RunSession {
         }
         if !notes.isEmpty { facts["notes"] = .array(notes.map(JSON.string)) }
         if !failedOutputs.isEmpty { facts["failed_outputs"] = .array(failedOutputs.map(\.json)) }
-        if finished != nil { facts["stages"] = trainer.clock.json }
+        if finished != nil {
+            facts["stages"] = trainer.clock.json
+            facts["evaluation_passes"] = .integer(trainer.evaluationPasses)
+        }
         if let finished {
             facts["finished"] = .string(ISO8601DateFormatter().string(from: finished))
             facts["seconds"] = .number((finished.timeIntervalSince(started) * 1000).rounded() / 1000)

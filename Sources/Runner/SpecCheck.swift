@@ -140,6 +140,15 @@ public enum SpecCheck {
         return problems.description + "\n\(count) error\(count == 1 ? "" : "s") in \(file)"
     }
 
+    /// `checked` with its data read where checking did not need it (an embedded set), as the run
+    /// reads it: the split sizes `check`'s evaluation estimate counts. Unreadable data stays unread.
+    public static func readingData(_ checked: CheckedSpec, specFolder: String) -> CheckedSpec {
+        guard checked.data == nil else { return checked }
+        var read = checked
+        read.data = try? ExperimentData.load(checked.spec.data, seed: checked.spec.seed, specDirectory: specFolder)
+        return read
+    }
+
     /// The report `runexp check` prints for a valid spec.
     public static func report(_ checked: CheckedSpec) -> String {
         var sections = ["\(checked.spec.file): valid (\(checked.spec.name), seed \(checked.spec.seed))"]

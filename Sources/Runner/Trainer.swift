@@ -54,9 +54,13 @@ public final class Trainer {
     /// phases, its evaluators and the outputs' networks are planned with it.
     public let context: ExecutionContext
     let phases: [PhaseProgram]
+    /// The reconstruction's reader, which also draws the reconstructions a report shows.
     let evaluator: Evaluator?
-    let lossEvaluator: LossEvaluator?
-    let classifierEvaluator: ClassifierEvaluator?
+    /// What every evaluation measures, by the programs whose passes they read.
+    let readers: [SplitReader]
+    /// Images (and the probe's prior samples) passed forward by this process's evaluations:
+    /// run.json's `evaluation_passes`.
+    var evaluationPasses = 0
     /// `train.early_stop`, when the spec asks for it.
     let earlyStopping: EarlyStopping?
     var sampler: PriorSampler?
@@ -113,11 +117,13 @@ public final class Trainer {
         // A copied pass must come from this very step and weights: not with a phase that skips
         // batches (`every`) or runs several times on one (`repeat`).
         if spec.phases.allSatisfy({ $0.repeats == 1 && $0.every == 1 }) { PhaseProgram.shareForwardPasses(phases) }
-        evaluator = try Evaluator.make(model, store: store, capacity: capacity, seed: spec.seed, context: context)
-        lossEvaluator = try LossEvaluator.make(spec, model: model, store: store, capacity: capacity, context: context)
+        let measured = try LossEvaluator.make(spec, model: model, store: store, capacity: capacity, context: context)
+        evaluator = try Evaluator.make(
+            model, store: store, capacity: capacity, seed: spec.seed, measured: measured, context: context)
         earlyStopping = spec.train.earlyStop.map { EarlyStopping($0, store: store) }
-        classifierEvaluator = ClassifierEvaluator.make(
-            model, store: store, capacity: capacity, seed: spec.seed, context: context)
+        let classifier = try ClassifierEvaluator.make(
+            model, store: store, capacity: capacity, seed: spec.seed, measured: measured, context: context)
+        readers = [evaluator?.reader, measured?.reader, classifier?.reader].compactMap { $0 }
         let batches = (data.train.count + capacity - 1) / capacity
         // A schedule counts the phase's own updates: `repeat` times per batch it runs on.
         for (phase, phaseSpec) in zip(phases, spec.phases) {
@@ -145,8 +151,7 @@ public final class Trainer {
         if let labeled = labeledBatches { training.insert(labeled.batchSize) }
         for phase in phases { phase.preparePrimitives(forBatches: training) }
         let splits = Set(Split.allCases.compactMap { data.split($0).map { $0.count % capacity } })
-        let evaluators = [evaluator?.program, lossEvaluator?.program, classifierEvaluator?.program]
-        for program in evaluators.compactMap({ $0 }) { program.preparePrimitives(forBatches: splits) }
+        for program in readers.map(\.program) { program.preparePrimitives(forBatches: splits) }
     }
 
     /// Trains the remaining epochs. `record` receives each metrics record as it is made; `progress`

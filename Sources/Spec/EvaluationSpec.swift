@@ -20,10 +20,12 @@ public struct EvaluationSpec: Sendable, Equatable {
         public static func == (a: Named, b: Named) -> Bool { a.split == b.split }
     }
 
-    /// `{every: 1, splits: [validation, test], final: [train]}`.
+    /// `{every: 1, splits: [validation], final: [train, test]}`: the held-out validation split
+    /// draws the per-epoch curves (and is what early stopping watches); the test split, often
+    /// larger than the training split itself, is measured in full once, on the parameters the run keeps.
     public static let standard = EvaluationSpec(
-        every: 1, splits: [Split.validation, .test].map { Named(split: $0, origin: .defaulted) },
-        final: [Named(split: .train, origin: .defaulted)])
+        every: 1, splits: [Named(split: .validation, origin: .defaulted)],
+        final: [Split.train, .test].map { Named(split: $0, origin: .defaulted) })
 }
 
 /// `train.checkpoint_every`: after which epochs a run writes its checkpoint (always after the last).

@@ -112,7 +112,8 @@ struct Check: ParsableCommand {
             path: options.spec, overrides: options.overrides, seed: options.seed, determinism: options.determinism)
         {
         case .success(let checked):
-            FileHandle.standardOutputText(SpecCheck.report(checked))
+            let folder = URL(fileURLWithPath: options.spec).deletingLastPathComponent().path
+            FileHandle.standardOutputText(SpecCheck.report(SpecCheck.readingData(checked, specFolder: folder)))
             // A spec that declares a study: every trial's spec is checked, and the matrix shown.
             if let sweep = checked.spec.sweep {
                 let request = StudyRequest(

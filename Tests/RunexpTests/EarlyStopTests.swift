@@ -61,7 +61,7 @@ struct EarlyStopTests {
         #expect(outcome.status == 2)
         #expect(
             outcome.stderr.hasPrefix(
-                "s.yaml:14:48: error: train.early_stop watches test_loss, which this spec's evaluations do not record; they record validation_mse, test_mse"
+                "s.yaml:14:48: error: train.early_stop watches test_loss, which this spec's evaluations do not record; they record validation_mse"
             ))
     }
 

@@ -114,12 +114,14 @@ struct EvaluationPolicyTests {
         try scratch.write("a.yaml", Self.spec(", evaluate: {every: 2}"))
         let outcome = try RunexpBinary.run(["check", "a.yaml"], in: scratch.url)
         #expect(outcome.status == 0, "\(outcome.stderr)")
-        // 12 images once per evaluation, 3 evaluations, against 6 epochs of 48 training images at
-        // three times the arithmetic each: 36 / 864 ≈ 4%.
+        // 12 images at each of 3 evaluations and 48 once after training: 84 forward passes of
+        // 52,068 FLOPs (the two networks' layers), against 6 epochs of 48 training images at
+        // 130,284 FLOPs a step (forward, and backward but for the input's gradient): 4.37M / 37.5M.
         #expect(
             outcome.stdout.contains(
-                "evaluation: MSE of validation (12) after every 2 epochs and the last; train (48) once after training\n"
-                    + "  12 forward passes per evaluation (1 per image), about 4% of training's arithmetic"),
+                "evaluation: MSE of validation (12 images) after every 2 epochs and the last; train (48 images) once "
+                    + "after training\n  about 84 forward passes over 6 epochs (one per image), ≈12% of the training "
+                    + "steps' arithmetic (counted from the layers' FLOPs, not timed)"),
             "\(outcome.stdout)")
     }
 

@@ -77,6 +77,9 @@ public struct PhasePlan: Sendable {
     public var labels: Int?
     /// The value a chain plan computes (`init(chain:over:model:)`); nil for a loss.
     public var output: Int?
+    /// The value each batch node of a loss plan's resolved loss compiled to: where evaluation reads
+    /// a reconstruction or a classifier's logits from the loss's own forward pass.
+    public var nodeValues: [Int: Int] = [:]
 
     /// What a chain plan reads.
     public enum ChainInput: Sendable {
@@ -95,6 +98,10 @@ public struct PhasePlan: Sendable {
         let total = builder.scalar(builder.compile(loss.root))
         self = builder.plan
         self.total = total
+        nodeValues = builder.compiled.compactMapValues { operand in
+            if case .tensor(let value) = operand { return value }
+            return nil
+        }
     }
 
     /// The forward pass of `networks` (innermost first) over the data batch or a latent batch, with
