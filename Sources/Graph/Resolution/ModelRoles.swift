@@ -34,9 +34,9 @@ public struct ModelRoles: Sendable {
     public let reconstruction: Reconstruction?
     /// The phase whose whole loss is the model's objective, measured per split as `<split>_loss`:
     /// the first that reads `x` and no prior sample, is more than one reconstruction term, and
-    /// passes through a network it does not train only to judge what it trains: a critic's or a
-    /// classifier's phase reading the encoder's codes is not the objective, FactorVAE's, whose
-    /// critic estimates the total correlation of the codes it trains, is.
+    /// passes through no network it does not train, or only through judges of what it trains beside
+    /// a reconstruction of `x`: a critic's, a classifier's or an AAE generator's phase is not the
+    /// objective; FactorVAE's, whose critic estimates the total correlation of its codes, is.
     public let measuredPhase: Int?
     public let classifierHead: ClassifierHead?
     /// Nil without a prior: then nothing is drawn for a critic to judge.
@@ -87,7 +87,18 @@ public struct ModelRoles: Sendable {
             }
             return loss.nodes[input].dependencies.trained
         }
-        return !loss.reads(.prior) && loss.reads(.data) && judgesOnlyWhatItTrains && (terms > 1 || hasTermFunction)
+        // An adversary's verdict alone (an AAE's generator phase) is not the objective; beside a
+        // reconstruction of x it is a penalty of the objective (FactorVAE's total correlation).
+        let reconstructs = loss.nodes.contains { node in
+            switch node.operation {
+            case .loss(_, _, let target): return loss.nodes[target].operation == .data
+            case .function(let f) where f.function is LogBernoulliLogits:
+                return loss.nodes[f.inputs[1]].operation == .data
+            default: return false
+            }
+        }
+        let passes = summary.passesThrough.isEmpty || (judgesOnlyWhatItTrains && reconstructs)
+        return !loss.reads(.prior) && loss.reads(.data) && passes && (terms > 1 || hasTermFunction)
     }
 
     private static func classifierHead(_ loss: ResolvedLoss, phase: Int) -> ClassifierHead? {
