@@ -14,7 +14,8 @@ extension Trainer {
         for name in names {
             guard let split = data.split(name) else { continue }
             let values = try SplitReader.measure(
-                readers, split, epoch: Double(epochsDone), seed: checked.spec.seed, passes: &evaluationPasses)
+                readers, split, epoch: Double(epochsDone), seed: checked.spec.seed, prior: checked.spec.prior,
+                passes: &evaluationPasses)
             measured.append((name, values))
         }
         for measure in Metric.Measure.allCases {

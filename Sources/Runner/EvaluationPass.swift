@@ -7,18 +7,23 @@ import RunFolder
 extension PhaseProgram {
     /// Runs this (evaluation) program over the images of `split` at `indices`, a batch at a time:
     /// fills `x` (and `y` when the program reads labels), runs forward, then hands `body` the
-    /// batch's indices. Random functions draw from one evaluation stream restarted here, so every
-    /// pass over a split sees the same draws. The one way the evaluators read a split.
+    /// batch's indices. Random functions draw from one evaluation stream restarted here, and a loss
+    /// that reads `z` from `prior` on another, so every pass over a split sees the same draws. The
+    /// one way the evaluators read a split.
     func evaluate(
-        _ split: LabeledImages, _ indices: [Int], seed: UInt64, _ body: (ArraySlice<Int>) throws -> Void
+        _ split: LabeledImages, _ indices: [Int], seed: UInt64, prior: PriorSpec? = nil,
+        _ body: (ArraySlice<Int>) throws -> Void
     ) throws {
         guard let data else { return }
         noise = RandomStream(seed: seed, name: "evaluation/noise")
+        var sampler = prior.map { PriorSampler(prior: $0, seed: seed) }
+        sampler?.stream = RandomStream(seed: seed, name: "evaluation/prior")
         for start in stride(from: 0, to: indices.count, by: capacity) {
             let batch = indices[start..<min(start + capacity, indices.count)]
             try split.writeBatch(
                 batch, scale: 1 / 255, into: UnsafeMutableBufferPointer(start: data.pointer, count: data.count))
             if let labels { split.writeLabels(batch, into: labels.pointer) }
+            if sampler != nil { samplePrior(batch: batch.count, sampler: &sampler!) }
             forward(batch: batch.count)
             try body(batch)
         }
@@ -56,7 +61,8 @@ struct SplitReader {
     /// once through each program the readers read: readers of one program share its pass. Adds the
     /// images passed forward to `passes`.
     static func measure(
-        _ readers: [SplitReader], _ split: LabeledImages, epoch: Double, seed: UInt64, passes: inout Int
+        _ readers: [SplitReader], _ split: LabeledImages, epoch: Double, seed: UInt64, prior: PriorSpec?,
+        passes: inout Int
     ) throws -> [Metric.Measure: Double] {
         var programs: [PhaseProgram] = []
         for reader in readers where !programs.contains(where: { $0 === reader.program }) {
@@ -67,7 +73,7 @@ struct SplitReader {
             let riders = readers.filter { $0.program === program }
             guard program.data != nil else { continue }
             program.epoch = epoch
-            try program.evaluate(split, Array(0..<split.count), seed: seed) { batch in
+            try program.evaluate(split, Array(0..<split.count), seed: seed, prior: prior) { batch in
                 for reader in riders { totals[reader.measure, default: 0] += try reader.tally(batch, split) }
             }
             passes += split.count

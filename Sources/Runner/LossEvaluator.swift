@@ -6,9 +6,9 @@ import Spec
 /// A phase's whole loss measured on a split in evaluation mode: the test ELBO of a VAE
 /// (`784 * bce_logits(…) + kl_normal(…)`), which the reconstruction MSE alone does not tell.
 ///
-/// It measures the first phase whose loss is more than one reconstruction term and reads no prior
-/// batch (an adversarial phase's loss on held-out data says little). Random functions draw from
-/// one evaluation stream, restarted for every split; schedules take their value at the epoch's end.
+/// It measures the model's objective (`ModelRoles.measuredPhase`: not an adversary's phase, whose
+/// loss on held-out data says little). Random functions and prior samples draw from evaluation
+/// streams restarted for every split; schedules take their value at the epoch's end.
 final class LossEvaluator {
     let phase: String
     let program: PhaseProgram

@@ -87,4 +87,18 @@ struct ModelRolesTests {
         #expect(roles.classifierHead?.phase == 1 && roles.classifierHead?.classes == 10)
         #expect(roles.critic == nil)
     }
+
+    @Test func aWAEsObjectiveReadingPriorSamplesIsMeasuredAndAnAAEsGeneratorPhaseIsNot() throws {
+        let wae = """
+            networks:
+              encoder: {layers: [dense: 8, relu, dense: 4]}
+              decoder: {layers: [dense: 8, relu, dense: 784, sigmoid]}
+            phases:
+              - {name: w, loss: "sse(decoder(encoder(x)), x) + 10 * mmd(encoder(x), z)", update: [encoder, decoder]}
+            """
+        #expect(try roles(wae).measuredPhase == 0)
+        let reconstructingGenerator = Self.aae.replacingOccurrences(
+            of: "bce_logits(critic(encoder(x)), 1)\"", with: "bce_logits(critic(encoder(x)), 1) + mse(encoder(x), 0)\"")
+        #expect(try roles(reconstructingGenerator).measuredPhase == nil)
+    }
 }

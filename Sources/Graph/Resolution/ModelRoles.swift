@@ -33,7 +33,8 @@ public struct ModelRoles: Sendable {
 
     public let reconstruction: Reconstruction?
     /// The phase whose whole loss is the model's objective, measured per split as `<split>_loss`:
-    /// the first that reads `x` and no prior sample, is more than one reconstruction term, and
+    /// the first that reads `x` (and perhaps prior samples, drawn in evaluation from a stream of
+    /// their own: a WAE's MMD), is more than one reconstruction term, and
     /// passes through no network it does not train, or only through judges of what it trains beside
     /// a reconstruction of `x`: a critic's, a classifier's or an AAE generator's phase is not the
     /// objective; FactorVAE's, whose critic estimates the total correlation of its codes, is.
@@ -98,7 +99,7 @@ public struct ModelRoles: Sendable {
             }
         }
         let passes = summary.passesThrough.isEmpty || (judgesOnlyWhatItTrains && reconstructs)
-        return !loss.reads(.prior) && loss.reads(.data) && passes && (terms > 1 || hasTermFunction)
+        return loss.reads(.data) && passes && (terms > 1 || hasTermFunction)
     }
 
     private static func classifierHead(_ loss: ResolvedLoss, phase: Int) -> ClassifierHead? {
