@@ -48,21 +48,32 @@ extension ShapeInference {
             let place = problem.argument.map { places[$0] } ?? problem.keyword.flatMap { keywordPlaces[$0] } ?? origin
             log.error(place, "in the loss: \(problem.message)")
             return nil
-        case .success(.batch(let implementation, let shape, let inputs)):
+        case .success(let meaning):
+            return apply(meaning, function, nodes: nodes, positional: positional, origin, expression, &walk)
+        }
+    }
+
+    /// The node of a call whose arguments fit: `meaning` applied to the argument `nodes`.
+    private mutating func apply(
+        _ meaning: FunctionMeaning, _ function: BuiltinFunction, nodes: [Int?], positional: [FunctionArguments.Value],
+        _ origin: Origin, _ expression: LossExpression, _ walk: inout Walk
+    ) -> Partial? {
+        switch meaning {
+        case .batch(let implementation, let shape, let inputs):
             let reads = inputs.compactMap { nodes[$0] }
             let dependencies = reads.reduce(ResolvedLoss.Dependencies()) { $0.union(walk.nodes[$1].dependencies) }
             guard let rows = implementation.outputDraws ?? sameDraws(reads, function, origin, walk) else { return nil }
             let applied = ResolvedLoss.AppliedFunction(function: implementation, inputs: reads)
             return .batch(walk.add(.function(applied), .batch(shape), dependencies, expression, draws: rows))
-        case .success(.term(let implementation, let inputs)):
+        case .term(let implementation, let inputs):
             let reads = inputs.compactMap { nodes[$0] }
             let dependencies = reads.reduce(ResolvedLoss.Dependencies()) { $0.union(walk.nodes[$1].dependencies) }
             guard sameDraws(reads, function, origin, walk) != nil else { return nil }
             let applied = ResolvedLoss.AppliedTerm(function: implementation, inputs: reads)
             return .scalar(walk.add(.term(applied), .scalar, dependencies, expression))
-        case .success(.schedule(let schedule)):
+        case .schedule(let schedule):
             return .scalar(walk.add(.schedule(schedule), .scalar, .init(), expression))
-        case .success(.absolute):
+        case .absolute:
             guard let node = nodes[0] else {
                 guard case .constant(let value) = positional[0] else { return nil }
                 return .constant(Absolute.value(value))
