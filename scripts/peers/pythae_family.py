@@ -1,6 +1,6 @@
 """pythae 0.1.2's own models, trained by pythae's own TrainingPipeline (peer of experiments/family_*.yaml).
 
-    pythae_family.py MODEL DATA.npz [--epochs 10] [--seed 0] [--threads 2] [--recon bce|mse]
+    pythae_family.py MODEL DATA.npz [--epochs 10] [--seed 0] [--threads 2] [--lr 1e-3] [--recon bce|mse]
 
 Every model uses pythae's default MNIST MLP with latent_dim 16 (encoder 784-512-ReLU-(embedding 16,
 log_covariance 16), decoder 16-512-ReLU-784-Sigmoid), Adam 1e-3 for every optimizer, batch 100, no
