@@ -41,20 +41,12 @@ struct VectorQuantizeTests {
     }
 
     @Test func eachPieceOfDimValuesBecomesItsNearestCodeAndItsGradientsMatch() throws {
-        let layer = VectorQuantize(codes: 2, dim: 1)
-        let codebook = FloatBuffer(count: 2), input = FloatBuffer(count: 3), output = FloatBuffer(count: 5)
-        let scratch = FloatBuffer(count: 3)
-        codebook.set([-1, 1])
-        input.set([0.5, -2, 0.9])
-        let buffers = LayerBuffers(
-            batch: 1, inputShape: [3], outputShape: [5], input: input.pointer, output: output.pointer, dInput: nil,
-            dOutput: output.pointer, accumulateInput: false, parameters: [codebook.pointer], gradients: nil,
-            scratch: scratch.pointer, doubleScratch: UnsafeMutablePointer<Double>.allocate(capacity: 1),
-            training: true)
-        var random = RandomStream(seed: 1, name: "unused")
-        layer.forward(buffers, random: &random)
+        let output = try LayerHarness(
+            VectorQuantize(codes: 2, dim: 1), input: [0.5, -2, 0.9], inputShape: [3], batch: 1,
+            parameters: [[-1, 1]], dOutput: [0, 0, 0, 0, 0]
+        ).output
         let distance = Float((0.25 + 1 + 0.01) / 3)
-        for (value, wanted) in zip(output.values, [1, -1, 1, distance, distance]) {
+        for (value, wanted) in zip(output, [1, -1, 1, distance, distance]) {
             #expect(abs(value - wanted) < 1e-6)
         }
         let check = try GradientCheck(
@@ -65,19 +57,11 @@ struct VectorQuantizeTests {
     }
 
     @Test func eachRowBecomesItsNearestCodeFollowedByItsMeanSquaredDistance() throws {
-        let layer = VectorQuantize(codes: 3)
-        let codebook = FloatBuffer(count: 6), input = FloatBuffer(count: 4), output = FloatBuffer(count: 8)
-        let scratch = FloatBuffer(count: 2)
-        codebook.set([0, 0, 1, 1, -2, 0])
-        input.set([0.9, 1.2, -1, 0.1])
-        let buffers = LayerBuffers(
-            batch: 2, inputShape: [2], outputShape: [4], input: input.pointer, output: output.pointer, dInput: nil,
-            dOutput: output.pointer, accumulateInput: false, parameters: [codebook.pointer], gradients: nil,
-            scratch: scratch.pointer, doubleScratch: UnsafeMutablePointer<Double>.allocate(capacity: 1),
-            training: true)
-        var random = RandomStream(seed: 1, name: "unused")
-        layer.forward(buffers, random: &random)
+        let output = try LayerHarness(
+            VectorQuantize(codes: 3), input: [0.9, 1.2, -1, 0.1], inputShape: [2], batch: 2,
+            parameters: [[0, 0, 1, 1, -2, 0]], dOutput: [Float](repeating: 0, count: 8)
+        ).output
         let expected: [Float] = [1, 1, 0.025, 0.025, 0, 0, 0.505, 0.505]
-        for (value, wanted) in zip(output.values, expected) { #expect(abs(value - wanted) < 1e-6) }
+        for (value, wanted) in zip(output, expected) { #expect(abs(value - wanted) < 1e-6) }
     }
 }
