@@ -55,7 +55,8 @@ public indirect enum LossExpression: Sendable, Equatable {
         return precedence < parentPrecedence ? "(\(body))" : body
     }
 
-    static func format(_ value: Double) -> String {
+    /// A number as the loss language writes it: `3`, not `3.0`.
+    public static func format(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
         return "\(value)"
     }

@@ -2,6 +2,7 @@
     import Glibc
 #endif
 import Kernels
+import Spec
 
 /// `logmeanexp(v)`: log of the mean of exp(v) over each sample's draws, computed without overflow
 /// (the largest value factored out): IWAE's bound log (1/k) Σ w from the log weights of k draws.
@@ -23,7 +24,7 @@ public struct LogMeanExp: BatchFunction {
         let group = try arguments.keyword("k", allowed: ["k"], in: 1...4096) ?? Double(draws)
         guard group == group.rounded(), draws % Int(group) == 0 else {
             var problem = FunctionProblem(
-                "logmeanexp's k must divide the \(draws) draws of its values into whole groups; found \(group == group.rounded() && abs(group) < 1e9 ? String(Int(group)) : String(group))"
+                "logmeanexp's k must divide the \(draws) draws of its values into whole groups; found \(LossExpression.format(group))"
             )
             problem.keyword = "k"
             throw problem

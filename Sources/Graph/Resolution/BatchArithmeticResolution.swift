@@ -23,16 +23,12 @@ extension ShapeInference {
             return combine(l, r, subtracting: !(expression.isSum), a, b, expression, &walk)
         case (.batch, .constant(let factor)) where isProduct: return scaled(left, by: factor, expression, &walk)
         case (.constant(let factor), .batch) where isProduct: return scaled(right, by: factor, expression, &walk)
-        case (.batch, _):
-            log.error(
-                a.origin,
-                "in the loss: '\(a.text)' is a batch, not a number; put it inside a loss such as mse(…) or mean(…), or combine it with a batch of its shape"
-            )
-            return nil
         default:
+            // The operand that is a batch, beside a number that depends on batches.
+            let batch = if case .batch = left { a } else { b }
             log.error(
-                b.origin,
-                "in the loss: '\(b.text)' is a batch, not a number; put it inside a loss such as mse(…) or mean(…), or combine it with a batch of its shape"
+                batch.origin,
+                "in the loss: '\(batch.text)' is a batch, not a number; put it inside a loss such as mse(…) or mean(…), or combine it with a batch of its shape"
             )
             return nil
         }
