@@ -25,6 +25,8 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     case mutualInformation = "mutual_information"
     case totalCorrelation = "total_correlation"
     case dimensionwiseKL = "dimensionwise_kl"
+    case eye
+    case logMixtureNormal = "log_mixture_normal"
 
     /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
     public var makesNumber: Bool {
@@ -33,7 +35,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
             .dimensionwiseKL:
             return true
         case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .logNormal, .logBernoulliLogits, .logmeanexp,
-            .permuteDims:
+            .permuteDims, .eye, .logMixtureNormal:
             return false
         }
     }
@@ -60,6 +62,8 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         case .mutualInformation: return "mutual_information(z, mu, logvar, dataset: n)"
         case .totalCorrelation: return "total_correlation(z, mu, logvar, dataset: n)"
         case .dimensionwiseKL: return "dimensionwise_kl(z, mu, logvar, dataset: n)"
+        case .eye: return "eye(size)"
+        case .logMixtureNormal: return "log_mixture_normal(z, mu, logvar)"
         }
     }
 }

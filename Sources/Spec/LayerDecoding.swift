@@ -62,6 +62,15 @@ extension SpecDecoder {
             guard let codes, let dim else { return nil }
             return .vectorQuantize(codes: codes, dim: dim == 0 ? nil : dim)
         case "planar": return .planar
+        case "hardtanh":
+            let low = map.optional("min", default: .scalar("-1")) { scalars.double($0, "\(what).min", in: -1e6...1e6) }
+            let high = map.optional("max", default: .scalar("1")) { scalars.double($0, "\(what).max", in: -1e6...1e6) }
+            guard let low, let high else { return nil }
+            guard low < high else {
+                log.error(map.node.origin, "\(what) needs min below max; found min \(low) and max \(high)")
+                return nil
+            }
+            return .hardtanh(min: low, max: high)
         case "relu": return .relu
         case "sigmoid": return .sigmoid
         case "tanh": return .tanh

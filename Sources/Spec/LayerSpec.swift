@@ -47,6 +47,8 @@ public struct LayerSpec: Sendable, Equatable {
         case vectorQuantize(codes: Int, dim: Int?)
         /// A planar normalizing flow on [code, running log-determinant] rows.
         case planar
+        /// Each value clamped to [min, max].
+        case hardtanh(min: Double, max: Double)
     }
 
     public var kind: Kind
@@ -56,7 +58,7 @@ public struct LayerSpec: Sendable, Equatable {
     /// Every layer name a spec may use.
     public static let names = [
         "dense", "conv2d", "conv2d_transpose", "relu", "leaky_relu", "sigmoid", "tanh", "flatten", "reshape",
-        "dropout", "batch_norm", "vector_quantize", "planar",
+        "dropout", "batch_norm", "vector_quantize", "planar", "hardtanh",
     ]
 
     /// A short, readable form for tables: `dense 1000`, `conv2d 32 k3 s2 same`.
@@ -77,6 +79,7 @@ public struct LayerSpec: Sendable, Equatable {
         case .batchNorm: return "batch_norm"
         case .vectorQuantize(let codes, let dim): return "vector_quantize \(codes)" + (dim.map { " dim \($0)" } ?? "")
         case .planar: return "planar"
+        case .hardtanh(let low, let high): return "hardtanh \(low)…\(high)"
         }
     }
 }

@@ -28,6 +28,9 @@ public struct OptimizerSchedule: Sendable, Equatable {
     public var clipNorm: Double?
     /// AdamW: weight decay shrinks the weights directly instead of joining the gradient.
     public var decoupledWeightDecay = false
+    /// Weight decay of named networks' tensors, in place of the optimizer's own (which is then 0):
+    /// `weight_decay: {decoder: 1.0e-7}` decays only the decoder, as two optimizers over one loss would.
+    public var networkWeightDecay: [NetworkWeightDecay] = []
 
     public init(
         learningRate: LearningRateSchedule = .constant, warmupSteps: Int = 0, clipNorm: Double? = nil,
@@ -50,6 +53,7 @@ public struct OptimizerSchedule: Sendable, Equatable {
         }
         if warmupSteps > 0 { text += " warmup=\(warmupSteps)" }
         if let clipNorm { text += " clip=\(clipNorm)" }
+        for decay in networkWeightDecay { text += " \(decay.network).decay=\(decay.decay)" }
         return text
     }
 
@@ -67,6 +71,20 @@ public struct OptimizerSchedule: Sendable, Equatable {
         }
         if warmupSteps > 0, step < warmupSteps { rate *= Double(step) / Double(warmupSteps) }
         return rate
+    }
+}
+
+/// The weight decay of one network's tensors within a phase's optimizer.
+public struct NetworkWeightDecay: Sendable, Equatable {
+    public var network: String
+    public var decay: Double
+    /// Where the spec names the network, for errors.
+    public var origin: Origin
+
+    public init(network: String, decay: Double, origin: Origin) {
+        self.network = network
+        self.decay = decay
+        self.origin = origin
     }
 }
 
@@ -96,6 +114,7 @@ extension SpecDecoder {
             scalars.int($0, "\(what).warmup_steps", in: 0...100_000_000)
         }
         let clip = map.ifPresent("clip_norm") { scalars.double($0, "\(what).clip_norm", in: 1e-12...1e12) }
+        var networkDecay: [NetworkWeightDecay] = []
         let optimizer: OptimizerSpec?
         if kind != "sgd" {
             let beta1 = map.optional("beta1", default: .scalar("0.9")) {
@@ -108,7 +127,7 @@ extension SpecDecoder {
                 scalars.double($0, "\(what).epsilon", in: 1e-30...1)
             }
             let decay = map.optional("weight_decay", default: .scalar(kind == "adamw" ? "0.01" : "0")) {
-                scalars.double($0, "\(what).weight_decay", in: 0...1e6)
+                decodeWeightDecay($0, what: "\(what).weight_decay", networks: &networkDecay)
             }
             if let lr, let beta1, let beta2, let epsilon, let decay {
                 optimizer = .adam(lr: lr, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: decay)
@@ -120,7 +139,7 @@ extension SpecDecoder {
                 scalars.double($0, "\(what).momentum", in: 0...0.999999)
             }
             let decay = map.optional("weight_decay", default: .scalar("0")) {
-                scalars.double($0, "\(what).weight_decay", in: 0...1e6)
+                decodeWeightDecay($0, what: "\(what).weight_decay", networks: &networkDecay)
             }
             optimizer = zip3(lr, momentum, decay).map { .sgd(lr: $0, momentum: $1, weightDecay: $2) }
         }
@@ -130,9 +149,28 @@ extension SpecDecoder {
         node = variantNode(kind, keyOrigin, resolved, like: node)
         node.isFlow = true
         guard let optimizer, let rate, let warmup else { return nil }
-        let schedule = OptimizerSchedule(
+        var schedule = OptimizerSchedule(
             learningRate: rate.schedule, warmupSteps: warmup, clipNorm: clip, decoupledWeightDecay: kind == "adamw")
+        schedule.networkWeightDecay = networkDecay
         return (optimizer, schedule)
+    }
+
+    /// `weight_decay`: a number for every tensor the phase trains, or `{network: number, …}` for the
+    /// named networks only (the optimizer's own decay is then 0).
+    private func decodeWeightDecay(
+        _ node: YAMLNode, what: String, networks: inout [NetworkWeightDecay]
+    ) -> Double? {
+        guard let entries = node.entries else { return scalars.double(node, what, in: 0...1e6) }
+        var complete = !entries.isEmpty
+        if entries.isEmpty { log.error(node.origin, "\(what) names no network; give a number or {network: number}") }
+        for entry in entries {
+            guard let decay = scalars.double(entry.value, "\(what).\(entry.key)", in: 0...1e6) else {
+                complete = false
+                continue
+            }
+            networks.append(NetworkWeightDecay(network: entry.key, decay: decay, origin: entry.keyOrigin))
+        }
+        return complete ? 0 : nil
     }
 
     /// `lr`: a number, `{cosine: {start, end}}` or `{step: {start, every_epochs, factor}}`.

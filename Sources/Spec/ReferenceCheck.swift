@@ -32,6 +32,7 @@ struct ReferenceCheck {
                 }
                 updated.insert(name)
             }
+            checkWeightDecay(phase)
         }
         // A misspelt update name already explains why its network looks unused.
         for network in networks where allPhasesRead && !misnamed && !updated.contains(network.name) {
@@ -40,6 +41,17 @@ struct ReferenceCheck {
                 "network '\(network.name)' is not updated by any phase; name it in a phase's update list")
         }
         checkOutputs()
+    }
+
+    /// A network's own weight decay applies to the tensors the phase trains, so it must be one of them.
+    private func checkWeightDecay(_ phase: PhaseSpec) {
+        let updated = phase.update.map(\.name)
+        for decay in phase.schedule.networkWeightDecay where !updated.contains(decay.network) {
+            log.error(
+                decay.origin,
+                "phase '\(phase.name)' decays the weights of '\(decay.network)', which it does not update"
+                    + NearestName.hint(decay.network, in: updated))
+        }
     }
 
     private func checkOutputs() {

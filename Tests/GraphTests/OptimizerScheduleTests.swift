@@ -31,6 +31,30 @@ struct OptimizerScheduleTests {
         #expect(try optimizer("{sgd: {lr: 0.1}}", values: values).0.bytesPerUpdate == 10 * 4 * 3)
     }
 
+    @Test func aNetworksOwnWeightDecayShrinksOnlyThatNetworksTensors() throws {
+        let spec = try SpecLoader.load(
+            text: """
+                data: {source: mnist, shape: [784]}
+                networks:
+                  enc: {layers: [dense: 2]}
+                  dec: {layers: [dense: 784]}
+                phases:
+                  - {name: p, loss: "mse(dec(enc(x)), x)", update: [enc, dec], optimizer: {sgd: {lr: 1, weight_decay: {dec: 0.25}}}}
+                """, file: "o.yaml"
+        ).get()
+        let parameters = ["enc", "dec"].map { network in
+            let parameter = Parameter(network: network, layer: 0, shape: ParameterShape(name: "w", shape: [2]))
+            parameter.value.set([1, -2])
+            parameter.gradient?.zero()
+            return parameter
+        }
+        let phase = spec.phases[0]
+        PhaseOptimizer(spec: phase.optimizer, schedule: phase.schedule, parameters: parameters).apply()
+        // With a zero gradient, SGD moves a tensor by −lr · decay · value, and only the decoder decays.
+        #expect(parameters[0].value.values == [1, -2])
+        #expect(parameters[1].value.values == [0.75, -1.5])
+    }
+
     @Test func aCosineScheduleRunsFromItsStartToItsEnd() throws {
         let (optimizer, _) = try optimizer("{sgd: {lr: {cosine: {start: 0.1, end: 0.001}}}}", values: [0])
         optimizer.totalSteps = 101

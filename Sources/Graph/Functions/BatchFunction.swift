@@ -12,6 +12,11 @@ public protocol BatchFunction: Sendable, CustomStringConvertible {
     /// `logmeanexp`, a log density reading one draw against several); nil: the rows of its inputs,
     /// which must all have the same. `FunctionBuffers.batch` counts output rows.
     var outputDraws: Int? { get }
+    /// Set for a function whose result has rows of its own, whatever the batch (`eye(50)`).
+    var outputFixedRows: Int? { get }
+    /// Whether it reads some arguments as a set of rows of their own beside the batch's (a
+    /// mixture's components); the others must follow the batch.
+    var readsFixedRows: Bool { get }
     /// Scratch floats one application needs for `batch` samples (what forward keeps for backward).
     func scratch(inputs: [SampleShape], output: SampleShape, batch: Int) -> Int
     /// Writes `output` from the inputs for `buffers.batch` samples.
@@ -23,6 +28,8 @@ public protocol BatchFunction: Sendable, CustomStringConvertible {
 extension BatchFunction {
     public var isRandom: Bool { false }
     public var outputDraws: Int? { nil }
+    public var outputFixedRows: Int? { nil }
+    public var readsFixedRows: Bool { false }
     public func scratch(inputs: [SampleShape], output: SampleShape, batch: Int) -> Int { 0 }
 }
 

@@ -19,16 +19,20 @@ public struct FunctionArguments: Sendable {
     public var classes: Int?
     /// Rows per sample of each positional argument (`k` draws of a posterior give `k`; 1 otherwise).
     public var draws: [Int]
+    /// For each positional argument, its rows when they do not follow the batch (`eye(50)`); nil
+    /// for the batch's own.
+    public var fixedRows: [Int?]
 
     public init(
         function: BuiltinFunction, positional: [Value], keywords: [(name: String, value: Double)], classes: Int?,
-        draws: [Int]? = nil
+        draws: [Int]? = nil, fixedRows: [Int?]? = nil
     ) {
         self.function = function
         self.positional = positional
         self.keywords = keywords
         self.classes = classes
         self.draws = draws ?? Array(repeating: 1, count: positional.count)
+        self.fixedRows = fixedRows ?? Array(repeating: nil, count: positional.count)
     }
 
     /// The rows per sample of the result of a function that reads its arguments side by side: the

@@ -24,6 +24,8 @@ public enum FunctionRegistry {
             case .permuteDims: return .success(try PermuteDims.resolve(arguments))
             case .mutualInformation, .totalCorrelation, .dimensionwiseKL:
                 return .success(try KLDecomposition.resolve(arguments))
+            case .eye: return .success(try Identity.resolve(arguments))
+            case .logMixtureNormal: return .success(try LogMixtureNormal.resolve(arguments))
             }
         } catch {
             return .failure(error)

@@ -48,6 +48,13 @@ extension ShapeInference {
             )
             return .batch(nil)
         }
+        guard left.fixedRows == right.fixedRows else {
+            log.error(
+                expression.origin,
+                "in the loss: '\(expression.text)' combines values row by row, but \(a.text) has \(left.rows) and \(b.text) \(right.rows)"
+            )
+            return .batch(nil)
+        }
         let draws = max(left.draws, right.draws)
         guard left.draws == right.draws || min(left.draws, right.draws) == 1 else {
             log.error(
@@ -63,7 +70,7 @@ extension ShapeInference {
         return .batch(
             walk.add(
                 .function(applied), .batch(shape), left.dependencies.union(right.dependencies), expression,
-                draws: draws))
+                draws: draws, fixedRows: left.fixedRows))
     }
 
     /// `factor` times a batch (`-v` is −1 times it).
@@ -77,7 +84,9 @@ extension ShapeInference {
             .scale(Float(factor)), width: shape.elementCount, draws: draws, repeats: [1])
         let applied = ResolvedLoss.AppliedFunction(function: function, inputs: [node])
         return .batch(
-            walk.add(.function(applied), .batch(shape), walk.nodes[node].dependencies, expression, draws: draws))
+            walk.add(
+                .function(applied), .batch(shape), walk.nodes[node].dependencies, expression, draws: draws,
+                fixedRows: walk.nodes[node].fixedRows))
     }
 }
 

@@ -9,6 +9,7 @@ extension ShapeInference {
         _ expression: LossExpression, _ walk: inout Walk
     ) -> Partial? {
         var positional: [FunctionArguments.Value] = [], nodes: [Int?] = [], places: [Origin] = [], draws: [Int] = []
+        var fixedRows: [Int?] = []
         var keywords: [(name: String, value: Double)] = [], keywordPlaces: [String: Origin] = [:]
         var incomplete = false
         for (argument, value) in zip(arguments, values) {
@@ -29,20 +30,24 @@ extension ShapeInference {
                 positional.append(.batch(shape, labels: walk.nodes[node].operation == .labels))
                 nodes.append(node)
                 draws.append(walk.nodes[node].draws)
+                fixedRows.append(walk.nodes[node].fixedRows)
             case .scalar(let node?)?:
                 positional.append(.scalar)
                 nodes.append(node)
                 draws.append(1)
+                fixedRows.append(nil)
             case .constant(let number)?:
                 positional.append(.constant(number))
                 nodes.append(nil)
                 draws.append(1)
+                fixedRows.append(nil)
             }
             places.append(argument.origin)
         }
         if incomplete { return function.makesNumber ? .scalar(nil) : .batch(nil) }
         let call = FunctionArguments(
-            function: function, positional: positional, keywords: keywords, classes: classes, draws: draws)
+            function: function, positional: positional, keywords: keywords, classes: classes, draws: draws,
+            fixedRows: fixedRows)
         switch FunctionRegistry.resolve(call) {
         case .failure(let problem):
             let place = problem.argument.map { places[$0] } ?? problem.keyword.flatMap { keywordPlaces[$0] } ?? origin
@@ -62,13 +67,18 @@ extension ShapeInference {
         case .batch(let implementation, let shape, let inputs):
             let reads = inputs.compactMap { nodes[$0] }
             let dependencies = reads.reduce(ResolvedLoss.Dependencies()) { $0.union(walk.nodes[$1].dependencies) }
-            guard let rows = implementation.outputDraws ?? sameDraws(reads, function, origin, walk) else { return nil }
+            guard let rows = resultRows(implementation, reads, function, origin, walk) else { return nil }
             let applied = ResolvedLoss.AppliedFunction(function: implementation, inputs: reads)
-            return .batch(walk.add(.function(applied), .batch(shape), dependencies, expression, draws: rows))
+            guard case .fixed(let fixed) = rows else {
+                return .batch(
+                    walk.add(.function(applied), .batch(shape), dependencies, expression, draws: rows.count(batch: 1)))
+            }
+            return .batch(walk.add(.function(applied), .batch(shape), dependencies, expression, fixedRows: fixed))
         case .term(let implementation, let inputs):
             let reads = inputs.compactMap { nodes[$0] }
             let dependencies = reads.reduce(ResolvedLoss.Dependencies()) { $0.union(walk.nodes[$1].dependencies) }
-            guard sameDraws(reads, function, origin, walk) != nil else { return nil }
+            guard sameFixedRows(reads, function, origin, walk) != nil, sameDraws(reads, function, origin, walk) != nil
+            else { return nil }
             let applied = ResolvedLoss.AppliedTerm(function: implementation, inputs: reads)
             return .scalar(walk.add(.term(applied), .scalar, dependencies, expression))
         case .schedule(let schedule):
@@ -80,6 +90,37 @@ extension ShapeInference {
             }
             return .scalar(walk.add(.absolute(node), .scalar, walk.nodes[node].dependencies, expression))
         }
+    }
+
+    /// The rows of a batch function's result: the rows it makes itself (`eye`), the fixed rows of
+    /// inputs that all have the same, or the draws per sample of its batch inputs. A function that
+    /// reads a set of rows of its own beside the batch's (a mixture's components) leaves those out.
+    private func resultRows(
+        _ implementation: any BatchFunction, _ reads: [Int], _ function: BuiltinFunction, _ origin: Origin,
+        _ walk: Walk
+    ) -> RowCount? {
+        if let rows = implementation.outputFixedRows { return .fixed(rows) }
+        let batchReads = implementation.readsFixedRows ? reads.filter { walk.nodes[$0].fixedRows == nil } : reads
+        guard let fixed = sameFixedRows(batchReads, function, origin, walk) else { return nil }
+        if let rows = fixed {
+            guard (implementation.outputDraws ?? 1) == 1 else {
+                log.error(
+                    origin,
+                    "in the loss: \(function.rawValue) draws from rows of their own, which are not a batch's samples")
+                return nil
+            }
+            return .fixed(rows)
+        }
+        return (implementation.outputDraws ?? sameDraws(batchReads, function, origin, walk)).map { .perSample($0) }
+    }
+
+    /// The fixed rows `reads` share (nil inside: they follow the batch); reports a mix.
+    private func sameFixedRows(_ reads: [Int], _ function: BuiltinFunction, _ origin: Origin, _ walk: Walk) -> Int?? {
+        let fixed = Set(reads.map { walk.nodes[$0].fixedRows })
+        guard fixed.count > 1 else { return .some(fixed.first ?? nil) }
+        let described = Set(reads.map { walk.nodes[$0].rows.description }).sorted().joined(separator: " and ")
+        log.error(origin, "in the loss: \(function.rawValue) reads its batches row by row, but they hold \(described)")
+        return nil
     }
 
     /// The draws of `reads` when they all have the same number (a function that reads its batches
@@ -144,7 +185,7 @@ extension ShapeInference {
         return .batch(
             walk.add(
                 .function(applied), .batch([count]), walk.nodes[node].dependencies, expression,
-                draws: walk.nodes[node].draws))
+                draws: walk.nodes[node].draws, fixedRows: walk.nodes[node].fixedRows))
     }
 
     /// `z.part`: one named part of a prior made of parts.

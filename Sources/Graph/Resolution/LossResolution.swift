@@ -21,7 +21,7 @@ extension ShapeInference {
 
         mutating func add(
             _ operation: ResolvedLoss.Operation, _ value: ResolvedLoss.Value, _ dependencies: ResolvedLoss.Dependencies,
-            _ expression: LossExpression, draws: Int = 1
+            _ expression: LossExpression, draws: Int = 1, fixedRows: Int? = nil
         ) -> Int {
             // The same sub-expression written twice is one value: `encoder(x).mu` and
             // `encoder(x).logvar` apply the encoder once, and one `sample_normal(…)` is one draw.
@@ -29,7 +29,7 @@ extension ShapeInference {
             nodes.append(
                 ResolvedLoss.Node(
                     operation: operation, value: value, dependencies: dependencies, origin: expression.origin,
-                    text: expression.text, draws: draws))
+                    text: expression.text, draws: draws, fixedRows: fixedRows))
             return nodes.count - 1
         }
     }
@@ -201,7 +201,7 @@ extension ShapeInference {
             return .batch(
                 walk.add(
                     .network(network.name, input: input), .batch(output), dependencies, expression,
-                    draws: walk.nodes[input].draws))
+                    draws: walk.nodes[input].draws, fixedRows: walk.nodes[input].fixedRows))
         }
     }
 
@@ -274,6 +274,13 @@ extension ShapeInference {
             log.error(
                 origin,
                 "in the loss: \(name) compares batches row by row, but \(arguments[0].text) has \(p.draws) draws per sample and \(arguments[1].text) \(t.draws); weigh draws with log_bernoulli_logits(…) and logmeanexp(…)"
+            )
+            return false
+        }
+        if case .batch = t.value, p.fixedRows != t.fixedRows {
+            log.error(
+                origin,
+                "in the loss: \(name) compares batches row by row, but \(arguments[0].text) has \(p.rows) and \(arguments[1].text) \(t.rows)"
             )
             return false
         }

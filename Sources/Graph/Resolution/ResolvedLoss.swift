@@ -19,6 +19,12 @@ public struct ResolvedLoss: Sendable {
         public var text: String
         /// Rows per sample of a batch: `k` for what is computed from `sample_normal(…, k: k)`.
         public var draws = 1
+        /// Set for a batch whose rows do not follow the data batch (`eye(50)` and what is computed
+        /// from it: VAMP's pseudo-inputs and their codes).
+        public var fixedRows: Int?
+
+        /// The rows it holds for a batch.
+        public var rows: RowCount { fixedRows.map { .fixed($0) } ?? .perSample(draws) }
     }
 
     /// What a node computes from the nodes it reads (by index).

@@ -49,7 +49,9 @@ extension PhaseProgram {
         }
 
         /// The floats of value `index` at full capacity: every row of every sample.
-        func floats(_ index: Int) -> Int { capacity * plan.values[index].draws * plan.values[index].shape.elementCount }
+        func floats(_ index: Int) -> Int {
+            plan.values[index].rows.count(batch: capacity) * plan.values[index].shape.elementCount
+        }
 
         /// A gradient destination for value `index`, and whether that write must add.
         mutating func write(_ index: Int) -> (UnsafeMutablePointer<Float>, accumulate: Bool)? {
@@ -70,7 +72,7 @@ extension PhaseProgram {
                 }
                 return LossRun(
                     index: index, term: term, count: plan.values[term.prediction].shape.elementCount,
-                    rows: plan.values[term.prediction].draws,
+                    rows: plan.values[term.prediction].rows,
                     prediction: value(term.prediction).pointer, target: targetPointer,
                     dPrediction: write(term.prediction), dTarget: dTarget)
             }
@@ -81,11 +83,12 @@ extension PhaseProgram {
             plan.terms.indices.compactMap { index in
                 guard case .function(let function, let inputs) = plan.terms[index] else { return nil }
                 let shapes = inputs.map { plan.values[$0].shape }
-                let rows = inputs.first.map { plan.values[$0].draws } ?? 1
-                let scratch = FloatBuffer(count: max(function.scratch(inputs: shapes, batch: capacity * rows), 1))
+                let rows = inputs.first.map { plan.values[$0].rows } ?? .perSample(1)
+                let scratch = FloatBuffer(
+                    count: max(function.scratch(inputs: shapes, batch: rows.count(batch: capacity)), 1))
                 owned.append(scratch)
                 let buffers = TermBuffers(
-                    batch: capacity * rows, inputShapes: shapes, inputs: inputs.map { value($0).pointer },
+                    batch: rows.count(batch: capacity), inputShapes: shapes, inputs: inputs.map { value($0).pointer },
                     dInputs: inputs.map { write($0) }, scratch: scratch.pointer)
                 return TermRun(index: index, function: function, buffers: buffers, rows: rows)
             }
@@ -94,13 +97,13 @@ extension PhaseProgram {
         /// A batch function's buffers; its input-gradient writes are decided in backward order.
         mutating func functionRun(_ f: PhasePlan.FunctionApplication, beforeRun: Int) -> FunctionRun {
             let shapes = f.inputs.map { plan.values[$0].shape }, output = plan.values[f.output].shape
-            let rows = plan.values[f.output].draws
+            let rows = plan.values[f.output].rows
             let scratch = FloatBuffer(
-                count: max(f.function.scratch(inputs: shapes, output: output, batch: capacity * rows), 1))
+                count: max(f.function.scratch(inputs: shapes, output: output, batch: rows.count(batch: capacity)), 1))
             owned.append(scratch)
             let runsBackward = plan.values[f.output].needsGradient
             let buffers = FunctionBuffers(
-                batch: capacity * rows, inputShapes: shapes, outputShape: output,
+                batch: rows.count(batch: capacity), inputShapes: shapes, outputShape: output,
                 inputs: f.inputs.map { value($0).pointer },
                 output: value(f.output).pointer,
                 dInputs: runsBackward ? f.inputs.map { write($0) } : f.inputs.map { _ in nil },
@@ -140,14 +143,15 @@ extension PhaseProgram {
             let dOutput = runsBackward ? gradient(a.output).pointer : dummy.pointer
             let dInput = runsBackward ? write(a.input) : nil
             let tensors = store.tensors(network: a.network, layer: a.layerIndex)
-            let rows = plan.values[a.input].draws
-            let size = a.layer.scratch(input: inputShape, output: outputShape, batch: capacity * rows)
+            let rows = plan.values[a.input].rows
+            let size = a.layer.scratch(input: inputShape, output: outputShape, batch: rows.count(batch: capacity))
             let scratch = FloatBuffer(count: size.floats)
             owned.append(scratch)
             let doubleScratch = size.doubles > 0 ? DoubleBuffer(count: size.doubles) : noDoubles
             if size.doubles > 0 { doubles.append(doubleScratch) }
             var buffers = LayerBuffers(
-                batch: capacity * rows, inputShape: inputShape, outputShape: outputShape, input: value(a.input).pointer,
+                batch: rows.count(batch: capacity), inputShape: inputShape, outputShape: outputShape,
+                input: value(a.input).pointer,
                 output: value(a.output).pointer, dInput: dInput?.0, dOutput: dOutput,
                 accumulateInput: dInput?.accumulate ?? false, parameters: tensors.map(\.value.pointer),
                 gradients: a.computesParameterGradients ? tensors.compactMap { $0.gradient?.pointer } : nil,

@@ -101,6 +101,11 @@ public final class PhaseOptimizer: @unchecked Sendable {
     /// Below this many elements in all, splitting costs more than it saves.
     static let parallelThreshold = 1 << 16
 
+    /// `parameter`'s weight decay: its network's own where the phase names one, else the optimizer's.
+    private func decay(of parameter: Parameter, optimizer decay: Double) -> Float {
+        Float(schedule.networkWeightDecay.first { $0.network == parameter.network }?.decay ?? decay)
+    }
+
     private func update(_ indices: [Int], rate: Float, part: Int, of parts: Int) {
         for index in indices {
             let parameter = parameters[index]
@@ -111,14 +116,16 @@ public final class PhaseOptimizer: @unchecked Sendable {
             case .adam(_, let beta1, let beta2, let epsilon, let decay):
                 let configuration = AdamConfiguration(
                     learningRate: rate, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon),
-                    weightDecay: Float(decay), decoupledWeightDecay: schedule.decoupledWeightDecay)
+                    weightDecay: self.decay(of: parameter, optimizer: decay),
+                    decoupledWeightDecay: schedule.decoupledWeightDecay)
                 adamStep(
                     parameter: parameter.value.pointer + start, firstMoment: firstMoments[index].pointer + start,
                     secondMoment: secondMoments[index].pointer + start, gradient: gradient.pointer + start,
                     count: count, configuration: configuration, step: step)
             case .sgd(_, let momentum, let decay):
                 let configuration = SGDConfiguration(
-                    learningRate: rate, momentum: Float(momentum), dampening: 0, weightDecay: Float(decay))
+                    learningRate: rate, momentum: Float(momentum), dampening: 0,
+                    weightDecay: self.decay(of: parameter, optimizer: decay))
                 sgdStep(
                     parameter: parameter.value.pointer + start, momentumBuffer: firstMoments[index].pointer + start,
                     gradient: gradient.pointer + start, count: count, configuration: configuration, step: step)

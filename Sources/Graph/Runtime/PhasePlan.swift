@@ -18,6 +18,11 @@ public struct PhasePlan: Sendable {
         /// Rows per sample: a value computed from `k` draws of a posterior holds `k` rows for each
         /// sample of the batch, a sample's rows next to each other.
         public var draws = 1
+        /// Set for a value whose rows do not follow the batch (`eye(50)` and what is computed from it).
+        public var fixedRows: Int?
+
+        /// The rows it holds for a batch.
+        public var rows: RowCount { fixedRows.map { .fixed($0) } ?? .perSample(draws) }
     }
 
     /// One layer of one network, applied to one value.
@@ -190,7 +195,7 @@ extension PhasePlan {
                 guard case .batch(let shape) = node.value else { preconditionFailure("a function made no batch") }
                 let output = addValue(
                     shape, root: nil, needsGradient: inputs.contains { plan.values[$0].needsGradient },
-                    draws: node.draws)
+                    draws: node.draws, fixedRows: node.fixedRows)
                 plan.functions.append(
                     FunctionApplication(
                         function: applied.function, inputs: inputs, output: output, position: plan.applications.count))
@@ -247,9 +252,14 @@ extension PhasePlan {
             return index
         }
 
-        mutating func addValue(_ shape: SampleShape, root: Int?, needsGradient: Bool, draws: Int = 1) -> Int {
+        mutating func addValue(
+            _ shape: SampleShape, root: Int?, needsGradient: Bool, draws: Int = 1, fixedRows: Int? = nil
+        ) -> Int {
             let index = plan.values.count
-            plan.values.append(Value(shape: shape, root: root ?? index, needsGradient: needsGradient, draws: draws))
+            plan.values.append(
+                Value(
+                    shape: shape, root: root ?? index, needsGradient: needsGradient, draws: draws, fixedRows: fixedRows)
+            )
             return index
         }
 
@@ -267,7 +277,7 @@ extension PhasePlan {
                 let needs = computes || inputValue.needsGradient
                 let output = addValue(
                     summary.output, root: layer.isView ? inputValue.root : nil, needsGradient: needs,
-                    draws: inputValue.draws)
+                    draws: inputValue.draws, fixedRows: inputValue.fixedRows)
                 plan.applications.append(
                     Application(
                         network: network.name, layerIndex: index, layer: layer, input: current,

@@ -69,8 +69,8 @@ public final class PhaseProgram: @unchecked Sendable {
         /// The optimizer's tensors whose gradients are complete once this run's backward is done
         /// (this is the last application of their layer in backward order).
         var completes: [Int] = []
-        /// Rows per sample of its input (`PhasePlan.Value.draws`).
-        var rows = 1
+        /// The rows of its input (`PhasePlan.Value.rows`).
+        var rows = RowCount.perSample(1)
     }
 
     /// What computes each convolution and dense layer's products, for `runexp bench` and tests:
@@ -88,7 +88,7 @@ public final class PhaseProgram: @unchecked Sendable {
         for run in runs {
             guard let convolution = run.buffers.convolution else { continue }
             for batch in batches.sorted() where batch > 0 && batch < capacity {
-                convolution.prepare(batch: batch * run.rows)
+                convolution.prepare(batch: run.rows.count(batch: batch))
             }
         }
     }
@@ -125,8 +125,8 @@ public final class PhaseProgram: @unchecked Sendable {
         var buffers: FunctionBuffers
         var runsBackward: Bool
         var beforeRun: Int
-        /// Rows per sample of its output.
-        var rows: Int
+        /// The rows of its output.
+        var rows: RowCount
     }
 
     /// One term function with its buffers; `index` is its place among the plan's terms.
@@ -134,8 +134,8 @@ public final class PhaseProgram: @unchecked Sendable {
         var index: Int
         var function: any TermFunction
         var buffers: TermBuffers
-        /// Rows per sample of its inputs.
-        var rows: Int
+        /// The rows of its inputs.
+        var rows: RowCount
     }
 
     /// One loss term with its buffers and where its gradients go.
@@ -144,8 +144,8 @@ public final class PhaseProgram: @unchecked Sendable {
         var index: Int
         var term: PhasePlan.LossTerm
         var count: Int
-        /// Rows per sample of the prediction and the target.
-        var rows: Int
+        /// The rows of the prediction and the target.
+        var rows: RowCount
         var prediction: UnsafeMutablePointer<Float>
         var target: UnsafeMutablePointer<Float>?
         var dPrediction: (UnsafeMutablePointer<Float>, accumulate: Bool)?
@@ -262,7 +262,7 @@ public final class PhaseProgram: @unchecked Sendable {
                 runFunction(next)
                 next += 1
             }
-            runs[index].buffers.batch = batch * runs[index].rows
+            runs[index].buffers.batch = runs[index].rows.count(batch: batch)
             if !copiedRuns[index] { runs[index].layer.forward(runs[index].buffers, random: &dropout) }
         }
         while next < functionRuns.count {
@@ -274,12 +274,12 @@ public final class PhaseProgram: @unchecked Sendable {
             var value = Double(
                 lossForward(
                     kind: loss.term.kind, prediction: loss.prediction, target: target,
-                    count: batch * loss.rows * loss.count))
-            if loss.term.kind == .sse { value /= Double(batch * loss.rows) }
+                    count: loss.rows.count(batch: batch) * loss.count))
+            if loss.term.kind == .sse { value /= Double(loss.rows.count(batch: batch)) }
             termValues[loss.index] = value
         }
         for index in termRuns.indices {
-            termRuns[index].buffers.batch = batch * termRuns[index].rows
+            termRuns[index].buffers.batch = termRuns[index].rows.count(batch: batch)
             termValues[termRuns[index].index] = termRuns[index].function.forward(termRuns[index].buffers)
         }
         loss = plan.total.value(termValues, epoch: epoch)
@@ -287,7 +287,7 @@ public final class PhaseProgram: @unchecked Sendable {
     }
 
     private func runFunction(_ index: Int) {
-        functionRuns[index].buffers.batch = batch * functionRuns[index].rows
+        functionRuns[index].buffers.batch = functionRuns[index].rows.count(batch: batch)
         functionRuns[index].function.forward(functionRuns[index].buffers, random: &noise)
     }
 
@@ -317,7 +317,7 @@ public final class PhaseProgram: @unchecked Sendable {
         var weights = Array(repeating: 0.0, count: termValues.count)
         plan.total.propagate(1, termValues, epoch: epoch, into: &weights)
         for loss in losses {
-            let rows = batch * loss.rows
+            let rows = loss.rows.count(batch: batch)
             let upstream = Float(loss.term.kind == .sse ? weights[loss.index] / Double(rows) : weights[loss.index])
             let count = rows * loss.count
             let target: LossTarget = loss.target.map { .buffer($0) } ?? .constant(constantTarget(loss.term))
