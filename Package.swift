@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "RunFolder", dependencies: ["Spec", "Data"]),
         .target(
             name: "Runner", dependencies: ["Spec", "Graph", "Data", "Kernels", "Analysis", "Report", "RunFolder"]),
-        .target(name: "Study", dependencies: ["RunFolder", "Runner", "Report", "Spec", "Data"]),
+        .target(name: "Study", dependencies: ["RunFolder", "Runner", "Report", "Spec", "Data", "Kernels"]),
         .target(
             name: "Tools", dependencies: ["RunFolder", "Runner", "Study", "Spec", "Graph", "Data", "Kernels", "Report"]),
         .executableTarget(

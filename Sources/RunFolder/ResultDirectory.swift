@@ -171,10 +171,12 @@ public struct RunRecord: Sendable {
     public var command: [String]
     /// The folder it was started in; nil for a run recorded before runexp wrote it.
     public var folder: String?
-    /// `running`, `complete`, `failed: why` or `interrupted`.
+    /// `running`, `complete`, `failed: why`, `interrupted` or `pruned: why`.
     public var status: String?
     /// How long it ran, once it ended.
     public var seconds: Double?
+    /// The epochs it trained (a pruned or early-stopped run's fewer than its spec's).
+    public var epochsDone: Int?
 
     /// Reads `folder/run.json`.
     public static func read(_ folder: String) throws -> RunRecord {
@@ -185,6 +187,7 @@ public struct RunRecord: Sendable {
         if case .string(let cwd)? = facts["cwd"] { record.folder = cwd }
         if case .string(let status)? = facts["status"] { record.status = status }
         record.seconds = facts["seconds"]?.numberValue
+        if case .integer(let epochs)? = facts["epochs_done"] { record.epochsDone = epochs }
         return record
     }
 }

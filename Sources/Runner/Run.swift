@@ -22,6 +22,8 @@ public struct RunOptions: Sendable {
     public var dryRun = false
     /// Also write the records as TensorBoard event files (`tensorboard/` in the run folder).
     public var tensorboard = false
+    /// A study trial's pruning rule (the sweep's `--asha`), judged at each rung.
+    public var pruning: RungJudge?
     public var commandLine: [String] = []
 
     public init(specPath: String) {
@@ -163,6 +165,7 @@ public enum RunCommand {
             (folder, lock) = try ResultDirectory.claim(
                 at: options.out ?? "results/\(spec.name)/seed-\(spec.seed)", replace: options.force)
         }
+        trainer.rungJudge = options.pruning.map { ($0, folder.url.lastPathComponent) }
         let session = RunSession(
             options: options, checked: checked, arithmetic: arithmetic, trainer: trainer, folder: folder)
         return (session, lock)

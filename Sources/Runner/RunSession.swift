@@ -105,6 +105,8 @@ struct RunSession {
                 "interrupted during epoch \(epoch + 1); partial results in \(folder.url.path); --resume continues "
                     + (checkpoint > 0 ? "after epoch \(checkpoint), the last checkpoint" : "from the beginning"))
             return .interrupted
+        case .pruned(let why):
+            return try finishPruned(why, console: console)
         case .failed(let why):
             try writeStatus("failed: \(why)", finished: Date())
             try? LiveReport(session: self).stopped("failed: \(why)")
@@ -150,6 +152,23 @@ struct RunSession {
             if !failures.isEmpty { return .outputsFailed }
             return misses.isEmpty ? .done : .missedExpectation
         }
+    }
+
+    /// A trial the study's pruning rule stopped: its figures are those of its last epoch, and it
+    /// writes no outputs.
+    func finishPruned(_ why: String, console: RunConsole) throws -> RunResult {
+        let last = history.epochs.last
+        var members: [String: JSON] = [:]
+        for (metric, value) in last?.values ?? [] { members[metric.name] = .number(value) }
+        for (phase, value) in last?.losses ?? [] { members[Metric.phaseLossKey(phase)] = .number(value) }
+        members[RunCount.parameterDigest.key] = .string(trainer.parameterDigest)
+        members[RunCount.steps.key] = .integer(trainer.step)
+        members[RunCount.epochs.key] = .integer(trainer.epochsDone)
+        try folder.write("metrics.json", JSON.object(members).pretty)
+        try writeStatus("pruned: \(why)", finished: Date())
+        try? LiveReport(session: self).stopped("pruned: \(why)")
+        console.message("pruned \(why)")
+        return .done
     }
 
     /// `metrics.json` and the outputs; returns the summary metrics. `progress` hears how far a

@@ -42,6 +42,8 @@ public enum TrainingOutcome: Sendable, Equatable {
     case interrupted(epoch: Int)
     /// A loss became NaN or infinite: which phase, at which step.
     case failed(String)
+    /// Stopped at a rung by the study's pruning rule (`RungJudge`): why.
+    case pruned(String)
 }
 
 /// Runs a checked spec's schedule over the data: every batch through every phase in order, the
@@ -63,6 +65,10 @@ public final class Trainer {
     var evaluationPasses = 0
     /// `train.early_stop`, when the spec asks for it.
     let earlyStopping: EarlyStopping?
+    /// A study trial's pruning rule and its name among the study's trials (its folder's).
+    public var rungJudge: (judge: RungJudge, trial: String)?
+    /// Set when the pruning rule stopped training after the last epoch: why.
+    private(set) var prunedReason: String?
     var sampler: PriorSampler?
     var shuffle: RandomStream
     let batchBuffer: FloatBuffer
@@ -207,6 +213,7 @@ public final class Trainer {
             }
             epochsDone += 1
             try finishEpoch(epochMeans, record: record, epochEnded: epochEnded)
+            if let prunedReason { return .pruned(prunedReason) }
         }
         try finishTraining(record: record)
         return .complete
@@ -224,7 +231,11 @@ public final class Trainer {
         if evaluated { try earlyStopping?.observe(metrics) }
         try record(epochRecord(metrics))
         epochEnded(metrics)
-        let last = epochsDone >= checked.spec.train.epochs || earlyStopping?.exhausted == true
+        if let (judge, trial) = rungJudge {
+            prunedReason = try judge.verdict(
+                trial: trial, epoch: epochsDone, epochs: checked.spec.train.epochs, metrics: metrics)
+        }
+        let last = epochsDone >= checked.spec.train.epochs || earlyStopping?.exhausted == true || prunedReason != nil
         if checkpoints.isDue(afterEpoch: epochsDone, last: last) { try writeCheckpoint() }
     }
 

@@ -28,6 +28,12 @@ public enum TrialCommand {
         } else {
             arguments += ["--out", folder.path, "--force"]
         }
+        if let prune = request.prune {
+            // The trial judges itself at each rung against the others' records, so that a pruned
+            // trial ends on its own: on Slurm, its task frees its node.
+            let rungs = folder.deletingLastPathComponent().appendingPathComponent("rungs").path
+            arguments += ["--asha", prune.text, "--asha-rungs", rungs]
+        }
         return arguments + ["--threads", String(threads)]
     }
 
@@ -40,6 +46,7 @@ public enum TrialCommand {
         switch record.status {
         case "complete": status = .complete
         case "interrupted": status = .interrupted
+        case let text? where text.hasPrefix("pruned"): status = .pruned
         case let text? where text.hasPrefix("failed"): status = .failed
         default: status = nil
         }

@@ -275,7 +275,7 @@ public struct SlurmEngine: StudyEngine {
                 let ending = TrialCommand.ending(of: study.trialFolder(trial))
                 guard let status = ending.status else { continue }
                 open.remove(index)
-                record.statuses[index] = status == .complete ? .complete : .interrupted
+                record.statuses[index] = status.hasEnded ? status : .interrupted
                 record.seconds[index] = ending.seconds
                 changed(trial, record)
             }

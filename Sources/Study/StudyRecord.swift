@@ -5,6 +5,11 @@ import Spec
 /// How a trial stands.
 public enum TrialStatus: String, Sendable {
     case pending, running, complete, failed, interrupted
+    /// Stopped at a rung by the study's pruning rule: it has ended, and `--resume` leaves it.
+    case pruned
+
+    /// Whether the trial has nothing left to run.
+    public var hasEnded: Bool { self == .complete || self == .pruned }
 }
 
 /// What `study.json` holds: the request (so `--resume` can repeat it) and each trial's status,
@@ -44,7 +49,7 @@ public struct StudyRecord: Sendable {
             if let job = jobIDs[trial.index] { members["job_id"] = .string(job) }
             return .object(members)
         }
-        return .object([
+        var members: [String: JSON] = [
             "spec": .string(request.specPath),
             "name": .string(matrix.name),
             "engine": .string(engine),
@@ -53,7 +58,49 @@ public struct StudyRecord: Sendable {
                 request.grid.map { .object(["key": .string($0.key), "values": .array($0.values.map(JSON.string))]) }),
             "set": .array(request.overrides.map(JSON.string)),
             "trials": .array(trials),
-        ])
+        ]
+        if let count = request.randomTrials {
+            members["search"] = .object([
+                "random": .object(["trials": .integer(count)]),
+                "space": .array(
+                    request.space.map {
+                        .object(["key": .string($0.key), "distribution": .string($0.distribution.description)])
+                    }),
+            ])
+        }
+        if let prune = request.prune {
+            members["prune"] = .object([
+                "asha": .object([
+                    "metric": .string(prune.metric), "min_epochs": .integer(prune.minEpochs),
+                    "reduction": .integer(prune.reduction),
+                ])
+            ])
+        }
+        return .object(members)
+    }
+
+    /// The random search and pruning rule a `study.json` records, into `request`.
+    static func readSearch(_ members: [String: JSON], into request: inout StudyRequest, folder: String) throws {
+        if case .object(let search)? = members["search"] {
+            guard case .object(let random)? = search["random"], case .integer(let count)? = random["trials"],
+                case .array(let space)? = search["space"]
+            else { throw StudyError("\(folder): study.json's search is not one runexp wrote") }
+            request.randomTrials = count
+            request.space = try space.map { entry in
+                guard case .object(let e) = entry, case .string(let key)? = e["key"],
+                    case .string(let text)? = e["distribution"],
+                    case .success(let distribution) = SearchDistribution.parse(text)
+                else { throw StudyError("\(folder): study.json's search space is not one runexp wrote") }
+                return (key, distribution)
+            }
+        }
+        if case .object(let prune)? = members["prune"] {
+            guard case .object(let asha)? = prune["asha"], case .string(let metric)? = asha["metric"],
+                case .integer(let minEpochs)? = asha["min_epochs"], case .integer(let reduction)? = asha["reduction"],
+                case .success(let rule) = PruneSpec.parse("\(metric),\(minEpochs),\(reduction)")
+            else { throw StudyError("\(folder): study.json's pruning rule is not one runexp wrote") }
+            request.prune = rule
+        }
     }
 
     /// What a `study.json` holds that `--resume` uses: the request, the engine, and each trial's
@@ -82,7 +129,7 @@ public struct StudyRecord: Sendable {
             }
             return UInt64(value)
         }
-        let request = StudyRequest(
+        var request = StudyRequest(
             specPath: spec, seeds: seedValues,
             grid: grid.compactMap { entry in
                 guard case .object(let e) = entry, case .string(let key)? = e["key"],
@@ -96,6 +143,7 @@ public struct StudyRecord: Sendable {
                 }
                 return []
             }())
+        try readSearch(members, into: &request, folder: folder)
         let statuses = trials.map { trial -> TrialStatus in
             guard case .object(let t) = trial, case .string(let status)? = t["status"] else { return .pending }
             return TrialStatus(rawValue: status) ?? .pending

@@ -1,4 +1,5 @@
 import Foundation
+import RunFolder
 
 /// `runexp sweep`: checks every trial, claims the study folder, runs the trials on an engine and
 /// writes the summary and report. `--resume` runs again only the trials that are not complete.
@@ -45,7 +46,7 @@ public enum Sweep {
         // stopped with the command that ran it.
         if engine.name == saved.engine { record.jobIDs = saved.jobIDs }
         if engine.name == "local" { record.statuses = record.statuses.map { $0 == .running ? .interrupted : $0 } }
-        let left = matrix.trials.filter { record.statuses[$0.index] != .complete }
+        let left = matrix.trials.filter { !record.statuses[$0.index].hasEnded }
         progress("study: \(left.count) of \(matrix.trials.count) trials left in \(folder.url.path)")
         let outcome = try execute(left, engine: engine, folder: folder, record: &record, progress: progress)
         return (folder.url.path, outcome)
@@ -72,7 +73,8 @@ public enum Sweep {
         if record.statuses.contains(.running) { return .detached }
         let summary = StudySummary.make(record, folder: folder)
         for note in summary.notes { progress("note: \(note)") }
-        try folder.write("summary.csv", summary.csv(keys: record.matrix.request.grid.map(\.key)))
+        if let pruning = pruningLine(record, folder: folder) { progress(pruning) }
+        try folder.write("summary.csv", summary.csv(keys: record.matrix.request.keys))
         try folder.write("summary.json", summary.json.pretty)
         try folder.write("report.html", StudyReport.html(record, summary, folder: folder))
         for best in summary.best where best.metric.hasPrefix("test_") {
@@ -82,5 +84,20 @@ public enum Sweep {
         if record.statuses.contains(.interrupted) || record.statuses.contains(.pending) { return .interrupted }
         let failed = record.statuses.filter { $0 == .failed }.count
         return failed > 0 ? .someFailed(failed) : .complete
+    }
+
+    /// What pruning saved: `pruned 8 of 12 trials; 21 of 48 epochs trained (44%)`.
+    static func pruningLine(_ record: StudyRecord, folder: StudyFolder) -> String? {
+        guard record.matrix.request.prune != nil else { return nil }
+        let trials = record.matrix.trials
+        let pruned = trials.filter { record.statuses[$0.index] == .pruned }.count
+        let trained = trials.reduce(0) { total, trial in
+            total + ((try? RunRecord.read(folder.trialFolder(trial).path))?.epochsDone ?? 0)
+        }
+        let planned = trials.reduce(0) { total, trial in
+            total + (record.matrix.epochs[trial.setting] ?? 0)
+        }
+        let share = planned > 0 ? String(format: " (%.0f%%)", 100 * Double(trained) / Double(planned)) : ""
+        return "pruned \(pruned) of \(trials.count) trials; \(trained) of \(planned) epochs trained\(share)"
     }
 }

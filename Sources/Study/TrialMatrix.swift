@@ -11,6 +11,11 @@ public struct StudyRequest: Sendable {
     public var grid: [(key: String, values: [String])]
     /// `--set` overrides every trial shares.
     public var overrides: [String] = []
+    /// A random search: the keys it draws and what from, and how many settings (nil: the grid).
+    public var space: [(key: String, distribution: SearchDistribution)] = []
+    public var randomTrials: Int?
+    /// Stops trials that fall behind at a rung (ASHA); nil: every trial runs all its epochs.
+    public var prune: PruneSpec?
 
     public init(specPath: String, seeds: [UInt64], grid: [(key: String, values: [String])], overrides: [String] = []) {
         self.specPath = specPath
@@ -18,6 +23,9 @@ public struct StudyRequest: Sendable {
         self.grid = grid
         self.overrides = overrides
     }
+
+    /// The keys its settings vary, grid or space.
+    public var keys: [String] { randomTrials == nil ? grid.map(\.key) : space.map(\.key) }
 }
 
 /// One combination of grid values: what the trials of a study that differ only in seed share.
@@ -60,6 +68,8 @@ public struct TrialMatrix: Sendable {
     /// a batch's layer outputs), over the settings: what a Slurm task asks for, with the data's
     /// and the process's share on top.
     public var estimatedBytes = 0
+    /// The epochs each setting's spec trains: what a trial runs when nothing stops it.
+    public var epochs: [Setting: Int] = [:]
 
     /// The trials of `request`, each checked as `runexp check` would check it; throws every
     /// trial's problems (with the trial named) when any trial is not a valid spec.
@@ -75,6 +85,7 @@ public struct TrialMatrix: Sendable {
             {
             case .success(let checked):
                 name = checked.spec.name
+                matrix.epochs[setting] = checked.spec.train.epochs
                 let estimate = MemoryEstimate(
                     model: checked.model, batchSize: checked.spec.train.batchSize, phases: checked.spec.phases)
                 estimatedBytes = max(estimatedBytes, estimate.totalBytes)
@@ -95,6 +106,9 @@ public struct TrialMatrix: Sendable {
     public static func layout(_ request: StudyRequest) throws -> TrialMatrix {
         try checkRepeats(request)
         var settings = [Setting(values: [])]
+        if let count = request.randomTrials {
+            settings = RandomSearch.settings(request.space, count: count, seed: request.seeds[0])
+        }
         for entry in request.grid {
             settings = settings.flatMap { setting in
                 entry.values.map { Setting(values: setting.values + [.init(key: entry.key, value: $0)]) }
@@ -123,6 +137,12 @@ public struct TrialMatrix: Sendable {
             throw StudyError(
                 "the study names seed \(seed) more than once; a repeated seed trains the same bits again "
                     + "and would count as a second sample: give each seed once")
+        }
+        if request.randomTrials != nil, request.space.isEmpty {
+            throw StudyError("a random search needs a space: the keys it draws and what from")
+        }
+        if let key = firstRepeat(request.space.map(\.key)) {
+            throw StudyError("the search space gives '\(key)' twice; give each key once")
         }
         if let key = firstRepeat(request.grid.map(\.key)) {
             let given = request.grid.filter { $0.key == key }.map { "\(key)=\($0.values.joined(separator: ","))" }
@@ -166,6 +186,18 @@ public struct TrialMatrix: Sendable {
             for entry in request.grid {
                 lines.append("  \(entry.key): [\(entry.values.map(Self.quoted).joined(separator: ", "))]")
             }
+        }
+        if let count = request.randomTrials {
+            lines.append("search: {random: {trials: \(count)}}")
+            lines.append("space:")
+            for entry in request.space {
+                lines.append("  \(entry.key): \(Self.quoted(entry.distribution.description))")
+            }
+        }
+        if let prune = request.prune {
+            lines.append(
+                "prune: {asha: {metric: \(prune.metric), min_epochs: \(prune.minEpochs), reduction: \(prune.reduction)}}"
+            )
         }
         lines.append("trials: \(trials.count)   # \(shape)")
         return lines.joined(separator: "\n") + "\n"

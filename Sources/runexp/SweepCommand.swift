@@ -11,10 +11,12 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Run a spec over several seeds and settings and summarize every metric per setting.",
         discussion: """
-            The study is the spec's `sweep:` (seeds and grid), or --seeds and --grid (which win). Every trial is
+            The study is the spec's `sweep:` (seeds, and a grid or a random search's space), or --seeds, --grid,
+            --random and --space (which win); --asha stops trials that fall behind at each rung. Every trial is
             checked before any starts. Examples:
               runexp sweep experiments/cnn_ae.yaml --seeds 0-2 --grid train.batch_size=64,128 --set train.epochs=2
               runexp sweep experiments/cnn_ae.yaml --seeds 0-4 --engine slurm --time 30:00
+              runexp sweep experiments/cnn_ae.yaml --random 12 --space phases.reconstruction.optimizer.adam.lr='loguniform(1e-4,3e-3)' --asha validation_mse,1,3
               runexp sweep --resume results/cnn_ae/sweep-1
             Exit codes: 0 every trial complete, 1 some trials failed, 2 bad input, 130 interrupted.
             """)
@@ -29,6 +31,21 @@ struct SweepCommand: ParsableCommand {
         help: ArgumentHelp(
             "A spec key and the values it takes, e.g. train.batch_size=64,128 (repeatable).", valueName: "key=v1,v2"))
     var grid: [String] = []
+
+    @Option(help: ArgumentHelp("A random search: draw this many settings from --space.", valueName: "trials"))
+    var random: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "A spec key and what a random search draws it from: uniform(a,b), loguniform(a,b), int(a,b) or choice(v1,v2,…) (repeatable).",
+            valueName: "key=distribution"))
+    var space: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Stop trials that fall behind (asynchronous successive halving): the metric, the first rung's epochs (1) and the reduction (3), e.g. validation_mse,1,3.",
+            valueName: "metric[,min_epochs[,reduction]]"))
+    var asha: String?
 
     @Option(
         name: .customLong("set"),
@@ -85,6 +102,15 @@ struct SweepCommand: ParsableCommand {
         if let seeds, Self.parseSeeds(seeds) == nil {
             throw ValidationError("--seeds must be seeds and ranges such as 0-4 or 0,3,7; found '\(seeds)'")
         }
+        if let random, random < 1 { throw ValidationError("--random must be 1 or more trials; found \(random)") }
+        if random != nil, space.isEmpty { throw ValidationError("--random draws from --space: give the keys it draws") }
+        if !space.isEmpty, !grid.isEmpty {
+            throw ValidationError("give --grid or --space: a random search draws every key it varies")
+        }
+        for entry in space {
+            if case .failure(let problem) = Self.parseSpace(entry) { throw ValidationError("--space: \(problem)") }
+        }
+        if let asha, case .failure(let problem) = PruneSpec.parse(asha) { throw ValidationError("--asha: \(problem)") }
         for entry in grid where Self.parseGrid(entry) == nil {
             throw ValidationError("--grid must be key=v1,v2,… such as train.batch_size=64,128; found '\(entry)'")
         }
@@ -110,6 +136,19 @@ struct SweepCommand: ParsableCommand {
         let values = text[text.index(after: equals)...].split(separator: ",").map(String.init)
         guard !key.isEmpty, !values.isEmpty else { return nil }
         return (key, values)
+    }
+
+    /// `key=loguniform(1e-4,1e-2)` → the key and its distribution.
+    static func parseSpace(_ text: String) -> Result<
+        (key: String, distribution: SearchDistribution), SearchSpaceProblem
+    > {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            return .failure(
+                SearchSpaceProblem("give key=distribution, e.g. train.batch_size=choice(64,128); found '\(text)'"))
+        }
+        return SearchDistribution.parse(String(text[text.index(after: equals)...])).map {
+            (String(text[..<equals]), $0)
+        }
     }
 
     func run() throws {
@@ -178,9 +217,20 @@ struct SweepCommand: ParsableCommand {
         let seeds = self.seeds.flatMap(Self.parseSeeds) ?? declared?.seeds.map { UInt64($0) }
         let grid =
             self.grid.isEmpty ? declared?.grid.map { ($0.key, $0.values) } ?? [] : self.grid.compactMap(Self.parseGrid)
-        if seeds == nil, grid.isEmpty {
-            throw RunError("nothing to sweep: give --seeds or --grid, or a `sweep:` in the spec (docs/studies.md)")
+        var request = StudyRequest(specPath: spec, seeds: seeds ?? [loaded.seed], grid: grid, overrides: overrides)
+        if !space.isEmpty {
+            request.grid = []
+            request.space = space.compactMap { try? Self.parseSpace($0).get() }
+            request.randomTrials = random ?? declared?.randomTrials ?? 10
+        } else if self.grid.isEmpty, let declared, let count = declared.randomTrials {
+            request.space = declared.space.map { ($0.key, $0.distribution) }
+            request.randomTrials = random ?? count
         }
-        return StudyRequest(specPath: spec, seeds: seeds ?? [loaded.seed], grid: grid, overrides: overrides)
+        request.prune = asha.flatMap { try? PruneSpec.parse($0).get() } ?? declared?.prune
+        if self.seeds == nil, request.grid.isEmpty, request.randomTrials == nil, declared == nil {
+            throw RunError(
+                "nothing to sweep: give --seeds, --grid or --space, or a `sweep:` in the spec (docs/studies.md)")
+        }
+        return request
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runner
+import Spec
 
 /// `runexp SPEC`: trains a spec and writes its result directory.
 struct Train: ParsableCommand {
@@ -28,10 +29,18 @@ struct Train: ParsableCommand {
     @Flag(help: "Also write TensorBoard event files (tensorboard/ in the run folder: losses, metrics, images).")
     var tensorboard = false
 
+    @Option(help: .hidden)
+    var asha: String?
+
+    @Option(help: .hidden)
+    var ashaRungs: String?
+
     func validate() throws {
         if resume != nil, out != nil || force {
             throw ValidationError("--resume continues the run in its folder; --out and --force do not go with it")
         }
+        if (asha == nil) != (ashaRungs == nil) { throw ValidationError("--asha and --asha-rungs go together") }
+        if let asha, case .failure(let problem) = PruneSpec.parse(asha) { throw ValidationError("--asha: \(problem)") }
     }
 
     func run() throws {
@@ -50,6 +59,9 @@ struct Train: ParsableCommand {
         run.resume = resume
         run.dryRun = dryRun
         run.tensorboard = tensorboard
+        if let asha, let ashaRungs, case .success(let rule) = PruneSpec.parse(asha) {
+            run.pruning = RungJudge(rule: rule, folder: ashaRungs)
+        }
         run.commandLine = commandLine
         return run
     }

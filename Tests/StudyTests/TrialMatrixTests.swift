@@ -3,6 +3,7 @@ import Testing
 
 @testable import Runner
 @testable import Study
+import Spec
 
 /// The trial matrix and the summary a study builds from its trials.
 struct TrialMatrixTests {
@@ -66,5 +67,50 @@ struct StudyFolderTests {
             "\(error)".contains("is busy: another runexp sweep holds its lock")
         }
         withExtendedLifetime(first) {}
+    }
+}
+
+/// A random search's settings: drawn from the study's first seed alone.
+struct RandomSearchTests {
+    func request(seed: UInt64, trials: Int = 5) throws -> StudyRequest {
+        var request = StudyRequest(specPath: try TrialMatrixTests().spec(), seeds: [seed], grid: [])
+        request.space = [
+            ("phases.r.optimizer.adam.lr", .logUniform(1e-4, 1e-2)), ("train.batch_size", .choice(["32", "64"])),
+        ]
+        request.randomTrials = trials
+        return request
+    }
+
+    @Test func theSameStudyDrawsTheSameSettingsAndAnotherSeedOthers() throws {
+        let first = try TrialMatrix.layout(request(seed: 3)).settings
+        #expect(first.count == 5)
+        #expect(try TrialMatrix.layout(request(seed: 3)).settings == first)
+        #expect(try TrialMatrix.layout(request(seed: 4)).settings != first)
+        #expect(first.allSatisfy { $0.values.map(\.key) == ["phases.r.optimizer.adam.lr", "train.batch_size"] })
+    }
+
+    @Test func drawingMoreSettingsKeepsTheFirstOnes() throws {
+        let five = try TrialMatrix.layout(request(seed: 3)).settings
+        let eight = try TrialMatrix.layout(request(seed: 3, trials: 8)).settings
+        #expect(Array(eight.prefix(5)) == five)
+    }
+
+    @Test func aSpaceTooSmallForTheTrialsGivesEachSettingOnce() throws {
+        var small = try request(seed: 1, trials: 10)
+        small.space = [("train.batch_size", .choice(["32", "64"]))]
+        #expect(
+            try TrialMatrix.layout(small).settings.map(\.label) == ["train.batch_size=64", "train.batch_size=32"]
+                || TrialMatrix.layout(small).settings.map(\.label) == ["train.batch_size=32", "train.batch_size=64"])
+    }
+
+    @Test func studyJSONKeepsTheSearchAndThePruningRuleForResume() throws {
+        var original = try request(seed: 2)
+        original.prune = PruneSpec(metric: "validation_mse", minEpochs: 1, reduction: 3)
+        let record = StudyRecord(matrix: try TrialMatrix.layout(original), engine: "local")
+        let saved = try StudyRecord.read(Data(record.json.pretty.utf8), folder: "study")
+        #expect(saved.request.randomTrials == 5)
+        #expect(saved.request.space.map(\.distribution) == original.space.map(\.distribution))
+        #expect(saved.request.prune == original.prune)
+        #expect(try TrialMatrix.layout(saved.request).settings == TrialMatrix.layout(original).settings)
     }
 }
