@@ -18,6 +18,7 @@ public enum LayerRegistry {
         case .batchNorm(let momentum, let epsilon): return BatchNorm(momentum: momentum, epsilon: epsilon)
         case .vectorQuantize(let codes, let dim): return VectorQuantize(codes: codes, dim: dim)
         case .planar: return PlanarFlow()
+        case .iaf(let hidden): return InverseAutoregressiveFlow(hidden: hidden)
         }
     }
 }

@@ -47,6 +47,9 @@ public struct LayerSpec: Sendable, Equatable {
         case vectorQuantize(codes: Int, dim: Int?)
         /// A planar normalizing flow on [code, running log-determinant] rows.
         case planar
+        /// One inverse autoregressive flow step (a MADE of these hidden widths) on [code, running
+        /// log-determinant] rows.
+        case iaf(hidden: [Int])
     }
 
     public var kind: Kind
@@ -56,7 +59,7 @@ public struct LayerSpec: Sendable, Equatable {
     /// Every layer name a spec may use.
     public static let names = [
         "dense", "conv2d", "conv2d_transpose", "relu", "leaky_relu", "sigmoid", "tanh", "flatten", "reshape",
-        "dropout", "batch_norm", "vector_quantize", "planar",
+        "dropout", "batch_norm", "vector_quantize", "planar", "iaf",
     ]
 
     /// A short, readable form for tables: `dense 1000`, `conv2d 32 k3 s2 same`.
@@ -77,6 +80,7 @@ public struct LayerSpec: Sendable, Equatable {
         case .batchNorm: return "batch_norm"
         case .vectorQuantize(let codes, let dim): return "vector_quantize \(codes)" + (dim.map { " dim \($0)" } ?? "")
         case .planar: return "planar"
+        case .iaf(let hidden): return "iaf \(hidden.map(String.init).joined(separator: "×"))"
         }
     }
 }
