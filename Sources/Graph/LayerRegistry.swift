@@ -19,6 +19,7 @@ public enum LayerRegistry {
         case .vectorQuantize(let codes, let dim): return VectorQuantize(codes: codes, dim: dim)
         case .planar: return PlanarFlow()
         case .hardtanh(let low, let high): return Hardtanh(minimum: low, maximum: high)
+        case .iaf(let hidden): return InverseAutoregressiveFlow(hidden: hidden)
         }
     }
 }

@@ -2,7 +2,7 @@ extension SpecDecoder {
     /// The key a layer's one-value shorthand stands for: `dense: 1000` means `dense: {units: 1000}`.
     static let layerShorthand = [
         "dense": "units", "conv2d": "filters", "conv2d_transpose": "filters", "leaky_relu": "slope",
-        "reshape": "shape", "dropout": "rate", "vector_quantize": "codes",
+        "reshape": "shape", "dropout": "rate", "vector_quantize": "codes", "iaf": "hidden",
     ]
 
     func decodeLayer(_ node: inout YAMLNode, network: String, index: Int) -> LayerSpec? {
@@ -71,6 +71,12 @@ extension SpecDecoder {
                 return nil
             }
             return .hardtanh(min: low, max: high)
+        case "iaf":
+            // pythae's VAE_IAF default: three hidden layers of 128 in each MADE.
+            let fallback = YAMLNode.Content.sequence(
+                Array(repeating: YAMLNode(.scalar("128"), origin: .defaulted), count: 3))
+            return map.optional("hidden", default: fallback) { scalars.intList($0, "\(what).hidden", in: 1...1 << 16) }
+                .map { .iaf(hidden: $0) }
         case "relu": return .relu
         case "sigmoid": return .sigmoid
         case "tanh": return .tanh

@@ -49,6 +49,9 @@ public struct LayerSpec: Sendable, Equatable {
         case planar
         /// Each value clamped to [min, max].
         case hardtanh(min: Double, max: Double)
+        /// One inverse autoregressive flow step (a MADE of these hidden widths) on [code, running
+        /// log-determinant] rows.
+        case iaf(hidden: [Int])
     }
 
     public var kind: Kind
@@ -58,7 +61,7 @@ public struct LayerSpec: Sendable, Equatable {
     /// Every layer name a spec may use.
     public static let names = [
         "dense", "conv2d", "conv2d_transpose", "relu", "leaky_relu", "sigmoid", "tanh", "flatten", "reshape",
-        "dropout", "batch_norm", "vector_quantize", "planar", "hardtanh",
+        "dropout", "batch_norm", "vector_quantize", "planar", "hardtanh", "iaf",
     ]
 
     /// A short, readable form for tables: `dense 1000`, `conv2d 32 k3 s2 same`.
@@ -80,6 +83,7 @@ public struct LayerSpec: Sendable, Equatable {
         case .vectorQuantize(let codes, let dim): return "vector_quantize \(codes)" + (dim.map { " dim \($0)" } ?? "")
         case .planar: return "planar"
         case .hardtanh(let low, let high): return "hardtanh \(low)…\(high)"
+        case .iaf(let hidden): return "iaf \(hidden.map(String.init).joined(separator: "×"))"
         }
     }
 }

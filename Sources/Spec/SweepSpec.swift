@@ -122,7 +122,7 @@ extension SpecDecoder {
         guard let (kind, value, _) = variant(node, "sweep.prune", ["asha"]),
             var map = MappingReader(value, "sweep.prune.\(kind)", log: log)
         else { return nil }
-        let metric = map.optional("metric", default: .scalar("validation_mse")) {
+        let metric = map.optional("metric", default: .scalar(Metric.of(.mse, on: .validation).name)) {
             scalars.string($0, "sweep.prune.asha.metric")
         }
         let minEpochs = map.optional("min_epochs", default: .scalar("1")) {

@@ -191,6 +191,31 @@ public enum TorchExport {
                     return torch.cat([z + self.u * t, log_det + torch.log(s.abs() + 1e-4)], dim=1)
 
 
+            class InverseAutoregressiveFlow(nn.Module):
+                \"\"\"runexp's iaf on rows [z, running log-determinant]: z reversed, then a MADE (sequential
+                degrees) gives a shift m and log-scale s per value; z becomes y * exp(s) + m.\"\"\"
+
+                def __init__(self, width, hidden):
+                    super().__init__()
+                    sizes = [width, *hidden, 2 * width]
+                    self.linears = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:]))
+                    degrees = [torch.arange(width)] + [torch.arange(h) % (width - 1) for h in hidden]
+                    outputs = torch.arange(2 * width) % width
+                    for i, linear in enumerate(self.linears):
+                        seen = degrees[i].unsqueeze(0)
+                        mask = outputs.unsqueeze(1) > seen if i == len(hidden) else degrees[i + 1].unsqueeze(1) >= seen
+                        self.register_buffer(f"mask{i}", mask.float(), persistent=False)
+
+                def forward(self, x):
+                    y, log_det = x[:, :-1].flip(1), x[:, -1:]
+                    h = y
+                    for i, linear in enumerate(self.linears):
+                        h = F.linear(h, linear.weight * getattr(self, f"mask{i}"), linear.bias)
+                        h = torch.relu(h) if i < len(self.linears) - 1 else h
+                    m, s = h.chunk(2, dim=1)
+                    return torch.cat([y * s.exp() + m, log_det + s.sum(dim=1, keepdim=True)], dim=1)
+
+
             class Network(nn.Module):
                 \"\"\"One runexp network: `layers` numbered as runexp numbers them; `outputs` the sizes of its
                 named outputs, in order.\"\"\"
