@@ -143,7 +143,7 @@ public struct StudySummary: Sendable {
     /// A CSV field: quoted where it holds a comma, quote or line break, and where a spreadsheet
     /// would read it as a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, a tab or carriage return first),
     /// led by an apostrophe so it stays text. A number (`-0.5`) is left as it is.
-    static func csvField(_ text: String) -> String {
+    public static func csvField(_ text: String) -> String {
         let formula = text.first.map { "=+-@\t\r".contains($0) } == true && Double(text) == nil
         let safe = formula ? "'" + text : text
         return safe.contains(where: { ",\"\n\r".contains($0) }) || formula
