@@ -135,7 +135,7 @@ public struct Comparison: Sendable {
         for best in summary.best where shown.contains(best.metric) {
             for (other, test) in best.tests {
                 let verdict = test.map {
-                    String(format: "t = %.3g, df = %.1f, p = %.3g", $0.t, $0.degreesOfFreedom, $0.p)
+                    $0.plainWords + String(format: "; t = %.3g, df = %.1f, p = %.3g", $0.t, $0.degreesOfFreedom, $0.p)
                 }
                 lines.append(
                     "best \(best.metric): \(best.setting.label) against \(other.label): \(verdict ?? "no test (fewer than two runs or no spread)")"

@@ -22,6 +22,8 @@ struct RunsCommandTests {
             ["sweep", "tiny.yaml", "--seeds", "0-1", "--grid", "train.batch_size=25,50", "--out", "results/study"],
             in: folder)
         guard sweep.status == 0 else { throw RunsFixtureError(text: sweep.stderr) }
+        try (sweep.stdout + sweep.stderr).write(
+            to: folder.appendingPathComponent("sweep.log"), atomically: true, encoding: .utf8)
         return folder
     }
 
@@ -126,5 +128,24 @@ struct RunsCommandTests {
             #expect(FileManager.default.fileExists(atPath: target.path), "\(link)")
         }
         #expect(page.contains("<script>") && page.contains("script-src 'unsafe-inline'"))
+    }
+
+    @Test func theStudySaysWhetherItsBestIsSeparatedFromTheNextLinksTrialsAndDrawsOneEpochAsBars() throws {
+        let folder = try Self.fixture.get()
+        let verdict = /(not )?significant \(p = [0-9.e+-]+\)/
+        let log = try String(contentsOf: folder.appendingPathComponent("sweep.log"), encoding: .utf8)
+        let line = try #require(log.split(separator: "\n").first { $0.contains("best test_mse: ") }, "\(log)")
+        #expect(line.contains("; against the next, train.batch_size=") && line.contains(verdict), "\(line)")
+        let page = try String(
+            contentsOf: folder.appendingPathComponent("results/study/report.html"), encoding: .utf8)
+        #expect(page.contains("Best test_mse: train.batch_size="), "\(page)")
+        #expect(page.contains("Against the next, train.batch_size=") && page.contains(verdict))
+        for trial in 0..<4 {
+            let name = "trial-00\(trial)"
+            #expect(page.contains("<td><a href=\"\(name)/report.html\">\(name)</a></td>"), "\(name)")
+        }
+        #expect(
+            page.contains("Per-epoch metrics of a one-epoch study") && page.contains("<table class=\"metrics bars\">"))
+        #expect(!page.contains("per epoch of each setting"), "a one-epoch study drew lone dots")
     }
 }
