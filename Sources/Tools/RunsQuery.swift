@@ -136,7 +136,7 @@ public struct RunsResult: Sendable {
         for index in metrics.indices { table.alignments[4 + index] = .right }
         for row in rows { table.add(cells(row)) }
         let count = headers.count
-        let drops = [count - 1, count - 2, 1, 3, 2] + (5..<(count - 2)).reversed()
+        let drops = [count - 1, count - 2, 1, 3, 2] + stride(from: count - 3, through: 5, by: -1)
         let (text, dropped) = table.fitted(
             TableFit(width: width, dropOrder: drops, shrinkable: [0: 16...48, 3: 12...40]))
         let runs = rows.filter { $0.kind == .run }.count

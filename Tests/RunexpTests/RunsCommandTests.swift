@@ -106,6 +106,17 @@ struct RunsCommandTests {
         #expect(sort.status == 2 && sort.stderr.contains("did you mean 'test_mse'?"), "\(sort.stderr)")
     }
 
+    @Test func aFolderWithoutRunsGivesAnEmptyTableAndAMissingFolderIsRefused() throws {
+        let scratch = try RunCommandTests.workspace()
+        try FileManager.default.createDirectory(
+            at: scratch.appendingPathComponent("results/empty"), withIntermediateDirectories: true)
+        let empty = try RunexpBinary.run(["runs", "--width", "80"], in: scratch)
+        #expect(empty.status == 0, "\(empty.stderr)")
+        #expect(empty.stdout.hasSuffix("0 runs, 0 studies\n"), "\(empty.stdout)")
+        let missing = try RunexpBinary.run(["runs", "nowhere"], in: scratch)
+        #expect(missing.status == 2 && missing.stderr.contains("nowhere: no such folder"), "\(missing.stderr)")
+    }
+
     @Test func theCSVHasTheTableColumns() throws {
         let outcome = try runs(["--csv", "--metrics", "test_mse,validation_mse"])
         #expect(outcome.status == 0, "\(outcome.stderr)")
