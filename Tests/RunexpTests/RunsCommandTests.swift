@@ -159,4 +159,30 @@ struct RunsCommandTests {
             page.contains("Per-epoch metrics of a one-epoch study") && page.contains("<table class=\"metrics bars\">"))
         #expect(!page.contains("per epoch of each setting"), "a one-epoch study drew lone dots")
     }
+
+    @Test func compareSetsApartARunOfAnotherSpecAndFitsTheTerminal() throws {
+        let folder = try Self.fixture.get()
+        let scratch = try RunCommandTests.workspace()
+        let names = ["b25-s0", "b25-s1", "b50-s0", "b50-s1"]
+        for name in names {
+            try FileManager.default.copyItem(
+                at: folder.appendingPathComponent("results/\(name)"), to: scratch.appendingPathComponent(name))
+        }
+        try FileManager.default.copyItem(
+            at: folder.appendingPathComponent("results/b25-s2"), to: scratch.appendingPathComponent("other"))
+        let resolved = scratch.appendingPathComponent("other/resolved.yaml")
+        let text = try String(contentsOf: resolved, encoding: .utf8)
+        try text.replacingOccurrences(of: "name: tiny_ae", with: "name: other").write(
+            to: resolved, atomically: true, encoding: .utf8)
+        for width in [60, 200] {
+            let outcome = try RunexpBinary.run(
+                ["compare"] + names + ["other", "--width", "\(width)"], in: scratch)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            #expect(outcome.stdout.hasPrefix("grouped by: train.batch_size\n"), "\(outcome.stdout)")
+            #expect(outcome.stdout.contains("not compared, 1 run:"), "\(outcome.stdout)")
+            let words = outcome.stdout.replacingOccurrences(of: "\n", with: " ")
+            #expect(words.contains("another spec (name other, not tiny_ae)"), "\(outcome.stdout)")
+            #expect(outcome.stdout.split(separator: "\n").allSatisfy { $0.count <= width }, "\(outcome.stdout)")
+        }
+    }
 }
