@@ -90,7 +90,8 @@ public enum RunsTable {
         return row
     }
 
-    /// The `--set key=value` arguments of a command line, each key written as a key path.
+    /// The `--set key=value` (and `--determinism mode`) arguments of a command line, each key
+    /// written as a key path; the seed has a column of its own.
     public static func overrides(_ command: [String]) -> [(key: String, value: String)] {
         var texts: [String] = []
         var arguments = command.dropFirst().makeIterator()
@@ -99,6 +100,10 @@ public enum RunsTable {
                 texts.append(value)
             } else if argument.hasPrefix("--set=") {
                 texts.append(String(argument.dropFirst(6)))
+            } else if argument == "--determinism", let value = arguments.next() {
+                texts.append("determinism=" + value)
+            } else if argument.hasPrefix("--determinism=") {
+                texts.append("determinism=" + argument.dropFirst(14))
             }
         }
         return texts.compactMap { text in

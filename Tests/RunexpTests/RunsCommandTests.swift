@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Tools
 
 /// `runexp runs` over a folder of real runs and a study, as a user runs it.
 struct RunsCommandTests {
@@ -104,6 +105,17 @@ struct RunsCommandTests {
             "\(noComparison.stderr)")
         let sort = try runs(["--sort", "test_mes"])
         #expect(sort.status == 2 && sort.stderr.contains("did you mean 'test_mse'?"), "\(sort.stderr)")
+    }
+
+    @Test func theOverridesAreTheSetAndDeterminismArgumentsOfTheRunsCommandLine() {
+        let command = [
+            "/bin/runexp", "tiny.yaml", "--seed", "3", "--set", "phases.0.optimizer.adam.lr=0.01",
+            "--set=train.epochs=2",
+            "--determinism", "portable", "--out", "x", "--set", "not-a-key-value",
+        ]
+        let overrides = RunsTable.overrides(command)
+        #expect(overrides.map(\.key) == ["phases.0.optimizer.adam.lr", "train.epochs", "determinism"])
+        #expect(overrides.map(\.value) == ["0.01", "2", "portable"])
     }
 
     @Test func aFolderWithoutRunsGivesAnEmptyTableAndAMissingFolderIsRefused() throws {
