@@ -13,7 +13,7 @@ struct RunsCommand: ParsableCommand {
             values that made the run differ from its spec. Examples:
               runexp runs
               runexp runs results/cnn_ae --sort test_mse --where 'status=complete' --where 'test_mse<0.02'
-              runexp runs --metrics test_mse,test_bce --json
+              runexp runs --metrics test_mse,validation_mse --json
               runexp runs --html runs.html
             """)
 
