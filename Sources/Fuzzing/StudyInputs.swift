@@ -133,12 +133,13 @@ struct RunFolderBundle {
         return root
     }
 
-    /// Every run in exactly one group, each group's complete and incomplete runs adding up to its
+    /// Every run in exactly one group or set apart, each group's complete and incomplete runs adding up to its
     /// folders, and no statistic or test that is not a number.
     static func expectConsistent(_ comparison: Comparison, runs: Int) throws {
         let grouped = comparison.settings.map(\.folders.count)
-        guard grouped.reduce(0, +) == runs else {
-            throw FuzzInvariantBroken("\(runs) runs compared, but the groups hold \(grouped)")
+        guard grouped.reduce(0, +) + comparison.apart.count == runs else {
+            throw FuzzInvariantBroken(
+                "\(runs) runs compared, but the groups hold \(grouped) and \(comparison.apart.count) are set apart")
         }
         let groups = comparison.summary.groups
         guard groups.map({ $0.complete + $0.incomplete }) == grouped else {

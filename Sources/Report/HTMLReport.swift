@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Nothing on the page is fetched from elsewhere: PNGs are embedded as `data:` URLs, SVGs are
 /// inlined, the style sheet is inline, and a Content-Security-Policy forbids every other request
-/// (and every script), so the page opens the same offline, from a mail attachment or in ten years.
+/// (and every script but a sortable table's own), so the page opens the same offline, from a mail attachment or in ten years.
 /// All text is escaped, so a spec containing `<script>` shows as text.
 ///
 /// Sections appear in the order they are added:
@@ -26,6 +26,8 @@ public struct HTMLReport: Sendable {
     private var figureCount = 0
     /// When set, the browser reloads the page this often: a live report of a run still going.
     public var refreshSeconds: Int?
+    /// Whether the page holds a sortable table, whose inline script its policy then lets run.
+    private var hasSortableTable = false
 
     /// An empty report titled `title`.
     public init(title: String) {
@@ -54,15 +56,30 @@ public struct HTMLReport: Sendable {
     }
 
     /// A table with a header row and any number of columns; short rows are padded with empty cells.
-    public mutating func addTable(header: [String], rows: [[String]], heading: String? = nil) {
+    /// A row's first cell links `links[row]` (a relative path, percent-encoded) when given.
+    public mutating func addTable(header: [String], rows: [[String]], heading: String? = nil, links: [String?] = []) {
         let columns = max(header.count, rows.map(\.count).max() ?? 0)
-        func cells(_ row: [String], tag: String) -> String {
+        func cells(_ row: [String], tag: String, link: String? = nil) -> String {
             let padded = row + Array(repeating: "", count: max(0, columns - row.count))
-            return "<tr>" + padded.map { "<\(tag)>\(escape($0))</\(tag)>" }.joined() + "</tr>"
+            return "<tr>"
+                + padded.enumerated().map { column, text in
+                    guard column == 0, let link else { return "<\(tag)>\(escape(text))</\(tag)>" }
+                    return "<\(tag)><a href=\"\(escape(link))\">\(escape(text))</a></\(tag)>"
+                }.joined() + "</tr>"
         }
         let head = header.isEmpty ? "" : "<thead>\(cells(header, tag: "th"))</thead>\n"
-        let body = rows.map { cells($0, tag: "td") }.joined(separator: "\n")
+        let body = rows.enumerated().map { index, row in
+            cells(row, tag: "td", link: index < links.count ? links[index] : nil)
+        }.joined(separator: "\n")
         addSection(heading, body: "<table class=\"metrics\">\n\(head)<tbody>\n\(body)\n</tbody>\n</table>")
+    }
+
+    /// A table sorted by a click on a header and filtered by a box above it (the page's one inline
+    /// script), each row's first cell linking `links[row]` (a relative path) when given.
+    public mutating func addSortableTable(header: [String], rows: [[String]], links: [String?], heading: String? = nil)
+    {
+        hasSortableTable = true
+        addSection(heading, body: SortableTable.html(header: header, rows: rows, links: links))
     }
 
     /// A table whose rows hold a label, numbers drawn as bars (each against the row's largest
@@ -120,7 +137,7 @@ public struct HTMLReport: Sendable {
         <html lang="en">
         <head>
         <meta charset="utf-8">
-        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'\(hasSortableTable ? "; script-src 'unsafe-inline'" : "")">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         \(refreshSeconds.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? "")
         <title>\(escape(title))</title>
@@ -133,6 +150,7 @@ public struct HTMLReport: Sendable {
         <h1>\(escape(title))</h1>
         \(sections.joined(separator: "\n"))
         </main>
+        \(hasSortableTable ? "<script>\n\(SortableTable.script)\n</script>" : "")
         </body>
         </html>
 

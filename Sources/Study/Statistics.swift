@@ -56,6 +56,14 @@ public struct WelchTest: Sendable, Equatable {
     /// The two-sided p-value.
     public let p: Double
 
+    /// The p-value below which a difference is called significant.
+    public static let significanceLevel = 0.05
+
+    /// The outcome in plain words: `significant (p = 0.012)` or `not significant (p = 0.11)`.
+    public var plainWords: String {
+        (p < Self.significanceLevel ? "significant" : "not significant") + " (p = \(String(format: "%.2g", p)))"
+    }
+
     /// The test of `a` against `b`; nil when either has fewer than two values or both have no
     /// spread (the statistic is undefined).
     public init?(_ a: [Double], _ b: [Double]) {

@@ -21,9 +21,16 @@ enum StudyReport {
                     + metrics.map { name in group.metrics[name].map(describe) ?? "—" }
             },
             heading: "Final metrics: mean ± std [95% interval of the mean]")
+        var bars: [(label: String, values: [Double?], note: String)] = []
         for metric in StudyCurves.plotted {
             let curves = StudyCurves.curves(metric, record, folder: folder)
             guard !curves.isEmpty else { continue }
+            // One epoch makes each curve a lone dot on an axis stretched around it: bars from zero instead.
+            if curves.allSatisfy({ $0.epochs.count == 1 }) {
+                let values = record.matrix.settings.map { setting in curves.first { $0.setting == setting }?.mean[0] }
+                bars.append((metric.name, values, "mean of its seeds after epoch 1"))
+                continue
+            }
             let plot = StudyCurves.plot(metric, curves, seeds: record.matrix.request.seeds.count)
             if let svg = try? plot.render(.svg) {
                 try? page.addSVG(
@@ -34,22 +41,12 @@ enum StudyReport {
             }
             if let png = try? plot.render(.png) { try? folder.writeData("plots/\(metric).png", png) }
         }
-        var rows: [[String]] = []
-        for best in summary.best where metrics.contains(best.metric) {
-            for (other, test) in best.tests {
-                rows.append([
-                    best.metric, best.setting.label, other.label,
-                    test.map { String(format: "%.3g", $0.t) } ?? "—",
-                    test.map { String(format: "%.1f", $0.degreesOfFreedom) } ?? "—",
-                    test.map { String(format: "%.3g", $0.p) } ?? "— (fewer than two values or no spread)",
-                ])
-            }
+        if !bars.isEmpty {
+            page.addBarTable(
+                header: ["metric"] + record.matrix.settings.map(\.label) + [""], rows: bars,
+                heading: "Per-epoch metrics of a one-epoch study: each setting's mean")
         }
-        if !rows.isEmpty {
-            page.addTable(
-                header: ["metric", "best setting", "against", "t", "df", "p (two-sided)"], rows: rows,
-                heading: "Best setting per metric, and Welch's t-test against each other setting")
-        }
+        addBest(summary, metrics: metrics, to: &page)
         page.addTable(
             header: ["trial", "seed", "setting", "status", "seconds"],
             rows: record.matrix.trials.map { trial in
@@ -58,8 +55,41 @@ enum StudyReport {
                     record.seconds[trial.index].map { String(format: "%.1f", $0) } ?? "",
                 ]
             },
-            heading: "Trials")
+            heading: "Trials",
+            links: record.matrix.trials.map { trial in
+                let report = folder.trialFolder(trial).appendingPathComponent("report.html")
+                return FileManager.default.fileExists(atPath: report.path) ? "\(trial.folderName)/report.html" : nil
+            })
         return page.html()
+    }
+
+    /// The best setting per metric in plain words (whether Welch's test separates it from the
+    /// next), then the test against each other setting.
+    static func addBest(_ summary: StudySummary, metrics: [String], to page: inout HTMLReport) {
+        var rows: [[String]] = []
+        let shown = summary.best.filter { metrics.contains($0.metric) }
+        if !shown.isEmpty { page.addHeading("Best setting per metric, and Welch's t-test against each other setting") }
+        for best in shown {
+            if let next = best.next {
+                let separated = best.tests.first { $0.against == next }?.test.map { $0.p < WelchTest.significanceLevel }
+                page.addParagraph(
+                    "Best \(best.metric): \(best.setting.label). Against the next, \(next.label): \(best.verdict)"
+                        + (separated == false ? ", so the study does not separate the two." : "."))
+            }
+            for (other, test) in best.tests {
+                rows.append([
+                    best.metric, best.setting.label, other.label,
+                    test.map { String(format: "%.3g", $0.t) } ?? "—",
+                    test.map { String(format: "%.1f", $0.degreesOfFreedom) } ?? "—",
+                    test.map { String(format: "%.3g", $0.p) } ?? "— (fewer than two values or no spread)",
+                    test.map { $0.p < WelchTest.significanceLevel ? "significant" : "not significant" } ?? "no test",
+                ])
+            }
+        }
+        if !rows.isEmpty {
+            page.addTable(
+                header: ["metric", "best setting", "against", "t", "df", "p (two-sided)", "at p < 0.05"], rows: rows)
+        }
     }
 
     /// `0.02005 ± 0.00029 [0.01932, 0.02078]`: every number to the decimals that give the standard

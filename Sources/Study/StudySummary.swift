@@ -25,6 +25,17 @@ public struct StudySummary: Sendable {
         public var setting: Setting
         /// Welch's test of the best setting against each other setting (nil: not computable).
         public var tests: [(against: Setting, test: WelchTest?)]
+        /// The setting whose mean comes next after the best's.
+        public var next: Setting? = nil
+
+        /// Whether Welch's test separates the best setting from the next, in plain words:
+        /// `not significant (p = 0.11)`, `significant (p = 0.003)`, or why there is no test.
+        public var verdict: String {
+            guard let test = tests.first(where: { $0.against == next })?.test else {
+                return "no test (fewer than two runs or no spread)"
+            }
+            return test.plainWords
+        }
     }
 
     public var groups: [Group]
@@ -103,14 +114,18 @@ public struct StudySummary: Sendable {
             guard let higher = higherIsBetter(name) else { continue }
             let candidates = groups.filter { $0.metrics[name] != nil }
             guard candidates.count > 1 else { continue }
-            let winner = candidates.max { a, b in
+            let ranked = candidates.sorted { a, b in
                 let (x, y) = (a.metrics[name]!.mean, b.metrics[name]!.mean)
-                return higher ? x < y : x > y
-            }!
+                return higher ? x > y : x < y
+            }
+            let winner = ranked[0]
             let tests = candidates.filter { $0.setting != winner.setting }.map { other in
                 (against: other.setting, test: WelchTest(winner.values[name]!, other.values[name]!))
             }
-            best.append(Best(metric: name, higherIsBetter: higher, setting: winner.setting, tests: tests))
+            best.append(
+                Best(
+                    metric: name, higherIsBetter: higher, setting: winner.setting, tests: tests, next: ranked[1].setting
+                ))
         }
         return StudySummary(groups: groups, best: best, metricNames: names, notes: notes)
     }
@@ -143,7 +158,7 @@ public struct StudySummary: Sendable {
     /// A CSV field: quoted where it holds a comma, quote or line break, and where a spreadsheet
     /// would read it as a formula (`=HYPERLINK(…)`, `+`, `-`, `@`, a tab or carriage return first),
     /// led by an apostrophe so it stays text. A number (`-0.5`) is left as it is.
-    static func csvField(_ text: String) -> String {
+    public static func csvField(_ text: String) -> String {
         let formula = text.first.map { "=+-@\t\r".contains($0) } == true && Double(text) == nil
         let safe = formula ? "'" + text : text
         return safe.contains(where: { ",\"\n\r".contains($0) }) || formula
@@ -175,7 +190,8 @@ public struct StudySummary: Sendable {
         let bestValues = best.map { entry -> JSON in
             .object([
                 "metric": .string(entry.metric), "better": .string(entry.higherIsBetter ? "higher" : "lower"),
-                "setting": .string(entry.setting.label),
+                "setting": .string(entry.setting.label), "next": entry.next.map { .string($0.label) } ?? .null,
+                "verdict": .string(entry.verdict),
                 "welch": .array(
                     entry.tests.map { item in
                         var members: [String: JSON] = ["against": .string(item.against.label)]

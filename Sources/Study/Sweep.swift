@@ -79,7 +79,9 @@ public enum Sweep {
         try folder.write("report.html", StudyReport.html(record, summary, folder: folder))
         for best in summary.best where best.metric.hasPrefix("test_") {
             let group = summary.groups.first { $0.setting == best.setting }!
-            progress("best \(best.metric): \(best.setting.label) \(StudyReport.describe(group.metrics[best.metric]!))")
+            progress(
+                "best \(best.metric): \(best.setting.label) \(StudyReport.describe(group.metrics[best.metric]!)); "
+                    + "against the next, \(best.next?.label ?? "none"): \(best.verdict)")
         }
         if record.statuses.contains(.interrupted) || record.statuses.contains(.pending) { return .interrupted }
         let failed = record.statuses.filter { $0 == .failed }.count

@@ -10,7 +10,9 @@ struct CompareCommand: ParsableCommand {
         abstract: "Summarize result folders as a study: grouped by the spec values that differ, the seed aside.",
         discussion: """
             Each group's final metrics as mean ± std [95% interval], and Welch's t-test of the best group \
-            against each other. A study folder stands for its trials. Example:
+            against each other. Only runs of one spec and data source are compared (the others are listed \
+            apart, with the reason); groups are named by the few spec values that tell them apart. A study \
+            folder stands for its trials. Example:
               runexp compare results/cnn_ae/seed-0 results/cnn_ae/seed-1 results/cnn_ae/seed-0-2 --out cmp
             """)
 
@@ -19,6 +21,11 @@ struct CompareCommand: ParsableCommand {
 
     @Option(help: "Also write summary.csv and summary.json into this folder.")
     var out: String?
+
+    @Option(
+        help: "Fit the table to this many columns (default: COLUMNS, the terminal's width, or 80).",
+        transform: TerminalWidth.parse)
+    var width: Int?
 
     func run() throws {
         let comparison: Comparison
@@ -29,6 +36,6 @@ struct CompareCommand: ParsableCommand {
             throw Exit.failing(error)
         }
         for note in comparison.notes { FileHandle.standardErrorText("note: \(note)") }
-        FileHandle.standardOutputText(comparison.text, terminator: "")
+        FileHandle.standardOutputText(comparison.text(width: TerminalWidth.current(forced: width)), terminator: "")
     }
 }

@@ -21,6 +21,7 @@ struct Runexp: ParsableCommand {
         subcommands: [
             Train.self, Check.self, ResumeCommand.self, DataCommand.self, BenchCommand.self, DiffCommand.self,
             ReplayCommand.self, SweepCommand.self, CompareCommand.self, ApplyCommand.self, ExportCommand.self,
+            RunsCommand.self,
         ],
         defaultSubcommand: Train.self)
 

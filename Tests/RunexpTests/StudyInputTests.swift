@@ -174,7 +174,9 @@ struct StudyInputTests {
         let outcome = try RunexpBinary.run(["compare", "p", "q", "r", "s", "t", "--out", "cmp"], in: scratch.url)
         #expect(!outcome.signaled, "\(outcome.stderr.suffix(300))")
         #expect(outcome.status == 0, "\(outcome.stderr.suffix(300))")
-        #expect(outcome.stdout.contains("best validation_mse: train.epochs=1 against train.epochs=3: t = "))
+        let words = outcome.stdout.replacingOccurrences(of: "\n", with: " ")
+        #expect(words.contains("best validation_mse: train.epochs=1 against train.epochs=3: "), "\(outcome.stdout)")
+        #expect(words.contains("; t = "), "\(outcome.stdout)")
         let rows = try validationRows(scratch, "cmp")
         try #require(rows.count == 2, "\(rows)")
         // train.epochs, metric, n, mean, std, min, max, and the interval (its upper end is past
@@ -196,11 +198,12 @@ struct StudyInputTests {
         for (name, value, epochs) in [("p", "1.7e308", 1), ("q", "-1.7e308", 1), ("s", "0.05", 3), ("t", "0.06", 3)] {
             try copy("a", to: name, validationMSE: value, epochs: epochs, in: scratch)
         }
-        let outcome = try RunexpBinary.run(["compare", "p", "q", "s", "t"], in: scratch.url)
+        let outcome = try RunexpBinary.run(["compare", "p", "q", "s", "t", "--width", "200"], in: scratch.url)
         #expect(outcome.status == 0, "\(outcome.stderr.suffix(300))")
         let line = outcome.stdout.split(separator: "\n").first { $0.hasPrefix("best validation_mse: ") }
         #expect(
-            line?.hasPrefix("best validation_mse: train.epochs=1 against train.epochs=3: t = ") == true,
+            line?.hasPrefix("best validation_mse: train.epochs=1 against train.epochs=3: ") == true
+                && line?.contains("; t = ") == true,
             "\(outcome.stdout)")
         #expect(line?.contains("nan") == false, "\(outcome.stdout)")
     }

@@ -48,6 +48,11 @@ struct StatisticsTests {
         #expect(close(uneven.p, 0.30965760203847703, 1e-7))
     }
 
+    @Test func theOutcomeIsSaidInPlainWordsAtTheFivePercentLevel() throws {
+        #expect(try #require(WelchTest(a, b)).plainWords == "significant (p = 0.00087)")
+        #expect(try #require(WelchTest([1, 2, 3], [1.5, 2.5, 3.5, 10])).plainWords == "not significant (p = 0.31)")
+    }
+
     @Test func welchsTestNeedsTwoValuesOnEachSideAndSomeSpread() {
         #expect(WelchTest([1], [1, 2]) == nil)
         #expect(WelchTest([1, 1], [1, 1]) == nil)
