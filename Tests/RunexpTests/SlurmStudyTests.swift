@@ -56,6 +56,36 @@ struct SlurmStudyTests {
         }
     }
 
+    @Test(.enabled(if: clusterIsUp)) func aPrunedSearchDrawsTheSameTrialsOnSlurmAndTheirEndsAgree() throws {
+        let scratch = try Scratch()
+        try scratch.write("tiny.yaml", PrunedSearchTests.spec)
+        let study = [
+            "sweep", "tiny.yaml", "--random", "4", "--space", "phases.r.optimizer.adam.lr=loguniform(1e-5,1e-1)",
+            "--asha", "validation_mse,1,2", "--threads", "1",
+        ]
+        let slurm = try RunexpBinary.run(study + ["--engine", "slurm", "--out", "slurm"], in: scratch.url, timeout: 300)
+        #expect(slurm.status == 0, "\(slurm.stderr)")
+        let local = try RunexpBinary.run(study + ["--out", "local"], in: scratch.url)
+        #expect(local.status == 0, "\(local.stderr)")
+        let settings = try ["slurm", "local"].map { side in
+            try #require(try json(scratch.url.appendingPathComponent("\(side)/study.json"))["trials"] as? [[String: Any]])
+        }
+        #expect(settings[0].map { "\($0["setting"] ?? "")" } == settings[1].map { "\($0["setting"] ?? "")" })
+        // Tasks run side by side on Slurm, so which trials a rung stops may differ; a trial that ran
+        // to its end trained the same bits on both.
+        var bothComplete = 0
+        for (index, trial) in settings[0].enumerated()
+        where trial["status"] as? String == "complete" && settings[1][index]["status"] as? String == "complete" {
+            let name = String(format: "trial-%03d", index)
+            let a = try json(scratch.url.appendingPathComponent("slurm/\(name)/metrics.json"))
+            let b = try json(scratch.url.appendingPathComponent("local/\(name)/metrics.json"))
+            #expect(a["parameter_digest"] as? String == b["parameter_digest"] as? String, "\(name)")
+            bothComplete += 1
+        }
+        #expect(bothComplete >= 1)
+        #expect(settings[0].allSatisfy { ["complete", "pruned"].contains($0["status"] as? String ?? "") })
+    }
+
     @Test(.enabled(if: clusterIsUp)) func aTaskSlurmStopsIsSubmittedAgainAndResumesToTheSameResult() throws {
         let scratch = try Scratch()
         try scratch.write("tiny.yaml", SweepCommandTests.spec.replacingOccurrences(of: "epochs: 2", with: "epochs: 60"))
