@@ -25,12 +25,13 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     case mutualInformation = "mutual_information"
     case totalCorrelation = "total_correlation"
     case dimensionwiseKL = "dimensionwise_kl"
+    case msSSIM = "ms_ssim"
 
     /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
     public var makesNumber: Bool {
         switch self {
         case .klNormal, .crossEntropy, .mmd, .ramp, .mean, .absolute, .mutualInformation, .totalCorrelation,
-            .dimensionwiseKL:
+            .dimensionwiseKL, .msSSIM:
             return true
         case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .logNormal, .logBernoulliLogits, .logmeanexp,
             .permuteDims:
@@ -60,6 +61,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         case .mutualInformation: return "mutual_information(z, mu, logvar, dataset: n)"
         case .totalCorrelation: return "total_correlation(z, mu, logvar, dataset: n)"
         case .dimensionwiseKL: return "dimensionwise_kl(z, mu, logvar, dataset: n)"
+        case .msSSIM: return "ms_ssim(prediction, target)"
         }
     }
 }

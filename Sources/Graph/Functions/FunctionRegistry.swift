@@ -24,6 +24,7 @@ public enum FunctionRegistry {
             case .permuteDims: return .success(try PermuteDims.resolve(arguments))
             case .mutualInformation, .totalCorrelation, .dimensionwiseKL:
                 return .success(try KLDecomposition.resolve(arguments))
+            case .msSSIM: return .success(try MultiScaleSimilarity.resolve(arguments))
             }
         } catch {
             return .failure(error)

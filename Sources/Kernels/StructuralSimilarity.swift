@@ -1,0 +1,188 @@
+/// The size of a batch of images stored height × width × channels each, one after another.
+public struct ImageGeometry: Sendable, Equatable {
+    public var images: Int
+    public var height: Int
+    public var width: Int
+    public var channels: Int
+
+    public init(images: Int, height: Int, width: Int, channels: Int) {
+        (self.images, self.height, self.width, self.channels) = (images, height, width, channels)
+    }
+
+    /// Values in the whole batch.
+    public var count: Int { images * height * width * channels }
+
+    /// The batch after a 2×2 average pooling (odd last rows and columns dropped, as PyTorch's
+    /// `avg_pool2d` does).
+    public var halved: ImageGeometry {
+        ImageGeometry(images: images, height: height / 2, width: width / 2, channels: channels)
+    }
+}
+
+/// Blurs every channel of every image with the separable window `taps` (an odd count, centred),
+/// reading zeros beyond the edges, so the result has the image's size: PyTorch's `conv2d` with
+/// padding `taps / 2` and one group per channel. `line` holds `geometry.count` values between the
+/// horizontal and vertical passes, so `destination` may be `source`. The operator is its own
+/// adjoint (a symmetric window): the backward pass blurs gradients with it too.
+public func blurImages(
+    _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, line: UnsafeMutablePointer<Float>,
+    geometry g: ImageGeometry, taps: UnsafePointer<Float>, tapCount: Int
+) {
+    let radius = tapCount / 2, (h, w, c) = (g.height, g.width, g.channels)
+    for image in 0..<g.images {
+        let base = image * h * w * c
+        for i in 0..<h {
+            for j in 0..<w {
+                let (low, high) = (max(0, j - radius), min(w - 1, j + radius))
+                for channel in 0..<c {
+                    var sum: Float = 0
+                    for k in low...high { sum += taps[k - j + radius] * source[base + (i * w + k) * c + channel] }
+                    line[base + (i * w + j) * c + channel] = sum
+                }
+            }
+        }
+        for i in 0..<h {
+            let (low, high) = (max(0, i - radius), min(h - 1, i + radius))
+            for j in 0..<w {
+                for channel in 0..<c {
+                    var sum: Float = 0
+                    for k in low...high { sum += taps[k - i + radius] * line[base + (k * w + j) * c + channel] }
+                    destination[base + (i * w + j) * c + channel] = sum
+                }
+            }
+        }
+    }
+}
+
+/// Writes the five moment maps of x and y into `maps`, `geometry.count` values each: the windowed
+/// means of x, y, x², y² and x·y, in that order. `products` and `line` each hold `geometry.count`.
+public func similarityMoments(
+    x: UnsafePointer<Float>, y: UnsafePointer<Float>, geometry: ImageGeometry, taps: UnsafePointer<Float>,
+    tapCount: Int, maps: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
+    line: UnsafeMutablePointer<Float>
+) {
+    let n = geometry.count
+    func blur(_ source: UnsafePointer<Float>, _ moment: Int) {
+        blurImages(source, into: maps + moment * n, line: line, geometry: geometry, taps: taps, tapCount: tapCount)
+    }
+    blur(x, 0)
+    blur(y, 1)
+    for i in 0..<n { products[i] = x[i] * x[i] }
+    blur(products, 2)
+    for i in 0..<n { products[i] = y[i] * y[i] }
+    blur(products, 3)
+    for i in 0..<n { products[i] = x[i] * y[i] }
+    blur(products, 4)
+}
+
+/// The five moments of value `i` of maps of `n` values each.
+@inline(__always)
+private func moments(_ maps: UnsafePointer<Float>, _ i: Int, _ n: Int) -> (Double, Double, Double, Double, Double) {
+    (Double(maps[i]), Double(maps[n + i]), Double(maps[2 * n + i]), Double(maps[3 * n + i]), Double(maps[4 * n + i]))
+}
+
+/// The stabilising constants of SSIM for values in [0, 1]: C1 = (0.01)², C2 = (0.03)².
+private let (luminanceConstant, contrastConstant) = (1e-4, 9e-4)
+
+/// One value's similarity from its moments (μx, μy, E[x²], E[y²], E[xy]): the contrast-structure
+/// ratio cs = (2σxy + C2) / (σx² + σy² + C2), or with `luminance`
+/// ssim = cs · (2μxμy + C1) / (μx² + μy² + C1).
+@inline(__always)
+private func similarity(_ m: (Double, Double, Double, Double, Double), luminance: Bool) -> Double {
+    let (mx, my) = (m.0, m.1)
+    let v1 = 2 * (m.4 - mx * my) + contrastConstant
+    let v2 = (m.2 - mx * mx) + (m.3 - my * my) + contrastConstant
+    guard luminance else { return v1 / v2 }
+    return (2 * mx * my + luminanceConstant) * v1 / ((mx * mx + my * my + luminanceConstant) * v2)
+}
+
+/// `factor · ∂similarity/∂` each of the five moments.
+@inline(__always)
+private func similarityAdjoint(
+    _ m: (Double, Double, Double, Double, Double), luminance: Bool, factor: Double
+) -> (Double, Double, Double, Double, Double) {
+    let (mx, my) = (m.0, m.1)
+    let v1 = 2 * (m.4 - mx * my) + contrastConstant
+    let v2 = (m.2 - mx * mx) + (m.3 - my * my) + contrastConstant
+    let a = luminance ? 2 * mx * my + luminanceConstant : 1, b = luminance ? mx * mx + my * my + luminanceConstant : 1
+    let ratio = a / b, contrast = v1 / v2
+    // Through the luminance factor (the means directly), then through σ = E[··] − μ·μ.
+    let dMx = luminance ? contrast * (2 * my - ratio * 2 * mx) / b : 0
+    let dMy = luminance ? contrast * (2 * mx - ratio * 2 * my) / b : 0
+    let dVariance = -ratio * contrast / v2, dCovariance = ratio * 2 / v2
+    return (
+        factor * (dMx - 2 * mx * dVariance - my * dCovariance), factor * (dMy - 2 * my * dVariance - mx * dCovariance),
+        factor * dVariance, factor * dVariance, factor * dCovariance
+    )
+}
+
+/// The mean over every value of the batch of cs (or, with `luminance`, of ssim), from the moment
+/// maps `similarityMoments` wrote; summed in `Double` in a fixed order.
+public func meanSimilarity(maps: UnsafePointer<Float>, count n: Int, luminance: Bool) -> Double {
+    var total = 0.0
+    for i in 0..<n { total += similarity(moments(maps, i, n), luminance: luminance) }
+    return total / Double(max(n, 1))
+}
+
+/// Adds `factor · ∂(mean similarity)/∂x` into `dx` and the same for y into `dy` (either may be nil).
+/// `adjoints` holds 5 × `geometry.count` values and `line` `geometry.count`.
+public func addMeanSimilarityGradient(
+    x: UnsafePointer<Float>, y: UnsafePointer<Float>, maps: UnsafePointer<Float>, geometry: ImageGeometry,
+    luminance: Bool, factor: Double, taps: UnsafePointer<Float>, tapCount: Int,
+    adjoints: UnsafeMutablePointer<Float>, line: UnsafeMutablePointer<Float>,
+    dx: UnsafeMutablePointer<Float>?, dy: UnsafeMutablePointer<Float>?
+) {
+    let n = geometry.count, perValue = factor / Double(max(n, 1))
+    for i in 0..<n {
+        let d = similarityAdjoint(moments(maps, i, n), luminance: luminance, factor: perValue)
+        (adjoints[i], adjoints[n + i], adjoints[2 * n + i]) = (Float(d.0), Float(d.1), Float(d.2))
+        (adjoints[3 * n + i], adjoints[4 * n + i]) = (Float(d.3), Float(d.4))
+    }
+    for moment in 0..<5 {
+        let map = adjoints + moment * n
+        blurImages(map, into: map, line: line, geometry: geometry, taps: taps, tapCount: tapCount)
+    }
+    let (gMx, gMy, gXX, gYY, gXY) = (adjoints, adjoints + n, adjoints + 2 * n, adjoints + 3 * n, adjoints + 4 * n)
+    if let dx { for i in 0..<n { dx[i] += gMx[i] + 2 * x[i] * gXX[i] + y[i] * gXY[i] } }
+    if let dy { for i in 0..<n { dy[i] += gMy[i] + 2 * y[i] * gYY[i] + x[i] * gXY[i] } }
+}
+
+/// 2×2 average pooling of every channel: `destination` gets `geometry.halved`.
+public func averagePoolHalf(
+    _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, geometry g: ImageGeometry
+) {
+    let half = g.halved, c = g.channels
+    for image in 0..<g.images {
+        let (from, to) = (source + image * g.height * g.width * c, destination + image * half.height * half.width * c)
+        for i in 0..<half.height {
+            for j in 0..<half.width {
+                for channel in 0..<c {
+                    let top = (2 * i * g.width + 2 * j) * c + channel, bottom = top + g.width * c
+                    to[(i * half.width + j) * c + channel] =
+                        0.25 * (from[top] + from[top + c] + from[bottom] + from[bottom + c])
+                }
+            }
+        }
+    }
+}
+
+/// The adjoint of `averagePoolHalf`: sets `gradient` (of `geometry`) to a quarter of each pooled
+/// gradient in its 2×2 block, and to zero in the rows and columns the pooling dropped.
+public func averagePoolHalfBackward(
+    _ pooled: UnsafePointer<Float>, into gradient: UnsafeMutablePointer<Float>, geometry g: ImageGeometry
+) {
+    let half = g.halved, c = g.channels
+    gradient.update(repeating: 0, count: g.count)
+    for image in 0..<g.images {
+        let (from, to) = (pooled + image * half.height * half.width * c, gradient + image * g.height * g.width * c)
+        for i in 0..<half.height {
+            for j in 0..<half.width {
+                for channel in 0..<c {
+                    let share = 0.25 * from[(i * half.width + j) * c + channel]
+                    let top = (2 * i * g.width + 2 * j) * c + channel, bottom = top + g.width * c
+                    (to[top], to[top + c], to[bottom], to[bottom + c]) = (share, share, share, share)
+                }
+            }
+        }
+    }
+}
