@@ -19,51 +19,80 @@ public struct ImageGeometry: Sendable, Equatable {
     }
 }
 
+/// The work values `blurImages` needs for images of `geometry`: two copies of one image with a
+/// border of `tapCount / 2` zeros.
+public func blurWorkCount(_ g: ImageGeometry, tapCount: Int) -> Int {
+    2 * (g.height + tapCount - 1) * (g.width + tapCount - 1) * g.channels
+}
+
 /// Blurs every channel of every image with the separable window `taps` (an odd count, centred),
 /// reading zeros beyond the edges, so the result has the image's size: PyTorch's `conv2d` with
-/// padding `taps / 2` and one group per channel. `line` holds `geometry.count` values between the
-/// horizontal and vertical passes, so `destination` may be `source`. The operator is its own
-/// adjoint (a symmetric window): the backward pass blurs gradients with it too.
+/// padding `taps / 2` and one group per channel. `work` holds `blurWorkCount` values, so
+/// `destination` may be `source`. The operator is its own adjoint (a symmetric window): the
+/// backward pass blurs gradients with it too.
 public func blurImages(
-    _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, line: UnsafeMutablePointer<Float>,
+    _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
     geometry g: ImageGeometry, taps: UnsafePointer<Float>, tapCount: Int
 ) {
-    // Each tap adds a shifted copy of a whole row (or of a whole row of rows): long contiguous
-    // loops the compiler vectorizes, rather than a gather per value.
-    let radius = tapCount / 2, rowLength = g.width * g.channels, plane = g.height * rowLength
+    // Each image is copied inside a border of zeros as wide as the window's reach; then either pass
+    // is one contiguous sweep over the whole padded image, eight values at a time, since no read
+    // crosses more than a border. Values that land in the border are not read back.
+    let radius = tapCount / 2, c = g.channels, rowLength = g.width * c
+    let paddedRow = (g.width + 2 * radius) * c, plane = (g.height + 2 * radius) * paddedRow
+    let (padded, across) = (work, work + plane)
+    let (reach, rowsReach) = (radius * c, radius * paddedRow)
     for image in 0..<g.images {
-        let (from, between, to) = (source + image * plane, line + image * plane, destination + image * plane)
+        let (from, to) = (source + image * g.height * rowLength, destination + image * g.height * rowLength)
+        padded.update(repeating: 0, count: plane)
         for i in 0..<g.height {
-            let (row, out) = (from + i * rowLength, between + i * rowLength)
-            out.update(repeating: 0, count: rowLength)
-            for offset in -radius...radius {
-                let shift = offset * g.channels, tap = taps[offset + radius]
-                let (first, end) = (max(0, -shift), min(rowLength, rowLength - shift))
-                guard first < end else { continue }  // a tap beyond the whole row (a 3-pixel coarsest scale)
-                for q in first..<end { out[q] += tap * row[q + shift] }
-            }
+            (padded + (i + radius) * paddedRow + reach).update(from: from + i * rowLength, count: rowLength)
         }
+        // Horizontal, over the rows that hold the image; the border rows stay zeros.
+        across.update(repeating: 0, count: rowsReach)
+        (across + plane - rowsReach).update(repeating: 0, count: rowsReach)
+        correlate(padded, into: across, over: rowsReach..<(plane - rowsReach), step: c, taps: taps, radius: radius)
+        // Vertical, back into `padded`, over the rows that hold the image.
+        correlate(
+            across, into: padded, over: rowsReach..<(plane - rowsReach), step: paddedRow, taps: taps, radius: radius)
         for i in 0..<g.height {
-            let out = to + i * rowLength
-            out.update(repeating: 0, count: rowLength)
-            for k in max(0, i - radius)...min(g.height - 1, i + radius) {
-                let (row, tap) = (between + k * rowLength, taps[k - i + radius])
-                for q in 0..<rowLength { out[q] += tap * row[q] }
-            }
+            (to + i * rowLength).update(from: padded + (i + radius) * paddedRow + reach, count: rowLength)
         }
     }
 }
 
+/// `output[p] = Σ_k taps[k] · input[p + (k − radius) · step]` for every p in `range`, eight values
+/// at a time, each summed in tap order (the same bits on the vector and the scalar path).
+@inline(__always)
+private func correlate(
+    _ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, over range: Range<Int>, step: Int,
+    taps: UnsafePointer<Float>, radius: Int
+) {
+    var p = range.lowerBound
+    while p + Lanes.scalarCount <= range.upperBound {
+        var sum = Lanes(repeating: 0)
+        for k in 0...(2 * radius) { sum += taps[k] * loadLanes(input + p + (k - radius) * step) }
+        storeLanes(sum, output + p)
+        p += Lanes.scalarCount
+    }
+    while p < range.upperBound {
+        var sum: Float = 0
+        for k in 0...(2 * radius) { sum += taps[k] * input[p + (k - radius) * step] }
+        output[p] = sum
+        p += 1
+    }
+}
+
 /// Writes the five moment maps of x and y into `maps`, `geometry.count` values each: the windowed
-/// means of x, y, x², y² and x·y, in that order. `products` and `line` each hold `geometry.count`.
+/// means of x, y, x², y² and x·y, in that order. `products` holds `geometry.count` values and
+/// `work` `blurWorkCount`.
 public func similarityMoments(
     x: UnsafePointer<Float>, y: UnsafePointer<Float>, geometry: ImageGeometry, taps: UnsafePointer<Float>,
     tapCount: Int, maps: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
-    line: UnsafeMutablePointer<Float>
+    work: UnsafeMutablePointer<Float>
 ) {
     let n = geometry.count
     func blur(_ source: UnsafePointer<Float>, _ moment: Int) {
-        blurImages(source, into: maps + moment * n, line: line, geometry: geometry, taps: taps, tapCount: tapCount)
+        blurImages(source, into: maps + moment * n, work: work, geometry: geometry, taps: taps, tapCount: tapCount)
     }
     blur(x, 0)
     blur(y, 1)
@@ -125,11 +154,11 @@ public func meanSimilarity(maps: UnsafePointer<Float>, count n: Int, luminance: 
 }
 
 /// Adds `factor · ∂(mean similarity)/∂x` into `dx` and the same for y into `dy` (either may be nil).
-/// `adjoints` holds 5 × `geometry.count` values and `line` `geometry.count`.
+/// `adjoints` holds 5 × `geometry.count` values and `work` `blurWorkCount`.
 public func addMeanSimilarityGradient(
     x: UnsafePointer<Float>, y: UnsafePointer<Float>, maps: UnsafePointer<Float>, geometry: ImageGeometry,
     luminance: Bool, factor: Double, taps: UnsafePointer<Float>, tapCount: Int,
-    adjoints: UnsafeMutablePointer<Float>, line: UnsafeMutablePointer<Float>,
+    adjoints: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>,
     dx: UnsafeMutablePointer<Float>?, dy: UnsafeMutablePointer<Float>?
 ) {
     let n = geometry.count, perValue = factor / Double(max(n, 1))
@@ -140,7 +169,7 @@ public func addMeanSimilarityGradient(
     }
     for moment in 0..<5 {
         let map = adjoints + moment * n
-        blurImages(map, into: map, line: line, geometry: geometry, taps: taps, tapCount: tapCount)
+        blurImages(map, into: map, work: work, geometry: geometry, taps: taps, tapCount: tapCount)
     }
     let (gMx, gMy, gXX, gYY, gXY) = (adjoints, adjoints + n, adjoints + 2 * n, adjoints + 3 * n, adjoints + 4 * n)
     if let dx { for i in 0..<n { dx[i] += gMx[i] + 2 * x[i] * gXX[i] + y[i] * gXY[i] } }

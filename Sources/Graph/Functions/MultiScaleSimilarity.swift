@@ -86,13 +86,13 @@ public struct MultiScaleSimilarity: TermFunction {
         return scales
     }
 
-    /// Where each scale's buffers sit in scratch: its pooled x and y (the inputs themselves at the
-    /// finest), its five moment maps and the gradients of its x and y; then the work buffers.
+    /// Where the buffers sit in scratch: the work buffers shared by every scale, then each scale's
+    /// pooled x and y (the inputs themselves at the finest), five moment maps and gradients of x and y.
     struct Layout {
         var x: [UnsafeMutablePointer<Float>] = [], y: [UnsafeMutablePointer<Float>] = []
         var maps: [UnsafeMutablePointer<Float>] = []
         var dx: [UnsafeMutablePointer<Float>] = [], dy: [UnsafeMutablePointer<Float>] = []
-        var products: UnsafeMutablePointer<Float>, line: UnsafeMutablePointer<Float>
+        var products: UnsafeMutablePointer<Float>, work: UnsafeMutablePointer<Float>
         var adjoints: UnsafeMutablePointer<Float>
         var end: Int
     }
@@ -106,7 +106,9 @@ public struct MultiScaleSimilarity: TermFunction {
             return scratch + offset
         }
         let finest = scales[0].count
-        var layout = Layout(products: take(finest), line: take(finest), adjoints: take(5 * finest), end: 0)
+        var layout = Layout(
+            products: take(finest), work: take(blurWorkCount(scales[0], tapCount: window)), adjoints: take(5 * finest),
+            end: 0)
         for (index, scale) in scales.enumerated() {
             layout.x.append(index == 0 ? inputs[0] : take(scale.count))
             layout.y.append(index == 0 ? inputs[1] : take(scale.count))
@@ -120,7 +122,7 @@ public struct MultiScaleSimilarity: TermFunction {
 
     public func scratch(inputs: [SampleShape], batch: Int) -> Int {
         let scales = scales(batch: batch)
-        return 7 * scales[0].count + scales.reduce(0) { $0 + 9 * $1.count }
+        return 6 * scales[0].count + blurWorkCount(scales[0], tapCount: window) + scales.reduce(0) { $0 + 9 * $1.count }
     }
 
     /// MS-SSIM from each scale's mean similarity (cs, and ssim at the coarsest), and the power each
@@ -143,7 +145,7 @@ public struct MultiScaleSimilarity: TermFunction {
                 }
                 similarityMoments(
                     x: l.x[s], y: l.y[s], geometry: scales[s], taps: taps.baseAddress!, tapCount: window,
-                    maps: l.maps[s], products: l.products, line: l.line)
+                    maps: l.maps[s], products: l.products, work: l.work)
                 return meanSimilarity(maps: l.maps[s], count: scales[s].count, luminance: s == scales.count - 1)
             }
         }
@@ -176,7 +178,7 @@ public struct MultiScaleSimilarity: TermFunction {
                 let factor = -upstream * product * exponents[s] / (means[s] + 1)
                 addMeanSimilarityGradient(
                     x: l.x[s], y: l.y[s], maps: l.maps[s], geometry: scales[s], luminance: s == last, factor: factor,
-                    taps: taps.baseAddress!, tapCount: window, adjoints: l.adjoints, line: l.line,
+                    taps: taps.baseAddress!, tapCount: window, adjoints: l.adjoints, work: l.work,
                     dx: b.dInputs[0] == nil ? nil : l.dx[s], dy: b.dInputs[1] == nil ? nil : l.dy[s])
             }
         }
