@@ -113,3 +113,26 @@ struct MultiScaleSimilarityArgumentTests {
         #expect(Self.problem([[28, 28, 1], [28, 28, 1]], draws: [5, 1])?.contains("5 and 1 draws") == true)
     }
 }
+
+/// `ms_ssim(decoder(…), x)` makes the decoder's output the model's reconstruction (its test MSE,
+/// its reconstructions output), as a pixel loss against `x` does.
+struct MultiScaleSimilarityRoleTests {
+    static func roles(_ loss: String) throws -> ModelRoles {
+        let text = """
+            data: {source: mnist, shape: [8, 8, 1]}
+            networks:
+              enc: {layers: [flatten, dense: 8], outputs: {mu: 4, logvar: 4}}
+              dec: {layers: [dense: 64, sigmoid, reshape: [8, 8, 1]]}
+            phases:
+              - {name: p, loss: "\(loss) + kl_normal(enc(x).mu, enc(x).logvar)", update: [enc, dec]}
+            """
+        return try ShapeInference.run(try SpecLoader.load(text: text, file: "m.yaml").get()).get().roles
+    }
+
+    @Test func theImageComparedWithXIsTheReconstruction() throws {
+        let roles = try Self.roles("ms_ssim(dec(sample_normal(enc(x).mu, enc(x).logvar)), x)")
+        #expect(roles.reconstruction?.phase == 0 && roles.reconstruction?.logits == false)
+        #expect(roles.measuredPhase == 0)
+        #expect(try Self.roles("ms_ssim(x, dec(enc(x).mu))").reconstruction == nil)
+    }
+}
