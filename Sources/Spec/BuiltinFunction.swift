@@ -27,12 +27,13 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     case dimensionwiseKL = "dimensionwise_kl"
     case eye
     case logMixtureNormal = "log_mixture_normal"
+    case msSSIM = "ms_ssim"
 
     /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
     public var makesNumber: Bool {
         switch self {
         case .klNormal, .crossEntropy, .mmd, .ramp, .mean, .absolute, .mutualInformation, .totalCorrelation,
-            .dimensionwiseKL:
+            .dimensionwiseKL, .msSSIM:
             return true
         case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .logNormal, .logBernoulliLogits, .logmeanexp,
             .permuteDims, .eye, .logMixtureNormal:
@@ -64,6 +65,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         case .dimensionwiseKL: return "dimensionwise_kl(z, mu, logvar, dataset: n)"
         case .eye: return "eye(size)"
         case .logMixtureNormal: return "log_mixture_normal(z, mu, logvar)"
+        case .msSSIM: return "ms_ssim(prediction, target)"
         }
     }
 }

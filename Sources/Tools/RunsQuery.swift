@@ -86,11 +86,12 @@ public struct RunsQuery: Sendable {
     static func defaultMetrics(_ rows: [RunsRow]) -> [String] {
         let had = Set(rows.flatMap(\.metrics.keys))
         var names: [String] = []
-        for name in rows.compactMap(\.earlyStopMetric) + ["test_mse", "test_loss"]
+        let measures: [Metric.Measure] = [.mse, .loss]
+        for name in rows.compactMap(\.earlyStopMetric) + measures.map({ Metric.of($0, on: .test).name })
         where had.contains(name) && !names.contains(name) {
             names.append(name)
         }
-        return names.isEmpty ? ["validation_mse", "validation_loss"].filter(had.contains) : names
+        return names.isEmpty ? measures.map { Metric.of($0, on: .validation).name }.filter(had.contains) : names
     }
 
     /// `rows` by `column`: a metric the way the registry calls better first (lowest first for a

@@ -63,12 +63,14 @@ struct SlurmStudyTests {
             "sweep", "tiny.yaml", "--random", "4", "--space", "phases.r.optimizer.adam.lr=loguniform(1e-5,1e-1)",
             "--asha", "validation_mse,1,2", "--threads", "1",
         ]
-        let slurm = try RunexpBinary.run(study + ["--engine", "slurm", "--out", "slurm"], in: scratch.url, timeout: 300)
+        let slurm = try RunexpBinary.run(
+            study + ["--engine", "slurm", "--out", "slurm"], in: scratch.url, timeout: 300)
         #expect(slurm.status == 0, "\(slurm.stderr)")
         let local = try RunexpBinary.run(study + ["--out", "local"], in: scratch.url)
         #expect(local.status == 0, "\(local.stderr)")
         let settings = try ["slurm", "local"].map { side in
-            try #require(try json(scratch.url.appendingPathComponent("\(side)/study.json"))["trials"] as? [[String: Any]])
+            try #require(
+                try json(scratch.url.appendingPathComponent("\(side)/study.json"))["trials"] as? [[String: Any]])
         }
         #expect(settings[0].map { "\($0["setting"] ?? "")" } == settings[1].map { "\($0["setting"] ?? "")" })
         // Tasks run side by side on Slurm, so which trials a rung stops may differ; a trial that ran

@@ -26,6 +26,7 @@ public enum FunctionRegistry {
                 return .success(try KLDecomposition.resolve(arguments))
             case .eye: return .success(try Identity.resolve(arguments))
             case .logMixtureNormal: return .success(try LogMixtureNormal.resolve(arguments))
+            case .msSSIM: return .success(try MultiScaleSimilarity.resolve(arguments))
             }
         } catch {
             return .failure(error)

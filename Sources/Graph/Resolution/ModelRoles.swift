@@ -6,7 +6,8 @@ public struct ModelRoles: Sendable {
     /// The prediction of the first loss term that compares something computed from `x` alone with
     /// `x` itself: `decoder(encoder(x))`, `decoder(encoder(noise(x, 0.3)))` (a denoising model
     /// reconstructs from corrupted input), `decoder(sample_normal(encoder(x).mu, …))` (a VAE
-    /// reconstructs from a draw of its posterior).
+    /// reconstructs from a draw of its posterior); failing that, the prediction `ms_ssim` compares
+    /// with `x` (MSSSIM-VAE).
     public struct Reconstruction: Sendable, Equatable {
         public var phase: Int
         /// The prediction's node in that phase's loss.
@@ -65,6 +66,13 @@ public struct ModelRoles: Sendable {
                 loss.nodes[prediction].operation != .data
             else { continue }
             return Reconstruction(phase: phase, prediction: prediction, logits: function == .bceLogits)
+        }
+        for node in loss.nodes {
+            guard case .term(let term) = node.operation, term.function is MultiScaleSimilarity,
+                loss.nodes[term.inputs[1]].operation == .data, loss.isComputedFromDataAlone(term.inputs[0]),
+                loss.nodes[term.inputs[0]].operation != .data
+            else { continue }
+            return Reconstruction(phase: phase, prediction: term.inputs[0], logits: false)
         }
         return nil
     }
