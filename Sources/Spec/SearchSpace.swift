@@ -64,7 +64,7 @@ public enum SearchDistribution: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    static func short(_ value: Double) -> String {
+    public static func short(_ value: Double) -> String {
         var text = String(format: "%.4g", value)
         if text.contains("e"), !text.contains(".") { text = text.replacingOccurrences(of: "e", with: ".0e") }
         return text
@@ -84,6 +84,19 @@ public enum SearchDistribution: Sendable, Equatable, CustomStringConvertible {
 public struct SearchSpaceProblem: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// `sweep.search: {tpe: {trials, metric, startup}}`: the tree-structured Parzen estimator
+/// (Bergstra et al., 2011) as Optuna defines it: the first `startup` settings are drawn at random,
+/// each later one from the settings that did best so far on `metric`.
+public struct TPESpec: Sendable, Equatable {
+    public var metric: String
+    public var startup: Int
+
+    public init(metric: String, startup: Int) {
+        self.metric = metric
+        self.startup = startup
+    }
 }
 
 /// `sweep.prune: {asha: {metric, min_epochs, reduction}}`: asynchronous successive halving (Li et

@@ -24,8 +24,10 @@ public struct SweepSpec: Sendable, Equatable {
     public var grid: [Entry]
     /// Each spec key a random search draws, and what from.
     public var space: [SpaceEntry] = []
-    /// The settings a random search draws from `space` (nil: the grid's settings).
-    public var randomTrials: Int?
+    /// The settings a search draws from `space` (nil: the grid's settings).
+    public var searchTrials: Int?
+    /// Set for a TPE search (nil: random draws).
+    public var tpe: TPESpec?
     public var prune: PruneSpec?
 
     /// One key of a search space.
@@ -72,7 +74,7 @@ extension SpecDecoder {
         node = map.resolvedNode
         guard let seeds, let grid, let space else { return nil }
         var sweep = SweepSpec(seeds: seeds, grid: grid)
-        (sweep.space, sweep.randomTrials, sweep.prune) = (space, random, prune)
+        (sweep.space, sweep.searchTrials, sweep.tpe, sweep.prune) = (space, random?.trials, random?.tpe, prune)
         if !space.isEmpty, random == nil {
             log.error(node.origin, "sweep.space needs a search to draw from it, e.g. search: {random: {trials: 12}}")
         }
@@ -108,14 +110,35 @@ extension SpecDecoder {
         return entries
     }
 
-    /// `{random: {trials: N}}`: the number of settings to draw.
-    private func decodeSearch(_ node: YAMLNode) -> Int? {
-        guard let (kind, value, _) = variant(node, "sweep.search", ["random"]),
+    /// `{random: {trials: N}}` or `{tpe: {trials: N, metric, startup}}`: the number of settings to
+    /// draw, and how.
+    private func decodeSearch(_ node: YAMLNode) -> (trials: Int, tpe: TPESpec?)? {
+        guard let (kind, value, _) = variant(node, "sweep.search", ["random", "tpe"]),
             var map = MappingReader(value, "sweep.search.\(kind)", log: log)
         else { return nil }
-        let trials = map.required("trials") { scalars.int($0, "sweep.search.random.trials", in: 1...10_000) }
+        let trials = map.required("trials") { scalars.int($0, "sweep.search.\(kind).trials", in: 1...10_000) }
+        var tpe: TPESpec?
+        if kind == "tpe" {
+            let metric = map.optional("metric", default: .scalar(Metric.of(.mse, on: .validation).name)) { node in
+                scalars.string(node, "sweep.search.tpe.metric").flatMap { name -> String? in
+                    guard Metric.named(name) != nil else {
+                        log.error(
+                            node.origin,
+                            "sweep.search.tpe.metric: '\(name)' is not a metric\(NearestName.hint(name, in: Metric.all.map(\.name)))"
+                        )
+                        return nil
+                    }
+                    return name
+                }
+            }
+            let startup = map.optional("startup", default: .scalar("10")) {
+                scalars.int($0, "sweep.search.tpe.startup", in: 1...10_000)
+            }
+            guard let metric, let startup else { return nil }
+            tpe = TPESpec(metric: metric, startup: startup)
+        }
         map.finish()
-        return trials
+        return trials.map { ($0, tpe) }
     }
 
     private func decodePrune(_ node: YAMLNode) -> PruneSpec? {

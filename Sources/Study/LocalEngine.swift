@@ -82,7 +82,8 @@ public struct LocalEngine: StudyEngine {
         let ended = DispatchSemaphore(value: 0)
         var stopping = false
         while !running.isEmpty || (!queue.isEmpty && !stopping) {
-            while !stopping, running.count < jobs, let trial = queue.popFirst() {
+            while !stopping, running.count < jobs, let queued = queue.popFirst() {
+                let trial = TPESearch.settle(queued, record: &record, study: study)
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: executable)
                 process.arguments = TrialCommand.arguments(

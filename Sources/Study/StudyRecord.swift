@@ -35,6 +35,12 @@ public struct StudyRecord: Sendable {
         jobIDs = Array(repeating: nil, count: count)
     }
 
+    /// Gives `trial` its (proposed) setting: a TPE search has one seed, so a trial is its setting.
+    public mutating func adopt(_ trial: Trial) {
+        matrix.trials[trial.index].setting = trial.setting
+        matrix.settings[trial.index] = trial.setting
+    }
+
     public var json: JSON {
         let request = matrix.request
         let trials = matrix.trials.map { trial -> JSON in
@@ -59,9 +65,14 @@ public struct StudyRecord: Sendable {
             "set": .array(request.overrides.map(JSON.string)),
             "trials": .array(trials),
         ]
-        if let count = request.randomTrials {
+        if let count = request.searchTrials {
+            var method: [String: JSON] = ["trials": .integer(count)]
+            if let tpe = request.tpe {
+                method["metric"] = .string(tpe.metric)
+                method["startup"] = .integer(tpe.startup)
+            }
             members["search"] = .object([
-                "random": .object(["trials": .integer(count)]),
+                request.tpe == nil ? "random" : "tpe": .object(method),
                 "space": .array(
                     request.space.map {
                         .object(["key": .string($0.key), "distribution": .string($0.distribution.description)])
@@ -82,10 +93,17 @@ public struct StudyRecord: Sendable {
     /// The random search and pruning rule a `study.json` records, into `request`.
     static func readSearch(_ members: [String: JSON], into request: inout StudyRequest, folder: String) throws {
         if case .object(let search)? = members["search"] {
-            guard case .object(let random)? = search["random"], case .integer(let count)? = random["trials"],
+            guard case .object(let method)? = search["random"] ?? search["tpe"],
+                case .integer(let count)? = method["trials"],
                 case .array(let space)? = search["space"]
             else { throw StudyError("\(folder): study.json's search is not one runexp wrote") }
-            request.randomTrials = count
+            request.searchTrials = count
+            if search["tpe"] != nil {
+                guard case .string(let metric)? = method["metric"], case .integer(let startup)? = method["startup"],
+                    Metric.named(metric) != nil, startup >= 1
+                else { throw StudyError("\(folder): study.json's TPE search is not one runexp wrote") }
+                request.tpe = TPESpec(metric: metric, startup: startup)
+            }
             request.space = try space.map { entry in
                 guard case .object(let e) = entry, case .string(let key)? = e["key"],
                     case .string(let text)? = e["distribution"],
@@ -105,7 +123,9 @@ public struct StudyRecord: Sendable {
 
     /// What a `study.json` holds that `--resume` uses: the request, the engine, and each trial's
     /// status and job id, one per trial the request makes.
-    public typealias Saved = (request: StudyRequest, engine: String, statuses: [TrialStatus], jobIDs: [String?])
+    public typealias Saved = (
+        request: StudyRequest, engine: String, statuses: [TrialStatus], jobIDs: [String?], settings: [Setting?]
+    )
 
     /// The request and statuses of a `study.json`; the matrix is made (and checked) again.
     public static func read(_ folder: String) throws -> Saved {
@@ -163,6 +183,17 @@ public struct StudyRecord: Sendable {
         }
         var engine = "local"
         if case .string(let name)? = members["engine"] { engine = name }
-        return (request, engine, statuses, jobIDs)
+        // A TPE trial's setting was proposed when it started: what it ran is what study.json says.
+        let settings = trials.map { trial -> Setting? in
+            guard request.tpe != nil, case .object(let t) = trial, case .object(let values)? = t["setting"] else {
+                return nil
+            }
+            let assignments = request.space.compactMap { entry -> Setting.Assignment? in
+                guard case .string(let value)? = values[entry.key] else { return nil }
+                return Setting.Assignment(key: entry.key, value: value)
+            }
+            return assignments.count == request.space.count ? Setting(values: assignments) : nil
+        }
+        return (request, engine, statuses, jobIDs, settings)
     }
 }

@@ -19,6 +19,11 @@ public enum Sweep {
     public static func run(
         _ request: StudyRequest, engine: any StudyEngine, out: String?, progress: (String) -> Void
     ) throws -> (folder: String, outcome: Outcome) {
+        if request.tpe != nil, engine.name != "local" {
+            throw StudyError(
+                "a TPE search proposes each trial from the trials that ended, so it runs on this machine; use --engine local or a random search"
+            )
+        }
         var matrix = try TrialMatrix.make(request)
         // The trials, and a later `--resume`, find the spec from anywhere.
         matrix.request.specPath = URL(fileURLWithPath: request.specPath).absoluteURL.standardized.path
@@ -39,14 +44,24 @@ public enum Sweep {
     ) throws -> (folder: String, outcome: Outcome) {
         let folder = try StudyFolder.existing(path)
         let saved = try StudyRecord.read(folder.url.path)
+        if saved.request.tpe != nil, engine.name != "local" {
+            throw StudyError(
+                "a TPE search proposes each trial from the trials that ended, so it resumes on this machine")
+        }
         let matrix = try TrialMatrix.make(saved.request)
         var record = StudyRecord(matrix: matrix, engine: engine.name)
         record.statuses = saved.statuses
+        for (trial, setting) in zip(matrix.trials, saved.settings) {
+            guard let setting, saved.statuses[trial.index] != .pending else { continue }
+            var started = trial
+            started.setting = setting
+            record.adopt(started)
+        }
         // A trial a Slurm job still runs is followed there; one the local engine left running
         // stopped with the command that ran it.
         if engine.name == saved.engine { record.jobIDs = saved.jobIDs }
         if engine.name == "local" { record.statuses = record.statuses.map { $0 == .running ? .interrupted : $0 } }
-        let left = matrix.trials.filter { !record.statuses[$0.index].hasEnded }
+        let left = record.matrix.trials.filter { !record.statuses[$0.index].hasEnded }
         progress("study: \(left.count) of \(matrix.trials.count) trials left in \(folder.url.path)")
         let outcome = try execute(left, engine: engine, folder: folder, record: &record, progress: progress)
         return (folder.url.path, outcome)

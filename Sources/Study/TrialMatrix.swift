@@ -13,7 +13,9 @@ public struct StudyRequest: Sendable {
     public var overrides: [String] = []
     /// A random search: the keys it draws and what from, and how many settings (nil: the grid).
     public var space: [(key: String, distribution: SearchDistribution)] = []
-    public var randomTrials: Int?
+    public var searchTrials: Int?
+    /// Set for a TPE search: its settings after the startup ones are proposed as trials start.
+    public var tpe: TPESpec?
     /// Stops trials that fall behind at a rung (ASHA); nil: every trial runs all its epochs.
     public var prune: PruneSpec?
 
@@ -25,7 +27,7 @@ public struct StudyRequest: Sendable {
     }
 
     /// The keys its settings vary, grid or space.
-    public var keys: [String] { randomTrials == nil ? grid.map(\.key) : space.map(\.key) }
+    public var keys: [String] { searchTrials == nil ? grid.map(\.key) : space.map(\.key) }
 }
 
 /// One combination of grid values: what the trials of a study that differ only in seed share.
@@ -106,7 +108,7 @@ public struct TrialMatrix: Sendable {
     public static func layout(_ request: StudyRequest) throws -> TrialMatrix {
         try checkRepeats(request)
         var settings = [Setting(values: [])]
-        if let count = request.randomTrials {
+        if let count = request.searchTrials {
             settings = RandomSearch.settings(request.space, count: count, seed: request.seeds[0])
         }
         for entry in request.grid {
@@ -138,7 +140,11 @@ public struct TrialMatrix: Sendable {
                 "the study names seed \(seed) more than once; a repeated seed trains the same bits again "
                     + "and would count as a second sample: give each seed once")
         }
-        if request.randomTrials != nil, request.space.isEmpty {
+        if request.tpe != nil, request.seeds.count > 1 {
+            throw StudyError(
+                "a TPE search runs each setting once: give one seed (a setting's seeds would all ask for it)")
+        }
+        if request.searchTrials != nil, request.space.isEmpty {
             throw StudyError("a random search needs a space: the keys it draws and what from")
         }
         if let key = firstRepeat(request.space.map(\.key)) {
@@ -187,7 +193,9 @@ public struct TrialMatrix: Sendable {
                 lines.append("  \(entry.key): [\(entry.values.map(Self.quoted).joined(separator: ", "))]")
             }
         }
-        if let count = request.randomTrials {
+        if let count = request.searchTrials, let tpe = request.tpe {
+            lines.append("search: {tpe: {trials: \(count), metric: \(tpe.metric), startup: \(tpe.startup)}}")
+        } else if let count = request.searchTrials {
             lines.append("search: {random: {trials: \(count)}}")
             lines.append("space:")
             for entry in request.space {

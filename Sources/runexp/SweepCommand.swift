@@ -16,6 +16,7 @@ struct SweepCommand: ParsableCommand {
             checked before any starts. Examples:
               runexp sweep experiments/cnn_ae.yaml --seeds 0-2 --grid train.batch_size=64,128 --set train.epochs=2
               runexp sweep experiments/cnn_ae.yaml --seeds 0-4 --engine slurm --time 30:00
+              runexp sweep experiments/cnn_ae.yaml --tpe 30 --space 'train.batch_size=choice(32,64,128)' --set train.epochs=2
               runexp sweep experiments/cnn_ae.yaml --random 12 --space phases.reconstruction.optimizer.adam.lr='loguniform(1e-4,3e-3)' --asha validation_mse,1,3
               runexp sweep --resume results/cnn_ae/sweep-1
             Exit codes: 0 every trial complete, 1 some trials failed, 2 bad input, 130 interrupted.
@@ -34,6 +35,12 @@ struct SweepCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("A random search: draw this many settings from --space.", valueName: "trials"))
     var random: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "A TPE search: this many settings, the first 10 drawn at random and each later one from the best so far (on the --asha metric, else validation_mse).",
+            valueName: "trials"))
+    var tpe: Int?
 
     @Option(
         help: ArgumentHelp(
@@ -103,7 +110,11 @@ struct SweepCommand: ParsableCommand {
             throw ValidationError("--seeds must be seeds and ranges such as 0-4 or 0,3,7; found '\(seeds)'")
         }
         if let random, random < 1 { throw ValidationError("--random must be 1 or more trials; found \(random)") }
-        if random != nil, space.isEmpty { throw ValidationError("--random draws from --space: give the keys it draws") }
+        if let tpe, tpe < 1 { throw ValidationError("--tpe must be 1 or more trials; found \(tpe)") }
+        if random != nil, tpe != nil { throw ValidationError("give --random or --tpe: one search") }
+        if random != nil || tpe != nil, space.isEmpty {
+            throw ValidationError("--random and --tpe draw from --space: give the keys they draw")
+        }
         if !space.isEmpty, !grid.isEmpty {
             throw ValidationError("give --grid or --space: a random search draws every key it varies")
         }
@@ -136,6 +147,11 @@ struct SweepCommand: ParsableCommand {
         let values = text[text.index(after: equals)...].split(separator: ",").map(String.init)
         guard !key.isEmpty, !values.isEmpty else { return nil }
         return (key, values)
+    }
+
+    /// `--tpe`'s search: on the pruning metric when the study prunes, else the validation MSE.
+    static func tpe(_ prune: PruneSpec?) -> TPESpec {
+        TPESpec(metric: prune?.metric ?? Metric.of(.mse, on: .validation).name, startup: 10)
     }
 
     /// `key=loguniform(1e-4,1e-2)` → the key and its distribution.
@@ -218,16 +234,18 @@ struct SweepCommand: ParsableCommand {
         let grid =
             self.grid.isEmpty ? declared?.grid.map { ($0.key, $0.values) } ?? [] : self.grid.compactMap(Self.parseGrid)
         var request = StudyRequest(specPath: spec, seeds: seeds ?? [loaded.seed], grid: grid, overrides: overrides)
+        request.prune = asha.flatMap { try? PruneSpec.parse($0).get() } ?? declared?.prune
         if !space.isEmpty {
             request.grid = []
             request.space = space.compactMap { try? Self.parseSpace($0).get() }
-            request.randomTrials = random ?? declared?.randomTrials ?? 10
-        } else if self.grid.isEmpty, let declared, let count = declared.randomTrials {
+            request.searchTrials = random ?? tpe ?? declared?.searchTrials ?? 10
+            request.tpe = tpe.map { _ in Self.tpe(request.prune) } ?? (random == nil ? declared?.tpe : nil)
+        } else if self.grid.isEmpty, let declared, let count = declared.searchTrials {
             request.space = declared.space.map { ($0.key, $0.distribution) }
-            request.randomTrials = random ?? count
+            request.searchTrials = random ?? tpe ?? count
+            request.tpe = tpe.map { _ in Self.tpe(request.prune) } ?? (random == nil ? declared.tpe : nil)
         }
-        request.prune = asha.flatMap { try? PruneSpec.parse($0).get() } ?? declared?.prune
-        if self.seeds == nil, request.grid.isEmpty, request.randomTrials == nil, declared == nil {
+        if self.seeds == nil, request.grid.isEmpty, request.searchTrials == nil, declared == nil {
             throw RunError(
                 "nothing to sweep: give --seeds, --grid or --space, or a `sweep:` in the spec (docs/studies.md)")
         }

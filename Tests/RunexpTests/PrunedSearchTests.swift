@@ -56,3 +56,37 @@ struct PrunedSearchTests {
         #expect(try verdict("e", 0.55)?.contains("not among the best 2 of the 5 trials") == true)
     }
 }
+
+/// A TPE search as a user runs it: random settings first, then each proposed from the trials that
+/// ended, recorded in study.json so that `--resume` keeps them.
+struct TPESweepTests {
+    @Test func laterTrialsAreProposedFromTheEndedOnesAndResumeKeepsThem() throws {
+        let scratch = try Scratch()
+        try scratch.write(
+            "tiny.yaml",
+            PrunedSearchTests.spec + """
+
+                sweep:
+                  space:
+                    phases.r.optimizer.adam.lr: loguniform(1.0e-5, 1.0e-1)
+                  search: {tpe: {trials: 4, startup: 2}}
+                """)
+        let outcome = try RunexpBinary.run(["sweep", "tiny.yaml", "--out", "study"], in: scratch.url)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let study = scratch.url.appendingPathComponent("study/study.json")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: study)) as? [String: Any])
+        let search = try #require(record["search"] as? [String: Any])
+        #expect((search["tpe"] as? [String: Any])?["startup"] as? Int == 2)
+        let trials = try #require(record["trials"] as? [[String: Any]])
+        #expect(trials.map { $0["status"] as? String } == ["complete", "complete", "complete", "complete"])
+        let settings = trials.map { "\($0["setting"] ?? "")" }
+        let resumed = try RunexpBinary.run(["sweep", "--resume", "study"], in: scratch.url)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("0 of 4 trials left"), "\(resumed.stderr)")
+        let again =
+            try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: study)) as? [String: Any])["trials"]
+            as? [[String: Any]]
+        #expect(again?.map { "\($0["setting"] ?? "")" } == settings)
+    }
+}

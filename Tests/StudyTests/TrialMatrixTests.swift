@@ -77,7 +77,7 @@ struct RandomSearchTests {
         request.space = [
             ("phases.r.optimizer.adam.lr", .logUniform(1e-4, 1e-2)), ("train.batch_size", .choice(["32", "64"])),
         ]
-        request.randomTrials = trials
+        request.searchTrials = trials
         return request
     }
 
@@ -108,7 +108,7 @@ struct RandomSearchTests {
         original.prune = PruneSpec(metric: "validation_mse", minEpochs: 1, reduction: 3)
         let record = StudyRecord(matrix: try TrialMatrix.layout(original), engine: "local")
         let saved = try StudyRecord.read(Data(record.json.pretty.utf8), folder: "study")
-        #expect(saved.request.randomTrials == 5)
+        #expect(saved.request.searchTrials == 5)
         #expect(saved.request.space.map(\.distribution) == original.space.map(\.distribution))
         #expect(saved.request.prune == original.prune)
         #expect(try TrialMatrix.layout(saved.request).settings == TrialMatrix.layout(original).settings)
