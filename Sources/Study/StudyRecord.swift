@@ -35,6 +35,19 @@ public struct StudyRecord: Sendable {
         jobIDs = Array(repeating: nil, count: count)
     }
 
+    /// A TPE trial's setting as study.json records it: proposed when the trial started, it is what
+    /// the trial ran. Nil for other searches, whose settings the request makes again.
+    static func recordedSetting(_ trial: JSON, _ request: StudyRequest) -> Setting? {
+        guard request.tpe != nil, case .object(let t) = trial, case .object(let values)? = t["setting"] else {
+            return nil
+        }
+        let assignments = request.space.compactMap { entry -> Setting.Assignment? in
+            guard case .string(let value)? = values[entry.key] else { return nil }
+            return Setting.Assignment(key: entry.key, value: value)
+        }
+        return assignments.count == request.space.count ? Setting(values: assignments) : nil
+    }
+
     /// Gives `trial` its (proposed) setting: a TPE search has one seed, so a trial is its setting.
     public mutating func adopt(_ trial: Trial) {
         matrix.trials[trial.index].setting = trial.setting
@@ -183,17 +196,6 @@ public struct StudyRecord: Sendable {
         }
         var engine = "local"
         if case .string(let name)? = members["engine"] { engine = name }
-        // A TPE trial's setting was proposed when it started: what it ran is what study.json says.
-        let settings = trials.map { trial -> Setting? in
-            guard request.tpe != nil, case .object(let t) = trial, case .object(let values)? = t["setting"] else {
-                return nil
-            }
-            let assignments = request.space.compactMap { entry -> Setting.Assignment? in
-                guard case .string(let value)? = values[entry.key] else { return nil }
-                return Setting.Assignment(key: entry.key, value: value)
-            }
-            return assignments.count == request.space.count ? Setting(values: assignments) : nil
-        }
-        return (request, engine, statuses, jobIDs, settings)
+        return (request, engine, statuses, jobIDs, trials.map { recordedSetting($0, request) })
     }
 }
