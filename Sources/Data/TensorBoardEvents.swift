@@ -42,7 +42,8 @@ public enum TensorBoardEvents {
         return summary(entry, step: step, wallTime: wallTime)
     }
 
-    private static func summary(_ entry: Protobuf, step: Int, wallTime: Double) -> [UInt8] {
+    /// The record of one summary value `entry` at `step`.
+    static func summary(_ entry: Protobuf, step: Int, wallTime: Double) -> [UInt8] {
         var summary = Protobuf()
         summary.bytes(1, entry.bytes)
         var event = Protobuf()

@@ -30,8 +30,8 @@ enum RunFolderCheck {
             ([OutputSpec.Family.tsne.name, "tsne_labels"] + Split.names.flatMap { ["codes_" + $0, "labels_" + $0] })
                 .map { $0 + ".npy" }),
         "checkpoint": ["parameters.safetensors", "training.safetensors"],
-        // `--tensorboard`'s event file.
-        "tensorboard": ["events.out.tfevents.runexp"],
+        // `--tensorboard`'s event file, and a study trial's HParams session (`StudyHParams`).
+        "tensorboard": ["events.out.tfevents.runexp", "events.out.tfevents.runexp-hparams"],
     ]
 
     /// Nil when `url` is a run folder runexp wrote (or an empty folder); else why it is not, naming

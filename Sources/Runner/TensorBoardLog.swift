@@ -61,8 +61,8 @@ final class TensorBoardLog {
         let scalars: [(String, Double)]
         switch record.kind {
         case .step: scalars = group(record.losses, "loss") + group(record.terms, "terms")
-        case .epoch: scalars = group(record.losses, "epoch") + group(measured, "epoch")
-        case .final: scalars = group(measured, "final")
+        case .epoch: scalars = group(record.losses, TensorBoardTags.epoch) + group(measured, TensorBoardTags.epoch)
+        case .final: scalars = group(measured, TensorBoardTags.final)
         }
         return scalars.flatMap { tag, value in
             TensorBoardEvents.scalar(tag, Float(value), step: record.step, wallTime: wallTime)
@@ -75,4 +75,11 @@ final class TensorBoardLog {
         let number = { (offset: Int) in png[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) } }
         return (number(20), number(16))
     }
+}
+
+/// The groups of `--tensorboard`'s scalar tags that a study's HParams metrics name: an epoch
+/// record's phase losses and metrics under `epoch/`, the final record's under `final/`.
+public enum TensorBoardTags {
+    public static let epoch = "epoch"
+    public static let final = "final"
 }

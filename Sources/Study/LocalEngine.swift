@@ -34,7 +34,8 @@ public enum TrialCommand {
             let rungs = folder.deletingLastPathComponent().appendingPathComponent("rungs").path
             arguments += ["--asha", prune.text, "--asha-rungs", rungs]
         }
-        return arguments + ["--threads", String(threads)]
+        // Every trial's curves for TensorBoard, and the run its HParams session is read with.
+        return arguments + ["--tensorboard", "--threads", String(threads)]
     }
 
     /// How a trial in `folder` ended and the seconds it ran, as its own `run.json` says (a missed

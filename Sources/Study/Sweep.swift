@@ -75,6 +75,11 @@ public enum Sweep {
         try engine.run(trials, study: folder, record: &record) { trial, record in
             try? folder.write("study.json", record.json.pretty)
             let status = record.statuses[trial.index]
+            do {
+                try StudyHParams.writeTrial(trial, record, folder: folder)
+            } catch {
+                progress("note: \(trial.folderName)'s TensorBoard hparams were not written: \(error)")
+            }
             var line = "\(trial.folderName) (\(trial.index + 1)/\(total), seed \(trial.seed)"
             line += trial.setting.values.isEmpty ? ")" : ", \(trial.setting.label))"
             line += ": \(status.rawValue)"
@@ -92,6 +97,7 @@ public enum Sweep {
         try folder.write("summary.csv", summary.csv(keys: record.matrix.request.keys))
         try folder.write("summary.json", summary.json.pretty)
         try folder.write("report.html", StudyReport.html(record, summary, folder: folder))
+        try StudyHParams.writeExperiment(record, summary, folder: folder)
         for best in summary.best where best.metric.hasPrefix("test_") {
             let group = summary.groups.first { $0.setting == best.setting }!
             progress(
