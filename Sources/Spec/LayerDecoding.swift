@@ -3,6 +3,7 @@ extension SpecDecoder {
     static let layerShorthand = [
         "dense": "units", "conv2d": "filters", "conv2d_transpose": "filters", "leaky_relu": "slope",
         "reshape": "shape", "dropout": "rate", "vector_quantize": "codes", "iaf": "hidden",
+        "upsample": "factor", "max_pool": "kernel", "avg_pool": "kernel",
     ]
 
     func decodeLayer(_ node: inout YAMLNode, network: String, index: Int) -> LayerSpec? {
@@ -77,11 +78,31 @@ extension SpecDecoder {
                 Array(repeating: YAMLNode(.scalar("128"), origin: .defaulted), count: 3))
             return map.optional("hidden", default: fallback) { scalars.intList($0, "\(what).hidden", in: 1...1 << 16) }
                 .map { .iaf(hidden: $0) }
+        case "upsample", "max_pool", "avg_pool": return imageLayerKind(name, &map, what)
         case "relu": return .relu
         case "sigmoid": return .sigmoid
         case "tanh": return .tanh
         default: return .flatten
         }
+    }
+
+    /// `upsample`, `max_pool` and `avg_pool`: the layers that resize an image.
+    private func imageLayerKind(_ name: String, _ map: inout MappingReader, _ what: String) -> LayerSpec.Kind? {
+        if name == "upsample" {
+            let factor = map.optional("factor", default: .scalar("2")) { scalars.int($0, "\(what).factor", in: 1...64) }
+            let mode = map.optional("mode", default: .scalar("nearest")) {
+                scalars.choice($0, "\(what).mode", ["nearest", "bilinear"])
+            }
+            guard let factor, let mode else { return nil }
+            return .upsample(factor: factor, bilinear: mode == "bilinear")
+        }
+        let kernel = map.optional("kernel", default: .scalar("2")) { scalars.int($0, "\(what).kernel", in: 1...64) }
+        // PyTorch's default stride is the kernel: windows that tile the image.
+        let stride = map.optional("stride", default: .scalar("\(kernel ?? 2)")) {
+            scalars.int($0, "\(what).stride", in: 1...64)
+        }
+        guard let kernel, let stride else { return nil }
+        return .pool(kernel: kernel, stride: stride, average: name == "avg_pool")
     }
 
     private func convolution(_ map: inout MappingReader, _ what: String, transposed: Bool) -> ConvolutionSpec? {

@@ -52,6 +52,11 @@ public struct LayerSpec: Sendable, Equatable {
         /// One inverse autoregressive flow step (a MADE of these hidden widths) on [code, running
         /// log-determinant] rows.
         case iaf(hidden: [Int])
+        /// Each image pixel repeated (`nearest`) or interpolated (`bilinear`) `factor` times along
+        /// height and width.
+        case upsample(factor: Int, bilinear: Bool)
+        /// The largest (`average` false) or mean value of each `kernel`×`kernel` window, `stride` apart.
+        case pool(kernel: Int, stride: Int, average: Bool)
     }
 
     public var kind: Kind
@@ -62,6 +67,7 @@ public struct LayerSpec: Sendable, Equatable {
     public static let names = [
         "dense", "conv2d", "conv2d_transpose", "relu", "leaky_relu", "sigmoid", "tanh", "flatten", "reshape",
         "dropout", "batch_norm", "vector_quantize", "planar", "hardtanh", "iaf",
+        "upsample", "max_pool", "avg_pool",
     ]
 
     /// A short, readable form for tables: `dense 1000`, `conv2d 32 k3 s2 same`.
@@ -84,6 +90,9 @@ public struct LayerSpec: Sendable, Equatable {
         case .planar: return "planar"
         case .hardtanh(let low, let high): return "hardtanh \(low)…\(high)"
         case .iaf(let hidden): return "iaf \(hidden.map(String.init).joined(separator: "×"))"
+        case .upsample(let factor, let bilinear): return "upsample ×\(factor) " + (bilinear ? "bilinear" : "nearest")
+        case .pool(let kernel, let stride, let average):
+            return (average ? "avg_pool" : "max_pool") + " k\(kernel) s\(stride)"
         }
     }
 }
