@@ -1,9 +1,9 @@
 import Foundation
 import Testing
 
-/// `runexp export --pytorch` of a run with `upsample`, `max_pool` and `avg_pool`: the module loads
-/// strictly into PyTorch's `nn.Upsample`, `nn.MaxPool2d` and `nn.AvgPool2d` and computes what the run
-/// computes on its channels-first images.
+/// `runexp export --pytorch` of a run with `upsample`, `max_pool`, `avg_pool`, `group_norm` and
+/// `layer_norm`: the module loads strictly into PyTorch's own layers (layer norm's γ and β as
+/// [C, H, W]) and computes what the run computes on its channels-first images.
 struct ImageLayerExportTests {
     static let spec = """
         name: poolrun
@@ -11,13 +11,14 @@ struct ImageLayerExportTests {
         data: {source: {npy: \(ApplyCommandTests.sample)}, shape: [28, 28, 1], validation: 0}
         networks:
           encoder:
-            layers: [conv2d: 3, max_pool: 2, conv2d: 4, avg_pool: {kernel: 3, stride: 2}, flatten, dense: 8]
+            layers: [conv2d: 3, max_pool: 2, conv2d: 4, group_norm: 2, avg_pool: {kernel: 3, stride: 2}, flatten, dense: 8]
           decoder:
             layers:
               - dense: 196
               - reshape: [7, 7, 4]
               - upsample: 2
               - conv2d: 3
+              - layer_norm
               - upsample: {factor: 2, mode: bilinear}
               - conv2d: 1
               - sigmoid
@@ -29,7 +30,7 @@ struct ImageLayerExportTests {
         train: {epochs: 1, batch_size: 8}
         """
 
-    @Test func theExportedModuleUsesPyTorchsPoolingAndUpsamplingAndComputesWhatTheRunComputes() throws {
+    @Test func theExportedModuleUsesPyTorchsOwnLayersAndComputesWhatTheRunComputes() throws {
         let scratch = try Scratch()
         try scratch.write("poolrun.yaml", Self.spec)
         let run = try RunexpBinary.run(["poolrun.yaml", "--out", "run"], in: scratch.url)
@@ -55,10 +56,10 @@ struct ImageLayerExportTests {
                     np.save("theirs_codes.npy", codes.numpy())
                     np.save("theirs_images.npy", model.decoder(codes).permute(0, 2, 3, 1).numpy())
                 names = [type(m).__name__ for m in [*model.encoder.layers, *model.decoder.layers]]
-                print(" ".join(n for n in names if n in ("MaxPool2d", "AvgPool2d", "Upsample")))
+                print(" ".join(n for n in names if n in ("MaxPool2d", "AvgPool2d", "Upsample", "GroupNorm", "LayerNorm")))
                 """, in: scratch)
         else { return }
-        #expect(printed == "MaxPool2d AvgPool2d Upsample Upsample\n")
+        #expect(printed == "MaxPool2d GroupNorm AvgPool2d Upsample LayerNorm Upsample\n")
         let difference = try exports.largestDifference(scratch)
         #expect(difference < 1e-5, "torch: \(difference)")
     }

@@ -44,4 +44,24 @@ module_case("max_pool_k2s2", nn.MaxPool2d(2, stride=2), torch.randint(0, 3, (2, 
 module_case("max_pool_k3s2", nn.MaxPool2d(3, stride=2), torch.randint(0, 3, (2, 2, 7, 6)).float())
 module_case("avg_pool_k2s2", nn.AvgPool2d(2, stride=2), torch.randn(2, 3, 6, 7))
 module_case("avg_pool_k3s2", nn.AvgPool2d(3, stride=2), torch.randn(2, 2, 7, 6))
-print("fixtures written to", HERE)
+
+
+def affine_case(prefix, module, x, layout):
+    """A normalization with random weight and bias: also dweight and dbias, in runexp's `layout`."""
+    with torch.no_grad():
+        module.weight.copy_(torch.randn_like(module.weight))
+        module.bias.copy_(torch.randn_like(module.bias))
+    x = x.clone().requires_grad_(True)
+    y = module(x)
+    dy = torch.randn_like(y)
+    y.backward(dy)
+    save(prefix, x=nhwc(x), y=nhwc(y), dy=nhwc(dy), dx=nhwc(x.grad), weight=layout(module.weight),
+         bias=layout(module.bias), dweight=layout(module.weight.grad), dbias=layout(module.bias.grad))
+
+
+same = lambda t: t
+chw_to_hwc = lambda t: t.permute(1, 2, 0)
+affine_case("group_norm_g3", nn.GroupNorm(3, 6, eps=1e-5), torch.randn(2, 6, 4, 5) * 2 + 1, same)
+affine_case("group_norm_g1", nn.GroupNorm(1, 4, eps=1e-3), torch.randn(3, 4, 3, 3), same)
+affine_case("layer_norm", nn.LayerNorm([3, 4, 5], eps=1e-5), torch.randn(2, 3, 4, 5) * 2 - 1, chw_to_hwc)
+print("normalization fixtures written to", HERE)
