@@ -20,6 +20,10 @@ public enum LayerRegistry {
         case .planar: return PlanarFlow()
         case .hardtanh(let low, let high): return Hardtanh(minimum: low, maximum: high)
         case .iaf(let hidden): return InverseAutoregressiveFlow(hidden: hidden)
+        case .upsample(let factor, let bilinear): return Upsample(factor: factor, bilinear: bilinear)
+        case .pool(let kernel, let stride, let average): return Pool(kernel: kernel, stride: stride, average: average)
+        case .groupNorm(let groups, let epsilon): return GroupNorm(groups: groups, epsilon: epsilon)
+        case .layerNorm(let epsilon): return LayerNorm(epsilon: epsilon)
         }
     }
 }

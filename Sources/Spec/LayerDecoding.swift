@@ -3,6 +3,8 @@ extension SpecDecoder {
     static let layerShorthand = [
         "dense": "units", "conv2d": "filters", "conv2d_transpose": "filters", "leaky_relu": "slope",
         "reshape": "shape", "dropout": "rate", "vector_quantize": "codes", "iaf": "hidden",
+        "upsample": "factor", "max_pool": "kernel", "avg_pool": "kernel",
+        "group_norm": "groups",
     ]
 
     func decodeLayer(_ node: inout YAMLNode, network: String, index: Int) -> LayerSpec? {
@@ -77,11 +79,46 @@ extension SpecDecoder {
                 Array(repeating: YAMLNode(.scalar("128"), origin: .defaulted), count: 3))
             return map.optional("hidden", default: fallback) { scalars.intList($0, "\(what).hidden", in: 1...1 << 16) }
                 .map { .iaf(hidden: $0) }
+        case "upsample", "max_pool", "avg_pool": return imageLayerKind(name, &map, what)
+        case "group_norm", "layer_norm": return normalizationKind(name, &map, what)
         case "relu": return .relu
         case "sigmoid": return .sigmoid
         case "tanh": return .tanh
         default: return .flatten
         }
+    }
+
+    /// `upsample`, `max_pool` and `avg_pool`: the layers that resize an image.
+    private func imageLayerKind(_ name: String, _ map: inout MappingReader, _ what: String) -> LayerSpec.Kind? {
+        if name == "upsample" {
+            let factor = map.optional("factor", default: .scalar("2")) { scalars.int($0, "\(what).factor", in: 1...64) }
+            let mode = map.optional("mode", default: .scalar("nearest")) {
+                scalars.choice($0, "\(what).mode", ["nearest", "bilinear"])
+            }
+            guard let factor, let mode else { return nil }
+            return .upsample(factor: factor, bilinear: mode == "bilinear")
+        }
+        let kernel = map.optional("kernel", default: .scalar("2")) { scalars.int($0, "\(what).kernel", in: 1...64) }
+        // PyTorch's default stride is the kernel: windows that tile the image.
+        let stride = map.optional("stride", default: .scalar("\(kernel ?? 2)")) {
+            scalars.int($0, "\(what).stride", in: 1...64)
+        }
+        guard let kernel, let stride else { return nil }
+        return .pool(kernel: kernel, stride: stride, average: name == "avg_pool")
+    }
+
+    /// `group_norm` and `layer_norm`: normalizations by each sample's own statistics.
+    private func normalizationKind(_ name: String, _ map: inout MappingReader, _ what: String) -> LayerSpec.Kind? {
+        let groups =
+            name == "group_norm"
+            ? map.optional("groups", default: .scalar("32")) {
+                scalars.int($0, "\(what).groups", in: 1...1 << 16)
+            } : 1
+        let epsilon = map.optional("epsilon", default: .scalar("1.0e-5")) {
+            scalars.double($0, "\(what).epsilon", in: 1e-12...1)
+        }
+        guard let groups, let epsilon else { return nil }
+        return name == "group_norm" ? .groupNorm(groups: groups, epsilon: epsilon) : .layerNorm(epsilon: epsilon)
     }
 
     private func convolution(_ map: inout MappingReader, _ what: String, transposed: Bool) -> ConvolutionSpec? {

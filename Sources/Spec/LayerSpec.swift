@@ -52,6 +52,15 @@ public struct LayerSpec: Sendable, Equatable {
         /// One inverse autoregressive flow step (a MADE of these hidden widths) on [code, running
         /// log-determinant] rows.
         case iaf(hidden: [Int])
+        /// Each image pixel repeated (`nearest`) or interpolated (`bilinear`) `factor` times along
+        /// height and width.
+        case upsample(factor: Int, bilinear: Bool)
+        /// The largest (`average` false) or mean value of each `kernel`×`kernel` window, `stride` apart.
+        case pool(kernel: Int, stride: Int, average: Bool)
+        /// Each sample's channels normalized in `groups` groups, scaled and shifted per channel.
+        case groupNorm(groups: Int, epsilon: Double)
+        /// Each sample normalized over all its values, scaled and shifted per value.
+        case layerNorm(epsilon: Double)
     }
 
     public var kind: Kind
@@ -62,6 +71,7 @@ public struct LayerSpec: Sendable, Equatable {
     public static let names = [
         "dense", "conv2d", "conv2d_transpose", "relu", "leaky_relu", "sigmoid", "tanh", "flatten", "reshape",
         "dropout", "batch_norm", "vector_quantize", "planar", "hardtanh", "iaf",
+        "upsample", "max_pool", "avg_pool", "group_norm", "layer_norm",
     ]
 
     /// A short, readable form for tables: `dense 1000`, `conv2d 32 k3 s2 same`.
@@ -84,6 +94,11 @@ public struct LayerSpec: Sendable, Equatable {
         case .planar: return "planar"
         case .hardtanh(let low, let high): return "hardtanh \(low)…\(high)"
         case .iaf(let hidden): return "iaf \(hidden.map(String.init).joined(separator: "×"))"
+        case .upsample(let factor, let bilinear): return "upsample ×\(factor) " + (bilinear ? "bilinear" : "nearest")
+        case .pool(let kernel, let stride, let average):
+            return (average ? "avg_pool" : "max_pool") + " k\(kernel) s\(stride)"
+        case .groupNorm(let groups, _): return "group_norm \(groups)"
+        case .layerNorm: return "layer_norm"
         }
     }
 }
