@@ -28,7 +28,7 @@ enum StudyHParams {
             return TensorBoardHParams.Key(
                 name: name, domain: .discrete(values.map { numeric ? .number(number($0)!) : .text($0) }))
         }
-        guard request.randomTrials != nil else { return request.grid.map { listed($0.key, $0.values) } }
+        guard request.searchTrials != nil else { return request.grid.map { listed($0.key, $0.values) } }
         return request.space.map { entry in
             switch entry.distribution {
             case .uniform(let low, let high), .logUniform(let low, let high):

@@ -23,7 +23,7 @@ struct StudyHParamsTests {
 
     @Test func aRandomSearchGivesIntervalsForItsRangesAndTheValuesOfItsChoices() {
         var request = StudyRequest(specPath: "s.yaml", seeds: [0], grid: [])
-        request.randomTrials = 3
+        request.searchTrials = 3
         request.space = [
             ("lr", .logUniform(1e-4, 1e-2)), ("width", .integer(8, 32)), ("drop", .uniform(0, 0.5)),
             ("filters", .choice(["16", "32"])),
