@@ -18,6 +18,8 @@ public struct DataSpec: Sendable, Equatable {
         case homework(path: String)
         /// A folder of IDX files (`train-images-idx3-ubyte[.gz]`, …).
         case idx(directory: String)
+        /// A folder of PNG and JPEG files, class subfolders as labels.
+        case images(ImageFolderSource)
 
         /// The shape of one sample where it is known without reading a file.
         public var sampleShape: [Int]? {
@@ -25,6 +27,7 @@ public struct DataSpec: Sendable, Equatable {
             case .mnist, .fashionMNIST: return [28, 28, 1]
             case .mnistM, .homework: return [28, 28, 3]
             case .npy, .npz, .idx: return nil
+            case .images(let folder): return folder.shape
             }
         }
 
@@ -32,12 +35,12 @@ public struct DataSpec: Sendable, Equatable {
         public var readsFile: Bool {
             switch self {
             case .mnist, .mnistM: return false
-            case .fashionMNIST, .npy, .npz, .homework, .idx: return true
+            case .fashionMNIST, .npy, .npz, .homework, .idx, .images: return true
             }
         }
 
         static let embeddedNames = ["mnist", "mnist-m", "fashion-mnist"]
-        static let fileKinds = ["npy", "npz", "homework", "idx"]
+        static let fileKinds = ["npy", "npz", "homework", "idx", "images"]
     }
 
     public var source: Source
@@ -119,15 +122,18 @@ extension SpecDecoder {
         guard written.count == 1, let kind = written.first else {
             let first = map.writtenKeys.first ?? ""
             let hint = NearestName.hint(first, in: DataSpec.Source.fileKinds)
-            log.error(node.origin, "data.source must name exactly one of npy, npz, homework, idx with its path\(hint)")
+            let kinds = DataSpec.Source.fileKinds.joined(separator: ", ")
+            log.error(node.origin, "data.source must name exactly one of \(kinds) with its path\(hint)")
             return nil
         }
         let path = map.required(kind) { filePath($0, "data.source.\(kind)") }
         let labels = kind == "npy" ? map.ifPresent("labels") { filePath($0, "data.source.labels") } : nil
+        let folder = kind == "images" ? decodeImageFolder(&map, directory: path ?? "") : nil
         map.finish()
         node = map.resolvedNode
         guard let path else { return nil }
         switch kind {
+        case "images": return folder.map { .images($0) }
         case "npy": return .npy(path: path, labels: labels)
         case "npz": return .npz(path: path)
         case "homework": return .homework(path: path)
