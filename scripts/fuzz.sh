@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The long fuzz: every target (spec, expression, npy, npz, pickle, idx, png, safetensors, study,
+# The long fuzz: every target (spec, expression, npy, npz, pickle, idx, png, png-image, jpeg, safetensors, study,
 # sbatch, compare) for 1,000,000 mutated inputs each, in a release build that keeps overflow and
 # bounds checks (RUNEXP_CHECKED=1, its own build folder). Findings are saved under fuzz-findings/.
 #   scripts/fuzz.sh [ITERATIONS] [SEED] [TARGET...]

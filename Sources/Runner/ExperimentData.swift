@@ -101,6 +101,10 @@ public struct ExperimentData: Sendable {
             return try readNpz(resolve(file, base))
         case .images(let source):
             return try readImages(source, base: base)
+        case .cifar10(let directory):
+            return try readCIFAR(resolve(directory, base), kind: .cifar10)
+        case .cifar100(let directory):
+            return try readCIFAR(resolve(directory, base), kind: .cifar100)
         case .npy(let file, let labels):
             let path = resolve(file, base)
             let (images, labelValues) = try PlainImages.read(path: path, labelsPath: labels.map { resolve($0, base) })
@@ -123,6 +127,15 @@ public struct ExperimentData: Sendable {
             description: "\(path) (\(folder.images.count) images, \(classes)\(skipped))")
         data.classNames = folder.classNames.isEmpty ? nil : folder.classNames
         data.skipped = folder.skipped
+        return data
+    }
+
+    static func readCIFAR(_ path: String, kind: CIFAR.Kind) throws -> ExperimentData {
+        let splits = try CIFAR.read(path, kind: kind)
+        var data = ExperimentData(
+            train: splits.train, test: splits.test, labeled: true,
+            description: "\(path) (\(kind.rawValue): \(splits.train.count) train, \(splits.test.count) test)")
+        data.classNames = splits.classNames
         return data
     }
 

@@ -239,6 +239,7 @@ public enum SpecCheck {
         case .npz(let path), .homework(let path): return path
         case .idx(let directory): return directory
         case .images(let folder): return folder.directory
+        case .cifar10(let directory), .cifar100(let directory): return directory
         }
     }
 }

@@ -20,12 +20,17 @@ public struct DataSpec: Sendable, Equatable {
         case idx(directory: String)
         /// A folder of PNG and JPEG files, class subfolders as labels.
         case images(ImageFolderSource)
+        /// CIFAR-10 (Python or binary version), with its official train/test split.
+        case cifar10(directory: String)
+        /// CIFAR-100's 100 fine classes (Python or binary version), with its train/test split.
+        case cifar100(directory: String)
 
         /// The shape of one sample where it is known without reading a file.
         public var sampleShape: [Int]? {
             switch self {
             case .mnist, .fashionMNIST: return [28, 28, 1]
             case .mnistM, .homework: return [28, 28, 3]
+            case .cifar10, .cifar100: return [32, 32, 3]
             case .npy, .npz, .idx: return nil
             case .images(let folder): return folder.shape
             }
@@ -35,12 +40,12 @@ public struct DataSpec: Sendable, Equatable {
         public var readsFile: Bool {
             switch self {
             case .mnist, .mnistM: return false
-            case .fashionMNIST, .npy, .npz, .homework, .idx, .images: return true
+            case .fashionMNIST, .npy, .npz, .homework, .idx, .images, .cifar10, .cifar100: return true
             }
         }
 
         static let embeddedNames = ["mnist", "mnist-m", "fashion-mnist"]
-        static let fileKinds = ["npy", "npz", "homework", "idx", "images"]
+        static let fileKinds = ["npy", "npz", "homework", "idx", "images", "cifar10", "cifar100"]
     }
 
     public var source: Source
@@ -137,6 +142,8 @@ extension SpecDecoder {
         case "npy": return .npy(path: path, labels: labels)
         case "npz": return .npz(path: path)
         case "homework": return .homework(path: path)
+        case "cifar10": return .cifar10(directory: path)
+        case "cifar100": return .cifar100(directory: path)
         default: return .idx(directory: path)
         }
     }

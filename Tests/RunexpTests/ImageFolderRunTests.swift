@@ -85,7 +85,7 @@ struct ImageFolderRunTests {
         #expect(outcome.status == 2)
         #expect(
             outcome.stderr.contains(
-                "data.source must name exactly one of npy, npz, homework, idx, images with its path"),
+                "data.source must name exactly one of npy, npz, homework, idx, images, cifar10, cifar100 with its path"),
             "\(outcome.stderr)")
     }
 }
