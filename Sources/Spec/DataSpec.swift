@@ -72,6 +72,16 @@ public struct DataSpec: Sendable, Equatable {
     public var sampleShape: [Int]? { shape ?? source.sampleShape }
 }
 
+extension DataSpec {
+    /// Data from `source` with `validation` held out and every other key at its default: what a
+    /// spec's `data: {source: …, validation: …}` gives.
+    public init(source: Source, validation: Double) {
+        self.init(
+            source: source, validation: validation, shape: nil, trainLimit: nil, origin: .defaulted,
+            sourceOrigin: .defaulted)
+    }
+}
+
 extension SpecDecoder {
     func decodeData(_ node: inout YAMLNode) -> DataSpec? {
         guard var map = MappingReader(node, "data", log: log) else { return nil }
