@@ -60,18 +60,42 @@ public enum ImageDecoder {
         let (width, height) = (Int(image.width), Int(image.height))
         try checkSize(width: width, height: height, format: "PNG", source: source)
         let color = image.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0
+        // A 16-bit file is read as it is (libpng would otherwise take it for linear light and
+        // brighten it into sRGB) and its top 8 bits kept, as PIL keeps them.
+        let wide = image.format & UInt32(PNG_FORMAT_FLAG_LINEAR) != 0
         // Read with alpha kept, then dropped here: libpng would otherwise composite onto black.
-        image.format = (color ? UInt32(PNG_FORMAT_RGB) : UInt32(PNG_FORMAT_GRAY)) | UInt32(PNG_FORMAT_FLAG_ALPHA)
-        let stored = color ? 4 : 2
-        var buffer = [UInt8](repeating: 0, count: width * height * stored)
-        let finished = buffer.withUnsafeMutableBytes {
-            png_image_finish_read(&image, nil, $0.baseAddress, Int32(width * stored), nil)
-        }
-        guard finished != 0 else { throw failure() }
-        let channels = color ? 3 : 1
+        image.format =
+            (color ? UInt32(PNG_FORMAT_RGB) : UInt32(PNG_FORMAT_GRAY)) | UInt32(PNG_FORMAT_FLAG_ALPHA)
+            | (wide ? UInt32(PNG_FORMAT_FLAG_LINEAR) : 0)
+        let (stored, channels) = color ? (4, 3) : (2, 1)
         var pixels = [UInt8](repeating: 0, count: width * height * channels)
-        for pixel in 0..<(width * height) {
-            for channel in 0..<channels { pixels[pixel * channels + channel] = buffer[pixel * stored + channel] }
+        if wide {
+            var buffer = [UInt16](repeating: 0, count: width * height * stored)
+            let finished = buffer.withUnsafeMutableBytes {
+                png_image_finish_read(&image, nil, $0.baseAddress, Int32(width * stored), nil)
+            }
+            guard finished != 0 else { throw failure() }
+            for pixel in 0..<(width * height) {
+                // libpng's 16-bit colour comes premultiplied by alpha.
+                let alpha = Int(buffer[pixel * stored + stored - 1])
+                for channel in 0..<channels {
+                    let value = Int(buffer[pixel * stored + channel])
+                    // Opaque pixels keep their exact top byte; a translucent one's colour, rounded by
+                    // the premultiplication, is rounded to the nearest byte.
+                    let straight = alpha == 0 ? 0 : min(65535, (value * 65535 + alpha / 2) / alpha)
+                    pixels[pixel * channels + channel] = UInt8(
+                        alpha == 65535 ? value >> 8 : min(255, (straight + 128) >> 8))
+                }
+            }
+        } else {
+            var buffer = [UInt8](repeating: 0, count: width * height * stored)
+            let finished = buffer.withUnsafeMutableBytes {
+                png_image_finish_read(&image, nil, $0.baseAddress, Int32(width * stored), nil)
+            }
+            guard finished != 0 else { throw failure() }
+            for pixel in 0..<(width * height) {
+                for channel in 0..<channels { pixels[pixel * channels + channel] = buffer[pixel * stored + channel] }
+            }
         }
         return DecodedImage(width: width, height: height, channels: channels, pixels: pixels)
     }

@@ -200,4 +200,38 @@ struct ImageFolderTests {
         bytes.replaceSubrange((frame + 5)..<(frame + 9), with: [0x75, 0x30, 0x75, 0x30])
         return Data(bytes)
     }
+
+    /// A PNG of `depth`-bit samples of colour type `type` whose scanlines (each led by filter byte
+    /// 0) are `raw`, compressed as one stored deflate block.
+    static func rawPNG(width: Int, height: Int, depth: UInt8, type: UInt8, raw: [UInt8]) -> Data {
+        func be(_ value: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: value >> (24 - 8 * $0)) } }
+        func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] {
+            let typed = Array(type.utf8) + body
+            return be(body.count) + typed + be(Int(typed.withUnsafeBytes { Zlib.crc32($0) }))
+        }
+        var (a, b) = (1, 0)
+        for byte in raw { (a, b) = ((a + Int(byte)) % 65521, (b + (a + Int(byte)) % 65521) % 65521) }
+        let length = raw.count
+        let stored =
+            [
+                0x78, 0x01, 0x01, UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF),
+                UInt8((~length >> 8) & 0xFF),
+            ] + raw + be(b << 16 | a)
+        let header = be(width) + be(height) + [depth, type, 0, 0, 0]
+        return Data(
+            [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + chunk("IHDR", header) + chunk("IDAT", stored)
+                + chunk("IEND", []))
+    }
+
+    @Test func sixteenBitPNGsKeepTheirTopByteUnbrightened() throws {
+        // Gray 0x8000 and 0xFFFF: libpng would take them for linear light and give 186 for the first.
+        let gray = Self.rawPNG(width: 2, height: 1, depth: 16, type: 0, raw: [0, 0x80, 0x00, 0xFF, 0xFF])
+        #expect(try ImageDecoder.decode(gray, source: "g16.png").pixels == [128, 255])
+        // RGBA at half alpha keeps its straight colour, as 8-bit RGBA does.
+        let rgba = Self.rawPNG(
+            width: 1, height: 1, depth: 16, type: 6, raw: [0, 0x40, 0x00, 0x80, 0x00, 0xC0, 0x00, 0x80, 0x00])
+        #expect(try ImageDecoder.decode(rgba, source: "rgba16.png").pixels == [64, 128, 192])
+        let rgba8 = Self.rawPNG(width: 1, height: 1, depth: 8, type: 6, raw: [0, 64, 128, 192, 128])
+        #expect(try ImageDecoder.decode(rgba8, source: "rgba8.png").pixels == [64, 128, 192])
+    }
 }
