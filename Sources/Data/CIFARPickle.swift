@@ -22,12 +22,40 @@ extension CIFAR {
             classNames: names?.count == kind.classes ? names : nil)
     }
 
+    /// `images` (N×32×32×3) as a batch of the Python version, `{b'data': uint8 N×3072 planes,
+    /// b'labels' (CIFAR-100: b'fine_labels'): [ints]}`, pickled as Python 3 pickles it (protocol 3).
+    public static func encodeBatch(_ images: LabeledImages, kind: Kind) -> [UInt8] {
+        let count = images.count
+        var planes = [UInt8](repeating: 0, count: count * 3072)
+        images.images.bytes.withUnsafeBufferPointer { pixels in
+            for image in 0..<count {
+                for pixel in 0..<1024 {
+                    for channel in 0..<3 {
+                        planes[image * 3072 + channel * 1024 + pixel] = pixels[image * 3072 + pixel * 3 + channel]
+                    }
+                }
+            }
+        }
+        let data = NumericArray(validatedShape: [count, 3072], dtype: .uint8, bytes: planes)
+        var pickle = NumpyPickleWriter()
+        pickle.dict([
+            ("data", { $0.numericArray(data) }), (kind.pickled.labels, { $0.intList(images.labels.map(Int.init)) }),
+        ])
+        return pickle.bytes
+    }
+
     /// The dict a CIFAR pickle holds, by key, with `body` given the machine (for its text) and the bytes.
     static func withDict<T>(
         _ file: String, _ body: ([String: PickleValue], PickleMachine, UnsafeRawBufferPointer) throws -> T
     ) throws -> T {
-        let data = try readFile(file)
-        return try data.withUnsafeBytes { bytes in
+        try withDict(data: try readFile(file), source: file, body)
+    }
+
+    static func withDict<T>(
+        data: Data, source file: String,
+        _ body: ([String: PickleValue], PickleMachine, UnsafeRawBufferPointer) throws -> T
+    ) throws -> T {
+        try data.withUnsafeBytes { bytes in
             var machine = PickleMachine(bytes, source: file, fileOffset: 0)
             let result = try machine.run()
             guard case .object(let object) = result, case .dict(let pairs) = object.kind else {
@@ -40,7 +68,14 @@ extension CIFAR {
     }
 
     static func readBatch(_ file: String, labelsKey: String, kind: Kind) throws -> (rows: [UInt8], labels: [UInt8]) {
-        try withDict(file) { entries, machine, bytes in
+        try readBatch(data: try readFile(file), source: file, labelsKey: labelsKey, kind: kind)
+    }
+
+    /// One batch's pixel rows (N×3072 planes) and labels, from the pickle bytes `data`.
+    public static func readBatch(data: Data, source file: String, labelsKey: String, kind: Kind) throws -> (
+        rows: [UInt8], labels: [UInt8]
+    ) {
+        try withDict(data: data, source: file) { entries, machine, bytes in
             guard case .object(let object)? = entries["data"], case .array(let array) = object.kind else {
                 throw SourceError(file, "no 'data' array in the batch; its keys are \(entries.keys.sorted())")
             }

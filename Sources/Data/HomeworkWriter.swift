@@ -40,6 +40,23 @@ struct NumpyPickleWriter {
         bytes.append(0x2E)  // STOP
     }
 
+    /// Ends the pickle with STOP after a dict of byte-string keys, as Python 3 pickles
+    /// `{b'data': …, b'labels': …}`; each entry writes its own value.
+    mutating func dict(_ entries: [(key: String, value: (inout NumpyPickleWriter) -> Void)]) {
+        bytes += [0x7D, 0x28]  // EMPTY_DICT, MARK
+        for (key, value) in entries {
+            bytes += [0x42] + word(key.utf8.count) + Array(key.utf8)  // BINBYTES
+            value(&self)
+        }
+        bytes += [0x75, 0x2E]  // SETITEMS, STOP
+    }
+
+    mutating func intList(_ values: [Int]) {
+        bytes += [0x5D, 0x28]  // EMPTY_LIST, MARK
+        values.forEach { int($0) }
+        bytes += [0x65]  // APPENDS
+    }
+
     mutating func numericArray(_ array: NumericArray) {
         let size = array.dtype.itemSize
         let order = size == 1 ? "|" : "<"

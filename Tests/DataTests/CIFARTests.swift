@@ -183,4 +183,15 @@ struct CIFARTests {
         let names = try CIFAR.readNames(folder.appendingPathComponent("batches.meta").path, key: "label_names")
         #expect(names.first == "airplane" && names.last == "truck" && names.count == 10)
     }
+
+    @Test func aBatchRunexpWritesReadsBackToItsImagesAndLabels() throws {
+        let pixels = (0..<(3 * 3072)).map { UInt8(($0 * 7) % 251) }
+        let images = try LabeledImages(
+            images: try NumericArray(shape: [3, 32, 32, 3], elements: pixels), labels: [42, 0, 99])
+        let folder = try Self.folder()
+        try Self.write(CIFAR.encodeBatch(images, kind: .cifar100), "train", in: folder)
+        try Self.write(CIFAR.encodeBatch(images, kind: .cifar100), "test", in: folder)
+        let splits = try CIFAR.read(folder.path, kind: .cifar100)
+        #expect(splits.train == images && splits.test == images)
+    }
 }

@@ -79,6 +79,17 @@ struct ImageFolderRunTests {
         #expect(outcome.stdout.contains("classes: 0 circles, 1 squares"), "\(outcome.stdout)")
     }
 
+    @Test func dataExportWritesTheFoldersImagesAndLabels() throws {
+        let folder = try Self.workspace()
+        let outcome = try RunexpBinary.run(
+            ["data", "export", "tiny.yaml", "--set", "data.source={images: pictures}", "--out", "images.npz"],
+            in: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let inspected = try RunexpBinary.run(["data", "inspect", "images.npz"], in: folder)
+        #expect(inspected.stdout.contains("train_x: uint8 [11, 8, 8, 3]"), "\(inspected.stdout)")
+        #expect(inspected.stdout.contains("valid_x: uint8 [1, 8, 8, 3]"), "\(inspected.stdout)")
+    }
+
     @Test func anUnknownSourceKindListsImagesAmongTheKinds() throws {
         let folder = try Self.workspace()
         let outcome = try RunexpBinary.run(["check", "tiny.yaml", "--set", "data.source={png: pictures}"], in: folder)
