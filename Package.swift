@@ -29,11 +29,17 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(
+            name: "CJPEG", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]),
         .target(name: "Kernels", dependencies: ["CBLAS", "CDNNL"], swiftSettings: release),
         .target(name: "Spec", dependencies: ["CYAML"]),
         .target(name: "Graph", dependencies: ["Kernels", "Spec"], swiftSettings: release),
         .target(
-            name: "Data", dependencies: ["Kernels", "CZlib", "CCairo"],
+            name: "Data", dependencies: ["Kernels", "CZlib", "CCairo", "CPNG", "CJPEG"],
             resources: [.copy("Resources")], swiftSettings: release),
         .target(name: "Analysis", dependencies: ["Kernels"], swiftSettings: release),
         .target(name: "Report", dependencies: ["Data", "CCairo"]),

@@ -2,52 +2,29 @@
 """The assignment end to end, runexp against the PyTorch script a student writes, by the wall clock.
 
 Makes the assignment's own files (an MNIST_M.npy object array of 5,900 / 100 / 1,000 images, a
-data.npy of 5,900 x 784 with labels.npy) from runexp's embedded data, then in each round runs, one
-after the other: the whole `runexp` process on experiments/cnn_ae.yaml, ../shared/bench/torch_homework.py
-cnn, runexp on experiments/aae_mlp.yaml (10 epochs), torch_homework.py aae (10 epochs). Prints each
+data.npy of 5,900 x 784 with labels.npy) from runexp's embedded data with `runexp data homework`,
+then in each round runs, one after the other: the whole `runexp` process on experiments/cnn_ae.yaml,
+../shared/bench/torch_homework.py cnn, runexp on experiments/aae_mlp.yaml (10 epochs), torch_homework.py aae (10 epochs). Prints each
 stage of both sides and the ratio of the medians (PyTorch seconds / runexp seconds: above 1, runexp
 is faster); `--json` prints one JSON object with `cnn_end_to_end_ratio` and `aae_end_to_end_ratio`.
 
 usage: ~/.venv-torch/bin/python scripts/bench-end-to-end.py [--rounds 3] [--runexp .build/release/runexp]
            [--peer ../shared/bench/torch_homework.py] [--aae-epochs 10] [--work DIR] [--json]
 
-Needs numpy and, for the peer, torch, matplotlib and scikit-learn in the same Python. Run nothing
+Needs, for the peer, numpy, torch, matplotlib and scikit-learn in the same Python. Run nothing
 else on the machine meanwhile: rounds are interleaved so that a noisy neighbour hits both sides.
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
-
-import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def make_files(runexp, work):
-    """The assignment's three files, from the splits runexp's embedded data gives the two specs."""
+    """The assignment's three files, made by `runexp data homework` from its embedded data."""
     mnist_m = os.path.join(work, "MNIST_M.npy")
     data, labels = os.path.join(work, "data.npy"), os.path.join(work, "labels.npy")
-    if all(os.path.exists(p) for p in (mnist_m, data, labels)):
-        return mnist_m, data, labels
-    parts = {}
-    for name, spec in (("cnn", "cnn_ae.yaml"), ("aae", "aae_mlp.yaml")):
-        out = os.path.join(work, f"{name}.npz")
-        subprocess.run([runexp, "data", "export", os.path.join(ROOT, "experiments", spec), "--out", out],
-                       check=True, stdout=subprocess.DEVNULL)
-        parts[name] = np.load(out)
-
-    def pool(d):
-        # 4,500 + 500 + 10,000 images: the assignment's 5,900 / 100 / 1,000 come from them in order.
-        x = np.concatenate([d["train_x"], d["valid_x"], d["test_x"]])
-        y = np.concatenate([d["train_y"], d["valid_y"], d["test_y"]])
-        return x, y
-
-    x, y = pool(parts["cnn"])
-    splits = np.empty((3, 2), dtype=object)
-    for row, (start, end) in enumerate(((0, 5900), (5900, 6000), (6000, 7000))):
-        splits[row, 0], splits[row, 1] = x[start:end].copy(), y[start:end].copy()
-    np.save(mnist_m, splits, allow_pickle=True)
-    x, y = pool(parts["aae"])
-    np.save(data, (x[:5900].reshape(5900, 784) / 255).astype(np.float32))
-    np.save(labels, y[:5900].astype(np.uint8))
+    if not all(os.path.exists(p) for p in (mnist_m, data, labels)):
+        subprocess.run([runexp, "data", "homework", "--out", work], check=True, stdout=subprocess.DEVNULL)
     return mnist_m, data, labels
 
 

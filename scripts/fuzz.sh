@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The long fuzz: every target (spec, expression, npy, npz, pickle, idx, png, safetensors, study,
-# sbatch, compare) for 1,000,000 mutated inputs each, in a release build that keeps overflow and
-# bounds checks (RUNEXP_CHECKED=1, its own build folder). Findings are saved under fuzz-findings/.
+# The long fuzz: every target (spec, expression, npy, npz, pickle, cifar, idx, png, png-image, jpeg,
+# safetensors, study, sbatch, compare) for 1,000,000 mutated inputs each, in a release build that
+# keeps overflow and bounds checks (RUNEXP_CHECKED=1, its own build folder). Findings are saved under fuzz-findings/.
 #   scripts/fuzz.sh [ITERATIONS] [SEED] [TARGET...]
 # Exit status: 0 when no target found anything; otherwise the first failing target's status
 # (1 findings, 3 a hang, 128+N a crash by signal N).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages runexp builds against, when any is missing. Safe to run repeatedly.
 set -euo pipefail
-packages=(pkg-config python3 libyaml-dev libopenblas-dev libdnnl-dev libcairo2-dev zlib1g-dev fonts-dejavu-core)
+packages=(pkg-config python3 libyaml-dev libopenblas-dev libdnnl-dev libcairo2-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev fonts-dejavu-core)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -45,6 +45,13 @@ enum FormatTokens {
         [0x08, 0x02, 0, 0, 0], [0x10, 0x06, 0, 0, 1], [0x01, 0x03, 0, 0, 0], [0x78, 0x9C], [0xFF, 0xFF, 0xFF, 0xFF],
     ]
 
+    /// JPEG markers: start and end of image, frame headers (baseline, progressive), Huffman and
+    /// quantization tables, start of scan, restart interval, APP0, and sizes.
+    static let jpeg: [[UInt8]] = [
+        [0xFF, 0xD8], [0xFF, 0xD9], [0xFF, 0xC0], [0xFF, 0xC2], [0xFF, 0xC4], [0xFF, 0xDB], [0xFF, 0xDA],
+        [0xFF, 0xDD], [0xFF, 0xE0], [0xFF, 0xD0], [0x7F, 0xFF], [0, 0], [0x08, 0, 0x08, 0, 0x08, 0x03],
+    ]
+
     static let safetensors = [
         "{\"", "\":{\"dtype\":\"F32\",\"shape\":[", "],\"data_offsets\":[", "]}",
         "\"__metadata__\":{\"format\":\"pt\"}",

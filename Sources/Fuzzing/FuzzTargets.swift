@@ -9,7 +9,7 @@ import Spec
 public enum FuzzTargets {
     /// All targets, in the order `runexp-fuzz --target all` runs them.
     public static let all: [FuzzTarget] = [
-        spec, expression, npy, npz, pickle, idx, png, safetensors, study, sbatch, compare,
+        spec, expression, npy, npz, pickle, cifar, idx, png, pngImage, jpeg, safetensors, study, sbatch, compare,
     ]
 
     /// The target called `name`.

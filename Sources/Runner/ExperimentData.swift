@@ -18,6 +18,11 @@ public struct ExperimentData: Sendable {
     public var labeledTrain: [Int]? = nil
     /// Whether the source has a validation split of its own, so `data.validation` held nothing out.
     public var sourceHasValidation = false
+    /// The name of each class, label 0 first, where the source names them (an image folder's
+    /// class folders); nil where labels are only numbers.
+    public var classNames: [String]? = nil
+    /// Files the source left out (`skip_unreadable`), each with why.
+    public var skipped: [SourceError] = []
 
     /// The images of `split`, if the data has it.
     public func split(_ split: Split) -> LabeledImages? {
@@ -94,6 +99,12 @@ public struct ExperimentData: Sendable {
                 labeled: true, description: path)
         case .npz(let file):
             return try readNpz(resolve(file, base))
+        case .images(let source):
+            return try readImages(source, base: base)
+        case .cifar10(let directory):
+            return try readCIFAR(resolve(directory, base), kind: .cifar10)
+        case .cifar100(let directory):
+            return try readCIFAR(resolve(directory, base), kind: .cifar100)
         case .npy(let file, let labels):
             let path = resolve(file, base)
             let (images, labelValues) = try PlainImages.read(path: path, labelsPath: labels.map { resolve($0, base) })
@@ -103,6 +114,29 @@ public struct ExperimentData: Sendable {
                 source: path)
             return ExperimentData(train: train, labeled: labelValues != nil, description: path)
         }
+    }
+
+    static func readImages(_ source: ImageFolderSource, base: String) throws -> ExperimentData {
+        let path = resolve(source.directory, base)
+        let fitting = ImageFitting(shape: source.shape, resize: source.resize, centerCrop: source.centerCrop)
+        let folder = try ImageFolder.read(path, fitting: fitting, skipUnreadable: source.skipUnreadable)
+        let skipped = folder.skipped.isEmpty ? "" : ", \(folder.skipped.count) unreadable files skipped"
+        let classes = folder.classNames.isEmpty ? "unlabelled" : "\(folder.classNames.count) classes"
+        var data = ExperimentData(
+            train: folder.images, labeled: !folder.classNames.isEmpty,
+            description: "\(path) (\(folder.images.count) images, \(classes)\(skipped))")
+        data.classNames = folder.classNames.isEmpty ? nil : folder.classNames
+        data.skipped = folder.skipped
+        return data
+    }
+
+    static func readCIFAR(_ path: String, kind: CIFAR.Kind) throws -> ExperimentData {
+        let splits = try CIFAR.read(path, kind: kind)
+        var data = ExperimentData(
+            train: splits.train, test: splits.test, labeled: true,
+            description: "\(path) (\(kind.rawValue): \(splits.train.count) train, \(splits.test.count) test)")
+        data.classNames = splits.classNames
+        return data
     }
 
     static func readNpz(_ path: String) throws -> ExperimentData {

@@ -148,6 +148,9 @@ public enum RunCommand {
         let data = try clock.measure(.load) {
             try checked.data ?? ExperimentData.load(spec.data, seed: spec.seed, specDirectory: specFolder)
         }
+        if let first = data.skipped.first {
+            console.message("skipped \(data.skipped.count) unreadable files (run.json lists each), the first \(first)")
+        }
         let trainer = try Trainer(checked: checked, data: data, context: arithmetic.context)
         trainer.clock = clock
         if options.dryRun {

@@ -59,6 +59,7 @@ struct RunSession {
             "spec_digest": .string(specDigest), "code_digest": .string(RunexpVersion.codeDigest),
         ]
         facts.merge(arithmetic.facts) { $1 }
+        facts["data"] = dataFacts
         if let early = trainer.earlyStopping, early.bestEpoch > 0 {
             facts["early_stop"] = .object([
                 "metric": .string(early.spec.metric.name), "best_epoch": .integer(early.bestEpoch),
@@ -81,6 +82,19 @@ struct RunSession {
             try folder.write("run.json", JSON.object(facts).pretty)
             StopSignal.setLastWords(lastWords.map { Data(JSON.object($0).pretty.utf8) }, at: folder.path("run.json"))
         }
+    }
+
+    /// Where the data came from and, where the source names them, its classes (label 0 first) and
+    /// the files it left out.
+    var dataFacts: JSON {
+        let data = trainer.data
+        var facts: [String: JSON] = ["source": .string(data.description), "train": .integer(data.train.count)]
+        if let names = data.classNames { facts["classes"] = .array(names.map(JSON.string)) }
+        if !data.skipped.isEmpty {
+            facts["skipped"] = .array(
+                data.skipped.map { .object(["file": .string($0.source), "why": .string($0.problem)]) })
+        }
+        return .object(facts)
     }
 
     /// What early stopping did, when the spec asks for it: which epoch's parameters are kept.

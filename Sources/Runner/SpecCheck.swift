@@ -1,3 +1,4 @@
+import Data
 import Foundation
 import Graph
 import Spec
@@ -155,6 +156,14 @@ public enum SpecCheck {
         if let shape = checked.model.dataShape {
             sections.append("data: \(dataDescription(checked.spec.data)), x is \(shape.shapeText) per sample")
         }
+        if let names = checked.data?.classNames {
+            sections.append("classes: " + ImageFolder.describe(classes: names))
+        }
+        if let skipped = checked.data?.skipped, !skipped.isEmpty {
+            sections.append(
+                "note: skipped \(skipped.count) unreadable files:\n" + skipped.map { "  \($0)" }.joined(separator: "\n")
+            )
+        }
         let splits = checked.data?.available ?? OutputSplits.available(checked.spec.data)
         let labeled = checked.data?.labeled ?? true  // the embedded sets are labelled
         sections += OutputSplits.notes(checked.spec, available: splits, labeled: labeled).map { "note: \($0)" }
@@ -229,6 +238,8 @@ public enum SpecCheck {
         case .npy(let path, _): return path
         case .npz(let path), .homework(let path): return path
         case .idx(let directory): return directory
+        case .images(let folder): return folder.directory
+        case .cifar10(let directory), .cifar100(let directory): return directory
         }
     }
 }

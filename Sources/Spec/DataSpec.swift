@@ -18,13 +18,21 @@ public struct DataSpec: Sendable, Equatable {
         case homework(path: String)
         /// A folder of IDX files (`train-images-idx3-ubyte[.gz]`, …).
         case idx(directory: String)
+        /// A folder of PNG and JPEG files, class subfolders as labels.
+        case images(ImageFolderSource)
+        /// CIFAR-10 (Python or binary version), with its official train/test split.
+        case cifar10(directory: String)
+        /// CIFAR-100's 100 fine classes (Python or binary version), with its train/test split.
+        case cifar100(directory: String)
 
         /// The shape of one sample where it is known without reading a file.
         public var sampleShape: [Int]? {
             switch self {
             case .mnist, .fashionMNIST: return [28, 28, 1]
             case .mnistM, .homework: return [28, 28, 3]
+            case .cifar10, .cifar100: return [32, 32, 3]
             case .npy, .npz, .idx: return nil
+            case .images(let folder): return folder.shape
             }
         }
 
@@ -32,12 +40,12 @@ public struct DataSpec: Sendable, Equatable {
         public var readsFile: Bool {
             switch self {
             case .mnist, .mnistM: return false
-            case .fashionMNIST, .npy, .npz, .homework, .idx: return true
+            case .fashionMNIST, .npy, .npz, .homework, .idx, .images, .cifar10, .cifar100: return true
             }
         }
 
         static let embeddedNames = ["mnist", "mnist-m", "fashion-mnist"]
-        static let fileKinds = ["npy", "npz", "homework", "idx"]
+        static let fileKinds = ["npy", "npz", "homework", "idx", "images", "cifar10", "cifar100"]
     }
 
     public var source: Source
@@ -62,6 +70,16 @@ public struct DataSpec: Sendable, Equatable {
 
     /// The shape of `x` as the networks see it, when it can be known without reading a file.
     public var sampleShape: [Int]? { shape ?? source.sampleShape }
+}
+
+extension DataSpec {
+    /// Data from `source` with `validation` held out and every other key at its default: what a
+    /// spec's `data: {source: …, validation: …}` gives.
+    public init(source: Source, validation: Double) {
+        self.init(
+            source: source, validation: validation, shape: nil, trainLimit: nil, origin: .defaulted,
+            sourceOrigin: .defaulted)
+    }
 }
 
 extension SpecDecoder {
@@ -119,18 +137,23 @@ extension SpecDecoder {
         guard written.count == 1, let kind = written.first else {
             let first = map.writtenKeys.first ?? ""
             let hint = NearestName.hint(first, in: DataSpec.Source.fileKinds)
-            log.error(node.origin, "data.source must name exactly one of npy, npz, homework, idx with its path\(hint)")
+            let kinds = DataSpec.Source.fileKinds.joined(separator: ", ")
+            log.error(node.origin, "data.source must name exactly one of \(kinds) with its path\(hint)")
             return nil
         }
         let path = map.required(kind) { filePath($0, "data.source.\(kind)") }
         let labels = kind == "npy" ? map.ifPresent("labels") { filePath($0, "data.source.labels") } : nil
+        let folder = kind == "images" ? decodeImageFolder(&map, directory: path ?? "") : nil
         map.finish()
         node = map.resolvedNode
         guard let path else { return nil }
         switch kind {
+        case "images": return folder.map { .images($0) }
         case "npy": return .npy(path: path, labels: labels)
         case "npz": return .npz(path: path)
         case "homework": return .homework(path: path)
+        case "cifar10": return .cifar10(directory: path)
+        case "cifar100": return .cifar100(directory: path)
         default: return .idx(directory: path)
         }
     }

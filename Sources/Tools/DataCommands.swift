@@ -5,12 +5,22 @@ import Runner
 
 /// `runexp data …`: look inside data files and make MNIST-M from digits and photos.
 public enum DataCommands {
-    /// One block per array in the file: shape, dtype, value range, label counts.
+    /// One block per array in the file: shape, dtype, value range, label counts; for a folder of
+    /// images, the images and labels the `images` source reads from it, and the class names.
     public static func inspect(path: String) throws -> String {
-        let summaries = try DataInspector.inspect(path: path)
+        var isFolder: ObjCBool = false
+        let summaries: [ArraySummary]
+        var classes = ""
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            let (folderSummaries, names) = try DataInspector.inspectFolder(path)
+            summaries = folderSummaries
+            classes = names.isEmpty ? "" : "\n  classes: " + ImageFolder.describe(classes: names)
+        } else {
+            summaries = try DataInspector.inspect(path: path)
+        }
         return "\(path):\n"
             + summaries.map { "  " + $0.description.replacingOccurrences(of: "\n", with: "\n  ") }
-            .joined(separator: "\n")
+            .joined(separator: "\n") + classes
     }
 
     /// Makes MNIST-M by the recipe from a folder of MNIST-format IDX files and a folder of PNG photos,

@@ -6,8 +6,9 @@ import Tools
 /// `runexp data`: tools for data files.
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "data", abstract: "Inspect data files, make MNIST-M, export a spec's splits.",
-        subcommands: [Inspect.self, MakeMNISTM.self, Export.self])
+        commandName: "data",
+        abstract: "Inspect data files, make MNIST-M, export a spec's splits, make the assignment's files.",
+        subcommands: [Inspect.self, MakeMNISTM.self, Export.self, Homework.self])
 
     /// `runexp data inspect FILE…`
     struct Inspect: ParsableCommand {
@@ -87,6 +88,26 @@ struct DataCommand: ParsableCommand {
             do {
                 FileHandle.standardOutputText(
                     try DataCommands.export(spec: spec, overrides: overrides, seed: seed, out: out))
+            } catch {
+                throw Exit.failing(error)
+            }
+        }
+    }
+
+    /// `runexp data homework --out DIR`
+    struct Homework: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the assignment's MNIST_M.npy, data.npy and labels.npy, made from the embedded data.")
+
+        @Option(help: "The folder to write the three files into (made if missing).")
+        var out: String
+
+        @Option(help: "The seed (decides the validation hold-out and MNIST-M's crops).")
+        var seed: UInt64 = 0
+
+        func run() throws {
+            do {
+                FileHandle.standardOutputText(try HomeworkFiles.write(folder: out, seed: seed))
             } catch {
                 throw Exit.failing(error)
             }

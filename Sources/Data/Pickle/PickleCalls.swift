@@ -51,7 +51,14 @@ extension PickleMachine {
 
     /// The text of a short string value, or nil if the value is not one.
     func smallText(_ value: PickleValue) -> String? {
-        guard case .text(let range) = value, range.count <= 1024 else { return nil }
+        // Python 2's pickles (CIFAR's) write str as bytes, and Python 3's protocol 2 writes bytes
+        // as `_codecs.encode(text, 'latin1')`, whose range holds the text itself.
+        let range: Range<Int>
+        switch value {
+        case .text(let text), .bytes(let text), .latin1(let text): range = text
+        default: return nil
+        }
+        guard range.count <= 1024 else { return nil }
         return String(decoding: UnsafeRawBufferPointer(rebasing: view.bytes[range]), as: UTF8.self)
     }
 
@@ -152,8 +159,8 @@ extension PickleMachine {
         case .array:
             object.kind = .array(try arrayState(items.count == 5 ? Array(items.dropFirst()) : items))
             object.depth = 1 + tuple.depth
-        case .list:
-            throw fail("BUILD on a list is not supported")
+        case .list, .dict:
+            throw fail("BUILD on a \(object.kindName) is not supported")
         }
     }
 

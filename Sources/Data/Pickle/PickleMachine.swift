@@ -1,5 +1,6 @@
 /// A restricted pickle interpreter: a stack machine that knows only the opcodes NumPy writes
-/// (protocols 2 to 5) and only the globals in `AllowedGlobal`. It evaluates the pickle into data
+/// (protocols 2 to 5, and Python 2's, in which CIFAR's batches are dicts) and only the globals in
+/// `AllowedGlobal`. It evaluates the pickle into data
 /// values and never executes anything; any other opcode or global is refused with its byte offset.
 struct PickleMachine {
     static let maxStack = 1 << 20
@@ -116,6 +117,14 @@ struct PickleMachine {
         case 0x94: try memoize(at: memo.count)  // MEMOIZE
         case 0x68: try recall(Int(try readUnsigned(1)))  // BINGET
         case 0x6A: try recall(Int(try readUnsigned(4)))  // LONG_BINGET
+        case 0x7D: try push(.object(PickleObject(.dict([]))))  // EMPTY_DICT
+        case 0x64:  // DICT
+            let items = try popToMark()
+            try push(.object(PickleObject(.dict([]))))
+            try setItems(items)
+        case 0x73: try setItems(try popItems(2))  // SETITEM
+        case 0x75: try setItems(try popToMark())  // SETITEMS
+        case 0x49: try push(try readIntLine())  // INT: Python 2 writes False and True as I00 and I01
         case 0x30: _ = try popItems(1)  // POP
         case 0x31: _ = try popToMark()  // POP_MARK
         default: return false
@@ -180,6 +189,38 @@ struct PickleMachine {
         elements += items
         list.kind = .list(elements)
         list.depth = max(list.depth, 1 + (items.map(\.depth).max() ?? 0))
+    }
+
+    private mutating func setItems(_ items: [PickleValue]) throws {
+        guard case .object(let dict)? = stack.last, case .dict(var pairs) = dict.kind else {
+            throw fail("SETITEM on something that is not a dict")
+        }
+        guard !dict.frozen else { throw fail("unsupported pickle: a dict is modified after being stored") }
+        guard items.count % 2 == 0 else { throw fail("SETITEMS with an odd number of keys and values") }
+        for item in items {
+            if case .object(let object) = item, object === dict { throw fail("a dict stored in itself") }
+        }
+        try embed(items)
+        dict.kind = .dict([])  // release the old array so the append below does not copy it
+        pairs += stride(from: 0, to: items.count, by: 2).map { (key: items[$0], value: items[$0 + 1]) }
+        dict.kind = .dict(pairs)
+        dict.depth = max(dict.depth, 1 + (items.map(\.depth).max() ?? 0))
+    }
+
+    private mutating func readIntLine() throws -> PickleValue {
+        let limit = min(view.count, position + 32)
+        var end = position
+        while end < limit, view.bytes[end] != 0x0A { end += 1 }
+        guard end < limit else { throw fail("INT is unterminated or longer than 32 bytes") }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: view.bytes[position..<end]), as: UTF8.self)
+        position = end + 1
+        switch text {
+        case "00": return .bool(false)
+        case "01": return .bool(true)
+        default:
+            guard let value = Int(text) else { throw fail("INT '\(text.prefix(32))' is not a whole number") }
+            return .int(value)
+        }
     }
 
     private mutating func memoize(at index: Int) throws {

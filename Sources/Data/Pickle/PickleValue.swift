@@ -104,6 +104,8 @@ struct PickleArray {
 final class PickleObject {
     enum Kind {
         case list([PickleValue])
+        /// Key and value pairs in the order the pickle set them (CIFAR's batches are dicts).
+        case dict([(key: PickleValue, value: PickleValue)])
         case dtype(PickleDType)
         case array(PickleArray)
     }
@@ -117,6 +119,7 @@ final class PickleObject {
     var kindName: String {
         switch kind {
         case .list: "list"
+        case .dict: "dict"
         case .dtype: "numpy.dtype"
         case .array: "numpy.ndarray"
         }
