@@ -10,10 +10,13 @@ import Spec
 /// pruned trial counts below every complete one.
 public enum TPESearch {
     /// `trial` with its setting proposed from the ended trials of `record` when it is a TPE trial
-    /// past the startup ones; `record` keeps the setting (study.json records it).
+    /// past the startup ones that has not started yet (one that was interrupted keeps the setting
+    /// its checkpoint was trained with); `record` keeps the setting (study.json records it).
     public static func settle(_ trial: Trial, record: inout StudyRecord, study: StudyFolder) -> Trial {
         let request = record.matrix.request
-        guard let tpe = request.tpe, trial.index >= tpe.startup else { return trial }
+        guard let tpe = request.tpe, trial.index >= tpe.startup, record.statuses[trial.index] == .pending else {
+            return trial
+        }
         let lowerIsBetter = Metric.direction(ofKey: tpe.metric) != .higher
         var ended: [(setting: Setting, value: Double?)] = []
         for other in record.matrix.trials where other.index != trial.index {

@@ -90,3 +90,62 @@ struct TPESweepTests {
         #expect(again?.map { "\($0["setting"] ?? "")" } == settings)
     }
 }
+
+/// Ctrl-C in the middle of a TPE search with pruning, then `--resume`.
+struct InterruptedSearchTests {
+    func trials(_ scratch: Scratch) throws -> [[String: Any]] {
+        let url = scratch.url.appendingPathComponent("study/study.json")
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        return try #require(record["trials"] as? [[String: Any]])
+    }
+
+    @Test func resumeAfterCtrlCNeitherDrawsAgainNorRunsAgainWhatEnded() throws {
+        let scratch = try Scratch()
+        try scratch.write(
+            "tiny.yaml",
+            EvaluationPolicyTests.tinySpec(train: "epochs: 40, batch_size: 50") + """
+
+                sweep:
+                  space:
+                    phases.r.optimizer.adam.lr: loguniform(1.0e-5, 1.0e-1)
+                  search: {tpe: {trials: 5, startup: 2}}
+                  prune: {asha: {metric: validation_mse, min_epochs: 1, reduction: 2}}
+                """)
+        let sweep = Process()
+        sweep.executableURL = RunexpBinary.executable
+        sweep.arguments = ["sweep", "tiny.yaml", "--threads", "1", "--out", "study"]
+        sweep.currentDirectoryURL = scratch.url
+        sweep.standardOutput = FileHandle.nullDevice
+        sweep.standardError = FileHandle.nullDevice
+        try sweep.run()
+        defer { if sweep.isRunning { sweep.terminate() } }
+        // Ctrl-C once the first proposed trial has checkpointed an epoch.
+        let deadline = Date().addingTimeInterval(300)
+        while !FileManager.default.fileExists(atPath: scratch.path("study/trial-002/checkpoint")), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        sweep.interrupt()
+        sweep.waitUntilExit()
+        #expect(sweep.terminationStatus == 130)
+        let before = try trials(scratch)
+        let ended = before.indices.filter { ["complete", "pruned"].contains(before[$0]["status"] as? String) }
+        #expect(ended.contains(0) && ended.contains(1), "\(before.map { $0["status"] ?? "" })")
+        let metrics = try ended.map {
+            try Data(
+                contentsOf: scratch.url.appendingPathComponent(String(format: "study/trial-%03d/metrics.json", $0)))
+        }
+        let resumed = try RunexpBinary.run(["sweep", "--resume", "study", "--threads", "1"], in: scratch.url)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("\(5 - ended.count) of 5 trials left"), "\(resumed.stderr)")
+        let after = try trials(scratch)
+        #expect(after.allSatisfy { ["complete", "pruned"].contains($0["status"] as? String) })
+        // The trials that had started keep their settings; those that had ended were not run again.
+        for index in before.indices where before[index]["status"] as? String != "pending" {
+            #expect("\(before[index]["setting"] ?? "")" == "\(after[index]["setting"] ?? "")", "trial \(index)")
+        }
+        for (index, bytes) in zip(ended, metrics) {
+            let path = String(format: "study/trial-%03d/metrics.json", index)
+            #expect(try Data(contentsOf: scratch.url.appendingPathComponent(path)) == bytes, "trial \(index)")
+        }
+    }
+}
