@@ -116,16 +116,22 @@ public enum RunsTable {
 
     /// The study in `url` as its study.json records it, its metrics those of its best setting.
     static func study(_ url: URL, name: String) -> RunsRow? {
-        guard let saved = try? StudyRecord.read(url.path), let matrix = try? TrialMatrix.layout(saved.request) else {
+        guard let saved = try? StudyRecord.read(url.path), var matrix = try? TrialMatrix.layout(saved.request) else {
             return nil
         }
+        // A TPE trial ran the setting proposed when it started.
+        for (index, setting) in saved.settings.enumerated() {
+            guard let setting, matrix.settings.indices.contains(index) else { continue }
+            (matrix.trials[index].setting, matrix.settings[index]) = (setting, setting)
+        }
         var row = RunsRow(kind: .study, name: name, folder: url)
-        let complete = saved.statuses.filter { $0 == .complete }.count
-        row.status = complete == saved.statuses.count ? "complete" : "\(complete)/\(saved.statuses.count) complete"
+        let ended = saved.statuses.filter(\.hasEnded).count
+        row.status = ended == saved.statuses.count ? "complete" : "\(ended)/\(saved.statuses.count) ended"
         row.seed = saved.request.seeds.map(String.init).joined(separator: ",")
         row.overrides =
             RunsTable.overrides(["runexp"] + saved.request.overrides.flatMap { ["--set", $0] })
             + saved.request.grid.map { ($0.key, $0.values.joined(separator: "|")) }
+            + saved.request.space.map { ($0.key, $0.distribution.description) }
         let trials = matrix.trials.map { (trial: $0, facts: try? RunFiles.facts(StudyFolder.trialFolder($0, in: url))) }
         row.spec = trials.lazy.compactMap { $0.facts?["name"]?.stringValue }.first ?? ""
         let seconds = trials.compactMap { $0.facts?["seconds"]?.numberValue }

@@ -4,7 +4,9 @@ import Tools
 
 /// `runexp runs` over a folder of real runs and a study, as a user runs it.
 struct RunsCommandTests {
-    /// Six runs (three seeds × two batch sizes, one epoch each) and a study of four trials, made once.
+    /// Thirty runs and two studies, made once: six runs trained (three seeds × two batch sizes, one
+    /// epoch each), each copied four times under other seeds with its test MSE moved (a week of
+    /// runs without a week of training), a grid study of four trials and a random search of three.
     static let fixture: Result<URL, Error> = Result {
         let base = RunCommandTests.spec.replacingOccurrences(of: "epochs: 2", with: "epochs: 1")
         let folder = try RunCommandTests.workspace(base: base)
@@ -19,16 +21,47 @@ struct RunsCommandTests {
                 guard outcome.status == 0 else { throw RunsFixtureError(text: outcome.stderr) }
             }
         }
+        try copyRuns(in: folder)
         let sweep = try RunexpBinary.run(
             ["sweep", "tiny.yaml", "--seeds", "0-1", "--grid", "train.batch_size=25,50", "--out", "results/study"],
             in: folder)
         guard sweep.status == 0 else { throw RunsFixtureError(text: sweep.stderr) }
+        let search = try RunexpBinary.run(
+            [
+                "sweep", "tiny.yaml", "--random", "3", "--space",
+                "phases.reconstruction.optimizer.adam.lr=loguniform(1e-3,1e-1)", "--out", "results/search",
+            ], in: folder)
+        guard search.status == 0 else { throw RunsFixtureError(text: search.stderr) }
         try (sweep.stdout + sweep.stderr).write(
             to: folder.appendingPathComponent("sweep.log"), atomically: true, encoding: .utf8)
         return folder
     }
 
     struct RunsFixtureError: Error { var text: String }
+
+    /// Four copies of each trained run, seeds 10 and up, each test MSE 1–4% higher than its original's.
+    static func copyRuns(in folder: URL) throws {
+        let manager = FileManager.default
+        for seed in 0..<3 {
+            for batch in [25, 50] {
+                let original = folder.appendingPathComponent("results/b\(batch)-s\(seed)")
+                for copy in 1...4 {
+                    let target = folder.appendingPathComponent("results/b\(batch)-s\(seed)-copy\(copy)")
+                    try manager.copyItem(at: original, to: target)
+                    try edit(target.appendingPathComponent("run.json")) { $0["seed"] = 10 * copy + seed }
+                    try edit(target.appendingPathComponent("metrics.json")) { metrics in
+                        metrics["test_mse"] = (metrics["test_mse"] as? Double ?? 0) * (1 + 0.01 * Double(copy))
+                    }
+                }
+            }
+        }
+    }
+
+    static func edit(_ url: URL, _ change: (inout [String: Any]) -> Void) throws {
+        var members = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
+        change(&members)
+        try JSONSerialization.data(withJSONObject: members, options: [.prettyPrinted, .sortedKeys]).write(to: url)
+    }
 
     func runs(_ arguments: [String], columns: String? = nil) throws -> RunexpBinary.Outcome {
         try RunexpBinary.run(["runs"] + arguments, in: try Self.fixture.get(), environment: ["COLUMNS": columns])
@@ -44,11 +77,11 @@ struct RunsCommandTests {
 
     @Test func sortingByTestMSEListsTheLowestFirstWithItsOverrides() throws {
         let rows = try rows(["--sort", "test_mse"])
-        // Six runs, the study and its four trials.
-        #expect(rows.count == 11)
-        #expect(rows.filter { $0["kind"] as? String == "study" }.count == 1)
+        // Thirty runs, the two studies and their seven trials.
+        #expect(rows.count == 39)
+        #expect(rows.filter { $0["kind"] as? String == "study" }.count == 2)
         let values = rows.compactMap(testMSE)
-        #expect(values.count == 11 && values == values.sorted(), "\(values)")
+        #expect(values.count == 39 && values == values.sorted(), "\(values)")
         let first = try #require(rows.first)
         let overrides = try #require(first["overrides"] as? [String: String])
         if first["kind"] as? String == "run" {
@@ -58,7 +91,9 @@ struct RunsCommandTests {
             let resolved = try String(contentsOf: folder.appendingPathComponent("resolved.yaml"), encoding: .utf8)
             #expect(resolved.contains("batch_size: \(overrides["train.batch_size"]!)"))
         } else {
-            #expect(overrides["train.batch_size"] == "25|50")
+            // A study's overrides are the keys it varies: the grid's values, or the searched key.
+            let searched = overrides["phases.reconstruction.optimizer.adam.lr"]
+            #expect(overrides["train.batch_size"] == "25|50" || searched != nil, "\(overrides)")
         }
     }
 
@@ -87,9 +122,9 @@ struct RunsCommandTests {
         #expect(below.count == values.filter { $0 < middle }.count)
         #expect(below.allSatisfy { (testMSE($0) ?? 1) < middle })
         let studies = try rows(["--where", "kind=study"])
-        #expect(studies.count == 1)
+        #expect(studies.count == 2)
         let batch = try rows(["--where", "train.batch_size=25", "--where", "kind=run"])
-        #expect(batch.count == 3 + 2, "\(batch)")
+        #expect(batch.count == 3 * 5 + 2, "\(batch)")
 
         let misspelt = try runs(["--where", "tset_mse<0.1"])
         #expect(misspelt.status == 2)
@@ -134,7 +169,7 @@ struct RunsCommandTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let lines = outcome.stdout.split(separator: "\n")
         #expect(lines.first == "name,seed,status,overrides,test_mse,validation_mse,seconds,date")
-        #expect(lines.count == 12)
+        #expect(lines.count == 40)
     }
 
     @Test func thePageLinksEveryRowsReport() throws {
@@ -143,7 +178,7 @@ struct RunsCommandTests {
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let page = try String(contentsOf: folder.appendingPathComponent("pages/runs.html"), encoding: .utf8)
         let links = page.components(separatedBy: "href=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
-        #expect(links.count == 11, "\(links)")
+        #expect(links.count == 39, "\(links)")
         #expect(links.contains("../results/study/report.html"))
         for link in links {
             #expect(link.hasPrefix("../results/") && link.hasSuffix("/report.html"))
