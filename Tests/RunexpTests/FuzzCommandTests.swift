@@ -17,7 +17,8 @@ struct FuzzCommandTests {
         let names = outcome.stdout.split(separator: "\n").map { $0.split(separator: "\t")[0] }
         #expect(
             names == [
-                "spec", "expression", "npy", "npz", "pickle", "idx", "png", "safetensors", "study", "sbatch", "compare",
+                "spec", "expression", "npy", "npz", "pickle", "cifar", "idx", "png", "png-image", "jpeg", "safetensors",
+                "study", "sbatch", "compare",
             ])
     }
 
