@@ -169,18 +169,19 @@ public final class TrainedModel {
         return Output(values: values, count: count, shape: shape, areImages: areImages)
     }
 
-    /// The images of the `.npy` file at `path`, read as the run read its own data (its
-    /// `data.shape` applies), all of them, with the classes `labels` gives them where one of
-    /// `applications` reads labels.
+    /// The images at `path` (any source a spec's data may be: `ApplyInput`), read as the run read
+    /// its own data (its `data.shape` applies), all of them, with the classes `labels` gives them
+    /// where one of `applications` reads labels.
     private func images(_ path: String, labels: GivenLabels?, for applications: [NetworkApplication]) throws
         -> LabeledImages
     {
         try GivenLabels.check(labels, for: applications)
         var spec = checked.spec.data
-        spec.source = .npy(path: path, labels: nil)
+        spec.source = try ApplyInput.source(path, shape: spec.source.sampleShape)
         (spec.validation, spec.trainLimit, spec.labeled) = (0, nil, nil)
-        var images = try ExperimentData.load(spec, seed: 0, specDirectory: FileManager.default.currentDirectoryPath)
-            .train
+        var images = try ApplyInput.allImages(
+            try ExperimentData.load(spec, seed: 0, specDirectory: FileManager.default.currentDirectoryPath),
+            source: path)
         if let labels {
             let classes = try labels.values(count: images.count, inputs: "images in \(path)", for: applications)
             images.labels = try classes.map { label in

@@ -12,6 +12,14 @@ public struct ImageFolderSource: Sendable, Equatable {
     public var centerCrop: Bool
     /// Leave out (and count) files that cannot be read or decoded instead of refusing the data.
     public var skipUnreadable: Bool
+
+    public init(directory: String, shape: [Int]?, resize: Int?, centerCrop: Bool, skipUnreadable: Bool) {
+        self.directory = directory
+        self.shape = shape
+        self.resize = resize
+        self.centerCrop = centerCrop
+        self.skipUnreadable = skipUnreadable
+    }
 }
 
 extension SpecDecoder {

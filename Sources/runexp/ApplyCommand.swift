@@ -14,8 +14,10 @@ struct ApplyCommand: ParsableCommand {
             runexp apply DIR reconstruct images.npy --out recon.npy     # decoder(encoder(x))
             runexp apply DIR sample 100 --out samples.png               # decoded draws of the prior
             runexp apply DIR sample 10 --label 3 --out threes.png       # a conditional decoder's, class 3
-            Images are a plain .npy (uint8 N×H×W×C, or floats in [0, 1] such as the assignment's \
-            data.npy), read as the run read its own data. The networks are built from the run folder's \
+            Images are whatever a spec's data may be, told by the path: a plain .npy (uint8 N×H×W×C, or \
+            floats in [0, 1] such as the assignment's data.npy), the assignment's MNIST_M.npy, an .npz, a \
+            folder of PNG and JPEG files (fitted to the run's image shape), or a CIFAR folder; every split \
+            of it, read as the run read its own data. The networks are built from the run folder's \
             own resolved.yaml, whatever became of the spec file it was trained from; its options come \
             from its run.json, as for `runexp resume`. The checkpoint must hold exactly those networks' \
             tensors (a file without layout metadata is read in the layout its shapes show). Outputs: \
@@ -36,7 +38,10 @@ struct ApplyCommand: ParsableCommand {
     @Argument(help: "encode, decode, reconstruct or sample.")
     var action: Action
 
-    @Argument(help: "The input .npy file (images, or codes for decode), or for sample how many to draw.")
+    @Argument(
+        help:
+            "The input: images (.npy, MNIST_M.npy, .npz, an image or CIFAR folder), codes (.npy) for decode, or for sample how many to draw."
+    )
     var input: String
 
     @Option(help: "The file to write: .npy (float32) or .png (images only).")
