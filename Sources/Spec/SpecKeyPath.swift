@@ -5,6 +5,8 @@
 public enum SpecKeyPath {
     /// What joins the parts.
     public static let separator: Character = "."
+    /// The epochs a run trains: what a study's trial runs when nothing stops it.
+    public static let epochs = join(["train", "epochs"])
 
     /// The parts of a written key path (empty parts kept, for the caller to refuse).
     public static func parts(_ text: String) -> [String] {

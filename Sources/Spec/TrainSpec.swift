@@ -59,7 +59,7 @@ extension SpecDecoder {
     func decodeTrain(_ node: inout YAMLNode) -> TrainSpec? {
         guard var map = MappingReader(node, "train", log: log) else { return nil }
         let epochs = map.optional("epochs", default: .scalar("10")) {
-            scalars.int($0, "train.epochs", in: 1...1_000_000)
+            scalars.int($0, SpecKeyPath.epochs, in: 1...1_000_000)
         }
         let batchSize = map.optional("batch_size", default: .scalar("64")) {
             scalars.int($0, "train.batch_size", in: 1...65_536)

@@ -35,23 +35,18 @@ public struct StudyRecord: Sendable {
         jobIDs = Array(repeating: nil, count: count)
     }
 
-    /// A TPE trial's setting as study.json records it: proposed when the trial started, it is what
-    /// the trial ran. Nil for other searches, whose settings the request makes again.
+    /// A started TPE trial's setting as study.json records it: proposed when the trial started, it
+    /// is what the trial ran. Nil for a trial not started and for other searches, whose settings
+    /// the request makes again.
     static func recordedSetting(_ trial: JSON, _ request: StudyRequest) -> Setting? {
-        guard request.tpe != nil, case .object(let t) = trial, case .object(let values)? = t["setting"] else {
-            return nil
-        }
+        guard request.tpe != nil, case .object(let t) = trial, case .object(let values)? = t["setting"],
+            case .string(let status)? = t["status"], TrialStatus(rawValue: status) != .pending
+        else { return nil }
         let assignments = request.space.compactMap { entry -> Setting.Assignment? in
             guard case .string(let value)? = values[entry.key] else { return nil }
             return Setting.Assignment(key: entry.key, value: value)
         }
         return assignments.count == request.space.count ? Setting(values: assignments) : nil
-    }
-
-    /// Gives `trial` its (proposed) setting: a TPE search has one seed, so a trial is its setting.
-    public mutating func adopt(_ trial: Trial) {
-        matrix.trials[trial.index].setting = trial.setting
-        matrix.settings[trial.index] = trial.setting
     }
 
     public var json: JSON {

@@ -48,15 +48,10 @@ public enum Sweep {
             throw StudyError(
                 "a TPE search proposes each trial from the trials that ended, so it resumes on this machine")
         }
-        let matrix = try TrialMatrix.make(saved.request)
+        var matrix = try TrialMatrix.make(saved.request)
+        matrix.adopt(saved.settings)
         var record = StudyRecord(matrix: matrix, engine: engine.name)
         record.statuses = saved.statuses
-        for (trial, setting) in zip(matrix.trials, saved.settings) {
-            guard let setting, saved.statuses[trial.index] != .pending else { continue }
-            var started = trial
-            started.setting = setting
-            record.adopt(started)
-        }
         // A trial a Slurm job still runs is followed there; one the local engine left running
         // stopped with the command that ran it.
         if engine.name == saved.engine { record.jobIDs = saved.jobIDs }

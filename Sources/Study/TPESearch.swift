@@ -48,10 +48,8 @@ public enum TPESearch {
                 entry.distribution, good: observed(ranked[..<below]), bad: observed(ranked[below...]), &stream)
             return Setting.Assignment(key: entry.key, value: value)
         }
-        var settled = trial
-        settled.setting = Setting(values: values)
-        record.adopt(settled)
-        return settled
+        record.matrix.assign(Setting(values: values), to: trial.index)
+        return record.matrix.trials[trial.index]
     }
 
     /// Of 24 draws from the estimator of the good values, the one the good estimator favours most

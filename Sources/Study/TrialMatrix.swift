@@ -102,6 +102,23 @@ public struct TrialMatrix: Sendable {
         return matrix
     }
 
+    /// Gives trial `index` the setting a TPE search proposed for it (a TPE search has one seed, so
+    /// a trial is its setting). Its epochs are its setting's `train.epochs` when the search draws
+    /// that key, else those of the setting it replaces: nothing else a search draws changes them.
+    public mutating func assign(_ setting: Setting, to index: Int) {
+        let drawn = setting.values.first { $0.key == SpecKeyPath.epochs }.flatMap { Int($0.value) }
+        epochs[setting] = drawn ?? epochs[settings[index]]
+        trials[index].setting = setting
+        settings[index] = setting
+    }
+
+    /// The settings study.json recorded for the trials that started (nil: the trial's as laid out).
+    public mutating func adopt(_ recorded: [Setting?]) {
+        for (index, setting) in zip(trials.indices, recorded) {
+            if let setting { assign(setting, to: index) }
+        }
+    }
+
     /// The settings and trials of `request` with no spec read (no name, no memory estimate):
     /// what `make` checks, and what a study.json's trial list must match. Throws for a request
     /// that repeats a seed, a grid key or a value.

@@ -119,11 +119,7 @@ public enum RunsTable {
         guard let saved = try? StudyRecord.read(url.path), var matrix = try? TrialMatrix.layout(saved.request) else {
             return nil
         }
-        // A TPE trial ran the setting proposed when it started.
-        for (index, setting) in saved.settings.enumerated() {
-            guard let setting, matrix.settings.indices.contains(index) else { continue }
-            (matrix.trials[index].setting, matrix.settings[index]) = (setting, setting)
-        }
+        matrix.adopt(saved.settings)
         var row = RunsRow(kind: .study, name: name, folder: url)
         let ended = saved.statuses.filter(\.hasEnded).count
         row.status = ended == saved.statuses.count ? "complete" : "\(ended)/\(saved.statuses.count) ended"

@@ -103,6 +103,18 @@ struct RandomSearchTests {
                 || TrialMatrix.layout(small).settings.map(\.label) == ["train.batch_size=32", "train.batch_size=64"])
     }
 
+    @Test func aProposedSettingPlansTheEpochsOfTheSettingItReplacesUnlessItDrawsThem() throws {
+        var matrix = try TrialMatrix.make(request(seed: 3, trials: 2))
+        let planned = try #require(matrix.epochs[matrix.settings[0]])
+        let lr = Setting.Assignment(key: "phases.r.optimizer.adam.lr", value: "0.002")
+        matrix.assign(Setting(values: [lr]), to: 0)
+        #expect(matrix.trials[0].setting == Setting(values: [lr]))
+        #expect(matrix.epochs[matrix.settings[0]] == planned)
+        let epochs = Setting.Assignment(key: "train.epochs", value: "7")
+        matrix.assign(Setting(values: [lr, epochs]), to: 1)
+        #expect(matrix.epochs[matrix.trials[1].setting] == 7)
+    }
+
     @Test func studyJSONKeepsTheSearchAndThePruningRuleForResume() throws {
         var original = try request(seed: 2)
         original.prune = PruneSpec(metric: "validation_mse", minEpochs: 1, reduction: 3)
