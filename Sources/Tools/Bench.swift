@@ -18,30 +18,55 @@ public enum Bench {
         public var unit: String
     }
 
-    /// How to run the PyTorch peer script.
+    /// How to run a PyTorch peer script, and the experiments whose figures it gives.
     public struct PeerCommand: Sendable {
         public var python: String
         public var script: String
+        /// Arguments before the bench's own `--threads` and `--seconds`.
+        public var arguments: [String]
+        /// The experiments it measures, to name them in the log.
+        public var experiments: [String]
 
-        public init(python: String, script: String) {
+        public init(python: String, script: String, arguments: [String] = [], experiments: [String]) {
             self.python = python
             self.script = script
+            self.arguments = arguments
+            self.experiments = experiments
         }
     }
 
-    /// The modes `--determinism` names: `fast`, `portable`, or `both` (fast first); nil for
-    /// anything else.
+    /// The experiments a bench measures unless told others: the two the shared peer also measures.
+    public static let defaultExperiments = ["cnn_ae", "aae_mlp"]
+
+    /// The peers of `experiments`: the shared `torch_ref.py` for the experiments it measures, and
+    /// for any other the training peer beside its spec's name, `PEERS/NAME.py --bench`, at the
+    /// spec's batch size.
+    public static func peers(
+        for experiments: [String], folder: String, python: String, sharedScript: String, peersFolder: String
+    ) throws -> [PeerCommand] {
+        var commands: [PeerCommand] = []
+        let shared = experiments.filter(defaultExperiments.contains)
+        if !shared.isEmpty { commands.append(PeerCommand(python: python, script: sharedScript, experiments: shared)) }
+        for name in experiments where !defaultExperiments.contains(name) {
+            let batch = try SpecCheck.run(path: "\(folder)/\(name).yaml").get().spec.train.batchSize
+            commands.append(
+                PeerCommand(
+                    python: python, script: "\(peersFolder)/\(name).py",
+                    arguments: ["--bench", "--batch-size", String(batch)], experiments: [name]))
+        }
+        return commands
+    }
 
     /// Measures every figure; `seconds` bounds each throughput measurement.
     ///
-    /// The throughput figures are taken in `rounds` rounds, each runexp's two models (in each of
-    /// `modes`) followed by the peer (when given), and the medians are reported: on a shared machine
+    /// The throughput figures are taken in `rounds` rounds, each of runexp's models `names` (in each
+    /// of `modes`) followed by the peers (when given), and the medians are reported: on a shared machine
     /// the load changes from one minute to the next, and interleaving puts every side under the
     /// same spells of it. The first mode's figures have the plain keys; another mode's keys end in
     /// its name (`cnn_ae_train_img_s_portable`).
     public static func measure(
-        experiments: String, seconds: Double, rounds: Int = 1, peer: PeerCommand? = nil,
-        modes: [DeterminismMode] = [.fast], threads: Int? = nil, log: (String) -> Void
+        experiments: String, names: [String] = defaultExperiments, seconds: Double, rounds: Int = 1,
+        peers: [PeerCommand] = [], modes: [DeterminismMode] = [.fast], threads: Int? = nil, log: (String) -> Void
     ) throws -> (figures: [Figure], peer: [String: Double]) {
         var samples: [String: [Double]] = [:]
         var peerSamples: [String: [Double]] = [:]
@@ -59,7 +84,7 @@ public enum Bench {
         }
         for round in 1...rounds {
             let prefix = rounds > 1 ? "round \(round)/\(rounds): " : ""
-            for name in ["cnn_ae", "aae_mlp"] {
+            for name in names {
                 for mode in modes {
                     let setup = try ArithmeticSetup.apply(mode, threads: threads)
                     let training = try trainingThroughput(
@@ -73,17 +98,18 @@ public enum Bench {
                 }
             }
             _ = try ArithmeticSetup.apply(modes[0], threads: threads)
-            if let peer {
-                log(prefix + "running the PyTorch peer…")
-                let figures = try self.peer(python: peer.python, script: peer.script, seconds: seconds).get()
+            for peer in peers {
+                log(prefix + "running the PyTorch peer \(peer.script)…")
+                let figures = try self.peer(peer, seconds: seconds).get()
                 for (key, value) in figures { peerSamples[key, default: []].append(value) }
-                if let cnn = figures["cnn_ae_train_img_s"], let aae = figures["aae_mlp_train_img_s"] {
-                    log(prefix + "PyTorch: cnn_ae \(Int(cnn)) img/s, aae_mlp \(Int(aae)) img/s")
+                let rates = peer.experiments.compactMap { name in
+                    figures["\(name)_train_img_s"].map { "\(name) \(formatFixed($0, $0 < 10 ? 2 : 0)) img/s" }
                 }
+                log(prefix + "PyTorch: " + rates.joined(separator: ", "))
             }
         }
         var figures: [Figure] = []
-        for name in ["cnn_ae", "aae_mlp"] {
+        for name in names {
             for mode in modes {
                 for (base, unit) in [
                     ("\(name)_train_img_s", "img/s"), ("\(name)_loop_overhead_pct", "%"),
@@ -244,11 +270,13 @@ public enum Bench {
         return kilobytes / 1024
     }
 
-    /// Runs the PyTorch peer script with `python` and returns its JSON figures, or why it could not.
-    public static func peer(python: String, script: String, seconds: Double) -> Result<[String: Double], RunError> {
+    /// Runs a PyTorch peer script and returns its JSON figures, or why it could not.
+    public static func peer(_ command: PeerCommand, seconds: Double) -> Result<[String: Double], RunError> {
+        let (python, script) = (command.python, command.script)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script, "--threads", String(blasThreadCount()), "--seconds", String(seconds)]
+        process.arguments =
+            [script] + command.arguments + ["--threads", String(blasThreadCount()), "--seconds", String(seconds)]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice

@@ -7,7 +7,7 @@ import Report
 public enum BenchReport {
     /// Figures where larger is better; for the others (seconds, memory) the ratio is inverted so
     /// that a ratio above 1 always means runexp is ahead.
-    static let higherIsBetter: Set<String> = ["cnn_ae_train_img_s", "aae_mlp_train_img_s", "sgemm_gflops"]
+    static func higherIsBetter(_ key: String) -> Bool { key.hasSuffix("_train_img_s") || key == "sgemm_gflops" }
 
     /// The peer's value for `key`: the same name, or for GEMM the best of its shapes.
     static func peerValue(_ key: String, _ peer: [String: Double]) -> Double? {
@@ -56,8 +56,10 @@ public enum BenchReport {
                 return "\(goal.text): \(formatFixed(figure.value, 1)) — " + (figure.value > bound ? "met" : "MISSED")
             }
         }
-        for name in ["cnn_ae", "aae_mlp"] {
-            if let fast = values["\(name)_train_img_s"], let portable = values["\(name)_train_img_s_portable"] {
+        let portableSuffix = "_train_img_s_portable"
+        for figure in figures where figure.key.hasSuffix(portableSuffix) {
+            let name = String(figure.key.dropLast(portableSuffix.count))
+            if let fast = values["\(name)_train_img_s"], let portable = values[figure.key] {
                 let r = portable.value / max(fast.value, 1e-12)
                 lines.append("\(name) in portable determinism: \(formatFixed(r, 2))× fast determinism's throughput")
             }
@@ -66,7 +68,7 @@ public enum BenchReport {
     }
 
     static func ratio(_ figure: Bench.Figure, _ peer: Double) -> Double {
-        higherIsBetter.contains(figure.key) ? figure.value / peer : peer / max(figure.value, 1e-12)
+        higherIsBetter(figure.key) ? figure.value / peer : peer / max(figure.value, 1e-12)
     }
 
     /// `{"cnn_ae_train_img_s": …, …, "peer": {…}, "ratios": {…}}`.

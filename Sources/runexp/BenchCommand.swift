@@ -11,8 +11,15 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure training throughput, t-SNE time, GEMM rate and peak memory; with --peer, beside PyTorch.")
 
-    @Option(help: "The folder holding cnn_ae.yaml and aae_mlp.yaml.")
+    @Option(help: "The folder holding the experiments' specs.")
     var experiments = "experiments"
+
+    @Option(
+        name: .customLong("experiment"),
+        help: ArgumentHelp(
+            "An experiment to measure, by its spec's name in --experiments (repeatable; default: cnn_ae and aae_mlp).",
+            valueName: "NAME"))
+    var names: [String] = []
 
     @Option(help: "Seconds per throughput measurement.")
     var seconds = 8.0
@@ -23,8 +30,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The Python that has torch, for --peer.")
     var python = "python3"
 
-    @Option(help: "The peer script, for --peer.")
+    @Option(help: "The peer script of cnn_ae and aae_mlp, for --peer.")
     var peerScript = "../shared/bench/torch_ref.py"
+
+    @Option(help: "The folder of the other experiments' peers (NAME.py, run with --bench), for --peer.")
+    var peers = "scripts/peers"
 
     @Option(help: "Rounds of throughput measurements (runexp's, then the peer's); medians are reported.")
     var rounds = 3
@@ -58,11 +68,15 @@ struct BenchCommand: ParsableCommand {
         let modes = determinism.modes
         let figures: [Bench.Figure]
         let peerFigures: [String: Double]
+        let names = self.names.isEmpty ? Bench.defaultExperiments : self.names
         do {
+            let peerCommands =
+                peer
+                ? try Bench.peers(
+                    for: names, folder: experiments, python: python, sharedScript: peerScript, peersFolder: peers) : []
             (figures, peerFigures) = try Bench.measure(
-                experiments: experiments, seconds: seconds, rounds: rounds,
-                peer: peer ? Bench.PeerCommand(python: python, script: peerScript) : nil, modes: modes,
-                threads: threads
+                experiments: experiments, names: names, seconds: seconds, rounds: rounds, peers: peerCommands,
+                modes: modes, threads: threads
             ) { FileHandle.standardErrorText($0) }
         } catch {
             throw Exit.failing(error)

@@ -89,4 +89,26 @@ struct BenchTests {
         #expect(training.optimizerPercent > 0 && training.optimizerPercent <= training.overheadPercent)
         #expect(abs(training.gemmPercent + training.convolutionPercent + training.overheadPercent - 100) < 1e-9)
     }
+
+    @Test func theSharedPeerMeasuresTheTwoSeedExperimentsAndEachOtherHasItsTrainingPeerAtItsBatch() throws {
+        let folder = RunexpBinary.packageRoot.appendingPathComponent("experiments").path
+        let peers = try Bench.peers(
+            for: ["cnn_ae", "cifar_ae", "aae_mlp"], folder: folder, python: "python3", sharedScript: "torch_ref.py",
+            peersFolder: "scripts/peers")
+        #expect(peers.map(\.script) == ["torch_ref.py", "scripts/peers/cifar_ae.py"])
+        #expect(peers[0].experiments == ["cnn_ae", "aae_mlp"] && peers[0].arguments.isEmpty)
+        #expect(peers[1].experiments == ["cifar_ae"])
+        #expect(peers[1].arguments == ["--bench", "--batch-size", "12"])
+    }
+
+    @Test func anyExperimentsThroughputIsALeadWhenHigherAndPortableCostIsSaidForIt() {
+        let figures = [
+            Bench.Figure(key: "cifar_ae_train_img_s", value: 10, unit: "img/s"),
+            Bench.Figure(key: "cifar_ae_train_img_s_portable", value: 8, unit: "img/s"),
+        ]
+        let lines = BenchReport.targets(
+            figures, ["cifar_ae_train_img_s": 4], goals: [BenchGoal("cifar_ae_train_img_s=2x")!])
+        #expect(lines.contains("cifar_ae_train_img_s=2x: 2.50× the peer — met"))
+        #expect(lines.contains("cifar_ae in portable determinism: 0.80× fast determinism's throughput"))
+    }
 }

@@ -8,6 +8,10 @@ norm and ReLU, a dense code; back through Linear(16→1024·8·8) and three tran
 trained by a plain loop on the mean squared error with Adam 1e-4, as the spec trains them. DATA is
 `runexp data export experiments/cifar_ae.yaml --out DATA.npz` (the same images); the validation
 split is what both sides measure (an image folder has no test split).
+
+    cifar_ae.py --bench [--seconds 8] [--threads 2] [--batch-size 12]
+
+measures training throughput on random pixels instead, for `runexp bench --experiment cifar_ae --peer`.
 """
 import torch
 import torch.nn.functional as F
@@ -17,9 +21,8 @@ from pythae.models.nn.benchmarks.cifar import Decoder_Conv_AE_CIFAR, Encoder_Con
 import common
 
 
-def main():
-    args = common.parse_args(__doc__, epochs=10)
-    data = common.load(args.data, nchw=True)
+def model():
+    """The two networks, their optimizer, and the reconstruction of a batch."""
     config = AEConfig(input_dim=(3, 32, 32), latent_dim=16)
     encoder, decoder = Encoder_Conv_AE_CIFAR(config), Decoder_Conv_AE_CIFAR(config)
     parameters = list(encoder.parameters()) + list(decoder.parameters())
@@ -27,6 +30,27 @@ def main():
 
     def reconstruct(x):
         return decoder(encoder(x)["embedding"])["reconstruction"]
+    return encoder, decoder, opt, reconstruct
+
+
+def bench_step(x):
+    encoder, decoder, opt, reconstruct = model()
+    encoder.train()
+    decoder.train()
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        F.mse_loss(reconstruct(x), x).backward()
+        opt.step()
+    return step
+
+
+def main():
+    if common.bench_or_none("cifar_ae", (3, 32, 32), bench_step):
+        return
+    args = common.parse_args(__doc__, epochs=10)
+    data = common.load(args.data, nchw=True)
+    encoder, decoder, opt, reconstruct = model()
 
     def train_epoch():
         encoder.train()

@@ -6,6 +6,7 @@ one {"epoch": k, ...} object per epoch, then {"final": {...}, "seconds": s}.
 """
 import argparse
 import json
+import sys
 import time
 
 import numpy as np
@@ -85,3 +86,32 @@ def run(args, train_epoch, evaluate):
         metrics = dict(evaluate(), train_loss=train_loss)
         emit({"epoch": epoch, **metrics})
     emit({"final": metrics, "seconds": round(time.time() - start, 3)})
+
+
+def bench_or_none(name, shape, make_step):
+    """When the command line is `--bench [--seconds S] [--threads T] [--batch-size B]`, measure
+    training throughput the way `runexp bench` does (random pixels, the step that trains the
+    spec's model, a warm-up, then steps for S seconds), print {"NAME_train_img_s": …} and return
+    True; otherwise return False and let the script train on its data.
+
+    make_step(x) -> a function that runs one full training step on the batch x (N, *shape)."""
+    if "--bench" not in sys.argv[1:]:
+        return False
+    p = argparse.ArgumentParser(description=f"training throughput of {name}")
+    p.add_argument("--bench", action="store_true")
+    p.add_argument("--seconds", type=float, default=8)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--batch-size", type=int, default=100)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    step = make_step(torch.rand(args.batch_size, *shape))
+    step()  # warm-up
+    steps, start = 0, time.perf_counter()
+    while time.perf_counter() - start < args.seconds:
+        step()
+        steps += 1
+    rate = steps * args.batch_size / (time.perf_counter() - start)
+    emit({f"{name}_train_img_s": rate, "torch": torch.__version__, "threads": args.threads,
+          f"{name}_batch": args.batch_size})
+    return True
