@@ -42,6 +42,20 @@ struct GradientPenaltyTests {
         #expect(check.check(perTensor: 30) > 80)
     }
 
+    /// A phase that trains only the decoder differentiates through the encoder without its weight
+    /// gradients (another phase trains the encoder); a chain that applies each network twice writes
+    /// each layer's gradient twice.
+    @Test(arguments: [
+        ("50 * gradient_penalty(dec(enc(x)), x)", "[dec]}\n  - {name: q, loss: \"sse(enc(x), 0)\", update: [enc]"),
+        ("sse(dec(enc(x)), x) + 10 * gradient_penalty(dec(enc(dec(enc(x)))), x)", "[enc, dec]"),
+    ])
+    func partialUpdatesAndRepeatedNetworksMatchFiniteDifferences(loss: String, update: String) throws {
+        let text = Self.spec(loss, encoder: "tanh", decoder: "tanh").replacingOccurrences(
+            of: "update: [enc, dec]}", with: "update: \(update)}")
+        let check = try GradientCheck(text)
+        #expect(check.check(perTensor: 30) > 40)
+    }
+
     /// Unfused activations (a plan with fusing off) give the same loss and gradients as fused ones.
     @Test func fusedAndUnfusedPlansAgree() throws {
         let text = Self.spec("sse(dec(enc(x)), x) + \(Self.penalty)", encoder: "tanh", decoder: "tanh")
