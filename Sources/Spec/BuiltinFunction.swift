@@ -28,12 +28,13 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     case eye
     case logMixtureNormal = "log_mixture_normal"
     case msSSIM = "ms_ssim"
+    case gradientPenalty = "gradient_penalty"
 
     /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
     public var makesNumber: Bool {
         switch self {
         case .klNormal, .crossEntropy, .mmd, .ramp, .mean, .absolute, .mutualInformation, .totalCorrelation,
-            .dimensionwiseKL, .msSSIM:
+            .dimensionwiseKL, .msSSIM, .gradientPenalty:
             return true
         case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .logNormal, .logBernoulliLogits, .logmeanexp,
             .permuteDims, .eye, .logMixtureNormal:
@@ -66,6 +67,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         case .eye: return "eye(size)"
         case .logMixtureNormal: return "log_mixture_normal(z, mu, logvar)"
         case .msSSIM: return "ms_ssim(prediction, target)"
+        case .gradientPenalty: return "gradient_penalty(decoder(encoder(x)), x)"
         }
     }
 }

@@ -42,10 +42,22 @@ public protocol TermFunction: Sendable, CustomStringConvertible {
     func forward(_ buffers: TermBuffers) -> Double
     /// Writes or adds `upstream · ∂term/∂input` into each present input gradient.
     func backward(_ buffers: TermBuffers, upstream: Double)
+    /// The layers whose tensors it reads itself (`gradient_penalty` differentiates a chain of
+    /// networks twice); `TermBuffers.parameters` holds them in this order.
+    var parameterLayers: [TermParameterLayer] { get }
 }
 
 extension TermFunction {
     public func scratch(inputs: [SampleShape], batch: Int) -> Int { 0 }
+    public var parameterLayers: [TermParameterLayer] { [] }
+}
+
+/// One layer whose tensors a term function reads, and whether the phase trains them (then the term
+/// writes their gradients too).
+public struct TermParameterLayer: Sendable, Equatable {
+    public var network: String
+    public var layer: Int
+    public var trains: Bool
 }
 
 /// Everything one application of a batch function reads and writes, fixed by the planner.
@@ -85,6 +97,13 @@ public struct TermBuffers {
     public let inputs: [UnsafeMutablePointer<Float>]
     public let dInputs: [(UnsafeMutablePointer<Float>, accumulate: Bool)?]
     public let scratch: UnsafeMutablePointer<Float>
+    /// The tensors of each of the function's `parameterLayers`, in the layer's own order.
+    public var parameters: [[UnsafeMutablePointer<Float>]] = []
+    /// Their trainable tensors' gradients where the phase trains the layer, and whether the writes
+    /// add to an earlier writer's (the first writer in backward order overwrites).
+    public var parameterGradients: [([UnsafeMutablePointer<Float>], accumulate: Bool)?] = []
+    /// What its products and elementwise passes run with (the plan's context).
+    public var context = ExecutionContext.serial
 
     public init(
         batch: Int, inputShapes: [SampleShape], inputs: [UnsafeMutablePointer<Float>],

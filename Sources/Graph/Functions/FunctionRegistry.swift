@@ -27,6 +27,7 @@ public enum FunctionRegistry {
             case .eye: return .success(try Identity.resolve(arguments))
             case .logMixtureNormal: return .success(try LogMixtureNormal.resolve(arguments))
             case .msSSIM: return .success(try MultiScaleSimilarity.resolve(arguments))
+            case .gradientPenalty: return .success(try GradientPenalty.resolve(arguments))
             }
         } catch {
             return .failure(error)

@@ -79,6 +79,12 @@ extension ShapeInference {
             let dependencies = reads.reduce(ResolvedLoss.Dependencies()) { $0.union(walk.nodes[$1].dependencies) }
             guard sameFixedRows(reads, function, origin, walk) != nil, sameDraws(reads, function, origin, walk) != nil
             else { return nil }
+            if implementation is GradientPenalty,
+                let problem = GradientPenalty.chainProblem(of: reads[0], over: reads[1], walk.nodes, summaries)
+            {
+                log.error(origin, "in the loss: \(problem)")
+                return nil
+            }
             let applied = ResolvedLoss.AppliedTerm(function: implementation, inputs: reads)
             return .scalar(walk.add(.term(applied), .scalar, dependencies, expression))
         case .schedule(let schedule):

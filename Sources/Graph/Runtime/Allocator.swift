@@ -79,7 +79,7 @@ extension PhaseProgram {
         }
 
         /// Term functions, whose backward runs right after the comparisons', in order.
-        mutating func termRuns() -> [TermRun] {
+        mutating func termRuns(store: ParameterStore) -> [TermRun] {
             plan.terms.indices.compactMap { index in
                 guard case .function(let function, let inputs) = plan.terms[index] else { return nil }
                 let shapes = inputs.map { plan.values[$0].shape }
@@ -87,9 +87,17 @@ extension PhaseProgram {
                 let scratch = FloatBuffer(
                     count: max(function.scratch(inputs: shapes, batch: rows.count(batch: capacity)), 1))
                 owned.append(scratch)
-                let buffers = TermBuffers(
+                var buffers = TermBuffers(
                     batch: rows.count(batch: capacity), inputShapes: shapes, inputs: inputs.map { value($0).pointer },
                     dInputs: inputs.map { write($0) }, scratch: scratch.pointer)
+                buffers.context = context
+                for layer in function.parameterLayers {
+                    let tensors = store.tensors(network: layer.network, layer: layer.layer)
+                    buffers.parameters.append(tensors.map(\.value.pointer))
+                    let first = layer.trains && writtenLayers.insert("\(layer.network).\(layer.layer)").inserted
+                    buffers.parameterGradients.append(
+                        layer.trains ? (tensors.compactMap { $0.gradient?.pointer }, accumulate: !first) : nil)
+                }
                 return TermRun(index: index, function: function, buffers: buffers, rows: rows)
             }
         }

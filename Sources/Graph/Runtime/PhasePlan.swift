@@ -200,14 +200,7 @@ extension PhasePlan {
                     FunctionApplication(
                         function: applied.function, inputs: inputs, output: output, position: plan.applications.count))
                 return .tensor(output)
-            case .term(let applied):
-                let inputs = applied.inputs.map { input -> Int in
-                    guard case .tensor(let value) = compile(input) else { preconditionFailure("a term of a number") }
-                    return value
-                }
-                plan.terms.append(.function(applied.function, inputs: inputs))
-                nameTerm(node.text)
-                return .scalar(.term(plan.terms.count - 1))
+            case .term(let applied): return compileTerm(applied, text: node.text)
             case .constant(let value): return .constant(value)
             case .network(let name, let input):
                 guard case .tensor(let value) = compile(input), let network = model.network(named: name) else {
@@ -233,6 +226,20 @@ extension PhasePlan {
             case .negate(let a): return .scalar(.negate(scalar(compile(a))))
             case .absolute(let a): return .scalar(.absolute(scalar(compile(a))))
             }
+        }
+
+        /// A term function over its compiled inputs; `gradient_penalty` is planned on the layer
+        /// applications it differentiates.
+        private mutating func compileTerm(_ applied: ResolvedLoss.AppliedTerm, text: String) -> Operand {
+            var inputs = applied.inputs.map { input -> Int in
+                guard case .tensor(let value) = compile(input) else { preconditionFailure("a term of a number") }
+                return value
+            }
+            var function = applied.function
+            if function is GradientPenalty { (function, inputs) = gradientPenalty(of: inputs[0], over: inputs[1]) }
+            plan.terms.append(.function(function, inputs: inputs))
+            nameTerm(text)
+            return .scalar(.term(plan.terms.count - 1))
         }
 
         /// Names the term just added after the function its text calls.

@@ -231,7 +231,7 @@ public final class PhaseProgram: @unchecked Sendable {
         self.prior = plan.prior.map { allocator.value($0) }
         labels = plan.labels.map { allocator.value($0) }
         losses = allocator.lossRuns()
-        termRuns = allocator.termRuns()
+        termRuns = allocator.termRuns(store: store)
         (runs, functionRuns) = allocator.layerRuns(store: store, training: training)
         copiedRuns = Array(repeating: false, count: runs.count)
         leftoverTensors = Self.assignCompletions(&runs, optimizer: optimizer)
