@@ -22,10 +22,7 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Also write summary.csv and summary.json into this folder.")
     var out: String?
 
-    @Option(
-        help: "Fit the table to this many columns (default: COLUMNS, the terminal's width, or 80).",
-        transform: TerminalWidth.parse)
-    var width: Int?
+    @OptionGroup var tableWidth: TableWidthOption
 
     func run() throws {
         let comparison: Comparison
@@ -36,6 +33,6 @@ struct CompareCommand: ParsableCommand {
             throw Exit.failing(error)
         }
         for note in comparison.notes { FileHandle.standardErrorText("note: \(note)") }
-        FileHandle.standardOutputText(comparison.text(width: TerminalWidth.current(forced: width)), terminator: "")
+        FileHandle.standardOutputText(comparison.text(width: tableWidth.columns), terminator: "")
     }
 }

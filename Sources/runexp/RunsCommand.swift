@@ -42,10 +42,7 @@ struct RunsCommand: ParsableCommand {
     @Option(help: "Also write one page with the table, sortable and filterable, each row linking its report.")
     var html: String?
 
-    @Option(
-        help: "Fit the table to this many columns (default: COLUMNS, the terminal's width, or 80).",
-        transform: TerminalWidth.parse)
-    var width: Int?
+    @OptionGroup var tableWidth: TableWidthOption
 
     func validate() throws {
         if json && csv { throw ValidationError("--json and --csv each print the rows; give one") }
@@ -71,7 +68,7 @@ struct RunsCommand: ParsableCommand {
         } else if csv {
             FileHandle.standardOutputText(result.csv, terminator: "")
         } else {
-            FileHandle.standardOutputText(result.text(width: TerminalWidth.current(forced: width)), terminator: "")
+            FileHandle.standardOutputText(result.text(width: tableWidth.columns), terminator: "")
         }
     }
 }

@@ -28,3 +28,14 @@ enum TerminalWidth {
         return 80
     }
 }
+
+/// `--width`, the option of every command that prints a table fitted to the terminal.
+struct TableWidthOption: ParsableArguments {
+    @Option(
+        help: "Fit the table to this many columns (default: COLUMNS, the terminal's width, or 80).",
+        transform: TerminalWidth.parse)
+    var width: Int?
+
+    /// The columns to fit: `--width`, else the terminal's.
+    var columns: Int { TerminalWidth.current(forced: width) }
+}
