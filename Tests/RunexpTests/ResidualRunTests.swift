@@ -50,6 +50,21 @@ struct ResidualRunTests {
                     + "block's input of 14×14×4"), "\(refused.stderr)")
     }
 
+    @Test func aKeyPathReachesALayerInsideABlock() throws {
+        let scratch = try Scratch()
+        try scratch.write("blockrun.yaml", Self.spec)
+        let narrowed = try RunexpBinary.run(
+            ["check", "blockrun.yaml", "--set", "networks.encoder.layers.1.residual.1.conv2d.filters=3"],
+            in: scratch.url)
+        #expect(narrowed.status == 0, "\(narrowed.stderr)")
+        #expect(narrowed.stdout.contains("residual[relu, conv2d 3 k3 s1 1, relu, conv2d 4 k1 s1 same]"))
+        let widened = try RunexpBinary.run(
+            ["check", "blockrun.yaml", "--set", "networks.encoder.layers.1.residual.3.conv2d.filters=5"],
+            in: scratch.url)
+        #expect(widened.status == 2)
+        #expect(widened.stderr.contains("the block's layers give 14×14×5"), "\(widened.stderr)")
+    }
+
     @Test func theCheckpointNamesTheBlocksTensorsAndTheExportComputesWhatTheRunComputes() throws {
         let scratch = try Scratch()
         try scratch.write("blockrun.yaml", Self.spec)
