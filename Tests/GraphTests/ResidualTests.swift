@@ -34,6 +34,18 @@ struct ResidualTests {
         #expect(check.check() > 30)
     }
 
+    /// In fast mode the planner's library serves the block's convolutions' products (lowered to
+    /// im2col: the block is one application, and a layer has one set of oneDNN primitives).
+    @Test func gradientsMatchFiniteDifferencesOnOneDNN() throws {
+        let check = try GradientCheck(
+            GradientCheck.spec(
+                data: "{source: mnist-m, shape: [5, 6, 3]}",
+                layers: "[conv2d: 4, residual: [relu, conv2d: 3, relu, conv2d: {filters: 4, kernel: 1}], conv2d: 2]"),
+            library: .oneDNN)
+        #expect(check.check() > 30)
+        #expect(check.convolutionsServedByOneDNN == 2)
+    }
+
     @Test func pythaesResBlockComputesTheSameOutputAndGradients() throws {
         let reference = TorchReferenceTests()
         let x = try reference.load("residual", "x")
