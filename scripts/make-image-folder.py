@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""Writes experiments/images/shapes32: 48 small RGB PNGs (32x32) in two class folders, `discs` and
-`stripes`, from a fixed seed, so that the image-folder specs (experiments/cifar_ae.yaml) have
-committed data to replay on without any download. Pure Python (zlib): the same bytes everywhere.
+"""Writes the committed image folders from a fixed seed, so that the image-folder specs have data
+to replay on without any download. Pure Python (zlib): the same bytes everywhere.
 
-    python3 scripts/make-image-folder.py [OUT]      # default: experiments/images/shapes32
+- shapes32 (experiments/cifar_ae.yaml): 48 RGB PNGs of 32x32 in two class folders, `discs` and
+  `stripes`.
+- faces64 (experiments/celeba64_vae.yaml): 48 RGB PNGs of 64x64, unlabelled, each a drawn face as
+  CelebA's aligned crops frame one (an oval head on a background, eyes, brows, a mouth).
+
+    python3 scripts/make-image-folder.py [OUT]                  # shapes32, default OUT experiments/images/shapes32
+    python3 scripts/make-image-folder.py --faces64 [OUT]        # default OUT experiments/images/faces64
 """
 import math
 import os
@@ -56,8 +61,63 @@ def image(kind, stream, size=32):
     return png(size, size, rows)
 
 
+def face(stream, size=64):
+    """A face centred as in CelebA's aligned crops: skin, hair and background colours, eye, brow and
+    mouth placement and a slight tilt drawn from `stream`."""
+    background = [stream.uniform() for _ in range(3)]
+    tone = 0.45 + 0.45 * stream.uniform()
+    skin = [tone, tone * (0.75 + 0.1 * stream.uniform()), tone * (0.6 + 0.15 * stream.uniform())]
+    hair = [0.5 * stream.uniform() for _ in range(3)]
+    iris = [0.4 * stream.uniform() for _ in range(3)]
+    cx, cy = 32 + 4 * (stream.uniform() - 0.5), 34 + 4 * (stream.uniform() - 0.5)
+    width, height = 15 + 4 * stream.uniform(), 20 + 4 * stream.uniform()
+    tilt = 0.2 * (stream.uniform() - 0.5)
+    eye_gap, eye_y = 6 + 2 * stream.uniform(), -3 - 3 * stream.uniform()
+    mouth_y, mouth_w, smile = 8 + 3 * stream.uniform(), 4 + 3 * stream.uniform(), stream.uniform()
+    rows = []
+    for y in range(size):
+        row = []
+        for x in range(size):
+            # The face's own frame: rotated by the tilt about its centre.
+            dx, dy = x - cx, y - cy
+            u = dx * math.cos(tilt) + dy * math.sin(tilt)
+            v = -dx * math.sin(tilt) + dy * math.cos(tilt)
+            shade = y / (size - 1)
+            pixel = [c * (0.8 + 0.2 * shade) for c in background]
+            head = (u / width) ** 2 + (v / height) ** 2
+            if head <= 1.25 and v < -height * 0.35:
+                pixel = hair
+            if head <= 1:
+                pixel = [c * (1 - 0.25 * (u / width) ** 2) for c in skin]
+                for side in (-1, 1):
+                    ex, ey = u - side * eye_gap, v - eye_y
+                    if (ex / 2.6) ** 2 + (ey / 1.5) ** 2 <= 1:
+                        pixel = [0.95, 0.95, 0.95] if ex * ex + ey * ey > 1.4 else iris
+                    if abs(ey + 3.5) < 0.8 and abs(ex) < 3:
+                        pixel = hair
+                my = v - mouth_y - smile * (u / mouth_w) ** 2 * 1.5
+                if abs(u) < mouth_w and abs(my) < 0.9:
+                    pixel = [0.6 * skin[0] + 0.3, 0.3 * skin[1], 0.3 * skin[2]]
+            row += [max(0, min(255, int(round(255 * value)))) for value in pixel]
+        rows.append(row)
+    return png(size, size, rows)
+
+
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "experiments", "images", "shapes32")
+    arguments = sys.argv[1:]
+    faces = bool(arguments) and arguments[0] == "--faces64"
+    if faces:
+        arguments = arguments[1:]
+    name = "faces64" if faces else "shapes32"
+    out = arguments[0] if arguments else os.path.join(os.path.dirname(__file__), "..", "experiments", "images", name)
+    if faces:
+        stream = Stream(64)
+        os.makedirs(out, exist_ok=True)
+        for index in range(48):
+            with open(os.path.join(out, f"{index:02d}.png"), "wb") as handle:
+                handle.write(face(stream))
+        print(f"wrote 48 images to {out}")
+        return
     stream = Stream(2026)
     for kind in ("discs", "stripes"):
         os.makedirs(os.path.join(out, kind), exist_ok=True)

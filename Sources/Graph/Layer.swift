@@ -30,6 +30,9 @@ public struct ParameterShape: Sendable, Equatable {
     /// PyTorch's axis order: axis i of PyTorch's tensor is axis `torchAxes[i]` of this one (a
     /// `Linear`'s weight is [out, in], a dense layer's [in, out]: `[1, 0]`).
     public var torchAxes: [Int]
+    /// The inputs feeding one output unit, where the tensor's layer is not the network's layer that
+    /// holds it (a layer inside a residual block); nil: found from the network's layer.
+    public var fanIn: Int?
 
     public init(
         name: String, shape: [Int], trainable: Bool = true, constant: Float? = nil, initialDraw: InitialDraw? = nil,

@@ -24,6 +24,7 @@ public enum LayerRegistry {
         case .pool(let kernel, let stride, let average): return Pool(kernel: kernel, stride: stride, average: average)
         case .groupNorm(let groups, let epsilon): return GroupNorm(groups: groups, epsilon: epsilon)
         case .layerNorm(let epsilon): return LayerNorm(epsilon: epsilon)
+        case .residual(let layers): return Residual(layers: layers)
         }
     }
 }

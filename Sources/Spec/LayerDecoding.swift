@@ -7,8 +7,12 @@ extension SpecDecoder {
         "group_norm": "groups",
     ]
 
-    func decodeLayer(_ node: inout YAMLNode, network: String, index: Int) -> LayerSpec? {
+    /// Decodes item `index` of a layer list: `within` is that list's key path, the network's
+    /// `layers` unless the list is a residual block's.
+    func decodeLayer(_ node: inout YAMLNode, network: String, index: Int, within: String? = nil) -> LayerSpec? {
         guard let (name, written, keyOrigin) = variant(node, "layer", LayerSpec.names) else { return nil }
+        let what = "\(within ?? "networks.\(network).layers")[\(index)].\(name)"
+        if name == "residual" { return decodeResidual(&node, written, keyOrigin, network: network, what: what) }
         var settings = written
         if written.entries == nil, !written.isNull, let key = SpecDecoder.layerShorthand[name] {
             settings = YAMLNode(
@@ -18,7 +22,6 @@ extension SpecDecoder {
         guard var map = MappingReader(settings, "layer '\(name)' of network '\(network)'", log: log) else {
             return nil
         }
-        let what = "networks.\(network).layers[\(index)].\(name)"
         let kind = layerKind(name, &map, what)
         map.finish()
         var resolved = map.resolvedNode

@@ -61,6 +61,8 @@ public struct LayerSpec: Sendable, Equatable {
         case groupNorm(groups: Int, epsilon: Double)
         /// Each sample normalized over all its values, scaled and shifted per value.
         case layerNorm(epsilon: Double)
+        /// These layers' output plus their input (a ResNet block): the output shape must be the input's.
+        case residual([LayerSpec])
     }
 
     public var kind: Kind
@@ -71,7 +73,7 @@ public struct LayerSpec: Sendable, Equatable {
     public static let names = [
         "dense", "conv2d", "conv2d_transpose", "relu", "leaky_relu", "sigmoid", "tanh", "flatten", "reshape",
         "dropout", "batch_norm", "vector_quantize", "planar", "hardtanh", "iaf",
-        "upsample", "max_pool", "avg_pool", "group_norm", "layer_norm",
+        "upsample", "max_pool", "avg_pool", "group_norm", "layer_norm", "residual",
     ]
 
     /// A short, readable form for tables: `dense 1000`, `conv2d 32 k3 s2 same`.
@@ -99,6 +101,7 @@ public struct LayerSpec: Sendable, Equatable {
             return (average ? "avg_pool" : "max_pool") + " k\(kernel) s\(stride)"
         case .groupNorm(let groups, _): return "group_norm \(groups)"
         case .layerNorm: return "layer_norm"
+        case .residual(let layers): return "residual[" + layers.map(\.summary).joined(separator: ", ") + "]"
         }
     }
 }

@@ -216,6 +216,13 @@ public enum TorchExport {
                     return torch.cat([y * s.exp() + m, log_det + s.sum(dim=1, keepdim=True)], dim=1)
 
 
+            class Residual(nn.Sequential):
+                \"\"\"runexp's residual block: its layers' output plus its input.\"\"\"
+
+                def forward(self, x):
+                    return x + super().forward(x)
+
+
             class Network(nn.Module):
                 \"\"\"One runexp network: `layers` numbered as runexp numbers them; `outputs` the sizes of its
                 named outputs, in order.\"\"\"

@@ -47,7 +47,7 @@ public final class ParameterStore: @unchecked Sendable {
     public convenience init(model: ModelSummary, spec: ExperimentSpec, seed: UInt64) {
         self.init(model: model, gradients: true) { tensor, shape, layer, input in
             let initializer = spec.network(named: tensor.network)?.initializer ?? .heUniform
-            Self.initialize(tensor, shape, initializer, fanIn: Self.fanIn(layer, input), seed: seed)
+            Self.initialize(tensor, shape, initializer, fanIn: shape.fanIn ?? Self.fanIn(layer, input), seed: seed)
         }
     }
 
@@ -91,8 +91,11 @@ public final class ParameterStore: @unchecked Sendable {
     }
 
     /// Inputs feeding one output unit, the scale He and Xavier initialization divide by.
-    static func fanIn(_ layer: LayerSummary, _ input: SampleShape) -> Int {
-        switch layer.spec.kind {
+    static func fanIn(_ layer: LayerSummary, _ input: SampleShape) -> Int { fanIn(layer.spec.kind, input) }
+
+    /// Inputs feeding one output unit of a layer of `kind` on `input`.
+    static func fanIn(_ kind: LayerSpec.Kind, _ input: SampleShape) -> Int {
+        switch kind {
         case .conv2d(let c): return c.kernel * c.kernel * (input.last ?? 1)
         case .conv2dTranspose(let c): return c.kernel * c.kernel * (input.last ?? 1) / max(c.stride * c.stride, 1)
         default: return input.elementCount
@@ -118,7 +121,8 @@ public final class ParameterStore: @unchecked Sendable {
             return
         }
         // Biases start at zero, as in most published autoencoders.
-        guard shape.name == "weight" else { return }
+        // A block's layers' weights are named by their place in it: `1.weight`.
+        guard shape.name == "weight" || shape.name.hasSuffix(".weight") else { return }
         let fanOut = shape.shape.last ?? 1
         var stream = RandomStream(seed: seed, name: "init/\(tensor.name)")
         let n = Float(max(fanIn, 1)), m = Float(max(fanOut, 1))
