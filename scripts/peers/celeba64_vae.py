@@ -11,6 +11,10 @@ p1), two ResBlocks, ConvT 128→128 (k5 s2 p1) with a Sigmoid, ConvT 128→64 (k
 over the batch) with Adam 1e-4, as the spec trains them. DATA is
 `runexp data export experiments/celeba64_vae.yaml --out DATA.npz` (the same images); the
 validation split is what both sides measure (an image folder has no test split).
+
+    celeba64_vae.py --bench [--seconds 8] [--threads 2] [--batch-size 12]
+
+measures training throughput on random pixels instead, for `runexp bench --experiment celeba64_vae --peer`.
 """
 import torch
 from pythae.models import VAEConfig
@@ -19,9 +23,8 @@ from pythae.models.nn.benchmarks.celeba import Decoder_ResNet_AE_CELEBA, Encoder
 import common
 
 
-def main():
-    args = common.parse_args(__doc__, epochs=10)
-    data = common.load(args.data, nchw=True)
+def model():
+    """The two networks, their optimizer, and a batch's per-image loss terms."""
     config = VAEConfig(input_dim=(3, 64, 64), latent_dim=64)
     encoder, decoder = Encoder_ResNet_VAE_CELEBA(config), Decoder_ResNet_AE_CELEBA(config)
     parameters = list(encoder.parameters()) + list(decoder.parameters())
@@ -36,6 +39,27 @@ def main():
         squared = 0.5 * (reconstruction - x).pow(2).reshape(x.shape[0], -1).sum(dim=1)
         kl = -0.5 * (1 + log_var - mu.pow(2) - log_var.exp()).sum(dim=1)
         return squared, kl
+    return encoder, decoder, opt, loss_terms
+
+
+def bench_step(x):
+    encoder, decoder, opt, loss_terms = model()
+    encoder.train()
+    decoder.train()
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        sum(loss_terms(x)).mean().backward()
+        opt.step()
+    return step
+
+
+def main():
+    if common.bench_or_none("celeba64_vae", (3, 64, 64), bench_step):
+        return
+    args = common.parse_args(__doc__, epochs=10)
+    data = common.load(args.data, nchw=True)
+    encoder, decoder, opt, loss_terms = model()
 
     def train_epoch():
         encoder.train()
