@@ -82,6 +82,37 @@ struct ExportCommandTests {
         return printed
     }
 
+    /// Applies the finished run `run` in `scratch` to the sample (codes.npy, images.npy) and
+    /// exports it to PyTorch; returns the export's outcome.
+    func applyAndExport(_ scratch: Scratch) throws -> RunexpBinary.Outcome {
+        for arguments in [
+            ["encode", ApplyCommandTests.sample, "--out", "codes.npy"],
+            ["reconstruct", ApplyCommandTests.sample, "--out", "images.npy"],
+        ] {
+            let applied = try RunexpBinary.run(["apply", "run"] + arguments, in: scratch.url)
+            #expect(applied.status == 0, "\(applied.stderr)")
+        }
+        return try RunexpBinary.run(["export", "run", "--pytorch"], in: scratch.url)
+    }
+
+    /// Runs the exported `module` on the sample in PyTorch (saving its codes and images beside
+    /// runexp's), then `printing`, a statement that prints what the test checks of `model`; nil
+    /// when torch cannot be imported.
+    func torchForward(module: String, printing: String, in scratch: Scratch) throws -> String? {
+        try python(
+            Self.torchPython, needing: "torch",
+            """
+            import numpy as np, \(module)
+            model = \(module).load()
+            x = torch.from_numpy(np.load(\"\(ApplyCommandTests.sample)\").reshape(-1, 1, 28, 28))
+            with torch.no_grad():
+                codes = model.encoder(x)
+                np.save("theirs_codes.npy", codes.numpy())
+                np.save("theirs_images.npy", model.decoder(codes).permute(0, 2, 3, 1).numpy())
+            \(printing)
+            """, in: scratch)
+    }
+
     /// The largest difference between the outputs `script` saved and runexp's own, over their scale.
     func largestDifference(_ scratch: Scratch) throws -> Float {
         var largest: Float = 0
@@ -97,28 +128,14 @@ struct ExportCommandTests {
 
     @Test func theExportedModuleLoadsStrictlyIntoPyTorchAndComputesWhatTheRunComputes() throws {
         let scratch = try finishedRun()
-        for arguments in [
-            ["encode", ApplyCommandTests.sample, "--out", "codes.npy"],
-            ["reconstruct", ApplyCommandTests.sample, "--out", "images.npy"],
-        ] {
-            #expect(try RunexpBinary.run(["apply", "run"] + arguments, in: scratch.url).status == 0)
-        }
-        let export = try RunexpBinary.run(["export", "run", "--pytorch"], in: scratch.url)
+        let export = try applyAndExport(scratch)
         #expect(export.status == 0, "\(export.stderr)")
         #expect(export.stderr.contains("tinycnn.py: encoder 1×28×28 → 8, decoder 8 → 1×28×28"), "\(export.stderr)")
         // The module's own load: PyTorch's layers, load_state_dict(strict=True).
-        let torch = try python(
-            Self.torchPython, needing: "torch",
-            """
-            import numpy as np, tinycnn
-            model = tinycnn.load()
-            x = torch.from_numpy(np.load(\"\(ApplyCommandTests.sample)\").reshape(-1, 1, 28, 28))
-            with torch.no_grad():
-                codes = model.encoder(x)
-                np.save("theirs_codes.npy", codes.numpy())
-                np.save("theirs_images.npy", model.decoder(codes).permute(0, 2, 3, 1).numpy())
-            print(type(model.encoder.layers[0]).__name__, type(model.decoder.layers[4]).__name__)
-            """, in: scratch)
+        let torch = try torchForward(
+            module: "tinycnn",
+            printing: "print(type(model.encoder.layers[0]).__name__, type(model.decoder.layers[4]).__name__)",
+            in: scratch)
         if let torch {
             #expect(torch == "PaddedConv2d CroppedConvTranspose2d\n")
             let difference = try largestDifference(scratch)

@@ -35,29 +35,16 @@ struct ImageLayerExportTests {
         try scratch.write("poolrun.yaml", Self.spec)
         let run = try RunexpBinary.run(["poolrun.yaml", "--out", "run"], in: scratch.url)
         try #require(run.status == 0, "\(run.stderr)")
-        for arguments in [
-            ["encode", ApplyCommandTests.sample, "--out", "codes.npy"],
-            ["reconstruct", ApplyCommandTests.sample, "--out", "images.npy"],
-        ] {
-            #expect(try RunexpBinary.run(["apply", "run"] + arguments, in: scratch.url).status == 0)
-        }
-        let export = try RunexpBinary.run(["export", "run", "--pytorch"], in: scratch.url)
-        #expect(export.status == 0, "\(export.stderr)")
         let exports = ExportCommandTests()
+        let export = try exports.applyAndExport(scratch)
+        #expect(export.status == 0, "\(export.stderr)")
         guard
-            let printed = try exports.python(
-                ExportCommandTests.torchPython, needing: "torch",
-                """
-                import numpy as np, poolrun
-                model = poolrun.load()
-                x = torch.from_numpy(np.load(\"\(ApplyCommandTests.sample)\").reshape(-1, 1, 28, 28))
-                with torch.no_grad():
-                    codes = model.encoder(x)
-                    np.save("theirs_codes.npy", codes.numpy())
-                    np.save("theirs_images.npy", model.decoder(codes).permute(0, 2, 3, 1).numpy())
-                names = [type(m).__name__ for m in [*model.encoder.layers, *model.decoder.layers]]
-                print(" ".join(n for n in names if n in ("MaxPool2d", "AvgPool2d", "Upsample", "GroupNorm", "LayerNorm")))
-                """, in: scratch)
+            let printed = try exports.torchForward(
+                module: "poolrun",
+                printing: """
+                    names = [type(m).__name__ for m in [*model.encoder.layers, *model.decoder.layers]]; \
+                    print(" ".join(n for n in names if n in ("MaxPool2d", "AvgPool2d", "Upsample", "GroupNorm", "LayerNorm")))
+                    """, in: scratch)
         else { return }
         #expect(printed == "MaxPool2d GroupNorm AvgPool2d Upsample LayerNorm Upsample\n")
         let difference = try exports.largestDifference(scratch)

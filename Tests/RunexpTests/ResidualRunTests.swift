@@ -78,29 +78,15 @@ struct ResidualRunTests {
         ] {
             #expect(names.contains(name), "\(name) missing from \(names)")
         }
-        for arguments in [
-            ["encode", ApplyCommandTests.sample, "--out", "codes.npy"],
-            ["reconstruct", ApplyCommandTests.sample, "--out", "images.npy"],
-        ] {
-            let applied = try RunexpBinary.run(["apply", "run"] + arguments, in: scratch.url)
-            #expect(applied.status == 0, "\(applied.stderr)")
-        }
-        let export = try RunexpBinary.run(["export", "run", "--pytorch"], in: scratch.url)
-        #expect(export.status == 0, "\(export.stderr)")
         let exports = ExportCommandTests()
+        let export = try exports.applyAndExport(scratch)
+        #expect(export.status == 0, "\(export.stderr)")
         guard
-            let printed = try exports.python(
-                ExportCommandTests.torchPython, needing: "torch",
-                """
-                import numpy as np, blockrun
-                model = blockrun.load()
-                x = torch.from_numpy(np.load(\"\(ApplyCommandTests.sample)\").reshape(-1, 1, 28, 28))
-                with torch.no_grad():
-                    codes = model.encoder(x)
-                    np.save("theirs_codes.npy", codes.numpy())
-                    np.save("theirs_images.npy", model.decoder(codes).permute(0, 2, 3, 1).numpy())
-                print(sum(type(m).__name__ == "Residual" for m in [*model.encoder.layers, *model.decoder.layers]))
-                """, in: scratch)
+            let printed = try exports.torchForward(
+                module: "blockrun",
+                printing: """
+                    print(sum(type(m).__name__ == "Residual" for m in [*model.encoder.layers, *model.decoder.layers]))
+                    """, in: scratch)
         else { return }
         #expect(printed == "3\n")
         let difference = try exports.largestDifference(scratch)
