@@ -115,6 +115,29 @@ struct InputGradientTests {
         }
     }
 
+    /// Unfused activations (a plan with fusing off) give the same loss and gradients as fused ones,
+    /// with three posterior draws per image read against one image each.
+    @Test func fusedAndUnfusedPlansAgreeOverSeveralDraws() throws {
+        let draw = "sample_normal(enc(x), enc(x), k: 3)"
+        let step = "\(draw) - 0.5 * input_gradient(dec(\(draw)), \(draw), dec(\(draw)) - x)"
+        let loss = "-mean(log_bernoulli_logits(dec(\(step)), x))"
+        let check = try GradientCheck(Self.spec(loss, encoder: "tanh", decoder: "tanh"))
+        let unfused = try PhaseProgram(
+            phase: check.spec.phases[0], model: check.model, store: check.store, capacity: 3, seed: 3,
+            data: check.programs[0].data, fusingActivations: false, context: planContext(.openBLAS))
+        let fusedLoss = check.programs[0].forward(batch: 3)
+        check.programs[0].backward()
+        let fused = check.store.parameters.map { $0.gradient!.values }
+        let unfusedLoss = unfused.forward(batch: 3)
+        unfused.backward()
+        #expect(abs(fusedLoss - unfusedLoss) <= 1e-6 * abs(fusedLoss))
+        for (parameter, expected) in zip(check.store.parameters, fused) {
+            for (a, b) in zip(parameter.gradient!.values, expected) {
+                #expect(abs(a - b) <= 1e-5 + 1e-4 * abs(b), "\(parameter.name)")
+            }
+        }
+    }
+
     func problems(_ text: String) -> String {
         guard let spec = try? SpecLoader.load(text: text, file: "s.yaml").get() else { return "did not load" }
         if case .failure(let problems) = ShapeInference.run(spec) { return problems.description }
