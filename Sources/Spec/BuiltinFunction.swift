@@ -29,6 +29,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     case logMixtureNormal = "log_mixture_normal"
     case msSSIM = "ms_ssim"
     case gradientPenalty = "gradient_penalty"
+    case inputGradient = "input_gradient"
 
     /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
     public var makesNumber: Bool {
@@ -37,7 +38,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
             .dimensionwiseKL, .msSSIM, .gradientPenalty:
             return true
         case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .logNormal, .logBernoulliLogits, .logmeanexp,
-            .permuteDims, .eye, .logMixtureNormal:
+            .permuteDims, .eye, .logMixtureNormal, .inputGradient:
             return false
         }
     }
@@ -68,6 +69,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         case .logMixtureNormal: return "log_mixture_normal(z, mu, logvar)"
         case .msSSIM: return "ms_ssim(prediction, target)"
         case .gradientPenalty: return "gradient_penalty(decoder(encoder(x)), x)"
+        case .inputGradient: return "input_gradient(decoder(z), z, decoder(z) - x)"
         }
     }
 }

@@ -23,6 +23,9 @@ public protocol BatchFunction: Sendable, CustomStringConvertible {
     func forward(_ buffers: FunctionBuffers, random: inout RandomStream)
     /// Writes or adds each present input gradient from `dOutput`.
     func backward(_ buffers: FunctionBuffers)
+    /// The layers whose tensors it reads itself (`input_gradient` runs a chain of networks
+    /// backward); `FunctionBuffers.parameters` holds them in this order.
+    var parameterLayers: [TermParameterLayer] { get }
 }
 
 extension BatchFunction {
@@ -31,6 +34,7 @@ extension BatchFunction {
     public var outputFixedRows: Int? { nil }
     public var readsFixedRows: Bool { false }
     public func scratch(inputs: [SampleShape], output: SampleShape, batch: Int) -> Int { 0 }
+    public var parameterLayers: [TermParameterLayer] { [] }
 }
 
 /// A function of the loss language that makes a number from batches (`kl_normal`, `mmd`,
@@ -73,6 +77,10 @@ public struct FunctionBuffers {
     public let dInputs: [(UnsafeMutablePointer<Float>, accumulate: Bool)?]
     public let dOutput: UnsafeMutablePointer<Float>
     public let scratch: UnsafeMutablePointer<Float>
+    /// The tensors of each of the function's `parameterLayers`, in the layer's own order.
+    public var parameters: [[UnsafeMutablePointer<Float>]] = []
+    /// What its products and elementwise passes run with (the plan's context).
+    public var context = ExecutionContext.serial
 
     public init(
         batch: Int, inputShapes: [SampleShape], outputShape: SampleShape, inputs: [UnsafeMutablePointer<Float>],

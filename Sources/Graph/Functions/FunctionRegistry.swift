@@ -28,6 +28,7 @@ public enum FunctionRegistry {
             case .logMixtureNormal: return .success(try LogMixtureNormal.resolve(arguments))
             case .msSSIM: return .success(try MultiScaleSimilarity.resolve(arguments))
             case .gradientPenalty: return .success(try GradientPenalty.resolve(arguments))
+            case .inputGradient: return .success(try InputGradient.resolve(arguments))
             }
         } catch {
             return .failure(error)

@@ -51,24 +51,27 @@ public struct GradientPenalty: TermFunction {
     /// Why the loss cannot take the penalty of node `output` over node `input`, or nil: `output`
     /// must be networks applied to `input`, made only of layers this term differentiates twice.
     static func chainProblem(
-        of output: Int, over input: Int, _ nodes: [ResolvedLoss.Node], _ summaries: [String: NetworkSummary]
+        of output: Int, over input: Int, _ nodes: [ResolvedLoss.Node], _ summaries: [String: NetworkSummary],
+        function: BuiltinFunction = .gradientPenalty
     ) -> String? {
+        let callee = function.rawValue
         var node = output, networks: [String] = []
         while node != input {
             guard case .network(let name, let inner) = nodes[node].operation else {
-                return "gradient_penalty needs networks applied to its second argument, as in "
-                    + "gradient_penalty(decoder(encoder(x)), x); '\(nodes[node].text)' is not a network applied to "
+                return "\(callee) needs networks applied to its second argument, as in "
+                    + "\(function.signature); '\(nodes[node].text)' is not a network applied to "
                     + "'\(nodes[input].text)'"
             }
             networks.insert(name, at: 0)
             node = inner
         }
-        if networks.isEmpty { return "gradient_penalty needs at least one network between its arguments" }
+        if networks.isEmpty { return "\(callee) needs at least one network between its arguments" }
         for name in networks {
             for (index, layer) in (summaries[name]?.layers ?? []).enumerated() {
                 let kind = LayerRegistry.layer(for: layer.spec.kind)
                 if kind is Dense || kind is any ActivationLayer || kind.isView { continue }
-                return "gradient_penalty differentiates twice through dense, relu, leaky_relu, sigmoid, tanh, "
+                return
+                    "\(callee) \(function == .gradientPenalty ? "differentiates twice" : "differentiates") through dense, relu, leaky_relu, sigmoid, tanh, "
                     + "flatten and reshape layers; network '\(name)' layer \(index) is \(layer.spec.summary)"
             }
         }
@@ -89,22 +92,33 @@ public struct GradientPenalty: TermFunction {
         let n = b.batch, last = widths.count - 1
         guard n > 0, last > 0 else { return 0 }
         g(last, b).update(repeating: 1, count: n * widths[last])
-        for index in steps.indices.reversed() {
-            switch steps[index] {
-            case .dense(let inputs, let units, let layer):
-                gemm(
-                    c: g(index, b), a: g(index + 1, b), b: b.parameters[layer][0], m: n, n: inputs, k: units,
-                    transposeB: true, accumulate: false, context: b.context)
-            case .activation(let activation, let width, let input):
-                activationBackward(
-                    dInput: g(index, b), output: b.inputs[input], dOutput: g(index + 1, b), count: n * width,
-                    activation: activation, accumulate: false, context: b.context)
-            }
-        }
+        Self.chainBackward(
+            steps, g: { g($0, b) }, parameters: b.parameters, inputs: b.inputs, batch: n, context: b.context)
         let inputGradient = g(0, b)
         var total = 0.0
         for i in 0..<(n * widths[0]) { total += Double(inputGradient[i]) * Double(inputGradient[i]) }
         return total / Double(n)
+    }
+
+    /// The chain's backward pass from g at its output, `g(steps.count)`, down to g at its input,
+    /// `g(0)`, writing each width's g: `parameters` are the dense layers' tensors, `inputs` hold the
+    /// activations' outputs. `input_gradient` runs it too, seeded with its third argument.
+    static func chainBackward(
+        _ steps: [Step], g: (Int) -> UnsafeMutablePointer<Float>, parameters: [[UnsafeMutablePointer<Float>]],
+        inputs: [UnsafeMutablePointer<Float>], batch n: Int, context: ExecutionContext
+    ) {
+        for index in steps.indices.reversed() {
+            switch steps[index] {
+            case .dense(let width, let units, let layer):
+                gemm(
+                    c: g(index), a: g(index + 1), b: parameters[layer][0], m: n, n: width, k: units,
+                    transposeB: true, accumulate: false, context: context)
+            case .activation(let activation, let width, let input):
+                activationBackward(
+                    dInput: g(index), output: inputs[input], dOutput: g(index + 1), count: n * width,
+                    activation: activation, accumulate: false, context: context)
+            }
+        }
     }
 
     public func backward(_ b: TermBuffers, upstream: Double) {
@@ -169,10 +183,20 @@ extension PhasePlan.Builder {
     /// The penalty of value `output` over value `input` planned on the applications that compute
     /// one from the other, and the values it reads: `input`, then each activation's output.
     func gradientPenalty(of output: Int, over input: Int) -> (GradientPenalty, [Int]) {
+        let chain = differentiatedChain(of: output, over: input)
+        return (GradientPenalty(steps: chain.steps, parameterLayers: chain.layers, widths: chain.widths), chain.inputs)
+    }
+
+    /// The steps of the layer applications that compute value `output` from value `input`, the
+    /// dense layers they read, the widths from input to output, and the values they read: `input`,
+    /// then each activation's output.
+    func differentiatedChain(
+        of output: Int, over input: Int
+    ) -> (steps: [GradientPenalty.Step], layers: [TermParameterLayer], widths: [Int], inputs: [Int]) {
         var chain: [PhasePlan.Application] = [], current = output
         while current != input {
             guard let application = plan.applications.last(where: { $0.output == current }) else {
-                preconditionFailure("gradient_penalty resolved over a value no layer computes")
+                preconditionFailure("a chain resolved over a value no layer computes")
             }
             chain.insert(application, at: 0)
             current = application.input
@@ -197,9 +221,9 @@ extension PhasePlan.Builder {
             } else if let activation = application.layer as? any ActivationLayer {
                 activate(activation.activation, application.output)
             } else {
-                preconditionFailure("gradient_penalty resolved over \(type(of: application.layer))")
+                preconditionFailure("a chain resolved over \(type(of: application.layer))")
             }
         }
-        return (GradientPenalty(steps: steps, parameterLayers: layers, widths: widths), inputs)
+        return (steps, layers, widths, inputs)
     }
 }

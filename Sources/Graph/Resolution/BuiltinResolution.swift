@@ -68,6 +68,13 @@ extension ShapeInference {
             let reads = inputs.compactMap { nodes[$0] }
             let dependencies = reads.reduce(ResolvedLoss.Dependencies()) { $0.union(walk.nodes[$1].dependencies) }
             guard let rows = resultRows(implementation, reads, function, origin, walk) else { return nil }
+            if implementation is InputGradient,
+                let problem = GradientPenalty.chainProblem(
+                    of: reads[0], over: reads[1], walk.nodes, summaries, function: .inputGradient)
+            {
+                log.error(origin, "in the loss: \(problem)")
+                return nil
+            }
             let applied = ResolvedLoss.AppliedFunction(function: implementation, inputs: reads)
             guard case .fixed(let fixed) = rows else {
                 return .batch(

@@ -103,19 +103,25 @@ extension PhaseProgram {
         }
 
         /// A batch function's buffers; its input-gradient writes are decided in backward order.
-        mutating func functionRun(_ f: PhasePlan.FunctionApplication, beforeRun: Int) -> FunctionRun {
+        mutating func functionRun(
+            _ f: PhasePlan.FunctionApplication, beforeRun: Int, store: ParameterStore
+        ) -> FunctionRun {
             let shapes = f.inputs.map { plan.values[$0].shape }, output = plan.values[f.output].shape
             let rows = plan.values[f.output].rows
             let scratch = FloatBuffer(
                 count: max(f.function.scratch(inputs: shapes, output: output, batch: rows.count(batch: capacity)), 1))
             owned.append(scratch)
             let runsBackward = plan.values[f.output].needsGradient
-            let buffers = FunctionBuffers(
+            var buffers = FunctionBuffers(
                 batch: rows.count(batch: capacity), inputShapes: shapes, outputShape: output,
                 inputs: f.inputs.map { value($0).pointer },
                 output: value(f.output).pointer,
                 dInputs: runsBackward ? f.inputs.map { write($0) } : f.inputs.map { _ in nil },
                 dOutput: runsBackward ? gradient(f.output).pointer : dummy.pointer, scratch: scratch.pointer)
+            buffers.context = context
+            buffers.parameters = f.function.parameterLayers.map {
+                store.tensors(network: $0.network, layer: $0.layer).map(\.value.pointer)
+            }
             return FunctionRun(
                 function: f.function, buffers: buffers, runsBackward: runsBackward, beforeRun: beforeRun, rows: rows)
         }
@@ -131,7 +137,9 @@ extension PhaseProgram {
             var pending = plan.functions.indices.reversed().makeIterator(), next = pending.next()
             for index in applications.indices.reversed() {
                 while let f = next, plan.functions[f].position > index {
-                    functions.append(functionRun(plan.functions[f], beforeRun: runsBefore[plan.functions[f].position]))
+                    functions.append(
+                        functionRun(
+                            plan.functions[f], beforeRun: runsBefore[plan.functions[f].position], store: store))
                     next = pending.next()
                 }
                 if !applications[index].layer.isView {
@@ -139,7 +147,9 @@ extension PhaseProgram {
                 }
             }
             while let f = next {
-                functions.append(functionRun(plan.functions[f], beforeRun: runsBefore[plan.functions[f].position]))
+                functions.append(
+                    functionRun(
+                        plan.functions[f], beforeRun: runsBefore[plan.functions[f].position], store: store))
                 next = pending.next()
             }
             return (runs.reversed(), functions.reversed())

@@ -186,19 +186,25 @@ extension PhasePlan {
                 return .tensor(plan.labels!)
             case .schedule(let schedule): return .scalar(.schedule(schedule))
             case .function(let applied):
-                let inputs = applied.inputs.map { input -> Int in
+                var inputs = applied.inputs.map { input -> Int in
                     guard case .tensor(let value) = compile(input) else {
                         preconditionFailure("a function of a number")
                     }
                     return value
                 }
                 guard case .batch(let shape) = node.value else { preconditionFailure("a function made no batch") }
+                var function = applied.function
+                // input_gradient's value is a constant of the loss: nothing flows back through it.
+                if function is InputGradient {
+                    (function, inputs) = inputGradient(of: inputs[0], over: inputs[1], seed: inputs[2])
+                }
                 let output = addValue(
-                    shape, root: nil, needsGradient: inputs.contains { plan.values[$0].needsGradient },
+                    shape, root: nil,
+                    needsGradient: !(function is InputGradient) && inputs.contains { plan.values[$0].needsGradient },
                     draws: node.draws, fixedRows: node.fixedRows)
                 plan.functions.append(
                     FunctionApplication(
-                        function: applied.function, inputs: inputs, output: output, position: plan.applications.count))
+                        function: function, inputs: inputs, output: output, position: plan.applications.count))
                 return .tensor(output)
             case .term(let applied): return compileTerm(applied, text: node.text)
             case .constant(let value): return .constant(value)
