@@ -27,13 +27,14 @@ public enum Shuffling {
 extension LabeledImages {
     /// The images and labels at `indices`, in that order.
     public func subset(_ indices: [Int]) throws -> LabeledImages {
-        let imageSize = images.count / max(images.shape[0], 1)
+        if let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
+            throw SourceError("data set", "index \(bad) is outside 0..<\(count)")
+        }
+        if let files { return try LabeledImages(files: files.subset(indices), labels: indices.map { labels[$0] }) }
+        let images = self.images, imageSize = self.imageSize
         var bytes = [UInt8]()
         bytes.reserveCapacity(indices.count * imageSize)
         for index in indices {
-            guard index >= 0, index < count else {
-                throw SourceError("data set", "index \(index) is outside 0..<\(count)")
-            }
             bytes += images.bytes[(index * imageSize)..<((index + 1) * imageSize)]
         }
         let shape = [indices.count] + images.shape.dropFirst()
@@ -59,11 +60,12 @@ extension LabeledImages {
     }
 
     /// Writes the images at `indices` into `output` as floats scaled by `scale` (1/255 maps uint8 to
-    /// [0, 1]); this is the one place pixels are widened, one batch at a time.
+    /// [0, 1]); this is the one place pixels are widened, one batch at a time. A streamed split
+    /// decodes the batch's files here.
     public func writeBatch(_ indices: ArraySlice<Int>, scale: Float, into output: UnsafeMutableBufferPointer<Float>)
         throws
     {
-        let imageSize = images.count / max(images.shape[0], 1)
+        let imageSize = self.imageSize
         guard output.count >= indices.count * imageSize else {
             throw SourceError(
                 "data set", "batch buffer holds \(output.count) floats, needs \(indices.count * imageSize)")
@@ -71,12 +73,43 @@ extension LabeledImages {
         if let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
             throw SourceError("data set", "batch index \(bad) is outside 0..<\(count)")
         }
+        guard case .memory(let images) = storage else {
+            var bytes = [UInt8](repeating: 0, count: indices.count * imageSize)
+            try bytes.withUnsafeMutableBufferPointer { try writeBytes(indices, into: $0.baseAddress!) }
+            bytes.withUnsafeBufferPointer { Self.widen($0.baseAddress!, count: $0.count, scale: scale, into: output) }
+            return
+        }
         images.bytes.withUnsafeBufferPointer { pixels in
             for (slot, index) in indices.enumerated() {
-                for offset in 0..<imageSize {
-                    output[slot * imageSize + offset] = Float(pixels[index * imageSize + offset]) * scale
+                Self.widen(
+                    pixels.baseAddress! + index * imageSize, count: imageSize, scale: scale,
+                    into: UnsafeMutableBufferPointer(rebasing: output[(slot * imageSize)...]))
+            }
+        }
+    }
+
+    /// `count` bytes from `bytes` into `output` as floats times `scale`.
+    static func widen(
+        _ bytes: UnsafePointer<UInt8>, count: Int, scale: Float, into output: UnsafeMutableBufferPointer<Float>
+    ) {
+        for offset in 0..<count { output[offset] = Float(bytes[offset]) * scale }
+    }
+
+    /// The uint8 pixels of the images at `indices`, one after another, into `destination` (which
+    /// holds `indices.count × imageSize` bytes): copied from memory, or decoded from a streamed
+    /// split's files. Indices must lie inside the split.
+    func writeBytes<C: Collection<Int>>(_ indices: C, into destination: UnsafeMutablePointer<UInt8>) throws {
+        let imageSize = self.imageSize
+        switch storage {
+        case .memory(let images):
+            images.bytes.withUnsafeBufferPointer { pixels in
+                for (slot, index) in indices.enumerated() {
+                    (destination + slot * imageSize).update(
+                        from: pixels.baseAddress! + index * imageSize, count: imageSize)
                 }
             }
+        case .files(let files):
+            for (slot, index) in indices.enumerated() { try files.decode(index, into: destination + slot * imageSize) }
         }
     }
 }

@@ -77,7 +77,7 @@ extension MNISTM {
     ) throws {
         var arrays: [NamedArray] = []
         for (name, split) in [("train", train), ("valid", validation), ("test", test)] {
-            arrays.append(NamedArray("\(name)_x", split.images))
+            arrays.append(NamedArray("\(name)_x", try split.loadedImages()))
             arrays.append(NamedArray("\(name)_y", try NumericArray(shape: [split.count], elements: split.labels)))
         }
         try NPZ.write(arrays + extra, to: path, compressed: compressed)

@@ -21,48 +21,84 @@ public struct ImageFolder: Sendable {
     /// The most classes a label (one byte) can tell apart.
     public static let classLimit = 256
 
+    /// The most decoded pixels an image folder keeps in memory when its source leaves `stream`
+    /// unsaid: 256 MiB (about 21,000 64×64 RGB images); a larger folder is streamed.
+    public static let streamingThreshold = 256 << 20
+
     /// Reads every image under `directory`, fitted by `fitting`. A file that cannot be read,
     /// decoded or fitted is refused by name, or with `skipUnreadable` left out and listed in `skipped`.
-    public static func read(_ directory: String, fitting: ImageFitting = ImageFitting(), skipUnreadable: Bool = false)
-        throws -> ImageFolder
-    {
+    /// Every file is decoded once here; the pixels are kept while they total at most `memoryLimit`
+    /// bytes (nil: no limit), and beyond it only the paths are, the images then streamed
+    /// (`LabeledImages.files`) to the same bytes.
+    public static func read(
+        _ directory: String, fitting: ImageFitting = ImageFitting(), skipUnreadable: Bool = false,
+        memoryLimit: Int? = nil
+    ) throws -> ImageFolder {
         try fitting.checkLimits(source: directory)
         let (files, classNames) = try listing(directory)
-        var decoded: [(image: DecodedImage, label: UInt8)] = []
-        var skipped: [SourceError] = []
+        var survey = Survey(memoryLimit: memoryLimit)
         for (path, label) in files {
+            let image: DecodedImage
             do {
-                decoded.append(
-                    (try fitting.fit(try ImageDecoder.decode(try readFile(path), source: path), source: path), label))
+                image = try fitting.fit(try ImageDecoder.decode(try readFile(path), source: path), source: path)
             } catch let error as SourceError {
                 guard skipUnreadable else {
                     throw SourceError(
                         error.source, error.problem + " (`skip_unreadable: true` in data.source leaves such files out)")
                 }
-                skipped.append(error)
+                survey.skipped.append(error)
+                continue
             }
+            try survey.add(image, path: path, label: label, directory: directory)
         }
-        guard let first = decoded.first else {
+        guard let size = survey.size else {
             throw SourceError(directory, "none of the \(files.count) files is a readable image")
         }
-        let channels = fitting.shape?[2] ?? (decoded.contains { $0.image.channels == 3 } ? 3 : 1)
-        var pixels = [UInt8]()
-        pixels.reserveCapacity(decoded.count * first.image.width * first.image.height * channels)
-        for (image, _) in decoded {
-            guard image.width == first.image.width, image.height == first.image.height else {
+        let channels = fitting.shape?[2] ?? (survey.anyColour ? 3 : 1)
+        let images: LabeledImages
+        if let kept = survey.kept {
+            var pixels = [UInt8]()
+            pixels.reserveCapacity(kept.count * size.width * size.height * channels)
+            for image in kept { pixels += ImageFitting.converted(image, channels: channels).pixels }
+            let array = NumericArray(
+                validatedShape: [kept.count, size.height, size.width, channels], dtype: .uint8, bytes: pixels)
+            images = try LabeledImages(images: array, labels: survey.labels, source: directory)
+        } else {
+            let streamed = ImageFiles(
+                paths: survey.paths, fitting: fitting, shape: [size.height, size.width, channels])
+            images = try LabeledImages(files: streamed, labels: survey.labels, source: directory)
+        }
+        return ImageFolder(images: images, classNames: classNames, skipped: survey.skipped)
+    }
+
+    /// What the one decoding pass over a folder learns: each readable file, the common size, whether
+    /// any is colour, and the pixels while they fit the memory limit.
+    private struct Survey {
+        var memoryLimit: Int?
+        var paths: [String] = [], labels: [UInt8] = []
+        var size: (width: Int, height: Int)?
+        var anyColour = false
+        /// The decoded images, until they outgrow `memoryLimit` (then nil: the folder streams).
+        var kept: [DecodedImage]? = []
+        var keptBytes = 0
+        var skipped: [SourceError] = []
+
+        mutating func add(_ image: DecodedImage, path: String, label: UInt8, directory: String) throws {
+            if let size, image.width != size.width || image.height != size.height {
                 throw SourceError(
                     directory,
-                    "images of different sizes (\(first.image.width)×\(first.image.height) and "
+                    "images of different sizes (\(size.width)×\(size.height) and "
                         + "\(image.width)×\(image.height)): give `shape: [height, width, channels]` in data.source "
                         + "to fit them to one")
             }
-            pixels += ImageFitting.converted(image, channels: channels).pixels
+            size = (image.width, image.height)
+            anyColour = anyColour || image.channels == 3
+            paths.append(path)
+            labels.append(label)
+            keptBytes += image.pixels.count
+            if let limit = memoryLimit, keptBytes > limit { kept = nil }
+            kept?.append(image)
         }
-        let array = NumericArray(
-            validatedShape: [decoded.count, first.image.height, first.image.width, channels], dtype: .uint8,
-            bytes: pixels)
-        let images = try LabeledImages(images: array, labels: decoded.map(\.label), source: directory)
-        return ImageFolder(images: images, classNames: classNames, skipped: skipped)
     }
 
     /// Every file to read, sorted, with its label, and the class names.

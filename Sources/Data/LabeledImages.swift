@@ -1,9 +1,68 @@
-/// Images with one class label each.
+/// Images with one class label each, held in memory or, for a streamed image folder, as files
+/// decoded a batch at a time.
 public struct LabeledImages: Sendable, Equatable {
-    /// uint8 images, N×H×W×C (N×28×28×3 for MNIST-M, N×28×28×1 for MNIST).
-    public var images: NumericArray
+    /// Where the pixels are.
+    enum Storage: Sendable, Equatable {
+        case memory(NumericArray)
+        case files(ImageFiles)
+    }
+    var storage: Storage
     /// The class of each image, 0 to 255 (0 to 9 for the digit sets).
     public var labels: [UInt8]
+
+    /// uint8 images in memory, N×H×W×C (N×28×28×3 for MNIST-M, N×28×28×1 for MNIST). A streamed
+    /// split has none to give: what reads a whole split calls `loadedImages()`, which decodes it.
+    public var images: NumericArray {
+        guard case .memory(let array) = storage else {
+            preconditionFailure("a streamed image folder's pixels are read with loadedImages() or writeBatch")
+        }
+        return array
+    }
+
+    /// The files behind a streamed split; nil when its pixels are in memory.
+    public var files: ImageFiles? {
+        guard case .files(let files) = storage else { return nil }
+        return files
+    }
+
+    /// Height, width (and channels) of one image, read without touching any pixel.
+    public var imageShape: [Int] {
+        switch storage {
+        case .memory(let array): return Array(array.shape.dropFirst())
+        case .files(let files): return files.shape
+        }
+    }
+
+    /// The bytes of one image.
+    public var imageSize: Int { imageShape.reduce(1, *) }
+
+    /// Every image as one uint8 N×H×W×C array: the array itself in memory, every file decoded when
+    /// streamed (for what needs a whole split at once, such as the codes of a t-SNE).
+    public func loadedImages() throws -> NumericArray {
+        switch storage {
+        case .memory(let array): return array
+        case .files(let files):
+            var bytes = [UInt8](repeating: 0, count: count * files.imageSize)
+            try bytes.withUnsafeMutableBufferPointer { try writeBytes(0..<count, into: $0.baseAddress!) }
+            return NumericArray(validatedShape: [count] + files.shape, dtype: .uint8, bytes: bytes)
+        }
+    }
+
+    /// The bytes of image `index` alone (a streamed split decodes just its file).
+    public func imageBytes(at index: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: imageSize)
+        try bytes.withUnsafeMutableBufferPointer { try writeBytes(index..<(index + 1), into: $0.baseAddress!) }
+        return bytes
+    }
+
+    /// Streamed images: `files` (one per label) decoded when read.
+    public init(files: ImageFiles, labels: [UInt8], source: String = "data set") throws {
+        guard files.paths.count == labels.count else {
+            throw SourceError(source, "\(files.paths.count) files but \(labels.count) labels")
+        }
+        self.storage = .files(files)
+        self.labels = labels
+    }
 
     /// Pairs images with labels, checking there is one label per image.
     public init(images: NumericArray, labels: [UInt8], source: String = "data set") throws {
@@ -14,7 +73,7 @@ public struct LabeledImages: Sendable, Equatable {
         guard images.shape[0] == labels.count else {
             throw SourceError(source, "\(images.shape[0]) images but \(labels.count) labels")
         }
-        self.images = images
+        self.storage = .memory(images)
         self.labels = labels
     }
 

@@ -49,13 +49,13 @@ enum ApplyInput {
     static func allImages(_ data: ExperimentData, source path: String) throws -> LabeledImages {
         let splits = [data.train] + [data.validation, data.test].compactMap { $0 }.filter { $0.count > 0 }
         guard splits.count > 1 else { return data.train }
-        let shape = Array(data.train.images.shape.dropFirst())
+        let shape = data.train.imageShape
         var bytes: [UInt8] = [], labels: [UInt8] = []
         for split in splits {
-            guard Array(split.images.shape.dropFirst()) == shape else {
+            guard split.imageShape == shape else {
                 throw RunError("\(path): its splits hold images of different shapes")
             }
-            bytes += split.images.bytes
+            bytes += try split.loadedImages().bytes
             labels += split.labels
         }
         let images = try NumericArray(shape: [labels.count] + shape, dtype: .uint8, bytes: bytes)

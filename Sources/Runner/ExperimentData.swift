@@ -119,12 +119,20 @@ public struct ExperimentData: Sendable {
     static func readImages(_ source: ImageFolderSource, base: String) throws -> ExperimentData {
         let path = resolve(source.directory, base)
         let fitting = ImageFitting(shape: source.shape, resize: source.resize, centerCrop: source.centerCrop)
-        let folder = try ImageFolder.read(path, fitting: fitting, skipUnreadable: source.skipUnreadable)
+        let memoryLimit: Int? =
+            switch source.stream {
+            case true?: 0
+            case false?: nil
+            case nil: ImageFolder.streamingThreshold
+            }
+        let folder = try ImageFolder.read(
+            path, fitting: fitting, skipUnreadable: source.skipUnreadable, memoryLimit: memoryLimit)
+        let streamed = folder.images.files == nil ? "" : ", streamed"
         let skipped = folder.skipped.isEmpty ? "" : ", \(folder.skipped.count) unreadable files skipped"
         let classes = folder.classNames.isEmpty ? "unlabelled" : "\(folder.classNames.count) classes"
         var data = ExperimentData(
             train: folder.images, labeled: !folder.classNames.isEmpty,
-            description: "\(path) (\(folder.images.count) images, \(classes)\(skipped))")
+            description: "\(path) (\(folder.images.count) images, \(classes)\(skipped)\(streamed))")
         data.classNames = folder.classNames.isEmpty ? nil : folder.classNames
         data.skipped = folder.skipped
         return data

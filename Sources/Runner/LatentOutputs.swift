@@ -223,8 +223,8 @@ struct ImageShape {
 
     /// The shape of `split`'s images (stored N×H×W×C).
     init(_ split: LabeledImages) throws {
-        let shape = Array(split.images.shape.dropFirst())
-        guard shape.count == 3 else { throw RunError("images of shape \(split.images.shape) are not N×H×W×C") }
+        let shape = split.imageShape
+        guard shape.count == 3 else { throw RunError("images of shape \([split.count] + shape) are not N×H×W×C") }
         (height, width, channels) = (shape[0], shape[1], shape[2])
     }
 
@@ -240,6 +240,6 @@ struct ImageShape {
     func image(_ split: LabeledImages, _ index: Int) throws -> GridImage {
         try GridImage(
             height: height, width: width, channels: channels,
-            bytes: Array(split.images.bytes[(index * size)..<((index + 1) * size)]))
+            bytes: try split.imageBytes(at: index))
     }
 }

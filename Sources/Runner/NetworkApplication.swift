@@ -97,7 +97,7 @@ final class NetworkApplication {
     /// row-major values. A conditioned first network reads each image beside its label in `split`.
     func apply(_ split: LabeledImages, _ indices: [Int]) throws -> [Float] {
         guard let data = program.data else { throw RunError("'\(networks[0])' does not read images (x)") }
-        let imageSize = split.images.count / max(split.count, 1)
+        let imageSize = split.imageSize
         guard imageSize == inputWidth else {
             throw RunError("'\(networks[0])' reads \(inputWidth) values per sample, but the images hold \(imageSize)")
         }

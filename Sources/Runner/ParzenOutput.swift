@@ -55,7 +55,7 @@ struct ParzenOutput {
     /// The first `limit` images of `split`, widened to [0, 1] as training sees them.
     static func images(_ split: LabeledImages, limit: Int) throws -> (values: [Float], count: Int) {
         let count = min(limit, split.count)
-        var values = [Float](repeating: 0, count: count * (split.images.count / max(split.count, 1)))
+        var values = [Float](repeating: 0, count: count * split.imageSize)
         try values.withUnsafeMutableBufferPointer {
             try split.writeBatch(Array(0..<count)[...], scale: 1 / 255, into: $0)
         }

@@ -155,13 +155,13 @@ struct RunOutputs {
         let chosen = Array(
             Shuffling.permutation(count: split.count, random: &stream).prefix(count))
         guard let outputs = try session.trainer.reconstructions(of: split, chosen) else { return nil }
-        let shape = Array(split.images.shape.dropFirst())
+        let shape = split.imageShape
         let (height, width, channels) = (shape[0], shape[1], shape.count > 2 ? shape[2] : 1)
         let size = height * width * channels
         let originals = try chosen.map { index in
             try GridImage(
                 height: height, width: width, channels: channels,
-                bytes: Array(split.images.bytes[(index * size)..<((index + 1) * size)]))
+                bytes: try split.imageBytes(at: index))
         }
         let rebuilt = try chosen.indices.map { row in
             try GridImage(

@@ -75,7 +75,7 @@ public enum SpecCheck {
     > {
         // The rules below are independent of one another: every problem is reported at once.
         let setup = [ArithmeticSetup.problem(spec)].compactMap { $0 }
-        let imageShape = data.map { Array($0.train.images.shape.dropFirst()) } ?? spec.data.source.sampleShape
+        let imageShape = data.map { $0.train.imageShape } ?? spec.data.source.sampleShape
         let labels = data.map { data in
             (labeled: data.labeled, classes: data.labeled ? (data.train.labels.max().map { Int($0) + 1 }) : nil)
         }

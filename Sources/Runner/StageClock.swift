@@ -15,6 +15,9 @@ public final class StageClock: @unchecked Sendable {
         case load
         /// Training steps (the epochs less their evaluation and checkpoints).
         case train
+        /// Part of `train`: the steps waiting for a streamed image folder's next batch to be
+        /// decoded (`BatchPrefetcher`); near 0 when decoding keeps ahead of the steps.
+        case dataWait = "data_wait"
         /// Measuring every split after each epoch.
         case evaluation
         /// Writing checkpoints.

@@ -178,12 +178,12 @@ public final class Trainer {
                 order.withUnsafeMutableBufferPointer { shuffle.shuffle(buffer: $0.baseAddress!, count: count) }
             }
             var window = PhaseMeans(phases.count), epochMeans = PhaseMeans(phases.count)
+            let prefetcher = startPrefetcher(order)
+            defer { prefetcher?.stop() }
             for batch in 0..<batches {
                 if stopRequested() { return .interrupted(epoch: epochsDone) }
                 let indices = order[(batch * train.batchSize)..<min((batch + 1) * train.batchSize, count)]
-                try data.train.writeBatch(
-                    indices, scale: 1 / 255,
-                    into: UnsafeMutableBufferPointer(start: batchBuffer.pointer, count: batchBuffer.count))
+                try loadBatch(batch, indices, from: prefetcher)
                 step += 1
                 let epoch = Double(epochsDone) + Double(batch) / Double(batches)
                 let losses: [(phase: Int, loss: Double)]

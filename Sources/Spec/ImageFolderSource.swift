@@ -12,13 +12,19 @@ public struct ImageFolderSource: Sendable, Equatable {
     public var centerCrop: Bool
     /// Leave out (and count) files that cannot be read or decoded instead of refusing the data.
     public var skipUnreadable: Bool
+    /// Decode the images a batch at a time while training (true) or hold them all in memory
+    /// (false); nil decides by the folder's decoded size.
+    public var stream: Bool?
 
-    public init(directory: String, shape: [Int]?, resize: Int?, centerCrop: Bool, skipUnreadable: Bool) {
+    public init(
+        directory: String, shape: [Int]?, resize: Int?, centerCrop: Bool, skipUnreadable: Bool, stream: Bool? = nil
+    ) {
         self.directory = directory
         self.shape = shape
         self.resize = resize
         self.centerCrop = centerCrop
         self.skipUnreadable = skipUnreadable
+        self.stream = stream
     }
 }
 
@@ -43,8 +49,10 @@ extension SpecDecoder {
         let skip = map.optional("skip_unreadable", default: .scalar("false")) {
             scalars.bool($0, "data.source.skip_unreadable")
         }
+        let stream = map.ifPresent("stream") { scalars.bool($0, "data.source.stream") }
         guard let centerCrop, let skip, !(map.writtenKeys.contains("shape") && shape == nil),
-            !(map.writtenKeys.contains("resize") && resize == nil)
+            !(map.writtenKeys.contains("resize") && resize == nil),
+            !(map.writtenKeys.contains("stream") && stream == nil)
         else { return nil }
         if centerCrop && shape == nil {
             log.error(
@@ -53,6 +61,7 @@ extension SpecDecoder {
             return nil
         }
         return ImageFolderSource(
-            directory: directory, shape: shape, resize: resize, centerCrop: centerCrop, skipUnreadable: skip)
+            directory: directory, shape: shape, resize: resize, centerCrop: centerCrop, skipUnreadable: skip,
+            stream: stream)
     }
 }

@@ -39,9 +39,10 @@ public enum HomeworkFiles {
     static func pooled(_ source: DataSpec.Source, seed: UInt64) throws -> LabeledImages {
         let data = try ExperimentData.load(DataSpec(source: source, validation: 0.1), seed: seed, specDirectory: "")
         let splits = [data.train] + [data.validation, data.test].compactMap { $0 }
-        let shape = [splits.map(\.count).reduce(0, +)] + Array(data.train.images.shape.dropFirst())
+        let shape = [splits.map(\.count).reduce(0, +)] + data.train.imageShape
         return try LabeledImages(
-            images: NumericArray(shape: shape, dtype: .uint8, bytes: splits.flatMap(\.images.bytes)),
+            images: NumericArray(
+                shape: shape, dtype: .uint8, bytes: try splits.flatMap { try $0.loadedImages().bytes }),
             labels: splits.flatMap(\.labels))
     }
 }
