@@ -82,6 +82,7 @@ public enum Bench {
             peaks[mode] = gemmRate(1024, 1024, 1024, seconds: 1, context: setup.context)
             log("products' peak here: \(Int(peaks[mode]!)) GFLOP/s (a 1024³ SGEMM on the same threads)")
         }
+        let imageFolders = try Set(names.filter { try readsImageFolder("\(experiments)/\($0).yaml") })
         for round in 1...rounds {
             let prefix = rounds > 1 ? "round \(round)/\(rounds): " : ""
             for name in names {
@@ -96,6 +97,15 @@ public enum Bench {
                     samples[key("\(name)_step_gflops", mode), default: []].append(training.stepGFLOPS)
                     samples[key("\(name)_optimizer_gb_s", mode), default: []].append(training.optimizerGBPerSecond)
                 }
+                if imageFolders.contains(name) {
+                    let setup = try ArithmeticSetup.apply(modes[0], threads: threads)
+                    let wait = try dataWait("\(experiments)/\(name).yaml", seconds: seconds, context: setup.context)
+                    log(
+                        prefix
+                            + "\(name), streamed: \(formatFixed(wait.waitPercent, 2))% of the steps' time waiting for data"
+                    )
+                    samples["\(name)_data_wait_pct", default: []].append(wait.waitPercent)
+                }
             }
             _ = try ArithmeticSetup.apply(modes[0], threads: threads)
             for peer in peers {
@@ -108,6 +118,16 @@ public enum Bench {
                 log(prefix + "PyTorch: " + rates.joined(separator: ", "))
             }
         }
+        var figures = trainingFigures(names: names, modes: modes, samples: samples, key: key)
+        figures += try machineFigures(modes: modes, threads: threads, seconds: seconds, key: key, log: log)
+        return (figures, peerSamples.mapValues(median))
+    }
+
+    /// Each experiment's figures (in each mode), the median of their rounds.
+    static func trainingFigures(
+        names: [String], modes: [DeterminismMode], samples: [String: [Double]],
+        key: (String, DeterminismMode) -> String
+    ) -> [Figure] {
         var figures: [Figure] = []
         for name in names {
             for mode in modes {
@@ -119,9 +139,11 @@ public enum Bench {
                     figures.append(Figure(key: key, value: median(samples[key] ?? []), unit: unit))
                 }
             }
+            if let waits = samples["\(name)_data_wait_pct"] {
+                figures.append(Figure(key: "\(name)_data_wait_pct", value: median(waits), unit: "%"))
+            }
         }
-        figures += try machineFigures(modes: modes, threads: threads, seconds: seconds, key: key, log: log)
-        return (figures, peerSamples.mapValues(median))
+        return figures
     }
 
     /// The figures that are not training: the t-SNE of 10,000 digits, each mode's SGEMM rate, and

@@ -17,22 +17,30 @@ extension Bench {
         public var batches: Int
     }
 
+    /// Whether the spec at `path` reads an image folder, whose images a run may stream.
+    public static func readsImageFolder(_ path: String) throws -> Bool {
+        if case .images = try SpecCheck.run(path: path).get().spec.data.source { return true }
+        return false
+    }
+
     /// Trains the spec at `path` (with `overrides`, such as
-    /// `data.source={images: DIR, shape: [64, 64, 3], stream: true}`) for about `seconds` on its own
-    /// training images, streamed: each batch handed over by a `BatchPrefetcher` that decodes the
-    /// next while the step runs, as a run's epochs are. Refused when the images are in memory.
+    /// `data.source={images: DIR, shape: [64, 64, 3]}`) for about `seconds` on its own training
+    /// images, streamed whatever the folder's size: each batch handed over by a `BatchPrefetcher`
+    /// that decodes the next while the step runs, as a run's epochs are. Refused when the data is
+    /// not an image folder.
     public static func dataWait(
         _ path: String, overrides: [String] = [], seconds: Double, context: ExecutionContext
     ) throws -> DataWait {
-        let checked = try SpecCheck.run(path: path, overrides: overrides).get()
+        var checked = try SpecCheck.run(path: path, overrides: overrides).get()
+        guard case .images(var source) = checked.spec.data.source else {
+            throw RunError(
+                "\(path): its data is not an image folder (`data.source: {images: DIR}`), so nothing streams")
+        }
+        source.stream = true
+        checked.spec.data.source = .images(source)
         let spec = checked.spec
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let data = try checked.data ?? ExperimentData.load(spec.data, seed: spec.seed, specDirectory: folder)
-        guard data.train.files != nil else {
-            throw RunError(
-                "\(path): its training images are held in memory, so no step waits for them; "
-                    + "stream an image folder (`stream: true` in data.source)")
-        }
+        let data = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: folder)
         let batch = spec.train.batchSize
         let buffer = FloatBuffer(count: batch * data.train.imageSize)
         let store = ParameterStore(model: checked.model, spec: spec, seed: spec.seed)

@@ -26,8 +26,18 @@ struct DataWaitBenchTests {
         #expect(figure.waitPercent >= 0 && figure.waitPercent <= 100)
     }
 
-    @Test func imagesHeldInMemoryAreRefusedByName() throws {
-        let error = #expect(throws: RunError.self) { try Self.measure(stream: false) }
-        #expect("\(error.map { "\($0)" } ?? "")".contains("stream: true"))
+    @Test func aFolderSmallEnoughToHoldIsStreamedAllTheSame() throws {
+        let figure = try Self.measure(stream: false)
+        #expect(figure.batches > 0)
+    }
+
+    @Test func dataThatIsNotAnImageFolderIsRefusedSayingSo() throws {
+        let path = RunexpBinary.packageRoot.appendingPathComponent("experiments/vae_mlp.yaml").path
+        #expect(try !Bench.readsImageFolder(path))
+        let error = #expect(throws: RunError.self) {
+            try Bench.dataWait(
+                path, seconds: 0.1, context: ExecutionContext(library: .openBLAS, threads: blasThreadCount()))
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("not an image folder"))
     }
 }
