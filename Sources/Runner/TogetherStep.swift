@@ -18,19 +18,25 @@ extension Trainer {
             phase.epoch = epoch
             if let labels = phase.labels { data.train.writeLabels(indices, into: labels.pointer) }
             // One draw of z for the step, as one forward pass of all the losses would read.
-            let loss: Double
             if let drawn, let prior = phase.prior, prior.count == drawn.count {
                 prior.pointer.update(from: drawn.pointer, count: prior.count)
                 var drawnAlready: PriorSampler? = nil
-                loss = phase.forwardStep(batch: indices.count, sampler: &drawnAlready)
+                phase.forwardStep(batch: indices.count, sampler: &drawnAlready)
             } else {
-                loss = phase.forwardStep(batch: indices.count, sampler: &sampler)
+                phase.forwardStep(batch: indices.count, sampler: &sampler)
                 if drawn == nil { drawn = phase.prior }
             }
-            guard loss.isFinite else { return .failure(RunError("the loss of phase '\(phase.name)' became \(loss)")) }
             if !phase.updatedLastStep { skippedUpdates[index] += 1 }
-            noteTerms(of: phase)
+        }
+        // Every gate is decided: the `updated(…)` factors take their values.
+        let updates = phases.indices.map { due.contains($0) && phases[$0].updatedLastStep }
+        for index in due {
+            let loss = phases[index].settle(updates: updates)
+            guard loss.isFinite else {
+                return .failure(RunError("the loss of phase '\(phases[index].name)' became \(loss)"))
+            }
             losses.append((index, loss))
+            noteTerms(of: phases[index])
         }
         for index in due { phases[index].backwardStep() }
         for index in due { phases[index].applyStep() }

@@ -18,7 +18,17 @@ extension SpecDecoder {
     /// gradient buffer, a phase repeated on a batch would need the weights its first update made,
     /// and every phase reads the step's one batch.
     func checkStepUpdates(_ train: TrainSpec, phases: [PhaseSpec]) {
-        guard train.updates == .together else { return }
+        guard train.updates == .together else {
+            for phase in phases {
+                for call in Self.calls(named: "updated", in: phase.loss) {
+                    log.error(
+                        call.origin,
+                        "in the loss: updated(…) reads the decisions every phase's when: makes after the step's "
+                            + "forward passes; it needs train.updates: together")
+                }
+            }
+            return
+        }
         var trainer: [String: String] = [:]
         for phase in phases {
             if phase.repeats > 1 {
@@ -44,6 +54,18 @@ extension SpecDecoder {
                 }
                 trainer[network] = trainer[network] ?? phase.name
             }
+        }
+    }
+
+    /// Every call of `name` in `expression`, outermost first.
+    static func calls(named name: String, in expression: LossExpression) -> [LossExpression] {
+        switch expression {
+        case .number, .variable: return []
+        case .call(let called, let arguments, _):
+            return (called == name ? [expression] : []) + arguments.flatMap { calls(named: name, in: $0) }
+        case .add(let a, let b, _), .subtract(let a, let b, _), .multiply(let a, let b, _):
+            return calls(named: name, in: a) + calls(named: name, in: b)
+        case .negate(let a, _), .select(let a, _, _), .keyword(_, let a, _): return calls(named: name, in: a)
         }
     }
 }

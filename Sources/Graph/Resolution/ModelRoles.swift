@@ -116,7 +116,13 @@ public struct ModelRoles: Sendable {
     /// Whether a term compares a network's features of something computed from `x` alone with
     /// the same network's features of `x`, in a loss of more than that term.
     private static func matchesFeatures(_ loss: ResolvedLoss) -> Bool {
-        loss.lossTerms.count > 1
+        let terms = loss.nodes.filter { node in
+            switch node.operation {
+            case .loss, .term: return true
+            default: return false
+            }
+        }
+        return terms.count > 1
             && loss.lossTerms.contains { term in
                 guard case .loss(_, let prediction, let target) = loss.nodes[term].operation,
                     case .network(let judge, let judged) = loss.nodes[prediction].operation,

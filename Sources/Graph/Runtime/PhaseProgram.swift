@@ -23,7 +23,9 @@ public final class PhaseProgram: @unchecked Sendable {
     /// How far training has got, in epochs (fractional): what schedules such as `ramp` follow.
     public var epoch = 0.0
     /// The loss of the last `forward`.
-    public private(set) var loss = 0.0
+    public internal(set) var loss = 0.0
+    /// Which phases update at this step, for `updated(…)` factors (empty: all).
+    public var phaseUpdates: [Bool] = []
     /// The networks whose weights this phase trains.
     public let updatedNetworks: Set<String>
     /// Whether it trains on batches of its own (`batches: labeled`), so that no pass of another
@@ -53,7 +55,7 @@ public final class PhaseProgram: @unchecked Sendable {
     /// `plan.termNames`.
     public var lastTermContributions: [Double] {
         var weights = Array(repeating: 0.0, count: termValues.count)
-        plan.total.propagate(1, termValues, epoch: .infinity, shown: true, into: &weights)
+        plan.total.propagate(1, termValues, epoch: .infinity, updates: phaseUpdates, shown: true, into: &weights)
         return zip(weights, termValues).map { $0 * $1 }
     }
     private var batch = 0
@@ -293,7 +295,7 @@ public final class PhaseProgram: @unchecked Sendable {
             termRuns[index].buffers.batch = termRuns[index].rows.count(batch: batch)
             termValues[termRuns[index].index] = termRuns[index].function.forward(termRuns[index].buffers)
         }
-        loss = plan.total.value(termValues, epoch: epoch)
+        loss = plan.total.value(termValues, epoch: epoch, updates: phaseUpdates)
         return loss
     }
 
@@ -326,7 +328,7 @@ public final class PhaseProgram: @unchecked Sendable {
     /// layer's weights, and this was the layer's last application.
     func backward(updating: Bool) {
         var weights = Array(repeating: 0.0, count: termValues.count)
-        plan.total.propagate(1, termValues, epoch: epoch, into: &weights)
+        plan.total.propagate(1, termValues, epoch: epoch, updates: phaseUpdates, into: &weights)
         for loss in losses {
             let rows = loss.rows.count(batch: batch)
             let upstream = Float(loss.term.kind == .sse ? weights[loss.index] / Double(rows) : weights[loss.index])

@@ -35,10 +35,19 @@ public struct UpdateGate: Sendable {
 extension PhaseProgram {
     /// A step's forward pass, with its prior draw, and its gate's decision (`updatedLastStep`):
     /// the first part of a step taken together with other phases (`train.updates: together`).
+    @discardableResult
     public func forwardStep(batch: Int, sampler: inout PriorSampler?) -> Double {
         if prior != nil, sampler != nil { samplePrior(batch: batch, sampler: &sampler!) }
         let loss = forward(batch: batch)
         updatedLastStep = gate?.allows(termValues) ?? true
+        return loss
+    }
+
+    /// The loss of the last `forwardStep` with `updates`, the decisions of every phase of the step,
+    /// in its `updated(…)` factors; what `backwardStep` then differentiates.
+    public func settle(updates: [Bool]) -> Double {
+        phaseUpdates = updates
+        loss = plan.total.value(termValues, epoch: epoch, updates: updates)
         return loss
     }
 
