@@ -121,8 +121,8 @@ public struct UpdateCondition: Sendable, Equatable {
         return pieces
     }
 
-    /// The terms a loss adds up: its loss-function and term calls, outside `abs(…)` and the
-    /// schedules, which combine them.
+    /// The terms a loss adds up: its loss-function and term calls, outside `abs(…)`, the schedules
+    /// and `updated(…)`, which combine them.
     public static func terms(of loss: LossExpression) -> [LossExpression] {
         switch loss {
         case .number, .variable, .select, .keyword: return []
@@ -130,7 +130,7 @@ public struct UpdateCondition: Sendable, Equatable {
             return terms(of: a) + terms(of: b)
         case .negate(let a, _): return terms(of: a)
         case .call("abs", let arguments, _): return arguments.flatMap(terms(of:))
-        case .call("ramp", _, _): return []
+        case .call("ramp", _, _), .call("updated", _, _): return []
         case .call: return [loss]
         }
     }
