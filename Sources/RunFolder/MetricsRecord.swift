@@ -24,6 +24,9 @@ public struct MetricsRecord: Sendable {
     public var losses: [String: Double] = [:]
     /// For a step record, each term's mean (`phase.term`) of phases whose loss has several.
     public var terms: [String: Double] = [:]
+    /// For an epoch record, how many of each gated phase's (`when:`) updates its condition held
+    /// back in the epoch, 0 included; no entry for a phase without one.
+    public var skippedUpdates: [String: Int] = [:]
     /// What an evaluation measured.
     public var values: [Metric: Double] = [:]
 
@@ -34,6 +37,7 @@ public struct MetricsRecord: Sendable {
 
     private enum Key: String {
         case kind, step, epoch, losses, terms
+        case skippedUpdates = "skipped_updates"
     }
 
     /// The record as a JSON object (keys sorted when written).
@@ -44,6 +48,9 @@ public struct MetricsRecord: Sendable {
         ]
         if kind != .final { members[Key.losses.rawValue] = .object(losses.mapValues(JSON.number)) }
         if !terms.isEmpty { members[Key.terms.rawValue] = .object(terms.mapValues(JSON.number)) }
+        if !skippedUpdates.isEmpty {
+            members[Key.skippedUpdates.rawValue] = .object(skippedUpdates.mapValues(JSON.integer))
+        }
         for (metric, value) in values { members[metric.name] = .number(value) }
         return .object(members)
     }
@@ -59,6 +66,9 @@ public struct MetricsRecord: Sendable {
             self.losses = losses.compactMapValues(\.numberValue)
         }
         if case .object(let terms)? = members[Key.terms.rawValue] { self.terms = terms.compactMapValues(\.numberValue) }
+        if case .object(let skipped)? = members[Key.skippedUpdates.rawValue] {
+            skippedUpdates = skipped.compactMapValues { if case .integer(let count) = $0 { count } else { nil } }
+        }
         for metric in Metric.perEpoch {
             if let value = members[metric.name]?.numberValue { values[metric] = value }
         }

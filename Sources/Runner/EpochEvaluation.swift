@@ -34,6 +34,9 @@ extension Trainer {
     func epochRecord(_ metrics: EpochMetrics) -> MetricsRecord {
         var record = measuredRecord(.epoch, metrics)
         record.losses = Dictionary(uniqueKeysWithValues: metrics.losses.map { ($0.phase, $0.value) })
+        for (phase, skipped) in zip(phases, skippedUpdates) where phase.gate != nil {
+            record.skippedUpdates[phase.name] = skipped
+        }
         return record
     }
 

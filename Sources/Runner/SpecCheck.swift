@@ -212,7 +212,7 @@ public enum SpecCheck {
         for (phase, spec) in zip(checked.model.phases, checked.spec.phases) {
             let cadence =
                 (spec.repeats > 1 ? " ×\(spec.repeats)" : "") + (spec.every > 1 ? " every \(spec.every)" : "")
-                + (spec.batches == .labeled ? " on labelled" : "")
+                + (spec.batches == .labeled ? " on labelled" : "") + (spec.condition != nil ? " when…" : "")
             table.add([
                 phase.name + cadence, phase.loss, phase.updates.joined(separator: ", "),
                 phase.passesThrough.isEmpty ? "—" : phase.passesThrough.joined(separator: ", "),
@@ -225,8 +225,15 @@ public enum SpecCheck {
         let labeled =
             checked.spec.phases.contains { $0.batches == .labeled }
             ? " (a phase on labelled takes a batch of its own from the \(kept) images)" : ""
+        let order =
+            train.updates == .together
+            ? "together (each forward and backward from the step's weights and one draw of z, then every update)"
+            : "in order"
+        let gated =
+            checked.spec.phases.contains { $0.condition != nil }
+            ? "\n(when…: the phase updates only on the steps its when: allows; metrics.jsonl counts the others)" : ""
         return
-            "schedule: every batch of \(train.batchSize) runs these phases in order, for \(train.epochs) epochs\(labeled)\n"
+            "schedule: every batch of \(train.batchSize) runs these phases \(order), for \(train.epochs) epochs\(labeled)\(gated)\n"
             + table.render()
     }
 

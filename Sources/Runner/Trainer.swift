@@ -80,6 +80,8 @@ public final class Trainer {
     /// Each term's running sum and count since the last step record, for phases whose loss has
     /// more than one term, keyed `phase.term` (`elbo.kl_normal`), in first-seen order.
     var termWindow: [(key: String, sum: Double, count: Int)] = []
+    /// Per phase, the updates its `when:` held back this epoch (the epoch record reports them).
+    var skippedUpdates: [Int] = []
     /// Judges the adversary after each epoch, for adversarial specs.
     var discriminatorProbe: DiscriminatorProbe?
     /// Writes the checkpoint (the run sets it), after the epochs `checkpoints` says.
@@ -180,6 +182,7 @@ public final class Trainer {
             var window = PhaseMeans(phases.count), epochMeans = PhaseMeans(phases.count)
             let prefetcher = startPrefetcher(order)
             defer { prefetcher?.stop() }
+            skippedUpdates = Array(repeating: 0, count: phases.count)
             for batch in 0..<batches {
                 if stopRequested() { return .interrupted(epoch: epochsDone) }
                 let indices = order[(batch * train.batchSize)..<min((batch + 1) * train.batchSize, count)]
@@ -263,6 +266,7 @@ public final class Trainer {
     /// Runs every phase due at this step on the batch in `batchBuffer` (`indices` give its labels):
     /// each phase `repeats` times, on every `every`-th step. Returns each run phase's mean loss.
     func runPhases(_ indices: ArraySlice<Int>, epoch: Double) -> Result<[(phase: Int, loss: Double)], RunError> {
+        if checked.spec.train.updates == .together { return runPhasesTogether(indices, epoch: epoch) }
         var losses: [(phase: Int, loss: Double)] = []
         if sampler?.prior.followsLabels == true { sampler?.labels = indices.map { data.train.labels[$0] } }
         for (index, (phase, spec)) in zip(phases, checked.spec.phases).enumerated() where step % spec.every == 0 {
@@ -286,6 +290,7 @@ public final class Trainer {
                     return .failure(RunError("the loss of phase '\(phase.name)' became \(loss)"))
                 }
                 total += loss
+                if !phase.updatedLastStep { skippedUpdates[index] += 1 }
                 noteTerms(of: phase)
             }
             losses.append((index, total / Double(spec.repeats)))

@@ -116,6 +116,7 @@ extension SpecDecoder {
                 allPhasesRead: allPhasesRead
             ).run()
         }
+        if let train, let phases { checkStepUpdates(train, phases: phases) }
         guard let name, let seed, let determinism, let data, let networks, let phases, let train, let outputs else {
             return nil
         }

@@ -39,6 +39,8 @@ public struct PhaseSpec: Sendable, Equatable {
     public var every = 1
     /// Which training images the phase's batches come from.
     public var batches = PhaseBatches.all
+    /// `when:`: the update is made only on steps whose term values satisfy it (nil: always).
+    public var condition: UpdateCondition?
     /// Where the phase was written.
     public var origin: Origin
 
@@ -57,7 +59,7 @@ public struct PhaseSpec: Sendable, Equatable {
     public static func == (a: PhaseSpec, b: PhaseSpec) -> Bool {
         a.name == b.name && a.loss == b.loss && a.update.map(\.name) == b.update.map(\.name)
             && a.optimizer == b.optimizer && a.schedule == b.schedule && a.repeats == b.repeats && a.every == b.every
-            && a.batches == b.batches && a.origin == b.origin
+            && a.batches == b.batches && a.condition?.text == b.condition?.text && a.origin == b.origin
     }
 }
 
@@ -99,6 +101,7 @@ extension SpecDecoder {
         let batches = map.ifPresent("batches") { node -> PhaseBatches? in
             scalars.choice(node, "phases[\(index)].batches", ["all", "labeled"]).flatMap(PhaseBatches.init)
         }
+        let condition = map.ifPresent("when") { decodeCondition(&$0, index: index) }
         map.finish()
         node = map.resolvedNode
         // A phase whose optimizer or cadence has problems stays in the list with the defaults in their
@@ -112,6 +115,8 @@ extension SpecDecoder {
         phase.schedule = optimizer.1
         (phase.repeats, phase.every) = (repeats ?? 1, every ?? 1)
         phase.batches = batches ?? .all
+        phase.condition = condition
+        if let condition { checkCondition(condition, of: phase, index: index) }
         return phase
     }
 

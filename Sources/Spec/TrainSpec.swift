@@ -12,6 +12,9 @@ public struct TrainSpec: Sendable, Equatable {
     public var evaluate: EvaluationSpec = .standard
     /// After which epochs the checkpoint is written.
     public var checkpointEvery: CheckpointInterval = .auto
+    /// Whether a step's phases update in turn or together, and where that was said.
+    public var updates = StepUpdates.inTurn
+    public var updatesOrigin = Origin.defaulted
 }
 
 /// `train.early_stop: {metric: validation_mse, patience: 5, mode: min}`.
@@ -71,6 +74,7 @@ extension SpecDecoder {
             decodeCheckpointInterval($0)
         }
         let earlyStop = map.ifPresent("early_stop") { decodeEarlyStop(&$0) }
+        let updates = map.ifPresent("updates") { decodeStepUpdates(&$0) }
         map.finish()
         node = map.resolvedNode
         guard let epochs, let batchSize, let shuffle, let logEvery, let evaluate, let checkpointEvery else {
@@ -80,6 +84,7 @@ extension SpecDecoder {
         train.earlyStop = earlyStop
         train.evaluate = evaluate
         train.checkpointEvery = checkpointEvery
+        if let (updates, origin) = updates { (train.updates, train.updatesOrigin) = (updates, origin) }
         return train
     }
 

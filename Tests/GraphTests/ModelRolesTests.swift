@@ -101,4 +101,25 @@ struct ModelRolesTests {
             of: "bce_logits(critic(encoder(x)), 1)\"", with: "bce_logits(critic(encoder(x)), 1) + mse(encoder(x), 0)\"")
         #expect(try roles(reconstructingGenerator).measuredPhase == nil)
     }
+
+    @Test func aLossMatchingAJudgesFeaturesOfXIsMeasuredWhenNoPhaseIsTheObjective() throws {
+        let vaeGAN = """
+            networks:
+              encoder: {layers: [dense: 8, relu, dense: 8], outputs: {mu: 4, logvar: 4}}
+              decoder: {layers: [dense: 8, relu, dense: 784, sigmoid]}
+              judge: {layers: [dense: 8, relu, dense: 1, sigmoid]}
+            phases:
+              - name: judge
+                loss: bce(judge(x), 1) + bce(judge(decoder(z)), 0)
+                update: [judge]
+              - name: encoder
+                loss: >-
+                  kl_normal(encoder(x).mu, encoder(x).logvar)
+                  + sse(judge(decoder(sample_normal(encoder(x).mu, encoder(x).logvar))), judge(x))
+                update: [encoder, decoder]
+            """
+        #expect(try roles(vaeGAN).measuredPhase == 1)
+        let alone = vaeGAN.replacingOccurrences(of: "kl_normal(encoder(x).mu, encoder(x).logvar)\n      + ", with: "")
+        #expect(try roles(alone).measuredPhase == nil, "one feature-matching term alone is no objective")
+    }
 }

@@ -71,6 +71,9 @@ extension ShapeInference {
         case .number(let value, _): return .constant(value)
         case .variable(let name, let origin): return variable(name, origin, expression, &walk)
         case .call(let name, let arguments, let origin):
+            if name == Self.phaseUpdatedName, context.network(named: name) == nil {
+                return phaseUpdated(arguments, origin, expression, &walk)
+            }
             walk.called.insert(name)
             // A named argument's value is resolved as itself; only a built-in function takes one.
             let values = arguments.map { argument -> Partial? in

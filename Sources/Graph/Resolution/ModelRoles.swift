@@ -39,6 +39,8 @@ public struct ModelRoles: Sendable {
     /// passes through no network it does not train, or only through judges of what it trains beside
     /// a reconstruction of `x`: a critic's, a classifier's or an AAE generator's phase is not the
     /// objective; FactorVAE's, whose critic estimates the total correlation of its codes, is.
+    /// Failing that, the first phase that reconstructs `x` in a network's features
+    /// (`sse(discriminator(decoder(…)), discriminator(x))`, VAE-GAN's encoder phase).
     public let measuredPhase: Int?
     public let classifierHead: ClassifierHead?
     /// Nil without a prior: then nothing is drawn for a critic to judge.
@@ -50,7 +52,8 @@ public struct ModelRoles: Sendable {
     public init(phases: [PhaseSummary], hasPrior: Bool) {
         let losses = phases.map(\.resolved)
         reconstruction = losses.indices.lazy.compactMap { Self.reconstruction(losses[$0], phase: $0) }.first
-        measuredPhase = phases.firstIndex(where: Self.isObjective)
+        measuredPhase =
+            phases.firstIndex(where: Self.isObjective) ?? phases.firstIndex { Self.matchesFeatures($0.resolved) }
         classifierHead = losses.indices.lazy.compactMap { Self.classifierHead(losses[$0], phase: $0) }.first
         critic = hasPrior ? losses.indices.lazy.compactMap { Self.critic(losses[$0], phase: $0) }.first : nil
         logitNetworks = Set(losses.flatMap(Self.logitNetworks))
@@ -108,6 +111,26 @@ public struct ModelRoles: Sendable {
         }
         let passes = summary.passesThrough.isEmpty || (judgesOnlyWhatItTrains && reconstructs)
         return loss.reads(.data) && passes && (terms > 1 || hasTermFunction)
+    }
+
+    /// Whether a term compares a network's features of something computed from `x` alone with
+    /// the same network's features of `x`, in a loss of more than that term.
+    private static func matchesFeatures(_ loss: ResolvedLoss) -> Bool {
+        let terms = loss.nodes.filter { node in
+            switch node.operation {
+            case .loss, .term: return true
+            default: return false
+            }
+        }
+        return terms.count > 1
+            && loss.lossTerms.contains { term in
+                guard case .loss(_, let prediction, let target) = loss.nodes[term].operation,
+                    case .network(let judge, let judged) = loss.nodes[prediction].operation,
+                    case .network(judge, let real) = loss.nodes[target].operation,
+                    loss.nodes[real].operation == .data, loss.nodes[judged].operation != .data
+                else { return false }
+                return loss.isComputedFromDataAlone(judged)
+            }
     }
 
     private static func classifierHead(_ loss: ResolvedLoss, phase: Int) -> ClassifierHead? {

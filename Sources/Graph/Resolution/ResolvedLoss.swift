@@ -53,6 +53,8 @@ public struct ResolvedLoss: Sendable {
         case term(AppliedTerm)
         /// A factor that follows training's progress (`ramp`).
         case schedule(Schedule)
+        /// `updated(phase)`: 1 when the phase at this index updates at the step, else 0.
+        case phaseUpdated(Int)
     }
 
     /// A batch function and the nodes it reads, in argument order.
@@ -124,7 +126,7 @@ public struct ResolvedLoss: Sendable {
     /// The nodes `node` reads directly.
     public func inputs(of node: Int) -> [Int] {
         switch nodes[node].operation {
-        case .data, .prior, .labels, .constant, .schedule: return []
+        case .data, .prior, .labels, .constant, .schedule, .phaseUpdated: return []
         case .network(_, let input): return [input]
         case .loss(_, let prediction, let target): return [prediction, target]
         case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b): return [a, b]

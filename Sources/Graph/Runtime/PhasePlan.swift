@@ -184,7 +184,7 @@ extension PhasePlan {
                 if let existing = plan.labels { return .tensor(existing) }
                 plan.labels = addValue([1], root: nil, needsGradient: false)
                 return .tensor(plan.labels!)
-            case .schedule(let schedule): return .scalar(.schedule(schedule))
+            case .schedule, .phaseUpdated: return .scalar(factor(node.operation))
             case .function(let applied):
                 var inputs = applied.inputs.map { input -> Int in
                     guard case .tensor(let value) = compile(input) else {
@@ -246,6 +246,15 @@ extension PhasePlan {
             plan.terms.append(.function(function, inputs: inputs))
             nameTerm(text)
             return .scalar(.term(plan.terms.count - 1))
+        }
+
+        /// A factor that reads no batch: a schedule, or whether a phase updates at the step.
+        func factor(_ operation: ResolvedLoss.Operation) -> ScalarExpression {
+            switch operation {
+            case .schedule(let schedule): return .schedule(schedule)
+            case .phaseUpdated(let phase): return .updated(phase)
+            default: preconditionFailure("\(operation) is not a factor")
+            }
         }
 
         /// Names the term just added after the function its text calls.

@@ -23,12 +23,18 @@ public final class PhaseProgram: @unchecked Sendable {
     /// How far training has got, in epochs (fractional): what schedules such as `ramp` follow.
     public var epoch = 0.0
     /// The loss of the last `forward`.
-    public private(set) var loss = 0.0
+    public internal(set) var loss = 0.0
+    /// Which phases update at this step, for `updated(…)` factors (empty: all).
+    public var phaseUpdates: [Bool] = []
     /// The networks whose weights this phase trains.
     public let updatedNetworks: Set<String>
     /// Whether it trains on batches of its own (`batches: labeled`), so that no pass of another
     /// phase, computed on other images, can stand in for one of its own.
     public var ownBatches = false
+    /// `when:`: decides after the forward pass whether the step updates (nil: every step does).
+    public internal(set) var gate: UpdateGate?
+    /// Whether the last `step` updated the weights (false when its gate held the update back).
+    public internal(set) var updatedLastStep = true
     /// Per run: its output is copied from an earlier phase's instead of computed (`shareForwardPasses`).
     var copiedRuns: [Bool]
     /// The copies `forward` makes first, per sample: from an earlier phase's buffer into this one's.
@@ -42,20 +48,20 @@ public final class PhaseProgram: @unchecked Sendable {
     private let storage: [FloatBuffer]
     private let doubleStorage: [DoubleBuffer]
     private let valueStorage: [FloatBuffer?]
-    private var termValues: [Double]
+    private(set) var termValues: [Double]
     /// Each term of the last `forward` with its constant factor (`784 * bce_logits(…)` counts 784
     /// times the mean), a schedule counted at its end value so that a warm-up does not hide the
     /// term, a term inside `abs` at its own sign: what the term curves show, in the order of
     /// `plan.termNames`.
     public var lastTermContributions: [Double] {
         var weights = Array(repeating: 0.0, count: termValues.count)
-        plan.total.propagate(1, termValues, epoch: .infinity, shown: true, into: &weights)
+        plan.total.propagate(1, termValues, epoch: .infinity, updates: phaseUpdates, shown: true, into: &weights)
         return zip(weights, termValues).map { $0 * $1 }
     }
     private var batch = 0
     /// Gradients of trained tensors that no backward step writes (zeroed each step rather than left
     /// stale); every other gradient is overwritten by its first writer.
-    private let unwrittenGradients: [FloatBuffer]
+    let unwrittenGradients: [FloatBuffer]
     /// The optimizer's tensors no backward run writes, updated after backward.
     private let leftoverTensors: [Int]
 
@@ -177,6 +183,13 @@ public final class PhaseProgram: @unchecked Sendable {
             seed: seed, data: data,
             training: training, context: context, timing: timing)
         ownBatches = phase.batches != .all
+        if let condition = phase.condition {
+            guard let gate = UpdateGate(condition, plan: plan) else {
+                throw Diagnostic(
+                    phase.origin, "phase '\(phase.name)''s when: compares a value its loss does not compute")
+            }
+            self.gate = gate
+        }
     }
 
     /// Plans the forward pass of `networks` (innermost first) over `input` for batches of up to
@@ -282,7 +295,7 @@ public final class PhaseProgram: @unchecked Sendable {
             termRuns[index].buffers.batch = termRuns[index].rows.count(batch: batch)
             termValues[termRuns[index].index] = termRuns[index].function.forward(termRuns[index].buffers)
         }
-        loss = plan.total.value(termValues, epoch: epoch)
+        loss = plan.total.value(termValues, epoch: epoch, updates: phaseUpdates)
         return loss
     }
 
@@ -313,9 +326,9 @@ public final class PhaseProgram: @unchecked Sendable {
     /// gradients are complete, while those gradients (and the weights the layer just read) are
     /// still in cache. Nothing later in backward reads them: earlier layers never use a later
     /// layer's weights, and this was the layer's last application.
-    private func backward(updating: Bool) {
+    func backward(updating: Bool) {
         var weights = Array(repeating: 0.0, count: termValues.count)
-        plan.total.propagate(1, termValues, epoch: epoch, into: &weights)
+        plan.total.propagate(1, termValues, epoch: epoch, updates: phaseUpdates, into: &weights)
         for loss in losses {
             let rows = loss.rows.count(batch: batch)
             let upstream = Float(loss.term.kind == .sse ? weights[loss.index] / Double(rows) : weights[loss.index])
@@ -352,11 +365,12 @@ public final class PhaseProgram: @unchecked Sendable {
         }
     }
 
-    /// One training step on the first `batch` samples of `data`: forward, backward, optimizer update.
+    /// One training step on the first `batch` samples of `data`: forward, backward, optimizer update;
+    /// the forward pass alone when the gate holds the update back.
     @discardableResult
     public func step(batch: Int, sampler: inout PriorSampler?) -> Double {
-        if prior != nil, sampler != nil { samplePrior(batch: batch, sampler: &sampler!) }
-        let loss = forward(batch: batch)
+        let loss = forwardStep(batch: batch, sampler: &sampler)
+        guard updatedLastStep else { return loss }
         for gradient in unwrittenGradients { gradient.zero() }
         optimizer.beginStep()
         if optimizer.updatesAfterBackward {

@@ -13,18 +13,23 @@ public indirect enum ScalarExpression: Sendable {
     case absolute(ScalarExpression)
     /// A factor that follows training's progress.
     case schedule(Schedule)
+    /// `updated(phase)`: 1 when the phase at this index updates at this step, else 0.
+    case updated(Int)
 
-    /// The value, given each term's value, after `epoch` epochs of training (fractional).
-    public func value(_ terms: [Double], epoch: Double = 0) -> Double {
+    /// The value, given each term's value, after `epoch` epochs of training (fractional); `updates`
+    /// says which phases update at this step (empty: all, as when a loss is measured).
+    public func value(_ terms: [Double], epoch: Double = 0, updates: [Bool] = []) -> Double {
+        func of(_ part: ScalarExpression) -> Double { part.value(terms, epoch: epoch, updates: updates) }
         switch self {
         case .term(let index): return terms[index]
+        case .updated(let phase): return updates.isEmpty || updates[phase] ? 1 : 0
         case .schedule(let schedule): return schedule.value(atEpoch: epoch)
         case .constant(let value): return value
-        case .add(let a, let b): return a.value(terms, epoch: epoch) + b.value(terms, epoch: epoch)
-        case .subtract(let a, let b): return a.value(terms, epoch: epoch) - b.value(terms, epoch: epoch)
-        case .multiply(let a, let b): return a.value(terms, epoch: epoch) * b.value(terms, epoch: epoch)
-        case .negate(let a): return -a.value(terms, epoch: epoch)
-        case .absolute(let a): return Absolute.value(a.value(terms, epoch: epoch))
+        case .add(let a, let b): return of(a) + of(b)
+        case .subtract(let a, let b): return of(a) - of(b)
+        case .multiply(let a, let b): return of(a) * of(b)
+        case .negate(let a): return -of(a)
+        case .absolute(let a): return Absolute.value(of(a))
         }
     }
 
@@ -32,24 +37,27 @@ public indirect enum ScalarExpression: Sendable {
     /// curves show each term, where `abs(…)` passes its terms at their own sign (its slope, ±1,
     /// flips as a term held near a target crosses it, and a curve would jump between ± its value).
     public func propagate(
-        _ upstream: Double, _ terms: [Double], epoch: Double = 0, shown: Bool = false, into weights: inout [Double]
+        _ upstream: Double, _ terms: [Double], epoch: Double = 0, updates: [Bool] = [], shown: Bool = false,
+        into weights: inout [Double]
     ) {
+        func pass(_ part: ScalarExpression, _ upstream: Double) {
+            part.propagate(upstream, terms, epoch: epoch, updates: updates, shown: shown, into: &weights)
+        }
+        func of(_ part: ScalarExpression) -> Double { part.value(terms, epoch: epoch, updates: updates) }
         switch self {
         case .term(let index): weights[index] += upstream
-        case .constant, .schedule: break
+        case .constant, .schedule, .updated: break
         case .add(let a, let b):
-            a.propagate(upstream, terms, epoch: epoch, shown: shown, into: &weights)
-            b.propagate(upstream, terms, epoch: epoch, shown: shown, into: &weights)
+            pass(a, upstream)
+            pass(b, upstream)
         case .subtract(let a, let b):
-            a.propagate(upstream, terms, epoch: epoch, shown: shown, into: &weights)
-            b.propagate(-upstream, terms, epoch: epoch, shown: shown, into: &weights)
+            pass(a, upstream)
+            pass(b, -upstream)
         case .multiply(let a, let b):
-            a.propagate(upstream * b.value(terms, epoch: epoch), terms, epoch: epoch, shown: shown, into: &weights)
-            b.propagate(upstream * a.value(terms, epoch: epoch), terms, epoch: epoch, shown: shown, into: &weights)
-        case .negate(let a): a.propagate(-upstream, terms, epoch: epoch, shown: shown, into: &weights)
-        case .absolute(let a):
-            let slope = shown ? 1 : Absolute.slope(a.value(terms, epoch: epoch))
-            a.propagate(upstream * slope, terms, epoch: epoch, shown: shown, into: &weights)
+            pass(a, upstream * of(b))
+            pass(b, upstream * of(a))
+        case .negate(let a): pass(a, -upstream)
+        case .absolute(let a): pass(a, upstream * (shown ? 1 : Absolute.slope(of(a))))
         }
     }
 }
