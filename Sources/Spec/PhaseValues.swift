@@ -9,7 +9,7 @@ public struct PhaseValue: Sendable, Equatable {
 
 extension SpecDecoder {
     /// The phase's `values:` in the order written, each parsed at its own place and with the values
-    /// before it substituted; nil when a name is reserved, repeated, used before its definition or
+    /// before it substituted; nil when a name is reserved, used before its definition or
     /// never used (reported), as a loss with such names would only repeat those problems.
     func decodeValues(_ node: YAMLNode, phase index: Int, loss: LossExpression?) -> [PhaseValue]? {
         let problemsBefore = log.diagnostics.count
@@ -25,9 +25,6 @@ extension SpecDecoder {
         var failed = false
         for (position, entry) in entries.enumerated() {
             checkName(entry.key, entry.keyOrigin, "value")
-            if values.contains(where: { $0.name == entry.key }) {
-                log.error(entry.keyOrigin, "a second value is named '\(entry.key)'; value names must differ")
-            }
             guard let (expression, _) = decodeLoss(entry.value, "phases[\(index)].values.\(entry.key)") else {
                 failed = true
                 continue
