@@ -30,6 +30,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     case msSSIM = "ms_ssim"
     case gradientPenalty = "gradient_penalty"
     case inputGradient = "input_gradient"
+    case softplus
 
     /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
     public var makesNumber: Bool {
@@ -38,7 +39,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
             .dimensionwiseKL, .msSSIM, .gradientPenalty:
             return true
         case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .logNormal, .logBernoulliLogits, .logmeanexp,
-            .permuteDims, .eye, .logMixtureNormal, .inputGradient:
+            .permuteDims, .eye, .logMixtureNormal, .inputGradient, .softplus:
             return false
         }
     }
@@ -70,6 +71,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         case .msSSIM: return "ms_ssim(prediction, target)"
         case .gradientPenalty: return "gradient_penalty(decoder(encoder(x)), x)"
         case .inputGradient: return "input_gradient(decoder(z), z, decoder(z) - x)"
+        case .softplus: return "softplus(values)"
         }
     }
 }

@@ -22,7 +22,9 @@ public final class DiagnosticLog {
 
     /// Records a problem.
     public func error(_ origin: Origin, _ message: String) {
-        diagnostics.append(Diagnostic(origin, message))
+        // A phase's value is checked once per use in the loss; its problem is one problem.
+        let diagnostic = Diagnostic(origin, message)
+        if !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
     }
 
     /// True when nothing has been recorded.

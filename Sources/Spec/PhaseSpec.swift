@@ -43,6 +43,8 @@ public struct PhaseSpec: Sendable, Equatable {
     public var condition: UpdateCondition?
     /// Where the phase was written.
     public var origin: Origin
+    /// The named values its loss uses (`values:`), already substituted into `loss`.
+    public var values: [PhaseValue] = []
 
     public init(
         name: String, loss: LossExpression, lossText: String, update: [(name: String, origin: Origin)],
@@ -60,6 +62,7 @@ public struct PhaseSpec: Sendable, Equatable {
         a.name == b.name && a.loss == b.loss && a.update.map(\.name) == b.update.map(\.name)
             && a.optimizer == b.optimizer && a.schedule == b.schedule && a.repeats == b.repeats && a.every == b.every
             && a.batches == b.batches && a.condition?.text == b.condition?.text && a.origin == b.origin
+            && a.values == b.values
     }
 }
 
@@ -90,6 +93,8 @@ extension SpecDecoder {
             return name
         }
         let loss = map.required("loss") { decodeLoss($0, "phases[\(index)].loss") }
+        // Absent is no values; present with problems (reported) drops the phase as a bad loss does.
+        let values = map.ifPresent("values") { Optional(decodeValues($0, phase: index, loss: loss?.0)) }
         let update = map.required("update") { scalars.nameList($0, "phases[\(index)].update") }
         let optimizer = map.optional("optimizer", default: .mapping([])) { decodeOptimizer(&$0, phase: index) }
         let repeats = map.optional("repeat", default: .scalar("1")) {
@@ -108,19 +113,22 @@ extension SpecDecoder {
         // place: its loss still names and shapes the networks, so that their problems are reported
         // too. The errors already recorded keep the spec from being used.
         var fallback = YAMLNode(.mapping([]), origin: .defaulted)
-        guard let name, let loss, let update, let optimizer = optimizer ?? decodeOptimizer(&fallback, phase: index)
+        guard let name, let loss, let update, let optimizer = optimizer ?? decodeOptimizer(&fallback, phase: index),
+            let values = values ?? []
         else { return nil }
         var phase = PhaseSpec(
-            name: name, loss: loss.0, lossText: loss.1, update: update, optimizer: optimizer.0, origin: node.origin)
+            name: name, loss: loss.0.substituting(values), lossText: loss.1, update: update,
+            optimizer: optimizer.0, origin: node.origin)
         phase.schedule = optimizer.1
         (phase.repeats, phase.every) = (repeats ?? 1, every ?? 1)
         phase.batches = batches ?? .all
         phase.condition = condition
         if let condition { checkCondition(condition, of: phase, index: index) }
+        phase.values = values
         return phase
     }
 
-    private func decodeLoss(_ node: YAMLNode, _ what: String) -> (LossExpression, String)? {
+    func decodeLoss(_ node: YAMLNode, _ what: String) -> (LossExpression, String)? {
         guard let text = scalars.string(node, what) else { return nil }
         // A quoted scalar's text starts one column after its opening quote.
         switch LossExpressionParser.parse(text, origin: node.origin.advanced(by: node.isQuoted ? 1 : 0)) {

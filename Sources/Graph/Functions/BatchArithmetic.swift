@@ -1,13 +1,16 @@
 import Kernels
 
-/// `a + b`, `a - b` and `c * a` where `a` and `b` are batches of one shape (per-sample values such as
-/// `log_bernoulli_logits(…) + log_normal(z) - log_normal(z, mu, logvar)`, IWAE's log weights) and `c`
-/// a constant: element by element, a one-draw operand read against each draw of the other.
+/// `a + b`, `a - b`, `a * b` and `c * a` where `a` and `b` are batches of one shape (per-sample values
+/// such as `log_bernoulli_logits(…) + log_normal(z) - log_normal(z, mu, logvar)`, IWAE's log weights,
+/// or a standard deviation times a noise draw) and `c` a constant: element by element, a one-draw
+/// operand read against each draw of the other.
 public struct BatchArithmetic: BatchFunction {
     /// What it computes.
     public enum Operation: Sendable, Equatable {
         case sum
         case difference
+        /// Element by element: the gradient of each operand is the other times the output's.
+        case product
         case scale(Float)
     }
 
@@ -22,6 +25,7 @@ public struct BatchArithmetic: BatchFunction {
         switch operation {
         case .sum: name = "sum"
         case .difference: name = "difference"
+        case .product: name = "product"
         case .scale(let factor): name = "scale \(factor)"
         }
         return "\(name)(\(width), draws: \(draws)/\(repeats.map(String.init).joined(separator: "/")))"
@@ -45,16 +49,20 @@ public struct BatchArithmetic: BatchFunction {
                 let (other, right) = (b.inputs[1], (row / repeats[1]) * width)
                 let sign: Float = operation == .sum ? 1 : -1
                 for j in 0..<width { b.output[out + j] = a[left + j] + sign * other[right + j] }
+            case .product:
+                let (other, right) = (b.inputs[1], (row / repeats[1]) * width)
+                for j in 0..<width { b.output[out + j] = a[left + j] * other[right + j] }
             }
         }
     }
 
     public func backward(_ b: FunctionBuffers) {
+        if operation == .product { return productBackward(b) }
         let dOut = b.dOutput
         let (leftFactor, rightFactor): (Float, Float)
         switch operation {
         case .scale(let factor): (leftFactor, rightFactor) = (factor, 0)
-        case .sum: (leftFactor, rightFactor) = (1, 1)
+        case .sum, .product: (leftFactor, rightFactor) = (1, 1)
         case .difference: (leftFactor, rightFactor) = (1, -1)
         }
         if let dA = b.dInputs[0] {
@@ -65,6 +73,23 @@ public struct BatchArithmetic: BatchFunction {
         if b.dInputs.count > 1, let dB = b.dInputs[1] {
             writeRepeated(dB, rows: b.batch, width: width, repeats: repeats[1]) { row, j in
                 rightFactor * dOut[row * width + j]
+            }
+        }
+    }
+}
+
+extension BatchArithmetic {
+    private func productBackward(_ b: FunctionBuffers) {
+        let (dOut, a, other) = (b.dOutput, b.inputs[0], b.inputs[1])
+        let (leftRepeats, rightRepeats) = (repeats[0], repeats[1])
+        if let dA = b.dInputs[0] {
+            writeRepeated(dA, rows: b.batch, width: width, repeats: leftRepeats) { row, j in
+                dOut[row * width + j] * other[(row / rightRepeats) * width + j]
+            }
+        }
+        if let dB = b.dInputs[1] {
+            writeRepeated(dB, rows: b.batch, width: width, repeats: rightRepeats) { row, j in
+                dOut[row * width + j] * a[(row / leftRepeats) * width + j]
             }
         }
     }

@@ -29,6 +29,7 @@ public enum FunctionRegistry {
             case .msSSIM: return .success(try MultiScaleSimilarity.resolve(arguments))
             case .gradientPenalty: return .success(try GradientPenalty.resolve(arguments))
             case .inputGradient: return .success(try InputGradient.resolve(arguments))
+            case .softplus: return .success(try Softplus.resolve(arguments))
             }
         } catch {
             return .failure(error)

@@ -1,8 +1,8 @@
 import Spec
 
 /// The part of the one walk of a loss that resolves arithmetic on batches: the sum or difference of
-/// two per-sample values of one shape, and a constant times one (`BatchArithmetic`). A batch with a
-/// number that depends on batches, or the product of two batches, is refused where it is written.
+/// two per-sample values of one shape, their element-by-element product, and a constant times one
+/// (`BatchArithmetic`). A batch with a number that depends on batches is refused where it is written.
 extension ShapeInference {
     mutating func batchArithmetic(
         _ left: Partial?, _ right: Partial?, _ a: LossExpression, _ b: LossExpression, _ expression: LossExpression,
@@ -12,15 +12,10 @@ extension ShapeInference {
         let isProduct = if case .multiply = expression { true } else { false }
         switch (left, right) {
         case (.batch(let l), .batch(let r)):
-            if isProduct {
-                log.error(
-                    expression.origin,
-                    "in the loss: '\(expression.text)' multiplies two batches; multiply a batch by a constant, or compare them with a loss such as mse(…)"
-                )
-                return nil
-            }
             guard let l, let r else { return .batch(nil) }
-            return combine(l, r, subtracting: !(expression.isSum), a, b, expression, &walk)
+            let operation: BatchArithmetic.Operation =
+                isProduct ? .product : expression.isSum ? .sum : .difference
+            return combine(l, r, operation, a, b, expression, &walk)
         case (.batch, .constant(let factor)) where isProduct: return scaled(left, by: factor, expression, &walk)
         case (.constant(let factor), .batch) where isProduct: return scaled(right, by: factor, expression, &walk)
         default:
@@ -34,9 +29,9 @@ extension ShapeInference {
         }
     }
 
-    /// `a ± b` of two batches, a one-draw operand read against each draw of the other.
+    /// `a ± b` or `a * b` of two batches, a one-draw operand read against each draw of the other.
     private mutating func combine(
-        _ l: Int, _ r: Int, subtracting: Bool, _ a: LossExpression, _ b: LossExpression,
+        _ l: Int, _ r: Int, _ operation: BatchArithmetic.Operation, _ a: LossExpression, _ b: LossExpression,
         _ expression: LossExpression, _ walk: inout Walk
     ) -> Partial? {
         let (left, right) = (walk.nodes[l], walk.nodes[r])
@@ -64,7 +59,7 @@ extension ShapeInference {
             return .batch(nil)
         }
         let function = BatchArithmetic(
-            subtracting ? .difference : .sum, width: shape.elementCount, draws: draws,
+            operation, width: shape.elementCount, draws: draws,
             repeats: [left.draws == draws ? 1 : draws, right.draws == draws ? 1 : draws])
         let applied = ResolvedLoss.AppliedFunction(function: function, inputs: [l, r])
         return .batch(

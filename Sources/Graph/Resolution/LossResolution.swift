@@ -44,6 +44,10 @@ extension ShapeInference {
     /// Resolves `phase`'s loss; nil when it breaks a rule (reported).
     mutating func resolve(_ phase: PhaseSpec) -> ResolvedLoss? {
         var walk = Walk(phase: phase)
+        for value in phase.values where networkNames.contains(value.name) {
+            log.error(
+                value.origin, "value name '\(value.name)' is the name of a network; give the value a name of its own")
+        }
         if phase.batches == .labeled, labeled == false {
             log.error(phase.origin, "phase '\(phase.name)' trains on `batches: labeled`, but the data has no labels")
         }
@@ -160,7 +164,7 @@ extension ShapeInference {
             } else {
                 log.error(
                     origin,
-                    "in the loss: unknown name '\(name)'; x is the data batch, y its labels and z a prior batch\(NearestName.hint(name, in: ["x", "y", "z"] + networkNames))"
+                    "in the loss: unknown name '\(name)'; x is the data batch, y its labels and z a prior batch\(NearestName.hint(name, in: ["x", "y", "z"] + networkNames + walk.phase.values.map(\.name)))"
                 )
             }
             return nil
