@@ -1,3 +1,4 @@
+import Foundation
 import Kernels
 import Testing
 
@@ -101,5 +102,30 @@ struct GradientCheck {
         phases:
           - {name: p, loss: "\(loss)", update: [net]}
         """
+    }
+
+    /// Sets every tensor and the three 6-value samples to the fixed pattern the PyTorch fixtures
+    /// use, runs phase 0 forward and backward, and expects PyTorch's loss and, per tensor, the
+    /// checksum Σ gradient[i]·cos(i) it printed.
+    func expectFixture(value: Double, checksums: [Double]) {
+        for (p, parameter) in store.parameters.enumerated() {
+            parameter.value.set(
+                (0..<parameter.value.count).map { Float(sin(0.37 * Double($0) + 1.3 * Double(p) + 0.1)) })
+        }
+        let data = programs[0].data!
+        for s in 0..<3 {
+            for j in 0..<6 { data.pointer[s * 6 + j] = Float((sin(0.5 * Double(s * 6 + j)) + 1) / 2) }
+        }
+        let loss = programs[0].forward(batch: 3)
+        #expect(abs(loss - value) <= 1e-5 * value, "value \(loss), PyTorch \(value)")
+        programs[0].backward()
+        #expect(store.parameters.count == checksums.count)
+        for (parameter, expected) in zip(store.parameters, checksums) {
+            let sum = parameter.gradient!.values.enumerated().reduce(0.0) {
+                $0 + Double($1.element) * cos(Double($1.offset))
+            }
+            #expect(
+                abs(sum - expected) <= 1e-4 * max(abs(expected), 0.1), "\(parameter.name): \(sum), PyTorch \(expected)")
+        }
     }
 }

@@ -99,25 +99,7 @@ struct GradientPenaltyTests {
     ])
     func valueAndGradientsMatchPyTorch(encoder: String, decoder: String, value: Double, checksums: [Double]) throws {
         let check = try GradientCheck(Self.spec(Self.penalty, encoder: encoder, decoder: decoder))
-        for (p, parameter) in check.store.parameters.enumerated() {
-            parameter.value.set(
-                (0..<parameter.value.count).map { Float(sin(0.37 * Double($0) + 1.3 * Double(p) + 0.1)) })
-        }
-        let data = check.programs[0].data!
-        for s in 0..<3 {
-            for j in 0..<6 { data.pointer[s * 6 + j] = Float((sin(0.5 * Double(s * 6 + j)) + 1) / 2) }
-        }
-        let loss = check.programs[0].forward(batch: 3)
-        #expect(abs(loss - value) <= 1e-5 * value, "value \(loss), PyTorch \(value)")
-        check.programs[0].backward()
-        #expect(check.store.parameters.count == checksums.count)
-        for (parameter, expected) in zip(check.store.parameters, checksums) {
-            let sum = parameter.gradient!.values.enumerated().reduce(0.0) {
-                $0 + Double($1.element) * cos(Double($1.offset))
-            }
-            #expect(
-                abs(sum - expected) <= 1e-4 * max(abs(expected), 0.1), "\(parameter.name): \(sum), PyTorch \(expected)")
-        }
+        check.expectFixture(value: value, checksums: checksums)
     }
 
     func problems(_ text: String) -> String {
