@@ -128,4 +128,23 @@ struct GradientCheck {
                 abs(sum - expected) <= 1e-4 * max(abs(expected), 0.1), "\(parameter.name): \(sum), PyTorch \(expected)")
         }
     }
+
+    /// Plans phase 0 again with activations unfused and expects the same loss and gradients as
+    /// the fused plan, on the same weights and images.
+    func expectUnfusedPlanAgrees() throws {
+        let unfused = try PhaseProgram(
+            phase: spec.phases[0], model: model, store: store, capacity: 3, seed: 3, data: programs[0].data,
+            fusingActivations: false, context: planContext(.openBLAS))
+        let fusedLoss = programs[0].forward(batch: 3)
+        programs[0].backward()
+        let fused = store.parameters.map { $0.gradient!.values }
+        let unfusedLoss = unfused.forward(batch: 3)
+        unfused.backward()
+        #expect(abs(fusedLoss - unfusedLoss) <= 1e-6 * abs(fusedLoss))
+        for (parameter, expected) in zip(store.parameters, fused) {
+            for (a, b) in zip(parameter.gradient!.values, expected) {
+                #expect(abs(a - b) <= 1e-5 + 1e-4 * abs(b), "\(parameter.name)")
+            }
+        }
+    }
 }
