@@ -214,23 +214,33 @@ public enum Bench {
         }
     }
 
+    /// The spec's phases planned for one batch of its size read from `data`, on fresh weights,
+    /// their forward passes shared: what the bench's loops step.
+    static func plannedPhases(
+        _ checked: CheckedSpec, data: FloatBuffer, context: ExecutionContext, timing: StepTiming? = nil
+    ) throws -> [PhaseProgram] {
+        let spec = checked.spec
+        let store = ParameterStore(model: checked.model, spec: spec, seed: spec.seed)
+        let phases = try spec.phases.map {
+            try PhaseProgram(
+                phase: $0, model: checked.model, store: store, capacity: spec.train.batchSize, seed: spec.seed,
+                data: data, context: context, timing: timing)
+        }
+        PhaseProgram.shareForwardPasses(phases)
+        return phases
+    }
+
     /// Images per second of one full training step (every phase) at the spec's batch size, on
     /// random pixels: throughput does not depend on their values.
     static func trainingThroughput(_ path: String, seconds: Double, context: ExecutionContext) throws -> Training {
         let checked = try SpecCheck.run(path: path).get()
         let spec = checked.spec, model = checked.model
         let batch = spec.train.batchSize
-        let store = ParameterStore(model: model, spec: spec, seed: spec.seed)
         let data = FloatBuffer(count: batch * (model.dataShape?.elementCount ?? 0))
         var stream = RandomStream(seed: 0, name: "bench data")
         stream.fillUniform(buffer: data.pointer, count: data.count)
         let timing = StepTiming()
-        let phases = try spec.phases.map {
-            try PhaseProgram(
-                phase: $0, model: model, store: store, capacity: batch, seed: spec.seed, data: data, context: context,
-                timing: timing)
-        }
-        PhaseProgram.shareForwardPasses(phases)
+        let phases = try plannedPhases(checked, data: data, context: context, timing: timing)
         var sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         for phase in phases { phase.step(batch: batch, sampler: &sampler) }  // warm-up
         timing.reset()

@@ -43,13 +43,7 @@ extension Bench {
         let data = try ExperimentData.load(spec.data, seed: spec.seed, specDirectory: folder)
         let batch = spec.train.batchSize
         let buffer = FloatBuffer(count: batch * data.train.imageSize)
-        let store = ParameterStore(model: checked.model, spec: spec, seed: spec.seed)
-        let phases = try spec.phases.map {
-            try PhaseProgram(
-                phase: $0, model: checked.model, store: store, capacity: batch, seed: spec.seed, data: buffer,
-                context: context)
-        }
-        PhaseProgram.shareForwardPasses(phases)
+        let phases = try plannedPhases(checked, data: buffer, context: context)
         var sampler = spec.prior.map { PriorSampler(prior: $0, seed: spec.seed) }
         var shuffle = RandomStream(seed: spec.seed, name: "bench/data-wait")
         var (waited, images, batches): (UInt64, Int, Int) = (0, 0, 0)
