@@ -1,16 +1,22 @@
-/// log(1 + e^x) on eight lanes without overflow: max(x, 0) + log(1 + e^−|x|), the logarithm from
-/// the series 2·atanh(s) = 2(s + s³/3 + …) with s = e/(2 + e) ≤ 1/3, which seven terms carry to
-/// float precision (the next term is below 3·10⁻⁸ of the result). No libm: the same bits on every
-/// machine.
+/// log(1 + e^x) on eight lanes without overflow: max(x, 0) + log(1 + e^−|x|). No libm: the same
+/// bits on every machine.
 @inline(__always)
 func softplusLanes(_ x: Lanes) -> Lanes {
+    x.replacing(with: 0, where: x .< 0) + softplusRemainderLanes(x)
+}
+
+/// log(1 + e^−|x|), the part of softplus that is not max(x, 0): from the series
+/// 2·atanh(s) = 2(s + s³/3 + …) with s = e/(2 + e) ≤ 1/3, e = e^−|x|, which seven terms carry to
+/// float precision (the next term is below 3·10⁻⁸ of the result).
+@inline(__always)
+func softplusRemainderLanes(_ x: Lanes) -> Lanes {
     let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) | 0x8000_0000, to: Lanes.self)
     let e = exponentLanes(magnitude)  // e^(−|x|), in [0, 1]
     let s = e / (2 + e)
     let s2 = s * s
     var series = Lanes(repeating: 1 / 13)
     for k in stride(from: 11, through: 1, by: -2) { series = series * s2 + 1 / Float(k) }
-    return x.replacing(with: 0, where: x .< 0) + 2 * s * series
+    return 2 * s * series
 }
 
 /// One row's log p(target | logits) under independent Bernoulli values:

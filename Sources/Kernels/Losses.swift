@@ -32,27 +32,85 @@ public enum LossTarget {
     case constant(Float)
 }
 
-/// Evaluates `kind` on `count` predictions against `target`; per-element terms are computed in
-/// `Double` and summed in a fixed order, so the value is reproducible bit for bit.
+/// Evaluates `kind` on `count` predictions against `target`; per-element terms are summed in
+/// `Double` in a fixed order, so the value is reproducible bit for bit.
 public func lossForward(
     kind: LossKind, prediction: UnsafePointer<Float>, target: LossTarget, count: Int
 ) -> Float {
     guard count > 0 else { return 0 }
     let total: Double
-    switch target {
-    case .buffer(let t) where kind == .mse || kind == .sse:
-        // The term written out rather than through `lossTerm`, so the loop holds no switch.
+    switch (kind, target) {
+    case (.bceLogits, _):
+        // For a target of 0 or 1 on the right side, max(p, 0) − p·t is exactly 0, so a confident
+        // right answer costs the small log(1 + e^−|p|), to float precision.
+        total = laneTermSum(prediction, target, count) { p, t in
+            p.replacing(with: 0, where: p .< 0) - p * t + softplusRemainderLanes(p)
+        }
+    case (.bce, _):
+        total = laneTermSum(prediction, target, count) { p, t in
+            let logP = logarithmLanes(p)
+            let logQ = logarithmLanes(1 - p)
+            return
+                -(t * logP.replacing(with: -100, where: logP .< -100)
+                + (1 - t) * logQ.replacing(with: -100, where: logQ .< -100))
+        }
+    case (.l1, .buffer(let t)):
+        total = fixedOrderSum(count: count) { abs(Double(prediction[$0]) - Double(t[$0])) }
+    case (.l1, .constant(let value)):
+        total = fixedOrderSum(count: count) { abs(Double(prediction[$0]) - Double(value)) }
+    case (.mse, .buffer(let t)), (.sse, .buffer(let t)):
         total = fixedOrderSum(count: count) {
             let d = Double(prediction[$0]) - Double(t[$0])
             return d * d
         }
-    case .buffer(let t):
-        total = fixedOrderSum(count: count) { lossTerm(kind, Double(prediction[$0]), Double(t[$0])) }
-    case .constant(let value):
-        let t = Double(value)
-        total = fixedOrderSum(count: count) { lossTerm(kind, Double(prediction[$0]), t) }
+    case (.mse, .constant(let value)), (.sse, .constant(let value)):
+        total = fixedOrderSum(count: count) {
+            let d = Double(prediction[$0]) - Double(value)
+            return d * d
+        }
     }
     return Float(kind == .sse ? total : total / Double(count))
+}
+
+/// Σ `term` over `count` predictions and their targets, eight lanes at a time: the logarithms of
+/// the cross-entropies come from lane functions rather than a libm call per element. Each lane
+/// sums eight terms in Float, then adds them to its Double sum, and the lanes are added pairwise
+/// at the end: a fixed order, so the value is reproducible. The tail's missing lanes hold 0.5,
+/// inside every term's domain, and are left out of the sums.
+@inline(__always)
+private func laneTermSum(
+    _ prediction: UnsafePointer<Float>, _ target: LossTarget, _ count: Int, _ term: (Lanes, Lanes) -> Lanes
+) -> Double {
+    let width = Lanes.scalarCount
+    var sums = [Double](repeating: 0, count: width)
+    func add(_ block: Lanes, lanes: Int) { for lane in 0..<lanes { sums[lane] += Double(block[lane]) } }
+    var i = 0
+    while i + width <= count {
+        var block = Lanes(repeating: 0)
+        let end = min(count - count % width, i + 8 * width)
+        while i < end {
+            let t: Lanes
+            switch target {
+            case .buffer(let buffer): t = loadLanes(buffer + i)
+            case .constant(let value): t = Lanes(repeating: value)
+            }
+            block += term(loadLanes(prediction + i), t)
+            i += width
+        }
+        add(block, lanes: width)
+    }
+    if i < count {
+        var (p, t) = (Lanes(repeating: 0.5), Lanes(repeating: 0.5))
+        for lane in 0..<(count - i) {
+            p[lane] = prediction[i + lane]
+            switch target {
+            case .buffer(let buffer): t[lane] = buffer[i + lane]
+            case .constant(let value): t[lane] = value
+            }
+        }
+        add(term(p, t), lanes: count - i)
+    }
+    return ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]))
 }
 
 /// The gradient of `upstream · loss` with respect to the prediction:
@@ -99,21 +157,6 @@ private func lossGradientSlice(
         for i in 0..<count { dPrediction[i] = scale * lossDerivative(kind, prediction[i], t) }
     case (.constant(let t), true):
         for i in 0..<count { dPrediction[i] += scale * lossDerivative(kind, prediction[i], t) }
-    }
-}
-
-/// One element's loss before the mean.
-@inline(__always)
-private func lossTerm(_ kind: LossKind, _ p: Double, _ t: Double) -> Double {
-    switch kind {
-    case .mse, .sse:
-        return (p - t) * (p - t)
-    case .l1:
-        return abs(p - t)
-    case .bce:
-        return -(t * max(log(p), -100) + (1 - t) * max(log(1 - p), -100))
-    case .bceLogits:
-        return max(p, 0) - p * t + log1p(exp(-abs(p)))
     }
 }
 

@@ -40,7 +40,7 @@ func lossForwardMatchesDoubleReferenceWithBufferAndConstantTargets(kind: LossKin
     let value = t.withUnsafeBufferPointer {
         lossForward(kind: kind, prediction: p, target: .buffer($0.baseAddress!), count: p.count)
     }
-    // Terms are computed in Double, so only the final rounding to Float remains (relative 6e-8).
+    // The cross-entropies' logarithms come from float lanes (a few ulp each), the rest in Double.
     #expect(abs(Double(value) - expected) <= 1e-6 * max(1, abs(expected)))
     let constant: Float = kind == .bce || kind == .bceLogits ? 1 : 0.25
     let expectedConstant =
@@ -48,6 +48,18 @@ func lossForwardMatchesDoubleReferenceWithBufferAndConstantTargets(kind: LossKin
     let valueConstant = lossForward(
         kind: kind, prediction: p, target: .constant(constant), count: p.count)
     #expect(abs(Double(valueConstant) - expectedConstant) <= 1e-6 * max(1, abs(expectedConstant)))
+}
+
+@Test func crossEntropyOfConfidentRightLogitsKeepsItsSmallTerms() {
+    // Logits of ±12…±30 on the right side of targets 0 and 1: each term is log(1 + e^−|p|),
+    // 9e-14 to 6e-6, which cancellation in max(p, 0) − p·t would lose entirely in Float.
+    let p: [Float] = (0..<37).map { i in (12 + Float(i) / 2) * (i % 2 == 0 ? 1 : -1) }
+    let t: [Float] = p.map { $0 > 0 ? 1 : 0 }
+    let expected = p.reduce(0.0) { $0 + log1p(exp(-abs(Double($1)))) } / Double(p.count)
+    let value = t.withUnsafeBufferPointer {
+        lossForward(kind: .bceLogits, prediction: p, target: .buffer($0.baseAddress!), count: p.count)
+    }
+    #expect(abs(Double(value) - expected) <= 1e-6 * expected)
 }
 
 @Test(arguments: allLosses)
