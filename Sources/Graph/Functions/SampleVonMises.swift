@@ -68,12 +68,11 @@ public struct SampleVonMises: BatchFunction {
                 write(Float(dw * tangent.dwdKappa), to: dKappa, at: row)
             }
             guard let dLoc = b.dInputs[0] else { continue }
-            let du = { (j: Int) in -2 * p * Double(dz[j]) - 2 * q * tangent[j] }
             let rdu = -2 * p * dots.rg - 2 * q * dots.rz, mdu = -2 * p * dots.mg - 2 * q * dots.mz
-            let dr = { (j: Int) in reflection.dr(du(j), rdu: rdu, r: reflection.r(j)) }
             let mdm = -reflection.dr(mdu, rdu: rdu, r: dots.mr)
             for j in 0..<width {
-                let dMu = -dr(j)
+                let du = -2 * p * Double(dz[j]) - 2 * q * tangent[j]
+                let dMu = -reflection.dr(du, rdu: rdu, r: reflection.r(j))
                 write(Float((dMu - reflection.mu(j) * mdm) / reflection.norm), to: dLoc, at: row * width + j)
             }
         }
