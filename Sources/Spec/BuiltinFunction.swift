@@ -31,15 +31,17 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     case gradientPenalty = "gradient_penalty"
     case inputGradient = "input_gradient"
     case softplus
+    case sampleVonMises = "sample_von_mises"
+    case klVonMises = "kl_von_mises"
 
     /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
     public var makesNumber: Bool {
         switch self {
         case .klNormal, .crossEntropy, .mmd, .ramp, .mean, .absolute, .mutualInformation, .totalCorrelation,
-            .dimensionwiseKL, .msSSIM, .gradientPenalty:
+            .dimensionwiseKL, .msSSIM, .gradientPenalty, .klVonMises:
             return true
         case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .logNormal, .logBernoulliLogits, .logmeanexp,
-            .permuteDims, .eye, .logMixtureNormal, .inputGradient, .softplus:
+            .permuteDims, .eye, .logMixtureNormal, .inputGradient, .softplus, .sampleVonMises:
             return false
         }
     }
@@ -72,6 +74,8 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         case .gradientPenalty: return "gradient_penalty(decoder(encoder(x)), x)"
         case .inputGradient: return "input_gradient(decoder(z), z, decoder(z) - x)"
         case .softplus: return "softplus(values)"
+        case .sampleVonMises: return "sample_von_mises(loc, kappa)"
+        case .klVonMises: return "kl_von_mises(loc, kappa)"
         }
     }
 }

@@ -62,6 +62,7 @@ MODELS = {
     "VAE_LinNF": ("VAE_LinNF_Config", "base"),
     "VAE_IAF": ("VAE_IAF_Config", "base"),
     "HVAE": ("HVAEConfig", "base"),
+    "SVAE": ("SVAEConfig", "base"),
 }
 
 

@@ -1,9 +1,9 @@
 import Kernels
 
-/// `a + b`, `a - b`, `a * b` and `c * a` where `a` and `b` are batches of one shape (per-sample values
-/// such as `log_bernoulli_logits(…) + log_normal(z) - log_normal(z, mu, logvar)`, IWAE's log weights,
-/// or a standard deviation times a noise draw) and `c` a constant: element by element, a one-draw
-/// operand read against each draw of the other.
+/// `a + b`, `a - b`, `a * b`, `c * a` and `a + c` where `a` and `b` are batches of one shape (per-sample
+/// values such as `log_bernoulli_logits(…) + log_normal(z) - log_normal(z, mu, logvar)`, IWAE's log
+/// weights, or a standard deviation times a noise draw) and `c` a constant: element by element, a
+/// one-draw operand read against each draw of the other.
 public struct BatchArithmetic: BatchFunction {
     /// What it computes.
     public enum Operation: Sendable, Equatable {
@@ -12,6 +12,8 @@ public struct BatchArithmetic: BatchFunction {
         /// Element by element: the gradient of each operand is the other times the output's.
         case product
         case scale(Float)
+        /// The constant added to each value (the S-VAE's concentration, softplus(…) + 1).
+        case shift(Float)
     }
 
     public let operation: Operation
@@ -27,6 +29,7 @@ public struct BatchArithmetic: BatchFunction {
         case .difference: name = "difference"
         case .product: name = "product"
         case .scale(let factor): name = "scale \(factor)"
+        case .shift(let offset): name = "shift \(offset)"
         }
         return "\(name)(\(width), draws: \(draws)/\(repeats.map(String.init).joined(separator: "/")))"
     }
@@ -45,6 +48,8 @@ public struct BatchArithmetic: BatchFunction {
             switch operation {
             case .scale(let factor):
                 for j in 0..<width { b.output[out + j] = factor * a[left + j] }
+            case .shift(let offset):
+                for j in 0..<width { b.output[out + j] = a[left + j] + offset }
             case .sum, .difference:
                 let (other, right) = (b.inputs[1], (row / repeats[1]) * width)
                 let sign: Float = operation == .sum ? 1 : -1
@@ -62,6 +67,7 @@ public struct BatchArithmetic: BatchFunction {
         let (leftFactor, rightFactor): (Float, Float)
         switch operation {
         case .scale(let factor): (leftFactor, rightFactor) = (factor, 0)
+        case .shift: (leftFactor, rightFactor) = (1, 0)
         case .sum, .product: (leftFactor, rightFactor) = (1, 1)
         case .difference: (leftFactor, rightFactor) = (1, -1)
         }

@@ -30,6 +30,8 @@ public enum FunctionRegistry {
             case .gradientPenalty: return .success(try GradientPenalty.resolve(arguments))
             case .inputGradient: return .success(try InputGradient.resolve(arguments))
             case .softplus: return .success(try Softplus.resolve(arguments))
+            case .sampleVonMises: return .success(try SampleVonMises.resolve(arguments))
+            case .klVonMises: return .success(try KLVonMises.resolve(arguments))
             }
         } catch {
             return .failure(error)

@@ -1,8 +1,9 @@
 import Spec
 
 /// The part of the one walk of a loss that resolves arithmetic on batches: the sum or difference of
-/// two per-sample values of one shape, their element-by-element product, and a constant times one
-/// (`BatchArithmetic`). A batch with a number that depends on batches is refused where it is written.
+/// two per-sample values of one shape, their element-by-element product, a constant times one and a
+/// constant added to or taken from one (`BatchArithmetic`). A batch with a number that depends on
+/// batches is refused where it is written.
 extension ShapeInference {
     mutating func batchArithmetic(
         _ left: Partial?, _ right: Partial?, _ a: LossExpression, _ b: LossExpression, _ expression: LossExpression,
@@ -18,6 +19,12 @@ extension ShapeInference {
             return combine(l, r, operation, a, b, expression, &walk)
         case (.batch, .constant(let factor)) where isProduct: return scaled(left, by: factor, expression, &walk)
         case (.constant(let factor), .batch) where isProduct: return scaled(right, by: factor, expression, &walk)
+        case (.batch, .constant(let offset)):
+            return shifted(left, by: expression.isSum ? offset : -offset, expression, &walk)
+        case (.constant(let offset), .batch):
+            // c − a is −a shifted by c.
+            let operand = expression.isSum ? right : scaled(right, by: -1, expression, &walk)
+            return shifted(operand, by: offset, expression, &walk)
         default:
             // The operand that is a batch, beside a number that depends on batches.
             let batch = if case .batch = left { a } else { b }
@@ -72,11 +79,24 @@ extension ShapeInference {
     mutating func scaled(
         _ value: Partial?, by factor: Double, _ expression: LossExpression, _ walk: inout Walk
     ) -> Partial? {
+        elementwise(value, .scale(Float(factor)), expression, &walk)
+    }
+
+    /// A batch plus `offset` in every value.
+    private mutating func shifted(
+        _ value: Partial?, by offset: Double, _ expression: LossExpression, _ walk: inout Walk
+    ) -> Partial? {
+        elementwise(value, .shift(Float(offset)), expression, &walk)
+    }
+
+    /// `operation` of one batch, value by value.
+    private mutating func elementwise(
+        _ value: Partial?, _ operation: BatchArithmetic.Operation, _ expression: LossExpression, _ walk: inout Walk
+    ) -> Partial? {
         guard case .batch(let node)? = value else { return nil }
         guard let node, case .batch(let shape) = walk.nodes[node].value else { return .batch(nil) }
         let draws = walk.nodes[node].draws
-        let function = BatchArithmetic(
-            .scale(Float(factor)), width: shape.elementCount, draws: draws, repeats: [1])
+        let function = BatchArithmetic(operation, width: shape.elementCount, draws: draws, repeats: [1])
         let applied = ResolvedLoss.AppliedFunction(function: function, inputs: [node])
         return .batch(
             walk.add(

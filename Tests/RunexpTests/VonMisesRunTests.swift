@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+/// The S-VAE as a user meets it: a spec whose code is a von Mises–Fisher draw is accepted alike by
+/// `check` and a run, trains to a finite loss, and a second run of the same seed draws the same
+/// codes (its metrics are byte for byte the first's).
+struct VonMisesRunTests {
+    static let spec = """
+        name: tiny_svae
+        seed: 1
+        data: {source: mnist, shape: [784], train_limit: 100}
+        networks:
+          encoder:
+            layers: [dense: 16, relu, dense: 5]
+            outputs: {loc: 4, log_concentration: 1}
+          decoder:
+            layers: [dense: 16, relu, dense: 784]
+        phases:
+          - name: svae
+            values:
+              q: encoder(x)
+              kappa: softplus(q.log_concentration) + 1
+            loss: 784 * bce_logits(decoder(sample_von_mises(q.loc, kappa)), x) + kl_von_mises(q.loc, kappa)
+            update: [encoder, decoder]
+        train: {epochs: 1, batch_size: 50, evaluate: {every: 1, splits: [validation], final: []}}
+        outputs: [curves]
+
+        """
+
+    @Test func checkAndARunAcceptItAlikeItTrainsAndASecondRunDrawsTheSame() throws {
+        let scratch = try Scratch()
+        try Self.spec.write(toFile: scratch.path("svae.yaml"), atomically: true, encoding: .utf8)
+        let check = try RunexpBinary.run(["check", "svae.yaml"], in: scratch.url)
+        let dry = try RunexpBinary.run(["svae.yaml", "--dry-run"], in: scratch.url)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(dry.status == 0 && dry.stderr.contains("dry run: "), "\(dry.stderr)")
+        var metrics: [Data] = []
+        for out in ["first", "second"] {
+            let run = try RunexpBinary.run(["svae.yaml", "--out", out, "--threads", "1"], in: scratch.url)
+            #expect(run.status == 0, "\(run.stderr)")
+            metrics.append(try Data(contentsOf: scratch.url.appendingPathComponent("\(out)/metrics.json")))
+        }
+        let summary = try #require(try JSONSerialization.jsonObject(with: metrics[0]) as? [String: Any])
+        let loss = try #require(summary["loss.svae"] as? Double)
+        let validation = try #require(summary["validation_loss"] as? Double)
+        #expect(loss.isFinite && loss > 0 && validation.isFinite, "loss \(loss), validation loss \(validation)")
+        #expect(metrics[0] == metrics[1])
+    }
+}
