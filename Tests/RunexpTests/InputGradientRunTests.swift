@@ -24,11 +24,7 @@ struct InputGradientRunTests {
 
     @Test func checkAndARunAcceptItAlikeAndItTrains() throws {
         let scratch = try Scratch()
-        try Self.spec.write(toFile: scratch.path("step.yaml"), atomically: true, encoding: .utf8)
-        let check = try RunexpBinary.run(["check", "step.yaml"], in: scratch.url)
-        let dry = try RunexpBinary.run(["step.yaml", "--dry-run"], in: scratch.url)
-        #expect(check.status == 0, "\(check.stderr)")
-        #expect(dry.status == 0 && dry.stderr.contains("dry run: "), "\(dry.stderr)")
+        try RunexpBinary.expectAccepted(Self.spec, as: "step.yaml", in: scratch)
         let run = try RunexpBinary.run(["step.yaml", "--out", "run"], in: scratch.url)
         #expect(run.status == 0, "\(run.stderr)")
         let data = try Data(contentsOf: scratch.url.appendingPathComponent("run/metrics.json"))

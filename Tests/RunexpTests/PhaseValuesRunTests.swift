@@ -32,11 +32,7 @@ struct PhaseValuesRunTests {
 
     @Test func checkAndARunAcceptItAlikeAndItTrains() throws {
         let scratch = try Scratch()
-        try Self.spec.write(toFile: scratch.path("leapfrog.yaml"), atomically: true, encoding: .utf8)
-        let check = try RunexpBinary.run(["check", "leapfrog.yaml"], in: scratch.url)
-        let dry = try RunexpBinary.run(["leapfrog.yaml", "--dry-run"], in: scratch.url)
-        #expect(check.status == 0, "\(check.stderr)")
-        #expect(dry.status == 0 && dry.stderr.contains("dry run: "), "\(dry.stderr)")
+        try RunexpBinary.expectAccepted(Self.spec, as: "leapfrog.yaml", in: scratch)
         let run = try RunexpBinary.run(["leapfrog.yaml", "--out", "run"], in: scratch.url)
         #expect(run.status == 0, "\(run.stderr)")
         let data = try Data(contentsOf: scratch.url.appendingPathComponent("run/metrics.json"))

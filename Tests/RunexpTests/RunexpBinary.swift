@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `runexp` executable the way a user does, and captures what it prints.
 struct RunexpBinary {
@@ -60,5 +61,14 @@ struct RunexpBinary {
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self), signaled: signaled,
             timedOut: signaled && process.terminationStatus == SIGKILL)
+    }
+
+    /// Writes `spec` to `file` in `scratch`, and expects `check` and a `--dry-run` both to accept it.
+    static func expectAccepted(_ spec: String, as file: String, in scratch: Scratch) throws {
+        try spec.write(toFile: scratch.path(file), atomically: true, encoding: .utf8)
+        let check = try run(["check", file], in: scratch.url)
+        let dry = try run([file, "--dry-run"], in: scratch.url)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(dry.status == 0 && dry.stderr.contains("dry run: "), "\(dry.stderr)")
     }
 }

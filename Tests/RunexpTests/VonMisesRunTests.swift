@@ -29,11 +29,7 @@ struct VonMisesRunTests {
 
     @Test func checkAndARunAcceptItAlikeItTrainsAndASecondRunDrawsTheSame() throws {
         let scratch = try Scratch()
-        try Self.spec.write(toFile: scratch.path("svae.yaml"), atomically: true, encoding: .utf8)
-        let check = try RunexpBinary.run(["check", "svae.yaml"], in: scratch.url)
-        let dry = try RunexpBinary.run(["svae.yaml", "--dry-run"], in: scratch.url)
-        #expect(check.status == 0, "\(check.stderr)")
-        #expect(dry.status == 0 && dry.stderr.contains("dry run: "), "\(dry.stderr)")
+        try RunexpBinary.expectAccepted(Self.spec, as: "svae.yaml", in: scratch)
         var metrics: [Data] = []
         for out in ["first", "second"] {
             let run = try RunexpBinary.run(["svae.yaml", "--out", out, "--threads", "1"], in: scratch.url)
