@@ -33,6 +33,8 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
     case softplus
     case sampleVonMises = "sample_von_mises"
     case klVonMises = "kl_von_mises"
+    case sampleWrappedNormal = "sample_wrapped_normal"
+    case logWrappedNormal = "log_wrapped_normal"
 
     /// Whether it makes a number (a term or a factor of the loss) rather than a batch.
     public var makesNumber: Bool {
@@ -41,7 +43,8 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
             .dimensionwiseKL, .msSSIM, .gradientPenalty, .klVonMises:
             return true
         case .onehot, .concat, .softmax, .sampleNormal, .noise, .mask, .logNormal, .logBernoulliLogits, .logmeanexp,
-            .permuteDims, .eye, .logMixtureNormal, .inputGradient, .softplus, .sampleVonMises:
+            .permuteDims, .eye, .logMixtureNormal, .inputGradient, .softplus, .sampleVonMises,
+            .sampleWrappedNormal, .logWrappedNormal:
             return false
         }
     }
@@ -76,6 +79,8 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
         case .softplus: return "softplus(values)"
         case .sampleVonMises: return "sample_von_mises(loc, kappa)"
         case .klVonMises: return "kl_von_mises(loc, kappa)"
+        case .sampleWrappedNormal: return "sample_wrapped_normal(loc, logvar)"
+        case .logWrappedNormal: return "log_wrapped_normal(z, loc, logvar) or log_wrapped_normal(z)"
         }
     }
 }

@@ -29,7 +29,7 @@ struct CheckAgreementTests {
         "cnn_ae.yaml", "aae_mlp.yaml", "aae_gmm2d.yaml", "vae_mlp.yaml", "wae_mmd.yaml", "dae_cnn.yaml",
         "aae_supervised.yaml", "aae_semisupervised.yaml", "family_disentangled_beta_vae.yaml",
         "family_beta_tc_vae.yaml", "family_factor_vae.yaml", "family_vamp.yaml", "family_rae_l2.yaml",
-        "family_rae_gp.yaml", "family_vae_gan.yaml", "family_hvae.yaml", "family_svae.yaml",
+        "family_rae_gp.yaml", "family_vae_gan.yaml", "family_hvae.yaml", "family_svae.yaml", "family_pvae.yaml",
     ])
     func checkAndARunStoppedBeforeItsFirstStepAcceptACommittedExperimentAlike(_ spec: String) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("runexp-\(UUID().uuidString)")

@@ -32,6 +32,8 @@ public enum FunctionRegistry {
             case .softplus: return .success(try Softplus.resolve(arguments))
             case .sampleVonMises: return .success(try SampleVonMises.resolve(arguments))
             case .klVonMises: return .success(try KLVonMises.resolve(arguments))
+            case .sampleWrappedNormal: return .success(try SampleWrappedNormal.resolve(arguments))
+            case .logWrappedNormal: return .success(try LogWrappedNormal.resolve(arguments))
             }
         } catch {
             return .failure(error)
