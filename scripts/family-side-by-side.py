@@ -33,6 +33,7 @@ SPECS = {
     "VAE_LinNF": "family_vae_linnf.yaml", "VAE_IAF": "family_vae_iaf.yaml", "VAMP": "family_vamp.yaml",
     "RAE_L2": "family_rae_l2.yaml", "RAE_GP": "family_rae_gp.yaml", "HVAE": "family_hvae.yaml",
     "MSSSIM_VAE": "family_msssim_vae.yaml", "VAEGAN": "family_vae_gan.yaml", "SVAE": "family_svae.yaml",
+    "PVAE": "family_pvae.yaml",
 }
 # The peer's number that runexp's test_loss is compared with (scripts/peers/README.md says why).
 PEER_KEY = {"IWAE": "test_bound", "CIWAE": "test_loss", "MIWAE": "test_bound", "PIWAE": "test_bound",

@@ -63,7 +63,10 @@ MODELS = {
     "VAE_IAF": ("VAE_IAF_Config", "base"),
     "HVAE": ("HVAEConfig", "base"),
     "SVAE": ("SVAEConfig", "base"),
+    "PVAE": ("PoincareVAEConfig", "base"),
 }
+# Models whose pythae class is not named as the model: pythae lists the PVAE as PoincareVAE.
+CLASS_NAMES = {"PVAE": "PoincareVAE"}
 
 
 def parse_args():
@@ -101,7 +104,7 @@ def build_model(name, args, input_dim):
     if name not in FIXED_RECONSTRUCTION:
         options["reconstruction_loss"] = args.recon
     config = getattr(models, config_name)(**options)
-    return getattr(models, name)(config)
+    return getattr(models, CLASS_NAMES.get(name, name))(config)
 
 
 def training_config(name, args, output_dir):
