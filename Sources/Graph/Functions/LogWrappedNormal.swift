@@ -90,27 +90,25 @@ public struct LogWrappedNormal: BatchFunction {
     /// One row's difference m = (−loc) ⊕ z, its norm ρ, the scale G(ρ) that takes it to the
     /// tangent vector u, and ‖u‖, the distance from loc.
     struct Point {
-        let difference: MobiusSum
+        let difference: MobiusSum<FloatRow, FloatRow>
         let norm: Double
         let logScale: Double
         let distance: Double
-        let logvar: (Int) -> Double
+        /// The row's log-variances; none for the prior's, which are 0.
+        let logvars: UnsafeMutablePointer<Float>?
 
         init(_ b: FunctionBuffers, row: Int, width: Int, hasParameters: Bool) {
-            let z = b.inputs[0] + row * width
-            if hasParameters {
-                let (loc, logvar) = (b.inputs[1] + row * width, b.inputs[2] + row * width)
-                difference = MobiusSum(width: width, x: { -Double(loc[$0]) }, y: { Double(z[$0]) })
-                self.logvar = { Double(logvar[$0]) }
-            } else {
-                difference = MobiusSum(width: width, x: { _ in 0 }, y: { Double(z[$0]) })
-                logvar = { _ in 0 }
-            }
+            let z = FloatRow(values: b.inputs[0] + row * width, sign: 1)
+            let loc = FloatRow(values: hasParameters ? b.inputs[1] + row * width : nil, sign: -1)
+            difference = MobiusSum(width: width, x: loc, y: z)
+            logvars = hasParameters ? b.inputs[2] + row * width : nil
             var squared = 0.0
             for k in 0..<width { squared += difference[k] * difference[k] }
             norm = squared.squareRoot()
             logScale = PoincareBall.logScale(norm)
             distance = logScale * norm
         }
+
+        func logvar(_ k: Int) -> Double { logvars.map { Double($0[k]) } ?? 0 }
     }
 }

@@ -2,15 +2,28 @@
     import Glibc
 #endif
 
+/// One row of coordinates that a Möbius sum reads one at a time, in `Double`.
+protocol BallRow {
+    subscript(k: Int) -> Double { get }
+}
+
+/// A row of a batch, or its negation, or the origin when there is no batch.
+struct FloatRow: BallRow {
+    let values: UnsafeMutablePointer<Float>?
+    let sign: Double
+
+    subscript(k: Int) -> Double { values.map { sign * Double($0[k]) } ?? 0 }
+}
+
 /// Möbius addition x ⊕ y on the Poincaré ball of curvature 1, the operation under the wrapped
 /// normal's draws and densities (Mathieu et al., 2019; pythae's PVAE), in `Double` for one row:
 ///
 ///     x ⊕ y = ((1 + 2⟨x, y⟩ + ‖y‖²)·x + (1 − ‖x‖²)·y) / (1 + 2⟨x, y⟩ + ‖x‖²‖y‖²).
 ///
 /// The denominator is held at 10⁻¹⁵ or more, as pythae holds it, for points off the ball.
-struct MobiusSum {
-    let x: (Int) -> Double
-    let y: (Int) -> Double
+struct MobiusSum<X: BallRow, Y: BallRow> {
+    let x: X
+    let y: Y
     let xx: Double
     let yy: Double
     /// The coefficients of x and y in the numerator, and the denominator.
@@ -18,20 +31,20 @@ struct MobiusSum {
     let onY: Double
     let denominator: Double
 
-    init(width: Int, x: @escaping (Int) -> Double, y: @escaping (Int) -> Double) {
+    init(width: Int, x: X, y: Y) {
         var (xx, yy, xy) = (0.0, 0.0, 0.0)
-        for k in 0..<width { (xx, yy, xy) = (xx + x(k) * x(k), yy + y(k) * y(k), xy + x(k) * y(k)) }
+        for k in 0..<width { (xx, yy, xy) = (xx + x[k] * x[k], yy + y[k] * y[k], xy + x[k] * y[k]) }
         (self.x, self.y, self.xx, self.yy) = (x, y, xx, yy)
         (onX, onY) = (1 + 2 * xy + yy, 1 - xx)
         denominator = max(1 + 2 * xy + xx * yy, 1e-15)
     }
 
-    subscript(k: Int) -> Double { (onX * x(k) + onY * y(k)) / denominator }
+    subscript(k: Int) -> Double { (onX * x[k] + onY * y[k]) / denominator }
 
     /// The gradients to x and to y of ⟨g, x ⊕ y⟩, each a combination of g, x and y.
     func pullback(width: Int, _ g: (Int) -> Double) -> (dx: Combination, dy: Combination) {
         var (gx, gy) = (0.0, 0.0)
-        for k in 0..<width { (gx, gy) = (gx + g(k) * x(k), gy + g(k) * y(k)) }
+        for k in 0..<width { (gx, gy) = (gx + g(k) * x[k], gy + g(k) * y[k]) }
         let d = denominator
         let gOut = (onX * gx + onY * gy) / d
         // The numerator's coefficients and the denominator each depend on x and y through
@@ -51,7 +64,7 @@ struct MobiusSum {
     }
 
     func value(_ combination: Combination, _ g: (Int) -> Double, _ k: Int) -> Double {
-        combination.onG * g(k) + combination.onX * x(k) + combination.onY * y(k)
+        combination.onG * g(k) + combination.onX * x[k] + combination.onY * y[k]
     }
 }
 

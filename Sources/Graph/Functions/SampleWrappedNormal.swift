@@ -65,22 +65,32 @@ public struct SampleWrappedNormal: BatchFunction {
         }
     }
 
+    /// One row's tangent draw s = exp(logvar/2)·ε, scaled by f(r).
+    struct TangentDraw: BallRow {
+        let logvar: UnsafeMutablePointer<Float>
+        let epsilon: UnsafeMutablePointer<Float>
+        var scale = 1.0
+
+        func s(_ k: Int) -> Double { exp(0.5 * Double(logvar[k])) * Double(epsilon[k]) }
+        subscript(k: Int) -> Double { scale * s(k) }
+    }
+
     /// One row's tangent draw s, its length r, the scale f(r) that maps s/2 onto the ball, and the
     /// sum loc ⊕ f(r)·s.
     struct Draw {
-        let s: (Int) -> Double
         let r: Double
-        let scale: Double
-        let sum: MobiusSum
+        let sum: MobiusSum<FloatRow, TangentDraw>
+        var scale: Double { sum.y.scale }
 
         init(_ b: FunctionBuffers, row: Int, width: Int) {
-            let (loc, logvar, epsilon) = (b.inputs[0] + row * width, b.inputs[1] + row * width, b.scratch + row * width)
-            let s = { (k: Int) in exp(0.5 * Double(logvar[k])) * Double(epsilon[k]) }
+            var tangent = TangentDraw(logvar: b.inputs[1] + row * width, epsilon: b.scratch + row * width)
             var squared = 0.0
-            for k in 0..<width { squared += s(k) * s(k) }
-            let (r, scale) = (squared.squareRoot(), PoincareBall.halfExpScale(squared.squareRoot()))
-            (self.s, self.r, self.scale) = (s, r, scale)
-            sum = MobiusSum(width: width, x: { Double(loc[$0]) }, y: { scale * s($0) })
+            for k in 0..<width { squared += tangent.s(k) * tangent.s(k) }
+            r = squared.squareRoot()
+            tangent.scale = PoincareBall.halfExpScale(r)
+            sum = MobiusSum(width: width, x: FloatRow(values: b.inputs[0] + row * width, sign: 1), y: tangent)
         }
+
+        func s(_ k: Int) -> Double { sum.y.s(k) }
     }
 }
