@@ -97,6 +97,28 @@ public struct FunctionArguments: Sendable {
         return mu
     }
 
+    /// The width of a log density's point z, for `f(z)` under the density's prior (`prior` words it)
+    /// or `f(z, location, logvar)` with all three of one width; `parameters` says which was written.
+    func densityPoint(prior: String, location: (name: String, role: String)) throws(FunctionProblem) -> (
+        width: Int, parameters: Bool
+    ) {
+        guard positional.count == 1 || positional.count == 3 else {
+            throw FunctionProblem(
+                "\(name) takes z (under \(prior)) or z, \(location.name) and logvar: \(function.signature); found \(positional.count) arguments"
+            )
+        }
+        _ = try keyword("", allowed: [], in: 0...0)
+        let z = try flat(0, "point")
+        if positional.count == 3 {
+            let loc = try flat(1, location.role), logvar = try flat(2, "log-variance")
+            for (index, width) in [(1, loc), (2, logvar)] where width != z {
+                throw FunctionProblem(
+                    "\(name) needs z, \(location.name) and logvar of one size; found \(z) and \(width)", index)
+            }
+        }
+        return (z, positional.count == 3)
+    }
+
     /// Argument `index` as `y`, the batch's labels.
     func labels(_ index: Int, _ role: String) throws(FunctionProblem) {
         guard case .batch(_, labels: true) = positional[index] else {

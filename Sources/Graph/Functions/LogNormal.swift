@@ -24,27 +24,16 @@ public struct LogNormal: BatchFunction {
     static let logTwoPi = Float(log(2 * Double.pi))
 
     static func resolve(_ arguments: FunctionArguments) throws(FunctionProblem) -> FunctionMeaning {
-        guard arguments.positional.count == 1 || arguments.positional.count == 3 else {
-            throw FunctionProblem(
-                "log_normal takes z (under N(0, I)) or z, mu and logvar: \(arguments.function.signature); found \(arguments.positional.count) arguments"
-            )
-        }
-        _ = try arguments.keyword("", allowed: [], in: 0...0)
-        let z = try arguments.flat(0, "point")
-        if arguments.positional.count == 3 {
-            let mu = try arguments.flat(1, "mean"), logvar = try arguments.flat(2, "log-variance")
-            for (index, width) in [(1, mu), (2, logvar)] where width != z {
-                throw FunctionProblem("log_normal needs z, mu and logvar of one size; found \(z) and \(width)", index)
-            }
+        let (z, parameters) = try arguments.densityPoint(prior: "N(0, I)", location: ("mu", "mean"))
+        if parameters {
             guard arguments.draws[1] == arguments.draws[2] else {
                 throw FunctionProblem("log_normal needs mu and logvar from the same draws", 2)
             }
         }
         let draws = try arguments.broadcastDraws()
         let function = LogNormal(
-            width: z, hasParameters: arguments.positional.count == 3, draws: draws,
-            zRepeats: arguments.repeats(0, draws: draws),
-            parameterRepeats: arguments.positional.count == 3 ? arguments.repeats(1, draws: draws) : 1)
+            width: z, hasParameters: parameters, draws: draws, zRepeats: arguments.repeats(0, draws: draws),
+            parameterRepeats: parameters ? arguments.repeats(1, draws: draws) : 1)
         return .batch(function, [1], inputs: Array(arguments.positional.indices))
     }
 

@@ -22,25 +22,13 @@ public struct LogWrappedNormal: BatchFunction {
     public var description: String { "log_wrapped_normal(\(width)\(hasParameters ? ", loc, logvar" : ""))" }
 
     static func resolve(_ arguments: FunctionArguments) throws(FunctionProblem) -> FunctionMeaning {
-        guard arguments.positional.count == 1 || arguments.positional.count == 3 else {
-            throw FunctionProblem(
-                "log_wrapped_normal takes z (under the prior at the origin) or z, loc and logvar: \(arguments.function.signature); found \(arguments.positional.count) arguments"
-            )
-        }
-        _ = try arguments.keyword("", allowed: [], in: 0...0)
-        let z = try arguments.flat(0, "point")
-        if arguments.positional.count == 3 {
-            let loc = try arguments.flat(1, "location"), logvar = try arguments.flat(2, "log-variance")
-            for (index, width) in [(1, loc), (2, logvar)] where width != z {
-                throw FunctionProblem(
-                    "log_wrapped_normal needs z, loc and logvar of one size; found \(z) and \(width)", index)
-            }
-        }
+        let (z, parameters) = try arguments.densityPoint(
+            prior: "the prior at the origin", location: ("loc", "location"))
         if let index = arguments.draws.firstIndex(where: { $0 != 1 }) {
             throw FunctionProblem(
                 "log_wrapped_normal reads one draw per sample; found \(arguments.draws[index]) draws", index)
         }
-        let function = LogWrappedNormal(width: z, hasParameters: arguments.positional.count == 3)
+        let function = LogWrappedNormal(width: z, hasParameters: parameters)
         return .batch(function, [1], inputs: Array(arguments.positional.indices))
     }
 
