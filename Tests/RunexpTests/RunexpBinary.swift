@@ -71,4 +71,23 @@ struct RunexpBinary {
         #expect(check.status == 0, "\(check.stderr)")
         #expect(dry.status == 0 && dry.stderr.contains("dry run: "), "\(dry.stderr)")
     }
+
+    /// Expects `spec`, written to `file` in `scratch`, to be accepted alike by `check` and a run, to
+    /// train phase `phase` to a finite positive loss, and a second run of its seed to write the
+    /// same metrics byte for byte (its random draws replay).
+    static func expectTrainsAndReplaysDraws(_ spec: String, as file: String, phase: String, in scratch: Scratch) throws
+    {
+        try expectAccepted(spec, as: file, in: scratch)
+        var metrics: [Data] = []
+        for out in ["first", "second"] {
+            let run = try run([file, "--out", out, "--threads", "1"], in: scratch.url)
+            #expect(run.status == 0, "\(run.stderr)")
+            metrics.append(try Data(contentsOf: scratch.url.appendingPathComponent("\(out)/metrics.json")))
+        }
+        let summary = try #require(try JSONSerialization.jsonObject(with: metrics[0]) as? [String: Any])
+        let loss = try #require(summary["loss.\(phase)"] as? Double)
+        let validation = try #require(summary["validation_loss"] as? Double)
+        #expect(loss.isFinite && loss > 0 && validation.isFinite, "loss \(loss), validation loss \(validation)")
+        #expect(metrics[0] == metrics[1])
+    }
 }

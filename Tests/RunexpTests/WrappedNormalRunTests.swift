@@ -29,18 +29,6 @@ struct WrappedNormalRunTests {
         """
 
     @Test func checkAndARunAcceptItAlikeItTrainsAndASecondRunDrawsTheSame() throws {
-        let scratch = try Scratch()
-        try RunexpBinary.expectAccepted(Self.spec, as: "pvae.yaml", in: scratch)
-        var metrics: [Data] = []
-        for out in ["first", "second"] {
-            let run = try RunexpBinary.run(["pvae.yaml", "--out", out, "--threads", "1"], in: scratch.url)
-            #expect(run.status == 0, "\(run.stderr)")
-            metrics.append(try Data(contentsOf: scratch.url.appendingPathComponent("\(out)/metrics.json")))
-        }
-        let summary = try #require(try JSONSerialization.jsonObject(with: metrics[0]) as? [String: Any])
-        let loss = try #require(summary["loss.pvae"] as? Double)
-        let validation = try #require(summary["validation_loss"] as? Double)
-        #expect(loss.isFinite && loss > 0 && validation.isFinite, "loss \(loss), validation loss \(validation)")
-        #expect(metrics[0] == metrics[1])
+        try RunexpBinary.expectTrainsAndReplaysDraws(Self.spec, as: "pvae.yaml", phase: "pvae", in: try Scratch())
     }
 }
